@@ -1,0 +1,3 @@
+from postguard.cli import main
+
+raise SystemExit(main())

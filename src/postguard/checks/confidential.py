@@ -1,0 +1,358 @@
+"""Built-in check: things that must stay internal.
+
+Reads the ``[[confidential]]`` entries of the loaded rule packs: codenames,
+clients and partners under NDA, internal hosts, confidentiality markings and
+quiet-period topics (which count only inside their date window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import regex
+
+from postguard import hookimpl
+from postguard.context import CheckContext
+from postguard.messages import format_date, quote
+from postguard.model import Finding, RuleDoc, RuleInfo, Severity
+from postguard.rulepacks import ConfidentialEntry
+
+RULE_BY_KIND = {
+    "codename": "PG101",
+    "client": "PG102",
+    "host": "PG103",
+    "marking": "PG104",
+    "topic": "PG105",
+}
+
+_HOST = regex.compile(r"(?i)(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-])")
+_LABEL_DECORATION = " \t*_#>•·|[](){}<>\"'„“”‚‘’«»:-–—"
+
+
+@hookimpl
+def postguard_register_rules(register):  # type: ignore[no-untyped-def]
+    for rule in RULES:
+        register(rule)
+
+
+@hookimpl
+def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
+    packs = ctx.packs
+    if not packs.confidential:
+        return
+    entries = packs.confidential
+    matches = packs.confidential_index.find(ctx.pieces) if len(packs.confidential_index) else []
+    allow_spans: dict[int, list[tuple[int, int]]] = {}
+    context_tokens: dict[int, list[int]] | None = None
+    if matches and len(packs.allow_index):
+        for m in packs.allow_index.find(ctx.pieces):
+            for ref in m.refs:
+                allow_spans.setdefault(int(str(ref)), []).append((m.start, m.end))
+
+    def context_ok(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
+        nonlocal context_tokens
+        if not entry.context:
+            return True
+        if context_tokens is None:
+            context_tokens = {}
+            for m in packs.context_index.find(ctx.pieces):
+                for ref in m.refs:
+                    context_tokens.setdefault(int(str(ref)), []).append(ctx.token_index(m.start))
+        here = ctx.token_index(start)
+        there = ctx.token_index(max(start, end - 1))
+        return any(
+            min(abs(t - here), abs(t - there)) <= entry.window for t in context_tokens.get(entry_no, ())
+        )
+
+    def applies(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
+        if not entry.active.contains(ctx.moment):
+            return False
+        if entry.lang and ctx.lang not in entry.lang and not ctx.mixed:
+            return False
+        if entry.match == "label" and not is_label(ctx.text, start, end):
+            return False
+        if any(a <= start and end <= b or (a < end and start < b) for a, b in allow_spans.get(entry_no, ())):
+            return False
+        return context_ok(entry_no, entry, start, end)
+
+    taken: list[tuple[int, int]] = []
+    for m in matches:
+        for ref in m.refs:
+            n = int(str(ref))
+            entry = entries[n]
+            if applies(n, entry, m.start, m.end):
+                taken.append((m.start, m.end))
+                yield _finding(ctx, entry, m.start, m.end, m.confidence)
+                break
+    for n, entry in enumerate(entries):
+        for pattern in entry.patterns:
+            for pm in pattern.finditer(ctx.text):
+                s, e = pm.span()
+                if e > s and not _overlaps(taken, s, e) and applies(n, entry, s, e):
+                    taken.append((s, e))
+                    yield _finding(ctx, entry, s, e, 1.0)
+    if packs.hosts:
+        yield from _hosts(ctx)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a < end and start < b for a, b in spans)
+
+
+def _hosts(ctx: CheckContext) -> Iterator[Finding]:
+    text = ctx.text
+    reported_end = -1
+    for m in _HOST.finditer(text):
+        host = m.group().lower()
+        labels = host.split(".")
+        hit = None
+        for k in range(len(labels) - 1):
+            suffix = ".".join(labels[k:])
+            if suffix in ctx.packs.hosts:
+                hit = ctx.packs.hosts[suffix][0]
+                break
+        if hit is None:
+            continue
+        entry = ctx.packs.confidential[hit]
+        if not entry.active.contains(ctx.moment):
+            continue
+        start, end = _enclosing_address(text, m.start(), m.end())
+        if start < reported_end:
+            continue
+        reported_end = end
+        yield _finding(ctx, entry, start, end, 1.0, shown=host)
+
+
+def _enclosing_address(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a host to the whole URL or e-mail address around it."""
+    stops = " \t\r\n<>\"'()[]{}`„“”«»"
+    while start > 0 and text[start - 1] not in stops:
+        start -= 1
+    while end < len(text) and text[end] not in stops:
+        end += 1
+    while end > start and text[end - 1] in ".,;:!?":
+        end -= 1
+    return start, end
+
+
+def is_label(text: str, start: int, end: int) -> bool:
+    """Whether a marking stands as a label: in capitals, bracketed, or heading its line.
+
+    "VERTRAULICH", "[Intern]", "Intern: Zahlen Q3" are labels; "our intern
+    Anna" and "Wir behandeln das vertraulich." are not.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        line_end = len(text)
+    word = text[start:end]
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) >= 3 and all(c.isupper() for c in letters):
+        others = [
+            w
+            for w in regex.findall(r"\p{L}{2,}", text[line_start:start] + " " + text[end:line_end])
+            if any(c.isalpha() for c in w)
+        ]
+        shouting = sum(1 for w in others if w.isupper())
+        if shouting <= len(others) // 2:
+            return True
+    before = text[line_start:start]
+    after = text[end:line_end]
+    if before.rstrip()[-1:] in ("[", "(", "<", "{") and after.lstrip()[:1] in ("]", ")", ">", "}"):
+        return True
+    if before.strip(_LABEL_DECORATION) == "" or not regex.search(r"[\p{L}\p{N}]", before):
+        rest = after.lstrip(" \t*_")
+        if rest == "" or rest[:1] in (":", "-", "–", "—", "!", "|", "/", "]", ")"):
+            return True
+    return False
+
+
+def _finding(
+    ctx: CheckContext, entry: ConfidentialEntry, start: int, end: int, confidence: float, shown: str = ""
+) -> Finding:
+    rule_id = RULE_BY_KIND[entry.kind]
+    lang = ctx.msg_lang
+    what = quote(shown or ctx.text[start:end], lang)
+    if entry.kind == "codename":
+        msg = ctx.message(
+            en=f"{what} is an internal codename: internal stays internal.",
+            de=f"{what} ist ein interner Projektname: Internes bleibt intern.",
+        )
+    elif entry.kind == "client":
+        msg = ctx.message(
+            en=f"{what} is a client or partner under confidentiality: don't name them without approval.",
+            de=f"{what} ist ein Kunde oder Partner unter Vertraulichkeit: nicht ohne Freigabe nennen.",
+        )
+    elif entry.kind == "host":
+        msg = ctx.message(
+            en=f"{what} is an internal system: links and addresses on it must not be published.",
+            de=f"{what} ist ein internes System: Links und Adressen darauf nicht veröffentlichen.",
+        )
+    elif entry.kind == "marking":
+        msg = ctx.message(
+            en=f"{what} marks the content as not for publication: this text looks internal.",
+            de=f"{what} kennzeichnet den Inhalt als nicht öffentlich: dieser Text wirkt intern.",
+        )
+    else:
+        until = entry.active.end
+        if until is not None:
+            shown_until = format_date(until - timedelta(seconds=1), lang)
+            msg = ctx.message(
+                en=f"{what} is a quiet-period topic until {shown_until}: no statements about it before then.",
+                de=f"{what} ist bis {shown_until} ein Thema der Ruhephase: vorher keine Aussagen dazu.",
+            )
+        else:
+            msg = ctx.message(
+                en=f"{what} is a quiet-period topic: no statements about it.",
+                de=f"{what} ist ein Thema der Ruhephase: keine Aussagen dazu.",
+            )
+    if entry.note:
+        msg = f"{msg} {entry.note}"
+    replacements = (entry.replacement,) if entry.replacement else ()
+    return ctx.finding(
+        rule_id,
+        start,
+        end,
+        msg,
+        replacements=replacements,
+        confidence=confidence,
+        severity=entry.severity,
+    )
+
+
+def _doc(name: str, what: str, why: str, fix: str, example: str = "") -> RuleDoc:
+    return RuleDoc(name=name, what=what, why=why, fix=fix, example=example)
+
+
+RULES = (
+    RuleInfo(
+        id="PG101",
+        name="confidential-codename",
+        category="confidential",
+        severity=Severity.ERROR,
+        plugin="postguard.checks.confidential",
+        docs={
+            "en": _doc(
+                "Internal codename",
+                "Finds the internal codenames listed in `[[confidential]]` entries with kind = \"codename\", "
+                "also inflected, in compounds (\"Sturmvogel-Team\", \"Sturmvogeltests\"), as hashtags, with "
+                "odd spacing (\"Sturm-vogel\") or digits for letters (\"Sturmv0gel\").",
+                "A codename in a public post tells competitors and journalists that a project exists and "
+                "what it is about. Internal stays internal.",
+                "Remove the codename or use the public product name once it is announced. If the word is "
+                "meant in its everyday sense, add the phrase to the entry's `allow` list or give the entry "
+                "`context` words.",
+                "Stolz auf das #Sturmvogel-Team!",
+            ),
+            "de": _doc(
+                "Interner Projektname",
+                "Findet interne Projektnamen aus `[[confidential]]`-Einträgen mit kind = \"codename\", auch "
+                "gebeugt, in Komposita („Sturmvogel-Team“, „Sturmvogeltests“), als Hashtag, mit anderen "
+                "Trennzeichen oder Ziffern statt Buchstaben („Sturmv0gel“).",
+                "Ein Projektname in einem öffentlichen Beitrag verrät Wettbewerbern und Presse, dass es das "
+                "Projekt gibt. Internes bleibt intern.",
+                "Den Namen entfernen oder den öffentlichen Produktnamen nach der Ankündigung verwenden. Ist "
+                "das Alltagswort gemeint, die Wendung in `allow` aufnehmen oder `context`-Wörter angeben.",
+                "Stolz auf das #Sturmvogel-Team!",
+            ),
+        },
+    ),
+    RuleInfo(
+        id="PG102",
+        name="confidential-client",
+        category="confidential",
+        severity=Severity.ERROR,
+        plugin="postguard.checks.confidential",
+        docs={
+            "en": _doc(
+                "Client or partner under NDA",
+                "Finds clients and partners listed with kind = \"client\".",
+                "Naming a client under NDA, or venting about a lost pitch, breaches the contract and trust.",
+                "Leave the name out or get written approval from the client first.",
+            ),
+            "de": _doc(
+                "Kunde oder Partner unter NDA",
+                "Findet Kunden und Partner aus Einträgen mit kind = \"client\".",
+                "Einen Kunden unter NDA zu nennen oder über einen verlorenen Pitch zu klagen, bricht Vertrag "
+                "und Vertrauen.",
+                "Den Namen weglassen oder vorher die schriftliche Freigabe des Kunden einholen.",
+            ),
+        },
+    ),
+    RuleInfo(
+        id="PG103",
+        name="confidential-host",
+        category="confidential",
+        severity=Severity.ERROR,
+        plugin="postguard.checks.confidential",
+        docs={
+            "en": _doc(
+                "Internal host",
+                "Finds URLs, e-mail addresses and host names on the internal hosts (and their subdomains) "
+                "listed with kind = \"host\".",
+                "Links into the intranet leak structure and names, and invite attacks.",
+                "Remove the link or replace it with the public page.",
+            ),
+            "de": _doc(
+                "Internes System",
+                "Findet URLs, E-Mail-Adressen und Hostnamen auf internen Hosts (und deren Subdomains) aus "
+                "Einträgen mit kind = \"host\".",
+                "Links ins Intranet verraten Strukturen und Namen und laden zu Angriffen ein.",
+                "Den Link entfernen oder durch die öffentliche Seite ersetzen.",
+            ),
+        },
+    ),
+    RuleInfo(
+        id="PG104",
+        name="confidential-marking",
+        category="confidential",
+        severity=Severity.ERROR,
+        plugin="postguard.checks.confidential",
+        docs={
+            "en": _doc(
+                "Confidentiality marking",
+                "Finds markings such as \"Internal use only\", \"Strictly confidential\", \"VS-NfD\" and "
+                "TLP:RED/TLP:AMBER. Single words (\"Intern\", \"Confidential\") count only as a label: in "
+                "capitals, in brackets or heading a line, so \"our intern\" or \"interne Teams\" never fire.",
+                "A marked text was written for internal readers; posting it, even in part, leaks it.",
+                "Don't post marked material. Ask its owner what may be shared.",
+                "TLP:AMBER – Q3-Zahlen",
+            ),
+            "de": _doc(
+                "Vertraulichkeitsvermerk",
+                "Findet Vermerke wie „Nur für den internen Gebrauch“, „Streng vertraulich“, „VS-NfD“ und "
+                "TLP:RED/TLP:AMBER. Einzelwörter („Intern“, „Vertraulich“) zählen nur als Kennzeichnung: in "
+                "Großbuchstaben, in Klammern oder am Zeilenanfang, sodass „unsere internen Teams“ nie anschlägt.",
+                "Ein gekennzeichneter Text ist für interne Leser geschrieben; ihn zu posten, auch teilweise, "
+                "gibt ihn preis.",
+                "Gekennzeichnetes Material nicht posten. Den Verantwortlichen fragen, was geteilt werden darf.",
+            ),
+        },
+    ),
+    RuleInfo(
+        id="PG105",
+        name="confidential-topic",
+        category="confidential",
+        severity=Severity.WARNING,
+        plugin="postguard.checks.confidential",
+        docs={
+            "en": _doc(
+                "Quiet-period topic",
+                "Finds topics listed with kind = \"topic\" (earnings, guidance, \"Quartalszahlen\") while "
+                "their `from`/`until` window is open.",
+                "Before results are published, statements about figures can be insider information (MAR "
+                "Art. 10, 17) or contradict the official release.",
+                "Wait until the quiet period ends, or leave the topic out.",
+            ),
+            "de": _doc(
+                "Thema der Ruhephase",
+                "Findet Themen aus Einträgen mit kind = \"topic\" (Quartalszahlen, Prognose), solange ihr "
+                "`from`/`until`-Fenster offen ist.",
+                "Vor der Veröffentlichung von Ergebnissen können Aussagen zu Zahlen Insiderinformation sein "
+                "(MAR Art. 10, 17) oder der offiziellen Meldung widersprechen.",
+                "Bis zum Ende der Ruhephase warten oder das Thema weglassen.",
+            ),
+        },
+    ),
+)

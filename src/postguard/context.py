@@ -1,0 +1,92 @@
+"""What a check sees of one draft: the ``CheckContext`` handed to ``postguard_check``."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from postguard.model import Draft, Finding, RuleInfo, Severity
+from postguard.rulepacks import Channel, PackSet
+from postguard.terms import Pieces
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+@dataclass(slots=True, kw_only=True)
+class CheckContext:
+    """One draft, ready to check.
+
+    ``text`` is the text the checks read (the prose extracted from the
+    source); offsets in findings refer to it. ``lang`` is the draft's
+    language, ``mixed`` whether it mixes German and English, ``msg_lang`` the
+    language messages are written in. ``moment`` is the time judged: the
+    draft's ``publish_at`` when scheduled, else now.
+    """
+
+    draft: Draft
+    text: str
+    doc: Doc
+    lang: str
+    mixed: bool
+    msg_lang: str
+    moment: datetime
+    scheduled: bool
+    packs: PackSet
+    channel: Channel | None
+    rules: Mapping[str, RuleInfo]
+    _pieces: Pieces | None = field(default=None, repr=False)
+    _token_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def pieces(self) -> Pieces:
+        """The text cut into pieces for :class:`postguard.terms.TermIndex`, with spaCy lemmas."""
+        if self._pieces is None:
+            lemmas = {
+                (t.idx, t.idx + len(t.text)): t.lemma_
+                for t in self.doc
+                if t.lemma_ and t.lemma_ != t.text and t.is_alpha
+            }
+            self._pieces = Pieces(self.text, lemmas)
+        return self._pieces
+
+    def token_index(self, offset: int) -> int:
+        """The index of the spaCy token at (or just before) a character offset."""
+        if self._token_starts is None:
+            self._token_starts = [t.idx for t in self.doc]
+        return max(0, bisect.bisect_right(self._token_starts, offset) - 1)
+
+    def message(self, *, en: str, de: str) -> str:
+        """The text for the reader's language."""
+        return de if self.msg_lang == "de" else en
+
+    def finding(
+        self,
+        rule_id: str,
+        start: int,
+        end: int,
+        message: str,
+        *,
+        replacements: tuple[str, ...] = (),
+        confidence: float = 1.0,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of a registered rule; category and default severity come from the rule."""
+        rule = self.rules[rule_id]
+        if end <= start:
+            end = min(len(self.text), start + 1)
+        return Finding(
+            rule_id=rule.id,
+            rule_name=rule.name,
+            category=rule.category,
+            severity=severity or rule.severity,
+            message=message,
+            start=start,
+            end=end,
+            match=self.text[start:end],
+            replacements=replacements,
+            confidence=confidence,
+        )

@@ -1,0 +1,203 @@
+"""The engine: runs the check hooks over one draft and returns findings on the source.
+
+An :class:`Engine` is built once (plugins, rules, packs, spaCy) and then
+checks any number of drafts; it is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pluggy
+import regex
+
+from postguard.config import Config
+from postguard.context import CheckContext
+from postguard.errors import ConfigError, InputError, UsageError
+from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
+from postguard.nlp import NLP, SUPPORTED, cache_dir, detect_language
+from postguard.plugins import build_plugin_manager
+from postguard.rulepacks import PackSet, SectionParser, load_packs
+
+_RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckResult:
+    findings: tuple[Finding, ...]
+    language: str
+    mixed: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Selection:
+    """Which rules run and at which severity, after config and command line."""
+
+    disabled: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] | None = None
+
+
+class Engine:
+    """Plugins, rules, packs and language pipelines, loaded once."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        plugin_manager: pluggy.PluginManager | None = None,
+        nlp: NLP | None = None,
+        use_cache: bool = True,
+    ) -> None:
+        self.config = config or Config()
+        self.pm = plugin_manager or build_plugin_manager()
+        self.rules = self._collect_rules()
+        self.sections = self._collect_sections()
+        self.packs: PackSet = load_packs(
+            self.config.pack_paths, self.sections, cache_dir=cache_dir() if use_cache else None
+        )
+        self.nlp = nlp or NLP(self.config.spacy_models)
+        self.base_selection = self.selection(self.config.disable, self.config.severity)
+
+    # -- set-up ----------------------------------------------------------------
+
+    def _collect_rules(self) -> dict[str, RuleInfo]:
+        rules: dict[str, RuleInfo] = {}
+
+        def register(rule: RuleInfo) -> None:
+            if not isinstance(rule, RuleInfo):
+                raise ConfigError(f"a plugin registered {rule!r}, which is not a RuleInfo")
+            if not _RULE_ID.fullmatch(rule.id):
+                raise ConfigError(f"rule id {rule.id!r} is not a code like PG101 or ACME1")
+            if rule.id in rules:
+                raise ConfigError(f"rule id {rule.id} is registered twice")
+            rules[rule.id] = rule
+
+        self.pm.hook.postguard_register_rules(register=register)
+        return dict(sorted(rules.items()))
+
+    def _collect_sections(self) -> dict[str, SectionParser]:
+        sections: dict[str, SectionParser] = {}
+
+        def register(name: str, parse: SectionParser) -> None:
+            if name in sections or name in ("pack", "confidential", "embargo", "channels"):
+                raise ConfigError(f"rule-pack section {name!r} is declared twice")
+            sections[name] = parse
+
+        self.pm.hook.postguard_pack_sections(register=register)
+        return sections
+
+    @property
+    def fingerprint(self) -> str:
+        return self.packs.fingerprint
+
+    def resolve(self, selector: str) -> set[str]:
+        """Rule ids named by an id, a rule name or a category."""
+        s = selector.strip()
+        if s in self.rules:
+            return {s}
+        ids = {r.id for r in self.rules.values() if s in (r.name, r.category) or s.upper() == r.id}
+        if not ids:
+            raise UsageError(f"unknown rule or category {selector!r} (see `postguard rules`)")
+        return ids
+
+    def selection(
+        self, disable: Iterable[str] = (), severity: Mapping[str, Severity] | None = None
+    ) -> Selection:
+        disabled: set[str] = set()
+        for sel in disable:
+            disabled |= self.resolve(sel)
+        sev: dict[str, Severity] = {}
+        # categories first, then names and ids, so the more specific wins
+        for key, value in sorted((severity or {}).items(), key=lambda kv: kv[0] not in _categories(self)):
+            for rid in self.resolve(key):
+                sev[rid] = value
+        return Selection(disabled=frozenset(disabled), severity=sev)
+
+    def merge(self, *selections: Selection) -> Selection:
+        disabled: set[str] = set()
+        sev: dict[str, Severity] = {}
+        for s in selections:
+            disabled |= s.disabled
+            sev.update(s.severity or {})
+        return Selection(disabled=frozenset(disabled), severity=sev)
+
+    # -- checking ----------------------------------------------------------------
+
+    def check(
+        self,
+        draft: Draft,
+        extracted: Extracted | None = None,
+        *,
+        now: datetime | None = None,
+        selection: Selection | None = None,
+    ) -> CheckResult:
+        """Check a draft. ``extracted`` is its prose (default: the whole text)."""
+        if draft.kind not in KINDS:
+            raise InputError(f"unknown kind {draft.kind!r} (expected one of {', '.join(KINDS)})")
+        channel = None
+        if draft.channel:
+            channel = self.packs.channels.get(draft.channel)
+            if channel is None:
+                known = ", ".join(sorted(self.packs.channels)) or "none declared in the rule packs"
+                raise InputError(f"unknown channel {draft.channel!r} (known channels: {known})")
+        ext = extracted or Extracted(text=draft.text)
+        text = ext.text
+        guess = detect_language(text)
+        lang = draft.lang if draft.lang in SUPPORTED else (channel.lang if channel and channel.lang else None)
+        lang = lang or guess.lang
+        mixed = guess.mixed
+        msg_lang = self.config.messages_lang if self.config.messages_lang in SUPPORTED else lang
+        moment = draft.publish_at or now or datetime.now(UTC)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        if not text.strip():
+            return CheckResult(findings=(), language=lang, mixed=False)
+        other = tuple(x for x in SUPPORTED if x != lang) if mixed else ()
+        doc = self.nlp.make_doc(text, lang, also=other)
+        ctx = CheckContext(
+            draft=draft,
+            text=text,
+            doc=doc,
+            lang=lang,
+            mixed=mixed,
+            msg_lang=msg_lang,
+            moment=moment,
+            scheduled=draft.publish_at is not None,
+            packs=self.packs,
+            channel=channel,
+            rules=self.rules,
+        )
+        sel = self.merge(self.base_selection, selection) if selection else self.base_selection
+        raw: list[Finding] = []
+        for result in self.pm.hook.postguard_check(ctx=ctx):
+            if result is None:
+                continue
+            for f in result:
+                if f.rule_id not in self.rules:
+                    raise ConfigError(f"a plugin reported unregistered rule {f.rule_id!r}")
+                raw.append(f)
+        out: list[Finding] = []
+        seen: set[tuple[str, int, int]] = set()
+        for f in raw:
+            if f.rule_id in sel.disabled or f.confidence < self.config.min_confidence:
+                continue
+            key = (f.rule_id, f.start, f.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            changes: dict[str, Any] = {}
+            if sel.severity and f.rule_id in sel.severity:
+                changes["severity"] = sel.severity[f.rule_id]
+            start, end = ext.offsets.span_to_source(f.start, f.end)
+            if (start, end) != (f.start, f.end) or ext.text is not draft.text:
+                changes.update(start=start, end=end, match=draft.text[start:end])
+            out.append(replace(f, **changes) if changes else f)
+        out.sort(key=lambda f: (f.start, f.end, f.rule_id))
+        return CheckResult(findings=tuple(out), language=lang, mixed=mixed)
+
+
+def _categories(engine: Engine) -> set[str]:
+    return {r.category for r in engine.rules.values()}

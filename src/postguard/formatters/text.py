@@ -1,0 +1,75 @@
+"""Human output in the style of ruff and rustc: location, rule, message, the line, a caret underline."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+import click
+
+from postguard.model import LineIndex, Report, Severity
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def _width(s: str) -> int:
+    w = 0
+    for ch in s:
+        if unicodedata.combining(ch):
+            continue
+        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return w
+
+
+def render(reports: Sequence[Report], *, color: bool = False, lang: str = "en") -> str:
+    def st(text: str, **kw: object) -> str:
+        return click.style(text, **kw) if color else text  # type: ignore[arg-type]
+
+    out: list[str] = []
+    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
+    files_with = 0
+    for report in reports:
+        if report.error:
+            out.append(f"{st(report.name, bold=True)}: {st('input error', fg='red', bold=True)}: {report.error}")
+            continue
+        if report.findings:
+            files_with += 1
+        index = LineIndex(report.source)
+        for f in report.findings:
+            counts[f.severity] += 1
+            line, col = index.position(f.start)
+            end_line, end_col = index.position(max(f.start, f.end - 1))
+            text = index.line_text(line)
+            head = (
+                f"{st(f'{report.name}:{line}:{col}:', bold=True)} "
+                f"{st(f.rule_id, fg=_COLOURS[f.severity], bold=True)} "
+                f"{st('[' + f.severity.value + ']', fg=_COLOURS[f.severity])} {f.message}"
+            )
+            out.append(head)
+            gutter = " " * len(str(line))
+            shown = text.replace("\t", " ")
+            underline_end = end_col if end_line == line else len(text) + 1
+            pad = _width(shown[: col - 1])
+            marks = max(1, _width(shown[col - 1 : underline_end]))
+            out.append(f"{gutter} {st('|', fg='blue')}")
+            out.append(f"{st(str(line), fg='blue')} {st('|', fg='blue')} {shown}")
+            out.append(f"{gutter} {st('|', fg='blue')} {' ' * pad}{st('^' * marks, fg=_COLOURS[f.severity])}")
+            if f.replacements:
+                label = "Vorschlag" if lang == "de" else "fix"
+                shown_fixes = ", ".join(f"“{r}”" if r else "(delete)" for r in f.replacements)
+                out.append(f"{gutter} {st('=', fg='blue')} {label}: {shown_fixes}")
+            out.append("")
+    total = sum(counts.values())
+    errors = sum(1 for r in reports if r.error)
+    if total:
+        parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
+        parts.reverse()
+        out.append(
+            f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files_with} "
+            f"input{'s' if files_with != 1 else ''}."
+        )
+    elif not errors:
+        out.append(st("No problems found.", fg="green"))
+    if errors:
+        out.append(f"{errors} input{'s' if errors != 1 else ''} could not be checked.")
+    return "\n".join(out)

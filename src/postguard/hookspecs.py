@@ -1,0 +1,90 @@
+"""Every hook a postguard plugin can implement, grouped by phase.
+
+A plugin is a module or object with functions marked ``@postguard.hookimpl``
+whose names are the specs below. Built-in checks (``postguard.checks.*``) use
+exactly this mechanism; third-party plugins are found through the
+``postguard`` entry-point group::
+
+    # pyproject.toml of a plugin package
+    [project.entry-points.postguard]
+    shouting = "postguard_shouting"
+
+Implementations may accept fewer arguments than a spec names, so specs can grow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from postguard.context import CheckContext
+    from postguard.model import Finding, RuleInfo
+
+PROJECT = "postguard"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# -- set-up phase -----------------------------------------------------------
+
+
+@hookspec
+def postguard_register_rules(register: Callable[[RuleInfo], None]) -> None:
+    """Declare the rules a plugin reports, by calling ``register`` once per rule.
+
+    Rule ids are stable codes (``PG101``; third-party plugins should use their
+    own prefix, e.g. ``ACME1``). Every finding a plugin yields must name a
+    registered rule. Example::
+
+        @hookimpl
+        def postguard_register_rules(register):
+            register(RuleInfo(id="ACME1", name="shouting", category="style",
+                              severity=Severity.INFO,
+                              docs={"en": RuleDoc(name="Shouting", what="...",
+                                                  why="...", fix="...")}))
+
+    :param register: call it with a :class:`postguard.model.RuleInfo`.
+    """
+
+
+@hookspec
+def postguard_pack_sections(register: Callable[[str, Callable[[Any, Any], Any]], None]) -> None:
+    """Declare top-level rule-pack sections a plugin reads.
+
+    Packs are validated strictly: a section no plugin declared is an error.
+    ``register(name, parse)`` declares section ``name``; ``parse(value, where)``
+    receives the raw TOML value and a :class:`postguard.rulepacks.Where`
+    (use ``where.error(...)`` / ``where.child(...)`` so errors name the file
+    and key path) and returns the typed value plugins later read from
+    ``ctx.packs.sections[name]`` (a list, one item per pack that had it).
+
+    :param register: call it with ``(section_name, parse_function)``.
+    """
+
+
+# -- check phase ------------------------------------------------------------
+
+
+@hookspec
+def postguard_check(ctx: CheckContext) -> Iterable[Finding] | None:
+    """Check one draft and return (or yield) findings.
+
+    ``ctx`` holds the draft, its spaCy ``Doc``, the detected language, the
+    moment judged (``ctx.moment``), the loaded rule packs and helpers
+    (``ctx.finding(...)`` builds a finding with the rule's category and
+    severity; ``ctx.message(...)`` picks the draft's language). Offsets are
+    into ``ctx.text``; the engine maps them back to the source. Example::
+
+        @hookimpl
+        def postguard_check(ctx):
+            for m in regex.finditer(r"\\b[A-Z]{5,}\\b", ctx.text):
+                yield ctx.finding("ACME1", m.start(), m.end(),
+                                  ctx.message(en="Don't shout.", de="Nicht schreien."))
+
+    :param ctx: the :class:`postguard.context.CheckContext` of this draft.
+    :returns: findings, or ``None`` for none.
+    """

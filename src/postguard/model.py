@@ -1,0 +1,217 @@
+"""Shared data types: drafts, rules, findings and offset maps.
+
+Every other module speaks in these types. They are frozen so that a plugin
+cannot change what another plugin sees.
+
+Offsets are character (code point) offsets into the *source* text: the text of
+the file or request as the user wrote it. Lines and columns are derived from
+offsets with :class:`LineIndex` only when something is rendered.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Mapping
+
+KINDS: tuple[str, ...] = ("post", "profile", "article", "page")
+CATEGORIES: tuple[str, ...] = ("confidential", "embargo", "imprint", "copyright", "disclosure")
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is. Ordered: ``info < warning < error``."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {value!r} (expected error, warning or info)") from None
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleDoc:
+    """What a rule checks, why it matters and how to fix a finding, in one language."""
+
+    name: str
+    what: str
+    why: str
+    fix: str
+    example: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleInfo:
+    """A rule as plugins register it.
+
+    ``id`` is a stable code (``PG101``), ``name`` a readable slug
+    (``confidential-codename``). ``docs`` maps a language code to its text.
+    """
+
+    id: str
+    name: str
+    category: str
+    severity: Severity
+    docs: Mapping[str, RuleDoc]
+    plugin: str = ""
+
+    def doc(self, lang: str) -> RuleDoc:
+        return self.docs.get(lang) or self.docs.get("en") or next(iter(self.docs.values()))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """One problem in a draft.
+
+    ``start``/``end`` are code point offsets into the source text; ``match`` is
+    ``source[start:end]``. ``replacements`` are suggested texts for that span
+    (an empty string means "delete it"); ``confidence`` is 0..1.
+    """
+
+    rule_id: str
+    category: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    match: str
+    replacements: tuple[str, ...] = ()
+    confidence: float = 1.0
+    rule_name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Draft:
+    """A text about to be published, with what is known about it.
+
+    ``text`` is the source text exactly as given. ``lang`` is ``"de"``,
+    ``"en"`` or ``None`` (detect). ``channel`` names a channel declared in a
+    rule pack; ``None`` means an employee's private account.
+    """
+
+    text: str
+    lang: str | None = None
+    channel: str | None = None
+    kind: str = "post"
+    publish_at: datetime | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Maps offsets in an extracted (checked) text back to the source text.
+
+    The map is a sorted list of segments ``(checked_start, source_start)``;
+    inside a segment offsets advance together. An empty map is the identity.
+    """
+
+    checked_starts: tuple[int, ...] = ()
+    source_starts: tuple[int, ...] = ()
+
+    @classmethod
+    def identity(cls) -> OffsetMap:
+        return cls()
+
+    @classmethod
+    def from_segments(cls, segments: list[tuple[int, int]]) -> OffsetMap:
+        segments = sorted(segments)
+        return cls(tuple(c for c, _ in segments), tuple(s for _, s in segments))
+
+    def to_source(self, offset: int) -> int:
+        if not self.checked_starts:
+            return offset
+        i = bisect.bisect_right(self.checked_starts, offset) - 1
+        if i < 0:
+            return offset
+        return self.source_starts[i] + (offset - self.checked_starts[i])
+
+    def span_to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map a non-empty span; the end is mapped as the position after its last character."""
+        if end <= start:
+            s = self.to_source(start)
+            return s, s
+        return self.to_source(start), self.to_source(end - 1) + 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extracted:
+    """The prose of a source file, ready to check.
+
+    ``text`` is what the checks read; ``offsets`` maps its offsets back to the
+    source. Extractors blank out what is not prose (code, markup) with spaces
+    where they can, so that most offsets map one to one. ``metadata`` holds
+    what the source says about itself (front matter: channel, kind, lang,
+    publish_at).
+    """
+
+    text: str
+    offsets: OffsetMap = field(default_factory=OffsetMap.identity)
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+class LineIndex:
+    """Line and column (both 1-based, columns in code points) for offsets in a text.
+
+    ``\\r\\n``, ``\\n`` and ``\\r`` all end a line.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        i = 0
+        n = len(text)
+        while i < n:
+            c = text[i]
+            if c == "\r":
+                if i + 1 < n and text[i + 1] == "\n":
+                    i += 1
+                starts.append(i + 1)
+            elif c == "\n":
+                starts.append(i + 1)
+            i += 1
+        self.starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+
+def utf16_offset(text: str, offset: int) -> int:
+    """The UTF-16 code unit offset for a code point offset (what JavaScript and Java count)."""
+    prefix = text[:offset]
+    return offset + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    """The result of checking one input: what formatters render.
+
+    ``name`` is the path shown to the user (``-`` or ``<stdin>`` for standard
+    input). ``source`` is the full source text the offsets refer to. ``error``
+    is set (and ``findings`` empty) when the input could not be checked.
+    """
+
+    name: str
+    source: str
+    findings: tuple[Finding, ...] = ()
+    language: str = "en"
+    error: str | None = None
+    suppressed: int = 0

@@ -1,0 +1,218 @@
+"""The language work: which language a draft is in, and its spaCy ``Doc``.
+
+The only module that loads spaCy. By default it uses spaCy's blank German and
+English pipelines (tokenizer and sentence boundaries from punctuation) plus
+lookup lemmas from ``spacy-lookups-data``. Nothing is downloaded: the lemma
+tables ship in that package. Loading a whole German table into a dict costs
+more than a second, so the tables are converted once into an SQLite file in
+the cache directory and only the words of a draft are looked up.
+
+A trained pipeline (``de_core_news_sm``...) may be named in the config; it
+must already be installed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import regex
+
+from postguard.errors import ConfigError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+SUPPORTED = ("de", "en")
+
+_WORD = regex.compile(r"\p{L}+")
+_STOP = {
+    "de": frozenset(
+        "der die das und ist nicht ein eine einen einem mit auf für wir ich sie es zu den dem des im "
+        "von sich auch bei noch nach wie aus unsere unser unseren unserem heute wird werden sind war "
+        "hat haben kann können über dass oder aber nur jetzt schon mehr neue neuen neues bis vom zum "
+        "zur am um als so was wer euch ihr mein meine dieser diese dieses gibt freuen endlich".split()
+    ),
+    "en": frozenset(
+        "the and is are to of in for with on we our you this that it be at from will have has new "
+        "an as by not but or can was were been my your their they he she his her its just now more "
+        "today so what who all about into out up proud excited team very get got here there".split()
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """The draft's language, and whether it mixes German and English."""
+
+    lang: str
+    mixed: bool
+    scores: Mapping[str, float]
+
+
+def detect_language(text: str, default: str = "en") -> LanguageGuess:
+    """Guess German or English from function words and German letters."""
+    scores = {"de": 0.0, "en": 0.0}
+    for m in _WORD.finditer(text[:20000]):
+        w = m.group().lower()
+        for lang in SUPPORTED:
+            if w in _STOP[lang]:
+                scores[lang] += 1
+    scores["de"] += 0.5 * sum(text[:20000].count(c) for c in "äöüßÄÖÜ")
+    de, en = scores["de"], scores["en"]
+    if de == en:
+        return LanguageGuess(default, False, scores)
+    lang = "de" if de > en else "en"
+    minor, major = min(de, en), max(de, en)
+    return LanguageGuess(lang, minor >= 2 and minor >= 0.3 * major, scores)
+
+
+def cache_dir() -> Path:
+    """Where postguard keeps caches (lemma tables, indexed packs)."""
+    env = os.environ.get("POSTGUARD_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "postguard"
+
+
+class LemmaTable:
+    """Lookup lemmas for one language from spacy-lookups-data, via an SQLite cache."""
+
+    def __init__(self, lang: str, directory: Path) -> None:
+        self.lang = lang
+        self.directory = directory
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _source(self) -> Path:
+        import spacy_lookups_data
+
+        return Path(spacy_lookups_data.__file__).parent / "data" / f"{self.lang}_lemma_lookup.json.gz"
+
+    def _open(self) -> sqlite3.Connection:
+        if self._conn is not None:
+            return self._conn
+        import spacy_lookups_data
+
+        version = getattr(spacy_lookups_data, "__version__", "0")
+        path = self.directory / f"lemmas-{self.lang}-{version}.sqlite"
+        if not path.exists():
+            try:
+                self._build(path)
+            except OSError:
+                path = Path(":memory:")
+        if str(path) == ":memory:":
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            self._fill(conn)
+        else:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._conn = conn
+        return conn
+
+    def _fill(self, conn: sqlite3.Connection) -> None:
+        with gzip.open(self._source(), "rt", encoding="utf-8") as f:
+            table: dict[str, str] = json.load(f)
+        conn.execute("CREATE TABLE IF NOT EXISTS lemma (word TEXT PRIMARY KEY, lemma TEXT) WITHOUT ROWID")
+        conn.executemany(
+            "INSERT OR REPLACE INTO lemma VALUES (?, ?)", ((k, v) for k, v in table.items() if k != v)
+        )
+        conn.commit()
+
+    def _build(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        conn = sqlite3.connect(tmp)
+        try:
+            self._fill(conn)
+        finally:
+            conn.close()
+        tmp.replace(path)
+
+    def lookup(self, words: set[str]) -> dict[str, str]:
+        """The lemmas of those words the table knows (others are left out)."""
+        if not words:
+            return {}
+        with self._lock:
+            conn = self._open()
+            out: dict[str, str] = {}
+            items = list(words)
+            for i in range(0, len(items), 500):
+                chunk = items[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                out.update(conn.execute(f"SELECT word, lemma FROM lemma WHERE word IN ({marks})", chunk))
+            return out
+
+
+class NLP:
+    """Loads each pipeline once and turns texts into ``Doc`` objects with lemmas."""
+
+    def __init__(self, models: Mapping[str, str] | None = None, directory: Path | None = None) -> None:
+        self.models = dict(models or {})
+        self.directory = directory or cache_dir()
+        self._pipelines: dict[str, Language] = {}
+        self._tables: dict[str, LemmaTable] = {}
+        self._lock = threading.Lock()
+
+    def pipeline(self, lang: str) -> Language:
+        with self._lock:
+            nlp = self._pipelines.get(lang)
+            if nlp is None:
+                nlp = self._load(lang)
+                self._pipelines[lang] = nlp
+            return nlp
+
+    def _load(self, lang: str) -> Language:
+        import spacy
+
+        name = self.models.get(lang)
+        if name:
+            try:
+                return spacy.load(name)
+            except OSError:
+                raise ConfigError(
+                    f"the spaCy pipeline {name!r} is not installed (install it with pip, "
+                    "or remove it from the config to use the built-in blank pipeline)",
+                    key=f"spacy_models.{lang}",
+                ) from None
+        nlp = spacy.blank(lang)
+        if "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer")
+        return nlp
+
+    def table(self, lang: str) -> LemmaTable:
+        t = self._tables.get(lang)
+        if t is None:
+            t = self._tables[lang] = LemmaTable(lang, self.directory)
+        return t
+
+    def make_doc(self, text: str, lang: str, *, also: tuple[str, ...] = ()) -> Doc:
+        """Tokenise, split sentences and set lookup lemmas.
+
+        ``also`` names further languages whose tables fill in lemmas the main
+        language's table does not know (for drafts that mix languages).
+        """
+        nlp = self.pipeline(lang)
+        doc = nlp(text)
+        if lang in self.models:
+            return doc  # a trained pipeline brings its own lemmatizer
+        words = {t.text for t in doc if t.is_alpha}
+        found = self.table(lang).lookup(words)
+        for other in also:
+            if other != lang:
+                missing = words - found.keys()
+                for k, v in self.table(other).lookup(missing).items():
+                    found.setdefault(k, v)
+        for t in doc:
+            lemma = found.get(t.text)
+            if lemma is not None:
+                t.lemma_ = lemma
+        return doc

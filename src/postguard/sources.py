@@ -1,0 +1,47 @@
+"""Reading drafts from files and standard input: decoding, binary and size checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from postguard.errors import InputError
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else a clear :class:`InputError`."""
+    if len(raw) > MAX_BYTES:
+        raise InputError(
+            f"{name}: too large ({len(raw) / 1_048_576:.1f} MB; postguard checks drafts up to "
+            f"{MAX_BYTES // 1_048_576} MB), skipped"
+        )
+    if b"\0" in raw[:8192]:
+        raise InputError(f"{name}: binary file (contains NUL bytes), skipped")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not UTF-8 text (undecodable byte 0x{raw[exc.start]:02x} at byte {exc.start}), skipped"
+        ) from None
+    return text
+
+
+def read_source(path: Path) -> str:
+    try:
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                f"{path}: too large ({size / 1_048_576:.1f} MB; postguard checks drafts up to "
+                f"{MAX_BYTES // 1_048_576} MB), skipped"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return decode(raw, str(path))

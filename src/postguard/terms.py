@@ -1,0 +1,308 @@
+"""The term matcher shared by the confidential and embargo checks (and usable by plugins).
+
+A text is cut into *pieces*: runs of letters and digits, split again at
+CamelCase boundaries ("TrekkerT5" -> "Trekker" | "T5"). Each piece is
+normalised (case-folded, umlauts and accents folded, so "Sturmvögel" and
+"sturmvogel" meet). A term is normalised the same way and stored under its
+*key*: its normalised pieces joined without separators ("Trek-ker T5" and
+"#TrekkerT5" both give ``trekkert5``).
+
+Matching tries, at every piece, the concatenations of the following pieces
+that are joined by nothing but spaces, hyphens, ``#``, ``_``, ``/``, ``:``,
+``+``, ``.`` or an apostrophe, and looks each candidate up in a dict. So every
+lookup is an exact lookup of a normalised string: with 100,000 terms the cost
+per draft stays the same, and an index can later be distributed as salted
+hashes of those keys (see :attr:`TermIndex.key_transform`).
+
+Variants and their confidence:
+
+* ``exact``       the text's pieces are the term's pieces (case, hashtag,
+                  CamelCase and separators aside)                          1.0
+* ``inflected``   a German or English inflection suffix, or the token's
+                  spaCy lookup lemma, leads to the term                    0.9
+* ``spacing``     same letters, other piece boundaries ("Trek-ker T5")     0.85
+* ``compound``    the term starts a closed compound ("Sturmvogeltests");
+                  only for terms of 6+ letters with a remainder of 3+      0.75
+* ``obfuscated``  digits inside a word read as letters ("Sturmv0gel")      0.7
+
+A match never ends inside a word except for a compound, and never starts
+inside one, so "Sturm" does not match "Sturmvogel", "Sturmwarnung" matches
+neither, and "Trekker T4" is not "Trekker T5".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+EXACT = "exact"
+INFLECTED = "inflected"
+SPACING = "spacing"
+COMPOUND = "compound"
+OBFUSCATED = "obfuscated"
+
+CONFIDENCE: dict[str, float] = {
+    EXACT: 1.0,
+    INFLECTED: 0.9,
+    SPACING: 0.85,
+    COMPOUND: 0.75,
+    OBFUSCATED: 0.7,
+}
+
+#: Which variants each matching mode accepts.
+MODES: dict[str, frozenset[str]] = {
+    "word": frozenset(CONFIDENCE),
+    "exact": frozenset({EXACT}),
+    "label": frozenset({EXACT}),
+}
+
+MAX_PIECES = 8
+MIN_COMPOUND_TERM = 6
+MIN_COMPOUND_REST = 3
+_SUFFIXES = ("e", "s", "es", "n", "en", "er", "ern", "ens", "ns", "nen")
+
+_PIECE_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_CAMEL_RE = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+_JOINABLE_GAP = regex.compile(r"[ \t\u00a0\u202f\-\u2010\u2011\u2012\u2013#_/:+.'’]{0,3}")
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "å": "a"})
+_DEOBFUSCATE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
+_INNER_DIGIT = regex.compile(r"\p{L}\d+\p{L}")
+
+
+def normalise_piece(piece: str) -> str:
+    """Case-fold and fold umlauts and accents: ``"Vögel"`` -> ``"vogel"``."""
+    s = piece.casefold().translate(_FOLD)
+    if not s.isascii():
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    return s
+
+
+def _deobfuscate(norm: str) -> str | None:
+    if not _INNER_DIGIT.search(norm):
+        return None
+    return norm.translate(_DEOBFUSCATE)
+
+
+def split_pieces(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the pieces of ``text``."""
+    out: list[tuple[int, int]] = []
+    for m in _PIECE_RE.finditer(text):
+        start, word = m.start(), m.group()
+        cut = 0
+        for b in _CAMEL_RE.finditer(word):
+            out.append((start + cut, start + b.start()))
+            cut = b.start()
+        out.append((start + cut, m.end()))
+    return out
+
+
+def term_key(term: str) -> tuple[str, tuple[int, ...]]:
+    """The lookup key of a term and the lengths of its normalised pieces.
+
+    Returns ``("", ())`` for a term without letters or digits.
+    """
+    norms = [normalise_piece(term[a:b]) for a, b in split_pieces(term)]
+    return "".join(norms), tuple(len(n) for n in norms)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    start: int
+    end: int
+    norm: str
+    deob: str | None
+    joined: bool  # joined to the previous piece by a joinable gap
+    lemma: str | None = None
+
+
+class Pieces:
+    """The pieces of one text, computed once and shared by every matcher."""
+
+    def __init__(self, text: str, lemmas: dict[tuple[int, int], str] | None = None) -> None:
+        self.text = text
+        pieces: list[Piece] = []
+        prev_end = -1
+        for start, end in split_pieces(text):
+            norm = normalise_piece(text[start:end])
+            joined = prev_end >= 0 and _JOINABLE_GAP.fullmatch(text, prev_end, start) is not None
+            if joined and (text.startswith(". ", prev_end) or text.startswith(": ", prev_end)):
+                joined = False
+            lemma = None
+            if lemmas:
+                raw = lemmas.get((start, end))
+                if raw is not None:
+                    ln = normalise_piece(raw)
+                    lemma = ln if ln != norm else None
+            pieces.append(Piece(start, end, norm, _deobfuscate(norm), joined, lemma))
+            prev_end = end
+        self.items = pieces
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    """A match of an indexed term: offsets into the text, the key and what it refers to."""
+
+    start: int
+    end: int
+    key: str
+    variant: str
+    confidence: float
+    refs: tuple[object, ...]
+
+
+class TermIndex:
+    """An index of terms, each with a payload (what the term belongs to) and a mode.
+
+    ``key_transform`` turns a normalised key into what is stored and looked
+    up; the identity by default. A salted hash here lets a pack ship hashes
+    instead of names (the prefix filter is then switched off, since it would
+    leak the first letters).
+    """
+
+    def __init__(self, key_transform: Callable[[str], str] | None = None) -> None:
+        self.key_transform = key_transform
+        self.entries: dict[str, list[tuple[object, str, tuple[int, ...]]]] = {}
+        self.prefixes: set[str] | None = None if key_transform else set()
+        self.max_len = 0
+        self.modes: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def add(self, term: str, ref: object, mode: str = "word") -> bool:
+        """Index ``term``; returns False when it has no letters or digits."""
+        key, lengths = term_key(term)
+        if not key:
+            return False
+        self.max_len = max(self.max_len, len(key))
+        if self.prefixes is not None:
+            self.prefixes.add(key[:4])
+        stored = self.key_transform(key) if self.key_transform else key
+        self.entries.setdefault(stored, []).append((ref, mode, lengths))
+        self.modes.add(mode)
+        return True
+
+    def _get(self, key: str) -> list[tuple[object, str, tuple[int, ...]]] | None:
+        if self.key_transform:
+            key = self.key_transform(key)
+        return self.entries.get(key)
+
+    def _could_start(self, pieces: Sequence[Piece], i: int, deob: bool) -> bool:
+        if self.prefixes is None:
+            return True
+        s = ""
+        for j in range(i, min(len(pieces), i + 4)):
+            if j > i and not pieces[j].joined:
+                break
+            p = pieces[j]
+            s += (p.deob or p.norm) if deob else p.norm
+            if len(s) >= 4:
+                return s[:4] in self.prefixes
+        return any(s[:k] in self.prefixes for k in range(1, len(s) + 1))
+
+    def find(self, pieces: Pieces) -> list[TermMatch]:
+        """All matches in the text, overlaps resolved (leftmost, then longest)."""
+        if not self.entries:
+            return []
+        items = pieces.items
+        found: list[TermMatch] = []
+        for i in range(len(items)):
+            if self._could_start(items, i, False):
+                self._scan(items, i, False, found)
+            if any(items[j].deob for j in range(i, min(len(items), i + 3))) and self._could_start(
+                items, i, True
+            ):
+                self._scan(items, i, True, found)
+        return _resolve(found)
+
+    def _scan(self, items: Sequence[Piece], i: int, deob: bool, found: list[TermMatch]) -> None:
+        s = ""
+        bounds: list[int] = []
+        limit = self.max_len + 4
+        for j in range(i, min(len(items), i + MAX_PIECES)):
+            p = items[j]
+            if j > i and not p.joined:
+                break
+            norm = (p.deob or p.norm) if deob else p.norm
+            prev = s
+            s += norm
+            bounds.append(len(norm))
+            if len(prev) > limit:
+                break
+            base = OBFUSCATED if deob and p.deob else None
+            self._record(self._get(s), items[i].start, p.end, s, EXACT, tuple(bounds), base, found)
+            for suf in _SUFFIXES:
+                if len(s) > len(suf) + 2 and s.endswith(suf):
+                    cand = s[: -len(suf)]
+                    self._record(self._get(cand), items[i].start, p.end, cand, INFLECTED, None, base, found)
+            if s.endswith("ies"):
+                cand = s[:-3] + "y"
+                self._record(self._get(cand), items[i].start, p.end, cand, INFLECTED, None, base, found)
+            if p.lemma and not deob:
+                cand = prev + p.lemma
+                self._record(self._get(cand), items[i].start, p.end, cand, INFLECTED, None, base, found)
+            # closed compound: the term ends inside this piece, a word of 3+ letters follows
+            lo = max(1, MIN_COMPOUND_TERM - len(prev))
+            for cut in range(lo, len(norm) - MIN_COMPOUND_REST + 1):
+                rest = norm[cut:]
+                if not rest.isalpha():
+                    continue
+                cand = prev + norm[:cut]
+                hit = self._get(cand)
+                if hit and len(p.norm) == len(norm) and _suffix_not_inflection(rest):
+                    self._record(hit, items[i].start, p.start + cut, cand, COMPOUND, None, base, found)
+
+    def _record(
+        self,
+        hit: list[tuple[object, str, tuple[int, ...]]] | None,
+        start: int,
+        end: int,
+        key: str,
+        variant: str,
+        bounds: tuple[int, ...] | None,
+        base: str | None,
+        found: list[TermMatch],
+    ) -> None:
+        if not hit:
+            return
+        refs: list[object] = []
+        worst = variant
+        for ref, mode, lengths in hit:
+            v = variant
+            if v == EXACT and bounds is not None and bounds != lengths:
+                v = SPACING
+            if base:
+                v = base
+            if v in MODES[mode]:
+                refs.append(ref)
+                if CONFIDENCE[v] < CONFIDENCE[worst]:
+                    worst = v
+        if refs:
+            found.append(TermMatch(start, end, key, worst, CONFIDENCE[worst], tuple(refs)))
+
+
+def _suffix_not_inflection(rest: str) -> bool:
+    return rest not in _SUFFIXES
+
+
+def _resolve(found: list[TermMatch]) -> list[TermMatch]:
+    """Keep non-overlapping matches: leftmost first, then longest, then most confident."""
+    found.sort(key=lambda m: (m.start, -(m.end - m.start), -m.confidence))
+    out: list[TermMatch] = []
+    last_end = -1
+    for m in found:
+        if m.start >= last_end:
+            out.append(m)
+            last_end = m.end
+    return out
+
+
+def build_index(terms: Iterable[tuple[str, object, str]]) -> TermIndex:
+    """An index of ``(term, ref, mode)`` triples."""
+    index = TermIndex()
+    for term, ref, mode in terms:
+        index.add(term, ref, mode)
+    return index

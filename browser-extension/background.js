@@ -1,0 +1,171 @@
+// postguard background worker (a service worker in Chromium, an event page in Firefox).
+// It is the only part of the extension that talks to the local server: a content script cannot
+// reach localhost from a public site, the worker can reach the hosts in host_permissions.
+'use strict';
+
+const api = globalThis.browser || globalThis.chrome;
+
+const DEFAULTS = Object.freeze({
+  serverUrl: 'http://127.0.0.1:8421',
+  token: '',
+  channel: '',
+  sites: {},
+  customSites: [],
+});
+
+const CHECK_TIMEOUT_MS = 8000;
+const HEALTH_TIMEOUT_MS = 4000;
+const CUSTOM_SCRIPT_ID = 'postguard-custom-sites';
+const CONTENT_SCRIPTS = ['content/text.js', 'content/styles.js', 'content/content.js'];
+const BADGE_COLOURS = { error: '#c4262e', warning: '#b86e00', info: '#2462c4', problem: '#6b6b75' };
+
+async function getSettings() {
+  const stored = await api.storage.local.get(null);
+  return { ...DEFAULTS, ...stored };
+}
+
+function serverBase(url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+    return parsed.origin;
+  } catch {
+    return null;
+  }
+}
+
+async function hasHostPermission(base) {
+  try {
+    return await api.permissions.contains({ origins: [base + '/*'] });
+  } catch {
+    return true; // let the fetch decide
+  }
+}
+
+/** Call the server; never throws. Returns {ok: true, result} or {ok: false, error, status?}. */
+async function callServer(settings, path, { method = 'GET', body, timeoutMs }) {
+  const base = serverBase(settings.serverUrl);
+  if (!base) return { ok: false, error: 'error', detail: 'invalid server URL' };
+  if (!(await hasHostPermission(base))) return { ok: false, error: 'permission' };
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (settings.token) headers.Authorization = 'Bearer ' + settings.token;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let response;
+  try {
+    response = await fetch(base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal,
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch {
+    return { ok: false, error: 'down' };
+  } finally {
+    clearTimeout(timer);
+  }
+  if (response.status === 401 || response.status === 403) return { ok: false, error: 'unauthorized', status: response.status };
+  if (!response.ok) return { ok: false, error: 'error', status: response.status };
+  try {
+    return { ok: true, result: await response.json() };
+  } catch {
+    return { ok: false, error: 'error', status: response.status };
+  }
+}
+
+async function check(message) {
+  const settings = await getSettings();
+  const body = { text: String(message.text || ''), kind: message.kind || 'post' };
+  if (settings.channel) body.channel = settings.channel;
+  return callServer(settings, '/v1/check', { method: 'POST', body, timeoutMs: CHECK_TIMEOUT_MS });
+}
+
+async function health(message) {
+  const settings = await getSettings();
+  // The options page may test values it has not saved yet.
+  if (typeof message.serverUrl === 'string') settings.serverUrl = message.serverUrl;
+  if (typeof message.token === 'string') settings.token = message.token;
+  return callServer(settings, '/v1/health', { timeoutMs: HEALTH_TIMEOUT_MS });
+}
+
+async function setBadge(message, sender) {
+  const tabId = sender && sender.tab ? sender.tab.id : undefined;
+  if (tabId === undefined) return { ok: false };
+  let text = '';
+  let colour = BADGE_COLOURS.problem;
+  let title = api.i18n.getMessage('extName');
+  if (message.problem) {
+    text = '!';
+    title = api.i18n.getMessage('badgeProblem');
+  } else if (message.count > 0) {
+    text = message.count > 99 ? '99+' : String(message.count);
+    colour = BADGE_COLOURS[message.severity] || BADGE_COLOURS.warning;
+    title = api.i18n.getMessage('findingsCount', [String(message.count)]);
+  }
+  await api.action.setBadgeText({ tabId, text });
+  await api.action.setBadgeBackgroundColor({ tabId, color: colour });
+  await api.action.setTitle({ tabId, title });
+  return { ok: true };
+}
+
+/** Register the content script for the sites the user added (and granted) in the options. */
+async function registerCustomSites() {
+  const settings = await getSettings();
+  const patterns = [];
+  for (const entry of settings.customSites || []) {
+    const base = serverBase(entry);
+    if (!base) continue;
+    const url = new URL(base);
+    const origin = url.protocol + '//' + url.hostname;
+    if (await hasHostPermission(origin)) patterns.push(origin + '/*');
+  }
+  try {
+    await api.scripting.unregisterContentScripts({ ids: [CUSTOM_SCRIPT_ID] });
+  } catch {
+    // not registered
+  }
+  if (!patterns.length) return;
+  await api.scripting.registerContentScripts([
+    { id: CUSTOM_SCRIPT_ID, matches: patterns, js: CONTENT_SCRIPTS, runAt: 'document_idle', allFrames: false },
+  ]);
+}
+
+let syncing = Promise.resolve();
+
+/** Serialised: two overlapping syncs would register the same id twice. */
+function syncCustomSites() {
+  syncing = syncing.catch(() => {}).then(registerCustomSites);
+  return syncing;
+}
+
+const HANDLERS = {
+  check,
+  health,
+  badge: setBadge,
+  syncSites: () => syncCustomSites().then(() => ({ ok: true })),
+};
+
+api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // Only this extension's own pages and content scripts can send here (no externally_connectable).
+  const handler = message && HANDLERS[message.type];
+  if (!handler) return false;
+  handler(message, sender).then(sendResponse, (error) =>
+    sendResponse({ ok: false, error: 'error', detail: String(error && error.message ? error.message : error) }),
+  );
+  return true;
+});
+
+api.runtime.onInstalled.addListener(() => {
+  syncCustomSites().catch(() => {});
+});
+api.runtime.onStartup.addListener(() => {
+  syncCustomSites().catch(() => {});
+});
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.customSites) syncCustomSites().catch(() => {});
+});
+if (api.permissions.onAdded) api.permissions.onAdded.addListener(() => syncCustomSites().catch(() => {}));
+if (api.permissions.onRemoved) api.permissions.onRemoved.addListener(() => syncCustomSites().catch(() => {}));

@@ -1,0 +1,154 @@
+// End to end: the unpacked extension in headless Chromium against a running `postguard serve`
+// (POSTGUARD_URL), on a local page imitating a compose box (one textarea, one contenteditable).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  EXT_DIR, REPO_DIR, SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, highlightedTexts, launch, serveFile,
+} from '../testlib/e2e.mjs';
+
+let browser;
+let site;
+let page;
+
+before(async () => {
+  if (SKIP_REASON) return;
+  site = await serveFile(join(EXT_DIR, 'testlib/compose.html'));
+  browser = await launch({ extDir: EXT_DIR });
+});
+
+after(async () => {
+  if (browser) await browser.ctx.close();
+  if (site) await site.close();
+});
+
+const marksIn = (selector) => page.locator('postguard-overlay .mark').evaluateAll((els, sel) => {
+  const box = document.querySelector(sel).getBoundingClientRect();
+  return els.filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+  }).length;
+}, selector);
+
+async function waitForHighlights(selector, expected) {
+  let last;
+  for (let i = 0; i < 100; i++) {
+    last = await highlightedTexts(page, selector);
+    if (JSON.stringify(last) === JSON.stringify(expected)) return last;
+    await page.waitForTimeout(100);
+  }
+  return last;
+}
+
+async function badgeTexts() {
+  return browser.sw.evaluate(async () => {
+    const tabs = await chrome.tabs.query({});
+    return Promise.all(tabs.map((tab) => chrome.action.getBadgeText({ tabId: tab.id })));
+  });
+}
+
+test('the options page points the extension at the server and adds the test site', { skip: SKIP_REASON }, async () => {
+  const options = await browser.ctx.newPage();
+  await options.goto(`chrome-extension://${browser.extId}/options/options.html`);
+  await options.getByLabel(/Server-Adresse|Server URL/).fill(SERVER_URL);
+  await options.getByRole('button', { name: /Speichern|Save/ }).click();
+  await assert.doesNotReject(options.getByText(/Gespeichert|Saved/).first().waitFor());
+  await options.getByRole('button', { name: /Verbindung testen|Test connection/ }).click();
+  await options.locator('#testResult.ok').waitFor({ timeout: 10000 });
+  assert.match(await options.locator('#testResult').textContent(), /postguard .+, \d+/);
+  // The test page is served from 127.0.0.1: add it like a user adds a Mastodon instance.
+  await options.locator('#customSite').fill(new URL(site.url).origin);
+  await options.getByRole('button', { name: /Website hinzufügen|Add site/ }).click();
+  await options.locator('#customSites li').first().waitFor();
+  assert.equal(await options.locator('#customSites li span').first().textContent(), 'http://127.0.0.1');
+  await options.screenshot({ path: join(artifactsDir(), 'extension-options.png') });
+  await options.close();
+});
+
+test('a textarea: highlights cover exactly the findings and follow edits', { skip: SKIP_REASON }, async () => {
+  page = await browser.ctx.newPage();
+  await page.goto(site.url);
+  await page.click('#ta');
+  await page.keyboard.type(SAMPLE);
+  assert.deepEqual(await waitForHighlights('#ta', ['Sturmvogel', 'Trekker T5']), ['Sturmvogel', 'Trekker T5']);
+  assert.equal(await page.inputValue('#ta'), SAMPLE, 'the text is unchanged');
+  const items = page.locator('postguard-overlay .item');
+  assert.equal(await items.count(), 2);
+  const rules = await items.evaluateAll((els) => els.map((el) => el.dataset.rule));
+  assert.equal(new Set(rules).size, 2);
+  assert.deepEqual(
+    await items.evaluateAll((els) => els.map((el) => el.className.replace('item sev-', ''))),
+    await page.locator('postguard-overlay .mark').evaluateAll((els) => els.map((el) => el.className.replace('mark sev-', ''))),
+  );
+  for (const text of await items.locator('.msg').allTextContents()) assert.ok(text.trim().length > 0);
+  assert.ok((await badgeTexts()).includes('2'), 'the toolbar badge counts the findings');
+  await page.screenshot({ path: join(artifactsDir(), 'extension-textarea.png') });
+  // Type in front of the findings: the highlights move with the words.
+  const before = await page.locator('postguard-overlay .mark').first().boundingBox();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('Wow! ');
+  assert.deepEqual(await waitForHighlights('#ta', ['Sturmvogel', 'Trekker T5']), ['Sturmvogel', 'Trekker T5']);
+  const moved = await page.locator('postguard-overlay .mark').first().boundingBox();
+  assert.ok(moved.x > before.x + 10, 'the first highlight moved right');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'ta', 'the caret stays in the box');
+  // Break the codename: only the embargoed product is left.
+  await page.keyboard.press('End');
+  const value = await page.inputValue('#ta');
+  const at = value.indexOf('vogel');
+  await page.evaluate((i) => document.querySelector('#ta').setSelectionRange(i, i), at);
+  await page.keyboard.press('Delete');
+  assert.deepEqual(await waitForHighlights('#ta', ['Trekker T5']), ['Trekker T5']);
+  assert.equal(await page.locator('postguard-overlay .item').count(), 1);
+});
+
+test('a re-rendering contenteditable: highlights cover exactly the findings and follow edits', { skip: SKIP_REASON }, async () => {
+  await page.click('#ed');
+  await page.keyboard.type(SAMPLE);
+  assert.deepEqual(await waitForHighlights('#ed', ['Sturmvogel', 'Trekker T5']), ['Sturmvogel', 'Trekker T5']);
+  assert.ok((await page.evaluate(() => window.rerenders)) >= SAMPLE.length - 5, 'the editor re-rendered while typing');
+  assert.equal(await page.evaluate(() => document.querySelector('#ed').textContent), SAMPLE, 'the text is unchanged');
+  assert.equal(await marksIn('#ed'), 2);
+  const shot = join(artifactsDir(), 'extension-contenteditable.png');
+  await page.screenshot({ path: shot });
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('Neu: ');
+  assert.deepEqual(await waitForHighlights('#ed', ['Sturmvogel', 'Trekker T5']), ['Sturmvogel', 'Trekker T5']);
+  // Turn "Trekker T5" into "Trekker X5": its highlight goes, the other one stays exact.
+  await page.keyboard.press('Control+End');
+  for (let i = 0; i < '5 kommt bald.'.length; i++) await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('X');
+  assert.equal(
+    await page.evaluate(() => document.querySelector('#ed').textContent),
+    'Neu: 🚀 Stolz auf das Sturmvogel-Team! Der Trekker X5 kommt bald.',
+  );
+  assert.deepEqual(await waitForHighlights('#ed', ['Sturmvogel']), ['Sturmvogel']);
+  assert.equal(await page.locator('postguard-overlay .item').count(), 1);
+});
+
+test('nothing is drawn for a password field', { skip: SKIP_REASON }, async () => {
+  await page.click('#pw');
+  await page.keyboard.type('Sturmvogel');
+  await page.waitForTimeout(1200);
+  assert.equal(await marksIn('#pw'), 0);
+});
+
+test('a clean screenshot of a warning for the docs', { skip: SKIP_REASON }, async () => {
+  const clean = await browser.ctx.newPage();
+  await clean.goto(site.url);
+  await clean.click('#ta');
+  await clean.keyboard.type(SAMPLE);
+  const found = await (async () => {
+    for (let i = 0; i < 100; i++) {
+      if ((await clean.locator('postguard-overlay .mark').count()) === 2) return true;
+      await clean.waitForTimeout(100);
+    }
+    return false;
+  })();
+  assert.ok(found);
+  const path = join(artifactsDir(), 'extension-warning.png');
+  await clean.screenshot({ path, clip: { x: 0, y: 0, width: 960, height: 250 } });
+  if (process.env.POSTGUARD_UPDATE_DOCS_IMG) copyFileSync(path, join(REPO_DIR, 'docs/img/extension-warning.png'));
+  await clean.close();
+});

@@ -1,0 +1,107 @@
+// Helpers for the end-to-end tests: a tiny static server, Chromium with the extension loaded, and
+// reading back which text the drawn highlights actually cover.
+import { createServer } from 'node:http';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const EXT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_DIR = join(EXT_DIR, '..');
+export const SERVER_URL = process.env.POSTGUARD_URL ? process.env.POSTGUARD_URL.replace(/\/+$/, '') : '';
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const SAMPLE = '🚀 Stolz auf das Sturmvogel-Team! Der Trekker T5 kommt bald.';
+
+export const SKIP_REASON = SERVER_URL ? false : 'set POSTGUARD_URL to a running `postguard serve` (tests/test_browser.py does)';
+
+export function artifactsDir() {
+  const dir = process.env.POSTGUARD_ARTIFACTS || join(EXT_DIR, 'test-artifacts');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Serve one HTML file at / on a free loopback port. */
+export async function serveFile(path) {
+  const body = readFileSync(path);
+  const server = createServer((req, res) => {
+    if (req.url === '/' || req.url.startsWith('/?')) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(body);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--lang=de-DE'];
+
+/** Headless Chromium, optionally with the unpacked extension at `extDir`. */
+export async function launch({ extDir = null, locale = 'de-DE' } = {}) {
+  const args = [...ARGS];
+  if (extDir) args.push(`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`);
+  const ctx = await chromium.launchPersistentContext('', {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    locale,
+    viewport: { width: 1100, height: 720 },
+  });
+  if (!extDir) return { ctx };
+  let [sw] = ctx.serviceWorkers();
+  if (!sw) sw = await ctx.waitForEvent('serviceworker', { timeout: 15000 });
+  return { ctx, sw, extId: new URL(sw.url()).host };
+}
+
+/**
+ * For every highlight drawn by the extension over `boxSelector`, the text of the box that lies
+ * under it, found by asking the browser which caret positions are at the highlight's left and
+ * right edges (independent of how the extension computed the highlight).
+ */
+export async function highlightedTexts(page, boxSelector, markSelector = 'postguard-overlay .mark') {
+  const marks = await page.locator(markSelector).evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { index: el.dataset.index ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }),
+  );
+  return page.evaluate(
+    ({ selector, marks }) => {
+      const box = document.querySelector(selector);
+      const isTextarea = box.localName === 'textarea';
+      const boxRect = box.getBoundingClientRect();
+      // Text offset of the caret position at (x, y), in the same text form as the box's text.
+      function offsetAt(x, y) {
+        const pos = document.caretPositionFromPoint(x, y);
+        if (!pos) return null;
+        if (isTextarea) return pos.offsetNode === box ? pos.offset : null;
+        if (!box.contains(pos.offsetNode)) return null;
+        const r = document.createRange();
+        r.setStart(box, 0);
+        r.setEnd(pos.offsetNode, pos.offset);
+        return r.toString().length;
+      }
+      const text = isTextarea ? box.value : box.textContent;
+      const groups = new Map();
+      for (const m of marks) {
+        // Only highlights drawn over this box.
+        if (m.right < boxRect.left || m.left > boxRect.right || m.bottom < boxRect.top || m.top > boxRect.bottom) continue;
+        if (!groups.has(m.index)) groups.set(m.index, []);
+        groups.get(m.index).push(m);
+      }
+      const out = [];
+      for (const rects of groups.values()) {
+        const first = rects[0];
+        const last = rects[rects.length - 1];
+        const start = offsetAt(first.left + 1, (first.top + first.bottom) / 2);
+        const end = offsetAt(last.right - 1, (last.top + last.bottom) / 2);
+        out.push(start === null || end === null ? null : text.slice(start, end));
+      }
+      return out;
+    },
+    { selector: boxSelector, marks },
+  );
+}

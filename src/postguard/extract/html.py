@@ -1,0 +1,191 @@
+"""HTML: text nodes and a few attribute values are checked, markup is not.
+
+The structure comes from the standard library's :class:`html.parser.HTMLParser`
+(tolerant, no dependency, and it reports where each construct starts, which is
+what the offset map needs). What stays in the checked text:
+
+* text nodes, with character references decoded (``&auml;`` -> ``ä``), each
+  decoded character mapped to the start of its reference;
+* the values of the ``href``, ``src``, ``srcset``, ``alt``, ``title`` and
+  ``poster`` attributes, and ``content`` of ``<meta>`` (descriptions, Open Graph
+  titles and images).
+
+Blanked: tags, comments, declarations, and the contents of ``script``,
+``style``, ``pre`` and ``code`` (code is not prose, as in Markdown). Block-level
+tags become a line break followed by spaces, so words in adjacent blocks stay
+apart; inline tags without checked attributes (``<b>``, ``</a>``) are removed, so
+``Sturm<b>vogel</b>`` is checked as ``Sturmvogel``.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from postguard.extract import pieces as pc
+from postguard.extract.frontmatter import parse_front_matter
+from postguard.model import Extracted
+
+CHECKED_ATTRIBUTES: frozenset[str] = frozenset({"href", "src", "srcset", "alt", "title", "poster"})
+SKIPPED_ELEMENTS: frozenset[str] = frozenset({"script", "style", "pre", "code"})
+INLINE_ELEMENTS: frozenset[str] = frozenset(
+    {
+        "a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "font", "i", "img", "ins", "kbd",
+        "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u",
+        "var", "wbr",
+    }
+)  # fmt: skip
+
+# The attribute syntax html.parser itself accepts (its ``attrfind_tolerant``), used only to locate values.
+_ATTR = re.compile(
+    r"((?<=[\'\"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*(\'[^\']*\'|\"[^\"]*\"|(?![\'\"])[^>\s]*))?(?:\s|/(?!>))*"
+)
+_TAG_NAME = re.compile(r"</?[a-zA-Z][^\t\n\r\f />\x00]*")
+
+
+def extract_html(source: str, *, path: str | None = None) -> Extracted:
+    """The checked text of an HTML file; a front matter (as Jekyll pages have) is read as in Markdown."""
+    front = parse_front_matter(source, path=path)
+    if front is None:
+        text, offsets = pc.build(fragment_pieces(source))
+        return Extracted(text=text, offsets=offsets)
+    # The parser sees blank lines where the front matter was, so its positions stay the source's.
+    blanked = "".join(pc.blank(c) for c in source[: front.end]) + source[front.end :]
+    pieces = fragment_pieces(blanked)
+    for start, end in front.visible:
+        pieces[start:end] = list(source[start:end])
+    text, offsets = pc.build(pieces)
+    return Extracted(text=text, offsets=offsets, metadata=dict(front.metadata))
+
+
+def fragment_pieces(fragment: str) -> list[str]:
+    """The pieces (see :mod:`postguard.extract.pieces`) for an HTML document or fragment."""
+    parser = _Extractor(fragment)
+    try:
+        parser.feed(fragment)
+        parser.close()
+    except AssertionError:
+        # Python 3.11's parser gives up on some malformed declarations ("<![ "); what it has not
+        # reached yet stays visible as written.
+        pass
+    return parser.pieces
+
+
+class _Extractor(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.pieces = pc.initial(source)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.skip_depth: dict[str, int] = {}
+
+    # html.parser counts lines by "\n" only; columns are code points.
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _skipping(self) -> bool:
+        return any(self.skip_depth.values())
+
+    def _blank_tag(self, start: int, end: int, tag: str) -> None:
+        if tag in INLINE_ELEMENTS:
+            pc.delete_range(self.pieces, self.source, start, end)
+        else:
+            pc.blank_range(self.pieces, self.source, start, end)
+            if self.source[start] not in "\r\n":
+                self.pieces[start] = "\n"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self._offset()
+        raw = self.get_starttag_text() or ""
+        end = start + len(raw)
+        kept = self._kept_values(tag, attrs, start, end)
+        if kept:
+            pc.blank_range(self.pieces, self.source, start, end)
+            if tag not in INLINE_ELEMENTS and self.source[start] not in "\r\n":
+                self.pieces[start] = "\n"
+            for vstart, vend in kept:
+                self.pieces[vstart:vend] = list(self.source[vstart:vend])
+                pc.decode_entities_in(self.pieces, self.source, vstart, vend)
+        else:
+            self._blank_tag(start, end, tag)
+        if tag in SKIPPED_ELEMENTS and not raw.endswith("/>"):
+            self.skip_depth[tag] = self.skip_depth.get(tag, 0) + 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self.skip_depth.pop(tag, None)
+
+    def _kept_values(
+        self, tag: str, attrs: list[tuple[str, str | None]], start: int, end: int
+    ) -> list[tuple[int, int]]:
+        names = {name for name, value in attrs if value}
+        wanted = names & CHECKED_ATTRIBUTES
+        if tag == "meta" and "content" in names:
+            wanted.add("content")
+        if not wanted:
+            return []
+        name_match = _TAG_NAME.match(self.source, start, end)
+        pos = name_match.end() if name_match else start + 1
+        kept: list[tuple[int, int]] = []
+        while pos < end:
+            m = _ATTR.search(self.source, pos, end)
+            if not m or m.end() == m.start():
+                break
+            if m.group(1).lower() in wanted and m.group(3):
+                vstart, vend = m.span(3)
+                if self.source[vstart] in "'\"":
+                    vstart, vend = vstart + 1, vend - 1
+                if vend > vstart:
+                    kept.append((vstart, vend))
+            pos = m.end()
+        return kept
+
+    def handle_endtag(self, tag: str) -> None:
+        start = self._offset()
+        close = self.source.find(">", start)
+        end = len(self.source) if close < 0 else close + 1
+        self._blank_tag(start, end, tag)
+        if self.skip_depth.get(tag):
+            self.skip_depth[tag] -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping():
+            start = self._offset()
+            pc.blank_range(self.pieces, self.source, start, start + len(data))
+
+    def _reference(self, raw_prefix: str, name: str) -> None:
+        start = self._offset()
+        end = start + len(raw_prefix) + len(name)
+        if end < len(self.source) and self.source[end] == ";":
+            end += 1
+        if self._skipping():
+            pc.blank_range(self.pieces, self.source, start, end)
+        else:
+            pc.decode_entity(self.pieces, start, self.source[start:end])
+
+    def handle_entityref(self, name: str) -> None:
+        self._reference("&", name)
+
+    def handle_charref(self, name: str) -> None:
+        self._reference("&#", name)
+
+    def _blank_markup(self, data: str) -> None:
+        """Blank a comment, declaration or processing instruction: from here to the ``>`` after its data."""
+        start = self._offset()
+        open_len = 4 if self.source.startswith("<!--", start) else 2
+        found = self.source.find(">", start + open_len + len(data))
+        end = len(self.source) if found < 0 else found + 1
+        pc.blank_range(self.pieces, self.source, start, end)
+
+    def handle_comment(self, data: str) -> None:
+        self._blank_markup(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self._blank_markup(decl)
+
+    def handle_pi(self, data: str) -> None:
+        self._blank_markup(data[:-1] if data.endswith("?") else data)
+
+    def unknown_decl(self, data: str) -> None:
+        self._blank_markup(data)

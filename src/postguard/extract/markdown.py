@@ -1,0 +1,341 @@
+"""Markdown (CommonMark with GFM tables and strikethrough), parsed with markdown-it-py.
+
+What stays in the checked text, at its source position:
+
+* paragraph, heading, list, quote and table text, with character references
+  decoded and backslash escapes resolved (the backslash is removed);
+* link text, link destinations and titles, image alt text and image sources
+  (internal hosts and stock images are found there); the URL and title of
+  reference definitions (``[label]: URL "title"``);
+* raw HTML as :mod:`postguard.extract.html` treats it;
+* front matter values that hold text (:mod:`postguard.extract.frontmatter`).
+
+Blanked (spaces, line breaks kept): code blocks (fenced and indented), inline
+code, HTML comments, thematic breaks and markup punctuation (``#``, ``>``, list
+markers, link brackets, table pipes). Emphasis and strikethrough delimiters are
+removed instead, so ``Sturm**vogel**`` is checked as one word.
+
+markdown-it-py gives block tokens their source lines but inline tokens no
+positions, so each inline token is located in its block's content in order,
+and the content lines in the source lines. A line that cannot be aligned (rare:
+tabs inside containers) is kept as written, so nothing goes unchecked.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+from markdown_it.token import Token
+
+from postguard.extract import html as html_extract
+from postguard.extract import pieces as pc
+from postguard.extract.frontmatter import FrontMatter, parse_front_matter
+from postguard.model import Extracted
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_BLANKED_BLOCKS = frozenset(
+    {"fence", "code_block", "hr", "html_block", "paragraph_open", "heading_open", "table_open"}
+)
+_REF_LABEL = re.compile(r"\[(?:\\.|[^\]\\])*\]:")
+_BARE_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])\s*$")
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    # text_join would merge escapes and entities into the text around them; keeping them
+    # apart lets each be located in the source.
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("text_join")
+
+
+def extract_markdown(source: str, *, path: str | None = None) -> Extracted:
+    pieces = pc.initial(source)
+    front = parse_front_matter(source, path=path)
+    markdown_source = source
+    metadata: dict[str, str] = {}
+    if front is not None:
+        apply_front_matter(pieces, source, front)
+        metadata = dict(front.metadata)
+        # Give the parser blank lines instead, so its line numbers stay the source's.
+        markdown_source = "".join(pc.blank(c) for c in source[: front.end]) + source[front.end :]
+    _Walker(source, pieces).run(_parser().parse(markdown_source))
+    text, offsets = pc.build(pieces)
+    return Extracted(text=text, offsets=offsets, metadata=metadata)
+
+
+def apply_front_matter(pieces: list[str], source: str, front: FrontMatter) -> None:
+    """Blank the front matter except its text values."""
+    pc.blank_range(pieces, source, 0, front.end)
+    for start, end in front.visible:
+        for i in range(start, end):
+            pieces[i] = source[i]
+
+
+class _Walker:
+    def __init__(self, source: str, pieces: list[str]) -> None:
+        self.source = source
+        self.pieces = pieces
+        self.lines: list[tuple[int, int]] = []  # (start, end without line break)
+        for m in _LINE.finditer(source):
+            if m.start() == len(source) and self.lines:
+                break
+            self.lines.append((m.start(), m.start() + len(m.group().rstrip("\r\n"))))
+        self.covered = [False] * len(self.lines)
+        self.line_cursor = [0] * len(self.lines)
+
+    def run(self, tokens: Sequence[Token]) -> None:
+        for token in tokens:
+            if token.type in _BLANKED_BLOCKS and token.map:
+                self._blank_lines(*token.map)
+        previous = ""
+        for token in tokens:
+            if token.type == "inline" and token.map:
+                cmap = self._align(token.content, token.map[0], in_row=previous in ("th_open", "td_open"))
+                _Inline(self, token.content, cmap).walk(token.children or [])
+            elif token.type == "html_block" and token.map:
+                cmap = self._align(token.content, token.map[0], in_row=False)
+                self.write(html_extract.fragment_pieces(token.content), cmap)
+            previous = token.type
+        for number, covered in enumerate(self.covered):
+            if not covered:
+                self._tidy_uncovered(number)
+
+    def _blank_lines(self, first: int, last: int) -> None:
+        for number in range(first, min(last, len(self.lines))):
+            if not self.covered[number]:
+                start, end = self.lines[number]
+                pc.blank_range(self.pieces, self.source, start, end)
+                self.covered[number] = True
+
+    def write(self, fragment: list[str], cmap: list[int]) -> None:
+        for k, piece in enumerate(fragment):
+            s = cmap[k]
+            if s >= 0:
+                self.pieces[s] = piece
+
+    def show(self, s: int) -> None:
+        self.pieces[s] = self.source[s]
+
+    def _align(self, content: str, first_line: int, *, in_row: bool) -> list[int]:
+        """Source offset of every character of a token's content (-1 where unknown)."""
+        cmap: list[int] = []
+        for k, text in enumerate(content.split("\n")):
+            number = first_line + k
+            if k:
+                # The line break between two content lines.
+                previous_end = self.lines[number - 1][1] if number - 1 < len(self.lines) else -1
+                cmap.append(previous_end if 0 <= previous_end < len(self.source) else -1)
+            if number >= len(self.lines):
+                cmap.extend([-1] * len(text))
+                continue
+            cmap.extend(self._align_line(text, number, in_row=in_row))
+        return cmap
+
+    def _align_line(self, text: str, number: int, *, in_row: bool) -> list[int]:
+        if not text:
+            return []
+        start, end = self.lines[number]
+        line = self.source[start:end]
+        cursor = self.line_cursor[number]
+        col = -1
+        trimmed_line, trimmed_text = line.rstrip(" \t"), text.rstrip(" \t")
+        if not in_row and trimmed_text and trimmed_line.endswith(trimmed_text):
+            col = len(trimmed_line) - len(trimmed_text)
+        if col < cursor:
+            col = line.find(text, cursor)
+        if col >= 0:
+            self.line_cursor[number] = col + len(text)
+            return list(range(start + col, start + col + len(text)))
+        # Escaped table pipes (the cell says "|", the source "\|") and tabs the parser expanded.
+        positions: list[int] = []
+        j = cursor
+        for ch in text:
+            while j < len(line) and line[j] != ch and not (ch == " " and line[j] == "\t"):
+                j += 1
+            if j >= len(line):
+                # Cannot align: keep the whole line as written.
+                for i in range(start, end):
+                    self.show(i)
+                return [-1] * len(text)
+            positions.append(start + j)
+            j += 1
+        self.line_cursor[number] = j
+        return positions
+
+    def _tidy_uncovered(self, number: int) -> None:
+        """Lines no leaf block covers: reference definitions, empty list items and quote lines."""
+        start, end = self.lines[number]
+        line = self.source[start:end]
+        rest = len(line) - len(line.lstrip(" \t>"))
+        pc.blank_range(self.pieces, self.source, start, start + rest)
+        label = _REF_LABEL.match(line, rest)
+        if label:
+            pc.blank_range(self.pieces, self.source, start + label.start(), start + label.end())
+            # The destination may sit in angle brackets.
+            dest = line.find("<", label.end())
+            if dest >= 0 and not line[label.end() : dest].strip():
+                close = line.find(">", dest)
+                self.pieces[start + dest] = " "
+                if close >= 0:
+                    self.pieces[start + close] = " "
+        elif _BARE_MARKER.match(line, rest):
+            pc.blank_range(self.pieces, self.source, start + rest, end)
+
+
+class _Inline:
+    """Locates the children of one inline token in its content, in order."""
+
+    def __init__(self, walker: _Walker, content: str, cmap: list[int]) -> None:
+        self.w = walker
+        self.c = content
+        self.cmap = cmap
+        self.cursor = 0
+
+    def show(self, a: int, b: int) -> None:
+        for k in range(a, b):
+            s = self.cmap[k]
+            if s >= 0:
+                self.w.show(s)
+
+    def gap(self, a: int, b: int) -> None:
+        """Markup between two located tokens: already blank; emphasis delimiters are removed."""
+        for k in range(a, b):
+            s = self.cmap[k]
+            if s >= 0 and self.c[k] in "*_~":
+                self.w.pieces[s] = ""
+
+    def seek(self, needle: str) -> int:
+        """Move to the next occurrence of ``needle``; -1 (and stay) when it is not there."""
+        p = self.c.find(needle, self.cursor)
+        if p >= 0:
+            self.gap(self.cursor, p)
+        return p
+
+    def walk(self, children: Sequence[Token]) -> None:
+        skip_autolink = False
+        for tok in children:
+            if skip_autolink:
+                skip_autolink = tok.type != "link_close"
+                continue
+            kind = tok.type
+            if kind == "text":
+                self._text(tok.content)
+            elif kind == "text_special":
+                self._special(tok)
+            elif kind == "code_inline":
+                self._code(tok.markup)
+            elif kind in ("softbreak", "hardbreak"):
+                p = self.seek("\n")
+                if p >= 0:
+                    self.cursor = p + 1
+            elif kind == "html_inline":
+                p = self.seek(tok.content)
+                if p >= 0:
+                    self.w.write(
+                        html_extract.fragment_pieces(tok.content), self.cmap[p : p + len(tok.content)]
+                    )
+                    self.cursor = p + len(tok.content)
+            elif kind == "image":
+                p = self.seek("![")
+                if p >= 0:
+                    self.cursor = p + 2
+                    self.walk(tok.children or [])
+                    self._destination()
+            elif kind == "link_open":
+                if tok.markup == "autolink":
+                    self._autolink()
+                    skip_autolink = True
+                else:
+                    p = self.seek("[")
+                    if p >= 0:
+                        self.cursor = p + 1
+            elif kind == "link_close":
+                self._destination()
+            # em/strong/s open and close: their delimiters are handled as gaps.
+
+    def _text(self, text: str) -> None:
+        if not text:
+            return
+        p = self.seek(text)
+        if p >= 0:
+            self.show(p, p + len(text))
+            self.cursor = p + len(text)
+
+    def _special(self, tok: Token) -> None:
+        p = self.seek(tok.markup)
+        if p < 0:
+            return
+        end = p + len(tok.markup)
+        if tok.info == "escape":
+            if self.cmap[p] >= 0:
+                self.w.pieces[self.cmap[p]] = ""  # the backslash
+            self.show(p + 1, end)
+        else:
+            sources = [s for s in self.cmap[p:end] if s >= 0]
+            if len(sources) == end - p:
+                self.w.pieces[sources[0]] = tok.content
+                for s in sources[1:]:
+                    self.w.pieces[s] = ""
+        self.cursor = end
+
+    def _code(self, markup: str) -> None:
+        p = self.seek(markup)
+        if p < 0:
+            return
+        q = p + len(markup)
+        while True:
+            j = self.c.find(markup, q)
+            if j < 0:
+                self.cursor = p + len(markup)
+                return
+            run_end = j
+            while run_end < len(self.c) and self.c[run_end] == "`":
+                run_end += 1
+            if run_end - j == len(markup):
+                self.cursor = run_end
+                return
+            q = run_end
+
+    def _autolink(self) -> None:
+        p = self.seek("<")
+        if p < 0:
+            return
+        q = self.c.find(">", p)
+        if q < 0:
+            return
+        self.show(p + 1, q)
+        self.cursor = q + 1
+
+    def _skip_space(self, pos: int) -> int:
+        while pos < len(self.c) and self.c[pos] in " \t\n":
+            pos += 1
+        return pos
+
+    def _destination(self) -> None:
+        """After link text or alt text: ``](url "title")`` keeps URL and title; ``][label]`` is blanked."""
+        p = self.seek("]")
+        if p < 0:
+            return
+        self.cursor = p + 1
+        pos = p + 1
+        if pos >= len(self.c) or self.c[pos] != "(":
+            return
+        start = self._skip_space(pos + 1)
+        dest = parseLinkDestination(self.c, start, len(self.c))
+        if not dest.ok:
+            return
+        if start < dest.pos and self.c[start] == "<":
+            self.show(start + 1, dest.pos - 1)
+        else:
+            self.show(start, dest.pos)
+        pos = self._skip_space(dest.pos)
+        if pos < len(self.c) and self.c[pos] in "\"'(":
+            title = parseLinkTitle(self.c, pos, len(self.c))
+            if title.ok:
+                self.show(pos + 1, title.pos - 1)
+                pos = self._skip_space(title.pos)
+        if pos < len(self.c) and self.c[pos] == ")":
+            self.cursor = pos + 1

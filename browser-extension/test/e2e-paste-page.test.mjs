@@ -1,0 +1,89 @@
+// End to end: the paste page served by a running `postguard serve` (POSTGUARD_URL), in headless
+// Chromium without the extension.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, highlightedTexts, launch } from '../testlib/e2e.mjs';
+
+let browser;
+let page;
+
+before(async () => {
+  if (SKIP_REASON) return;
+  browser = await launch({ locale: 'de-DE' });
+  page = await browser.ctx.newPage();
+  await page.goto(SERVER_URL + '/');
+});
+
+after(async () => {
+  if (browser) await browser.ctx.close();
+});
+
+const MARKS = '#highlights mark';
+
+async function waitForHighlights(expected) {
+  let last;
+  for (let i = 0; i < 100; i++) {
+    last = await highlightedTexts(page, '#draft', MARKS);
+    if (JSON.stringify(last) === JSON.stringify(expected)) return last;
+    await page.waitForTimeout(100);
+  }
+  return last;
+}
+
+test('the page follows the browser language, is labelled, and loads nothing from elsewhere', { skip: SKIP_REASON }, async () => {
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  await assert.doesNotReject(page.getByLabel('Entwurf', { exact: true }).waitFor());
+  await assert.doesNotReject(page.getByLabel('Kanal').waitFor());
+  await assert.doesNotReject(page.getByLabel('Art', { exact: true }).waitFor());
+  const foreign = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => e.name).filter((u) => !u.startsWith(location.origin)),
+  );
+  assert.deepEqual(foreign, []);
+});
+
+test('findings are highlighted in place with message and fix, and follow edits', { skip: SKIP_REASON }, async () => {
+  await page.getByLabel('Entwurf', { exact: true }).click();
+  await page.keyboard.type(SAMPLE);
+  assert.deepEqual(await waitForHighlights(['Sturmvogel', 'Trekker T5']), ['Sturmvogel', 'Trekker T5']);
+  assert.deepEqual(await page.locator(MARKS).allTextContents(), ['Sturmvogel', 'Trekker T5']);
+  const items = page.locator('#findings li');
+  assert.equal(await items.count(), 2);
+  assert.deepEqual(await items.locator('.quote').allTextContents(), ['Sturmvogel', 'Trekker T5']);
+  for (const text of await items.locator('.message').allTextContents()) assert.ok(text.trim());
+  assert.match(await page.locator('#status').textContent(), /2 Hinweise/);
+  await page.screenshot({ path: join(artifactsDir(), 'paste-page-de.png'), fullPage: true });
+  const first = await page.locator(MARKS).first().boundingBox();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('Neu:\n');
+  assert.deepEqual(await waitForHighlights(['Sturmvogel', 'Trekker T5']), ['Sturmvogel', 'Trekker T5']);
+  const moved = await page.locator(MARKS).first().boundingBox();
+  assert.ok(moved.y > first.y + 10, 'the highlight moved down a line');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'draft');
+});
+
+test('keyboard only: a fix is applied from the list and the finding goes away', { skip: SKIP_REASON }, async () => {
+  const item = page.locator('#findings li').filter({ has: page.locator('.apply') }).first();
+  if ((await item.count()) === 0) return; // no rule of this pack proposes a replacement
+  const quote = await item.locator('.quote').textContent();
+  await item.locator('.apply').first().focus();
+  await page.keyboard.press('Enter');
+  for (let i = 0; i < 50 && (await page.inputValue('#draft')).includes(quote); i++) await page.waitForTimeout(50);
+  assert.ok(!(await page.inputValue('#draft')).includes(quote), 'the replacement was written into the draft');
+  const remaining = (await highlightedTexts(page, '#draft', MARKS)).filter((t) => t === quote);
+  assert.deepEqual(remaining, []);
+});
+
+test('a clean draft says so clearly; the UI switches to English', { skip: SKIP_REASON }, async () => {
+  await page.getByRole('button', { name: 'Leeren' }).click();
+  await page.keyboard.type('Schönes Wochenende allerseits!');
+  await page.locator('#status.clean').waitFor({ timeout: 10000 });
+  assert.match(await page.locator('#status').textContent(), /Nichts gefunden/);
+  assert.equal(await page.locator(MARKS).count(), 0);
+  assert.equal(await page.locator('#findings li').count(), 0);
+  await page.getByRole('button', { name: 'English' }).click();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.locator('#status').textContent(), /Nothing found/);
+  await assert.doesNotReject(page.getByLabel('Draft', { exact: true }).waitFor());
+  await page.screenshot({ path: join(artifactsDir(), 'paste-page-clean-en.png'), fullPage: true });
+});

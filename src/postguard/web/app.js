@@ -1,0 +1,507 @@
+// postguard paste page: paste a draft, pick channel and kind, see the findings in place.
+// Talks only to the server that served it (same origin). Never logs or stores the draft.
+(function () {
+  'use strict';
+
+  const STRINGS = {
+    en: {
+      skip: 'Skip to the draft',
+      tagline: 'Check a draft before you publish it.',
+      channel: 'Channel',
+      channelPersonal: 'Personal account',
+      channelHelp: 'Where the post will appear.',
+      channelFree: 'Channel name from the rule pack; empty: personal account.',
+      kind: 'Kind',
+      kindPost: 'Post',
+      kindProfile: 'Profile',
+      kindArticle: 'Article',
+      kindPage: 'Page',
+      draftLang: 'Language of the draft',
+      langAuto: 'Detect',
+      langDe: 'German',
+      langEn: 'English',
+      publishAt: 'Publication',
+      publishHelp: 'Empty: now.',
+      draft: 'Draft',
+      draftPlaceholder: 'Paste or type your post here…',
+      draftHelp: 'Checked as you type. Ctrl+Enter checks now.',
+      token: 'Token',
+      tokenHelp: 'This server needs the token it was started with.',
+      check: 'Check',
+      clear: 'Clear',
+      results: 'Findings',
+      privacy: 'The check runs on this computer. The draft is neither stored nor logged.',
+      empty: 'Paste or type a draft to check it.',
+      checking: 'Checking…',
+      clean: 'Nothing found. No rule objects to this draft.',
+      cleanRules: (n) => `Nothing found. ${n} rules checked, none objects to this draft.`,
+      count: (n) => (n === 1 ? '1 finding.' : `${n} findings.`),
+      detected: (lang) => ` Checked as ${lang === 'de' ? 'German' : 'English'}.`,
+      severity: { error: 'Error', warning: 'Warning', info: 'Note' },
+      show: 'Show in text',
+      fixLabel: 'Fix:',
+      replaceWith: (r) => `Replace with “${r}”`,
+      remove: 'Remove it',
+      down: 'The postguard server does not answer. Is `postguard serve` still running?',
+      unauthorized: 'The server refused the request: enter the token it was started with.',
+      failed: (status) => `The check failed (HTTP ${status}).`,
+      server: (v, n) => `postguard ${v} · ${n} rules`,
+    },
+    de: {
+      skip: 'Zum Entwurf springen',
+      tagline: 'Einen Entwurf vor dem Veröffentlichen prüfen.',
+      channel: 'Kanal',
+      channelPersonal: 'Persönliches Konto',
+      channelHelp: 'Wo der Beitrag erscheinen wird.',
+      channelFree: 'Kanalname aus dem Regelpaket; leer: persönliches Konto.',
+      kind: 'Art',
+      kindPost: 'Beitrag',
+      kindProfile: 'Profil',
+      kindArticle: 'Artikel',
+      kindPage: 'Seite',
+      draftLang: 'Sprache des Entwurfs',
+      langAuto: 'Erkennen',
+      langDe: 'Deutsch',
+      langEn: 'Englisch',
+      publishAt: 'Veröffentlichung',
+      publishHelp: 'Leer: jetzt.',
+      draft: 'Entwurf',
+      draftPlaceholder: 'Beitrag hier einfügen oder schreiben …',
+      draftHelp: 'Wird beim Schreiben geprüft. Strg+Enter prüft sofort.',
+      token: 'Token',
+      tokenHelp: 'Dieser Server braucht das Token, mit dem er gestartet wurde.',
+      check: 'Prüfen',
+      clear: 'Leeren',
+      results: 'Hinweise',
+      privacy: 'Die Prüfung läuft auf diesem Rechner. Der Entwurf wird weder gespeichert noch protokolliert.',
+      empty: 'Fügen Sie einen Entwurf ein, um ihn zu prüfen.',
+      checking: 'Prüfe …',
+      clean: 'Nichts gefunden. Keine Regel hat Einwände gegen diesen Entwurf.',
+      cleanRules: (n) => `Nichts gefunden. ${n} Regeln geprüft, keine hat Einwände gegen diesen Entwurf.`,
+      count: (n) => (n === 1 ? '1 Hinweis.' : `${n} Hinweise.`),
+      detected: (lang) => ` Geprüft als ${lang === 'de' ? 'Deutsch' : 'Englisch'}.`,
+      severity: { error: 'Fehler', warning: 'Warnung', info: 'Hinweis' },
+      show: 'Im Text zeigen',
+      fixLabel: 'Korrektur:',
+      replaceWith: (r) => `Durch „${r}“ ersetzen`,
+      remove: 'Entfernen',
+      down: 'Der postguard-Server antwortet nicht. Läuft `postguard serve` noch?',
+      unauthorized: 'Der Server hat die Anfrage abgelehnt: bitte das Token eingeben, mit dem er gestartet wurde.',
+      failed: (status) => `Die Prüfung ist fehlgeschlagen (HTTP ${status}).`,
+      server: (v, n) => `postguard ${v} · ${n} Regeln`,
+    },
+  };
+
+  const DEBOUNCE_MS = 300;
+  const LANG_KEY = 'postguard.uiLang';
+  const TOKEN_KEY = 'postguard.token';
+
+  const $ = (id) => document.getElementById(id);
+  const draft = $('draft');
+  const highlights = $('highlights');
+  const backdrop = highlights.parentElement;
+  const list = $('findings');
+  const status = $('status');
+
+  const state = {
+    ui: 'en',
+    findings: [], // {severity, message, ruleId, ruleName, replacements, start, end} (UTF-16)
+    shownText: '',
+    answered: false,
+    problem: null, // null | {key, status}
+    language: null,
+    ruleCount: null,
+    seq: 0,
+    timer: null,
+    current: -1,
+  };
+
+  // ------------------------------------------------------------------ language
+
+  function pickLanguage() {
+    let stored = null;
+    try {
+      stored = localStorage.getItem(LANG_KEY);
+    } catch {
+      // storage may be disabled
+    }
+    if (stored && STRINGS[stored]) return stored;
+    const langs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
+    for (const l of langs) {
+      const base = String(l).toLowerCase().split('-')[0];
+      if (STRINGS[base]) return base;
+    }
+    return 'en';
+  }
+
+  function s(key, ...args) {
+    const value = STRINGS[state.ui][key];
+    return typeof value === 'function' ? value(...args) : value;
+  }
+
+  function setLanguage(lang, remember) {
+    state.ui = lang;
+    document.documentElement.lang = lang;
+    for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = s(el.dataset.i18n);
+    for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = s(el.dataset.i18nPlaceholder);
+    for (const button of document.querySelectorAll('.langs button')) {
+      button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
+    }
+    if (remember) {
+      try {
+        localStorage.setItem(LANG_KEY, lang);
+      } catch {
+        // not remembered
+      }
+    }
+    renderResults();
+    renderServerInfo();
+  }
+
+  // ------------------------------------------------------------------ server
+
+  function headers() {
+    const h = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    const token = $('token').value || sessionToken();
+    if (token) h.Authorization = 'Bearer ' + token;
+    return h;
+  }
+
+  function sessionToken() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY) || '';
+    } catch {
+      return '';
+    }
+  }
+
+  async function getJson(path) {
+    const response = await fetch(path, { headers: headers(), cache: 'no-store' });
+    if (!response.ok) {
+      const error = new Error('HTTP ' + response.status);
+      error.status = response.status;
+      throw error;
+    }
+    return response.json();
+  }
+
+  async function loadChannels() {
+    let channels = null;
+    try {
+      const answer = await getJson('v1/channels');
+      channels = Array.isArray(answer.channels) ? answer.channels : null;
+    } catch {
+      channels = null;
+    }
+    if (channels) {
+      const select = $('channel');
+      for (const c of channels) {
+        if (!c || typeof c.name !== 'string') continue;
+        const option = document.createElement('option');
+        option.value = c.name;
+        option.textContent = c.name;
+        select.append(option);
+      }
+      return;
+    }
+    // No channel list from this server: a free text field instead.
+    const input = document.createElement('input');
+    input.id = 'channel';
+    input.type = 'text';
+    input.autocomplete = 'off';
+    input.spellcheck = false;
+    input.setAttribute('aria-describedby', 'channelHelp');
+    $('channel').replaceWith(input);
+    $('channelHelp').dataset.i18n = 'channelFree';
+    $('channelHelp').textContent = s('channelFree');
+    input.addEventListener('change', scheduleCheck);
+  }
+
+  async function loadHealth() {
+    try {
+      const h = await getJson('v1/health');
+      state.ruleCount = typeof h.rule_count === 'number' ? h.rule_count : null;
+      state.version = h.version;
+    } catch {
+      state.ruleCount = null;
+    }
+    renderServerInfo();
+  }
+
+  function renderServerInfo() {
+    $('serverInfo').textContent = state.version ? s('server', state.version, state.ruleCount ?? '?') : '';
+  }
+
+  function publishAt() {
+    const value = $('publishAt').value;
+    if (!value) return undefined;
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) return undefined;
+    const offset = -date.getTimezoneOffset();
+    const pad = (n) => String(Math.trunc(Math.abs(n))).padStart(2, '0');
+    const seconds = value.length === 16 ? ':00' : '';
+    return value + seconds + (offset >= 0 ? '+' : '-') + pad(offset / 60) + ':' + pad(offset % 60);
+  }
+
+  async function runCheck() {
+    clearTimeout(state.timer);
+    state.timer = null;
+    const text = draft.value;
+    const seq = ++state.seq;
+    if (!text.trim()) {
+      state.findings = [];
+      state.answered = false;
+      state.problem = null;
+      state.shownText = text;
+      render();
+      return;
+    }
+    const body = { text, kind: $('kind').value };
+    const channel = $('channel').value.trim();
+    if (channel) body.channel = channel;
+    if ($('lang').value) body.lang = $('lang').value;
+    const when = publishAt();
+    if (when) body.publish_at = when;
+    status.classList.add('busy');
+    let response;
+    try {
+      response = await fetch('v1/check', { method: 'POST', headers: headers(), body: JSON.stringify(body), cache: 'no-store' });
+    } catch {
+      response = null;
+    }
+    if (seq !== state.seq) return; // a newer check is on its way
+    status.classList.remove('busy');
+    if (!response) {
+      state.problem = { key: 'down' };
+    } else if (response.status === 401 || response.status === 403) {
+      state.problem = { key: 'unauthorized' };
+      $('tokenField').hidden = false;
+    } else if (!response.ok) {
+      state.problem = { key: 'failed', status: response.status };
+    } else {
+      let answer;
+      try {
+        answer = await response.json();
+      } catch {
+        answer = null;
+      }
+      if (seq !== state.seq) return;
+      if (!answer || !Array.isArray(answer.findings)) {
+        state.problem = { key: 'failed', status: response.status };
+      } else {
+        state.problem = null;
+        state.language = answer.language || null;
+        state.findings = shiftFindings(readFindings(answer.findings), text, draft.value);
+        state.shownText = draft.value;
+        state.answered = true;
+        state.current = -1;
+        if ($('token').value) {
+          try {
+            sessionStorage.setItem(TOKEN_KEY, $('token').value);
+          } catch {
+            // not remembered
+          }
+        }
+      }
+    }
+    render();
+  }
+
+  function readFindings(list) {
+    return list
+      .filter((f) => Number.isInteger(f.start_utf16) && Number.isInteger(f.end_utf16) && f.end_utf16 > f.start_utf16)
+      .map((f) => ({
+        ruleId: String(f.rule_id || ''),
+        ruleName: String(f.rule_name || ''),
+        severity: ['error', 'warning', 'info'].includes(f.severity) ? f.severity : 'warning',
+        message: String(f.message || ''),
+        replacements: Array.isArray(f.replacements) ? f.replacements.map(String) : [],
+        start: f.start_utf16,
+        end: f.end_utf16,
+      }))
+      .sort((a, b) => a.start - b.start || a.end - b.end);
+  }
+
+  /** Keep spans aligned after an edit until the next answer (spans the edit touched are dropped). */
+  function shiftFindings(findings, oldText, newText) {
+    if (oldText === newText) return findings.slice();
+    const max = Math.min(oldText.length, newText.length);
+    let prefix = 0;
+    while (prefix < max && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < max - prefix &&
+      oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+    const oldEnd = oldText.length - suffix;
+    const delta = newText.length - oldText.length;
+    const out = [];
+    for (const f of findings) {
+      if (f.end <= prefix) out.push(f);
+      else if (f.start >= oldEnd) out.push({ ...f, start: f.start + delta, end: f.end + delta });
+    }
+    return out;
+  }
+
+  function scheduleCheck() {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(runCheck, DEBOUNCE_MS);
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  function render() {
+    renderHighlights();
+    renderResults();
+  }
+
+  /** The backdrop: the draft's text (invisible) with <mark> around each finding, under the textarea. */
+  function renderHighlights() {
+    const text = draft.value;
+    const nodes = [];
+    let at = 0;
+    state.findings.forEach((f, index) => {
+      if (f.start < at || f.end > text.length) return; // overlapping or stale: skip
+      if (f.start > at) nodes.push(document.createTextNode(text.slice(at, f.start)));
+      const mark = document.createElement('mark');
+      mark.className = 'sev-' + f.severity + (index === state.current ? ' current' : '');
+      mark.dataset.index = String(index);
+      mark.textContent = text.slice(f.start, f.end);
+      nodes.push(mark);
+      at = f.end;
+    });
+    // A trailing newline needs something after it to take up its line, like in the textarea.
+    nodes.push(document.createTextNode(text.slice(at) + (text.endsWith('\n') ? ' ' : '')));
+    highlights.replaceChildren(...nodes);
+    syncScroll();
+  }
+
+  function syncScroll() {
+    backdrop.scrollTop = draft.scrollTop;
+    backdrop.scrollLeft = draft.scrollLeft;
+  }
+
+  function renderResults() {
+    status.className = 'status';
+    if (state.problem) {
+      status.classList.add('problem');
+      status.textContent = s(state.problem.key, state.problem.status);
+    } else if (!draft.value.trim()) {
+      status.textContent = s('empty');
+    } else if (!state.answered) {
+      status.textContent = s('checking');
+    } else if (!state.findings.length) {
+      status.classList.add('clean');
+      status.textContent = (state.ruleCount ? s('cleanRules', state.ruleCount) : s('clean')) +
+        (state.language ? s('detected', state.language) : '');
+    } else {
+      status.textContent = s('count', state.findings.length) + (state.language ? s('detected', state.language) : '');
+    }
+    const items = state.findings.map((f, index) => renderFinding(f, index));
+    list.replaceChildren(...items);
+  }
+
+  function renderFinding(f, index) {
+    const li = document.createElement('li');
+    li.className = 'finding sev-' + f.severity;
+    li.dataset.index = String(index);
+    li.dataset.rule = f.ruleId;
+    const head = document.createElement('div');
+    head.className = 'head';
+    const severity = document.createElement('span');
+    severity.className = 'severity';
+    severity.textContent = s('severity')[f.severity];
+    const message = document.createElement('span');
+    message.className = 'message';
+    message.textContent = f.message;
+    const quote = document.createElement('q');
+    quote.className = 'quote';
+    quote.textContent = draft.value.slice(f.start, f.end);
+    const rule = document.createElement('span');
+    rule.className = 'rule';
+    rule.textContent = f.ruleId + (f.ruleName ? ' · ' + f.ruleName : '');
+    head.append(severity, message, quote, rule);
+    const fixes = document.createElement('div');
+    fixes.className = 'fixes';
+    const show = document.createElement('button');
+    show.type = 'button';
+    show.className = 'show';
+    show.textContent = s('show');
+    show.addEventListener('click', () => selectFinding(index));
+    fixes.append(show);
+    if (f.replacements.length) {
+      const label = document.createElement('span');
+      label.className = 'fix-label';
+      label.textContent = s('fixLabel');
+      fixes.append(label);
+      for (const replacement of f.replacements.slice(0, 5)) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'apply';
+        button.textContent = replacement === '' ? s('remove') : s('replaceWith', replacement);
+        button.addEventListener('click', () => applyFix(f, replacement));
+        fixes.append(button);
+      }
+    }
+    li.append(head, fixes);
+    return li;
+  }
+
+  function selectFinding(index) {
+    const f = state.findings[index];
+    if (!f) return;
+    state.current = index;
+    draft.focus();
+    draft.setSelectionRange(f.start, f.end);
+    renderHighlights();
+  }
+
+  function applyFix(f, replacement) {
+    draft.focus();
+    draft.setSelectionRange(f.start, f.end);
+    // execCommand keeps the textarea's undo history; setRangeText where it is not available.
+    const done = document.queryCommandSupported && document.queryCommandSupported('insertText') &&
+      document.execCommand('insertText', false, replacement);
+    if (!done) {
+      draft.setRangeText(replacement, f.start, f.end, 'end');
+      onInput();
+    }
+  }
+
+  // ------------------------------------------------------------------ events
+
+  function onInput() {
+    const text = draft.value;
+    state.findings = shiftFindings(state.findings, state.shownText, text);
+    state.shownText = text;
+    state.current = -1;
+    render();
+    scheduleCheck();
+  }
+
+  draft.addEventListener('input', onInput);
+  draft.addEventListener('scroll', syncScroll, { passive: true });
+  draft.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      runCheck();
+    }
+  });
+  if (typeof ResizeObserver === 'function') new ResizeObserver(syncScroll).observe(draft);
+  $('form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    runCheck();
+  });
+  $('clear').addEventListener('click', () => {
+    draft.value = '';
+    onInput();
+    draft.focus();
+  });
+  for (const id of ['kind', 'lang', 'publishAt', 'channel']) $(id).addEventListener('change', scheduleCheck);
+  for (const button of document.querySelectorAll('.langs button')) {
+    button.addEventListener('click', () => setLanguage(button.dataset.lang, true));
+  }
+
+  setLanguage(pickLanguage(), false);
+  loadChannels();
+  loadHealth();
+  if (draft.value) onInput();
+})();

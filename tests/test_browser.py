@@ -1,0 +1,123 @@
+"""The browser extension and the paste page, tested in a real browser against the real server.
+
+Starts ``postguard serve`` on a free port with the example company pack, waits for ``/v1/health``
+and runs the JavaScript suites (``node --test browser-extension/test/``: jsdom unit tests of the
+content script, and end-to-end tests in headless Chromium driven by playwright-core) with
+``POSTGUARD_URL`` pointing at it. Screenshots go to ``POSTGUARD_ARTIFACTS`` (default
+``browser-extension/test-artifacts``).
+
+Needs node, ``npm ci`` in ``browser-extension/`` and ``/usr/bin/chromium``; without them the test is
+skipped, except under CI, where it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXTENSION = REPO / "browser-extension"
+EXAMPLE_PACK = REPO / "rules" / "example-company.toml"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+READY_TIMEOUT_S = 60.0
+NODE_TIMEOUT_S = 600.0
+
+
+def _missing_requirement() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed"
+    for package in ("playwright-core", "jsdom"):
+        if not (EXTENSION / "node_modules" / package).is_dir():
+            return f"{package} is not installed: run `npm ci` in browser-extension/"
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM}: `apt-get install chromium`"
+    return None
+
+
+@pytest.fixture(scope="module")
+def node_ready() -> None:
+    missing = _missing_requirement()
+    if missing is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(missing)
+    pytest.skip(missing)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/v1/health", timeout=2) as response:
+            return response.status == 200 and "status" in json.load(response)
+    except (OSError, ValueError, urllib.error.URLError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def server_url(node_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real ``postguard serve`` with the example company pack, on a free loopback port."""
+    workdir = tmp_path_factory.mktemp("serve")
+    config = workdir / "postguard.toml"
+    config.write_text(f"packs = [{json.dumps(str(EXAMPLE_PACK))}]\n", encoding="utf-8")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = workdir / "serve.log"
+    python_path = [str(REPO / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(python_path)}
+    command = [sys.executable, "-m", "postguard", "serve", "--port", str(port), "--config", str(config)]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while not _healthy(url):
+            if process.poll() is not None:
+                log_text = log_path.read_text(errors="replace")
+                pytest.fail(f"postguard serve exited with {process.returncode}:\n{log_text}")
+            if time.monotonic() > deadline:
+                log_text = log_path.read_text(errors="replace")
+                pytest.fail(f"postguard serve not ready after {READY_TIMEOUT_S:.0f} s:\n{log_text}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_extension_and_paste_page_in_a_real_browser(server_url: str) -> None:
+    artifacts = Path(os.environ.get("POSTGUARD_ARTIFACTS", EXTENSION / "test-artifacts"))
+    env = {**os.environ, "POSTGUARD_URL": server_url, "POSTGUARD_ARTIFACTS": str(artifacts)}
+    result = subprocess.run(
+        ["node", "--test", "browser-extension/test/"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT_S,
+        check=False,
+    )
+    output = f"{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, f"node --test failed (exit {result.returncode}):\n{output}"
+    # With POSTGUARD_URL set nothing may be skipped: the end-to-end tests must really have run.
+    assert "# fail 0" in output and "# skipped 0" in output, output
+    assert (artifacts / "extension-warning.png").is_file()

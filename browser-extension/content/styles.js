@@ -53,7 +53,7 @@ button:focus-visible { outline: 2px solid #2462c4; }
 .notice { padding: 6px 8px; color: #45454f; }
 .notice code {
   font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f1f1f4;
-  padding: 1px 4px; border-radius: 3px; user-select: all;
+  padding: 1px 4px; border-radius: 3px; user-select: all; white-space: nowrap;
 }
 @media (prefers-color-scheme: dark) {
   .panel { color: #ececf1; background: #25252b; border-color: #3b3b44; }

@@ -152,3 +152,26 @@ test('a clean screenshot of a warning for the docs', { skip: SKIP_REASON }, asyn
   if (process.env.POSTGUARD_UPDATE_DOCS_IMG) copyFileSync(path, join(REPO_DIR, 'docs/img/extension-warning.png'));
   await clean.close();
 });
+
+test('server not running: a discreet notice with the command, typing is not blocked', { skip: SKIP_REASON }, async () => {
+  const closed = await serveFile(join(EXT_DIR, 'testlib/compose.html'));
+  const deadUrl = new URL(closed.url).origin;
+  await closed.close(); // a port where nothing listens any more
+  await browser.sw.evaluate((url) => chrome.storage.local.set({ serverUrl: url }), deadUrl);
+  const down = await browser.ctx.newPage();
+  try {
+    await down.goto(site.url);
+    await down.click('#ta');
+    await down.keyboard.type(SAMPLE);
+    assert.equal(await down.inputValue('#ta'), SAMPLE);
+    const notice = down.locator('postguard-overlay .notice');
+    await notice.waitFor({ timeout: 10000 });
+    assert.equal(await notice.locator('code').textContent(), 'postguard serve');
+    assert.equal(await down.locator('postguard-overlay .mark').count(), 0);
+    assert.ok((await badgeTexts()).includes('!'));
+    await down.screenshot({ path: join(artifactsDir(), 'extension-server-down.png'), clip: { x: 0, y: 0, width: 960, height: 250 } });
+  } finally {
+    await down.close();
+    await browser.sw.evaluate((url) => chrome.storage.local.set({ serverUrl: url }), SERVER_URL);
+  }
+});

@@ -14,6 +14,7 @@ from postguard.errors import ConfigError
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "postguard.checks.confidential",
     "postguard.checks.embargo",
+    "postguard.checks.imprint",
 )
 
 

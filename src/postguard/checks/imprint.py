@@ -1,0 +1,512 @@
+"""Built-in check: the imprint (Impressum, § 5 DDG / § 18 MStV).
+
+A business profile, article or page must reference the imprint: a configured
+imprint URL, or an accepted label ("Impressum", "Anbieterkennzeichnung",
+"Kontakt", "Imprint", "Legal notice") with a link. Posts inherit the
+profile's imprint unless the channel sets ``imprint_on_posts = true``; an
+employee's private account owes none. Independent of the channel, citations
+of the repealed § 5 TMG and § 55 RStV are flagged with their successors.
+
+Reads the optional ``[imprint]`` pack section::
+
+    [imprint]
+    urls = ["https://www.nordkap.example/impressum"]   # the imprint page(s)
+    labels = ["Impressum & Datenschutz"]              # more accepted link labels
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from postguard import hookimpl
+from postguard.context import CheckContext
+from postguard.messages import quote
+from postguard.model import Finding, RuleDoc, RuleInfo, Severity
+from postguard.rulepacks import Where, expect_str_list, expect_table
+
+PLUGIN = "postguard.checks.imprint"
+MISSING, WEAK, HOME, CITATION = "PG301", "PG302", "PG303", "PG304"
+REQUIRED_KINDS = ("profile", "article", "page")
+
+#: Accepted imprint link labels (BGH I ZR 228/03).
+ACCEPTED_LABELS = ("Impressum", "Anbieterkennzeichnung", "Kontakt", "Imprint", "Legal notice")
+#: Labels that do not announce an imprint (LG Aschaffenburg 2 HK O 54/11, OLG Düsseldorf I-20 U 75/13).
+WEAK_LABELS = (
+    "Info", "Infos", "Information", "Informationen", "Mehr", "Mehr erfahren", "Mehr Infos", "More",
+    "More info", "About", "About us", "Über uns", "Hier", "Here", "Link", "Details",
+)  # fmt: skip
+
+# Links in prose: with a scheme, starting with www., or a bare host with a path.
+_URL = regex.compile(
+    r"(?i)(?<![\w@./-])(?:https?://|www\.)[^\s<>\"'\[\]{}|\\^`]+"
+    r"|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}/[^\s<>\"'\[\]{}|\\^`]*"
+)
+_HTML_ANCHOR = regex.compile(r"(?is)<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>")
+_MD_LINK = regex.compile(r"(?<!!)\[([^\]\n]{1,200})\]\(\s*<?([^\s)>]+)")
+_TAG = regex.compile(r"<[^>]*>")
+_BOUNDARY = regex.compile(r"[.!?|·•;]\s|[|·•;]|\n")
+_IMPRINT_PATH = regex.compile(r"(?i)impressum|imprint|legal[-_]?notice|anbieterkennzeichnung|/legal(?:/|$)")
+_ABSOLUTE = regex.compile(r"(?i)https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d+)?(?:/\S*)?")
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/de", "/en", "/home", "/start"})
+
+# § 5 TMG -> § 5 DDG, § 55 RStV -> § 18 MStV (both 2024); "§5 TMG", "§ 55 Abs. 2 RStV", "Sec. 5 TMG".
+_SECTION = r"(?:§|Sec(?:t(?:ion)?)?\.?|Section|Paragraph)"
+_SUB = r"(?P<sub>(?:\s*(?:Abs(?:atz|\.)?|para\.?|subs?\.?)\s*\d+)?(?:\s*(?:S(?:atz|\.)|sentence)\s*\d+)?" \
+    r"(?:\s*(?:Nr\.?|no\.?)\s*\d+)?)"
+_TMG = regex.compile(
+    rf"{_SECTION}\s*5{_SUB}\s*(?:(?:des\s+|of\s+the\s+)?(?:TMG|Telemediengesetz(?:es)?|Telemedia\s+Act))\b"
+)
+_RSTV = regex.compile(
+    rf"{_SECTION}\s*55{_SUB}\s*(?:(?:des\s+|of\s+the\s+)?(?:RStV|Rundfunkstaatsvertrag(?:es|s)?))\b"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImprintSpec:
+    """The ``[imprint]`` section of one pack."""
+
+    urls: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+
+def parse_imprint(value: Any, where: Where) -> ImprintSpec:
+    t = expect_table(value, where, ("urls", "labels"))
+    urls = expect_str_list(t["urls"], where.child("urls")) if "urls" in t else ()
+    for i, url in enumerate(urls):
+        if not _ABSOLUTE.fullmatch(url.strip()):
+            raise where.child("urls").child(i).error(
+                f"{url!r} is not an absolute web address (write https://www.example.com/impressum)"
+            )
+    labels = expect_str_list(t["labels"], where.child("labels")) if "labels" in t else ()
+    return ImprintSpec(urls=tuple(u.strip() for u in urls), labels=tuple(x.strip() for x in labels))
+
+
+@hookimpl
+def postguard_pack_sections(register):  # type: ignore[no-untyped-def]
+    register("imprint", parse_imprint)
+
+
+@hookimpl
+def postguard_register_rules(register):  # type: ignore[no-untyped-def]
+    for rule in RULES:
+        register(rule)
+
+
+# -- links and their labels -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    start: int
+    end: int
+    url: str
+    label: str
+    label_start: int
+    label_end: int
+
+
+def normalise_url(url: str) -> tuple[str, str]:
+    """``(host, path)``, lower-cased, without scheme, ``www.``, query, fragment or trailing slash."""
+    u = url.strip().lower()
+    u = regex.sub(r"^[a-z][a-z0-9+.-]*://", "", u)
+    u = regex.split(r"[?#]", u, maxsplit=1)[0]
+    if u.startswith("/"):
+        host, path = "", u
+    else:
+        host, _, rest = u.partition("/")
+        path = "/" + rest
+        host = host.split("@")[-1].split(":")[0]
+    if host.startswith("www."):
+        host = host[4:]
+    return host, path.rstrip("/")
+
+
+def _trim_url(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in ".,;:!?'\"”“’»«*_":
+        end -= 1
+    while end > start and text[end - 1] == ")" and text.count("(", start, end) < text.count(")", start, end):
+        end -= 1
+    return end
+
+
+def find_links(ctx: CheckContext) -> list[Link]:
+    """Every link in the checked text, with the label it stands behind.
+
+    The label of an HTML anchor or a Markdown link is its link text (taken
+    from the source, found again in the checked text); for a bare URL it is
+    the text just before it on its line (``Impressum: https://…``).
+    """
+    text = ctx.text
+    source = ctx.draft.text
+    anchors: dict[str, list[str]] = {}
+    md: dict[str, list[str]] = {}
+    if "<a" in source or "<A" in source:
+        for m in _HTML_ANCHOR.finditer(source):
+            anchors.setdefault(m.group(1).strip(), []).append(" ".join(_TAG.sub(" ", m.group(2)).split()))
+    if "](" in source:
+        for m in _MD_LINK.finditer(source):
+            md.setdefault(m.group(2).strip(), []).append(" ".join(m.group(1).split()))
+    spans: list[tuple[int, int]] = []
+    for m in _URL.finditer(text):
+        spans.append((m.start(), _trim_url(text, m.start(), m.end())))
+    # relative targets of markup links (``/impressum``) are links too
+    for target in (*anchors, *md):
+        if _URL.fullmatch(target):
+            continue
+        pos = text.find(target)
+        while pos >= 0:
+            end = pos + len(target)
+            free = not any(a < end and pos < b for a, b in spans)
+            if free and (end == len(text) or not text[end].isalnum()):
+                spans.append((pos, end))
+            pos = text.find(target, end)
+    spans.sort()
+    links: list[Link] = []
+    used_anchor: dict[str, int] = {}
+    prev_end = 0
+    for start, end in spans:
+        url = text[start:end]
+        label, ls, le = "", start, start
+        if url in anchors and used_anchor.get(url, 0) < len(anchors[url]):
+            label = anchors[url][used_anchor.get(url, 0)]
+            used_anchor[url] = used_anchor.get(url, 0) + 1
+            ls, le = _find_words(text, label, end, min(len(text), end + len(label) + 40))
+        elif url in md:
+            label = md[url][0]
+            ls, le = _find_words(text, label, max(prev_end, start - len(label) - 20), start, last=True)
+        else:
+            line_start = text.rfind("\n", 0, start) + 1
+            lo = max(line_start, prev_end, start - 60)
+            window = text[lo:start]
+            cut = 0
+            for b in _BOUNDARY.finditer(window):
+                if b.end() < len(window):
+                    cut = b.end()
+            ls, le = lo + cut, start
+            while ls < le and not text[ls].isalnum():
+                ls += 1
+            while le > ls and not text[le - 1].isalnum():
+                le -= 1
+            label = text[ls:le]
+        if le <= ls:
+            ls, le, label = start, start, ""
+        links.append(Link(start, end, url, label, ls, le))
+        prev_end = end
+    return links
+
+
+def _find_words(text: str, label: str, lo: int, hi: int, *, last: bool = False) -> tuple[int, int]:
+    """The span of ``label`` (whitespace-tolerant) in ``text[lo:hi]``, or an empty span."""
+    words = label.split()
+    if not words:
+        return lo, lo
+    pattern = regex.compile(r"\s+".join(regex.escape(w) for w in words))
+    found = list(pattern.finditer(text, lo, hi))
+    if not found:
+        return lo, lo
+    m = found[-1] if last else found[0]
+    return m.start(), m.end()
+
+
+# -- the check ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    urls: tuple[tuple[str, str], ...]
+    hosts: frozenset[str]
+    accepted: Any
+    weak: Any
+
+
+_CACHE: dict[int, tuple[object, _Compiled]] = {}
+
+
+def _compiled(ctx: CheckContext) -> _Compiled:
+    key = id(ctx.packs)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is ctx.packs:
+        return hit[1]
+    specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
+    urls = tuple(normalise_url(u) for s in specs for u in s.urls)
+    labels = (*ACCEPTED_LABELS, *(x for s in specs for x in s.labels))
+    compiled = _Compiled(
+        urls=urls,
+        hosts=frozenset(h for h, _ in urls),
+        accepted=_label_regex(labels),
+        weak=_label_regex(WEAK_LABELS),
+    )
+    if len(_CACHE) > 8:
+        _CACHE.clear()
+    _CACHE[key] = (ctx.packs, compiled)
+    return compiled
+
+
+def _label_regex(labels: tuple[str, ...]) -> Any:
+    alts = sorted({r"\s+".join(regex.escape(w) for w in x.split()) for x in labels if x.split()}, key=len)
+    return regex.compile(r"(?i)(?<![\p{L}\p{N}])(?:" + "|".join(reversed(alts)) + r")(?![\p{L}\p{N}])")
+
+
+def imprint_required(ctx: CheckContext) -> bool:
+    """Whether this draft must carry an imprint reference itself."""
+    ch = ctx.channel
+    if ch is None or not ch.business:
+        return False
+    return ctx.draft.kind in REQUIRED_KINDS or (ctx.draft.kind == "post" and ch.imprint_on_posts)
+
+
+@hookimpl
+def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
+    text = ctx.text
+    if "TMG" in text or "RStV" in text or "Tele" in text or "Rundfunk" in text:
+        yield from _citations(ctx)
+    if not imprint_required(ctx):
+        return
+    comp = _compiled(ctx)
+    links = find_links(ctx)
+    referenced = False
+    for link in links:
+        host, path = normalise_url(link.url)
+        configured = (host, path) in comp.urls or (not host and any(path == p for _, p in comp.urls))
+        label = link.label
+        accepted = bool(label) and comp.accepted.search(label) is not None
+        weak = None if accepted or not label else comp.weak.search(label)
+        own_site = host in comp.hosts or not host
+        if accepted and comp.urls and own_site and path in _HOME_PATHS and not configured:
+            yield _home(ctx, link, host)
+            referenced = True
+            continue
+        looks_like_imprint = configured or _IMPRINT_PATH.search(path) is not None
+        if configured or accepted:
+            referenced = True
+        if looks_like_imprint and weak is not None:
+            ws, we = link.label_start + weak.start(), link.label_start + weak.end()
+            shown = quote(text[ws:we], ctx.msg_lang)
+            fix = ("Impressum",) if ctx.lang == "de" else ("Legal notice", "Imprint")
+            yield ctx.finding(
+                WEAK,
+                ws,
+                we,
+                ctx.message(
+                    en=f"The imprint link is labelled {shown}, which doesn't say it leads to the imprint: "
+                    "label it “Legal notice” or “Imprint”.",
+                    de=f"Der Link zum Impressum heißt {shown}; daran erkennt niemand das Impressum: "
+                    "„Impressum“ als Linktext verwenden.",
+                ),
+                replacements=fix,
+            )
+    if not referenced:
+        yield _missing(ctx)
+
+
+def _home(ctx: CheckContext, link: Link, host: str) -> Finding:
+    specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
+    target = next((u for s in specs for u in s.urls if not host or normalise_url(u)[0] == host), "")
+    shown = quote(link.url, ctx.msg_lang)
+    msg = ctx.message(
+        en=f"The imprint link {shown} leads to the home page: link the imprint page itself"
+        + (f" ({target})." if target else "."),
+        de=f"Der Impressumslink {shown} führt auf die Startseite: direkt auf die Impressumsseite verlinken"
+        + (f" ({target})." if target else "."),
+    )
+    return ctx.finding(HOME, link.start, link.end, msg, replacements=(target,) if target else ())
+
+
+def _first_line(text: str) -> tuple[int, int]:
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    if end < 0:
+        end = len(text)
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _missing(ctx: CheckContext) -> Finding:
+    start, end = _first_line(ctx.text)
+    specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
+    url = next((u for s in specs for u in s.urls), "")
+    kind = ctx.draft.kind
+    channel = ctx.channel.name if ctx.channel else ""
+    en_where = {
+        "profile": "in the profile text (bio)",
+        "article": "at the end of the article or in the page footer",
+        "page": "in the footer of the page",
+        "post": "in the post",
+    }[kind]
+    de_where = {
+        "profile": "in den Profiltext (Bio)",
+        "article": "ans Ende des Artikels oder in die Fußzeile",
+        "page": "in die Fußzeile der Seite",
+        "post": "in den Beitrag",
+    }[kind]
+    en_this = {"profile": "This profile", "article": "This article", "page": "This page", "post": "This post"}
+    de_this = {
+        "profile": "Dieses Profil",
+        "article": "Dieser Artikel",
+        "page": "Diese Seite",
+        "post": "Dieser Beitrag",
+    }
+    en_add = f"“Legal notice: {url}”" if url else "“Legal notice” with a link to the imprint page"
+    de_add = f"„Impressum: {url}“" if url else "„Impressum“ mit einem Link auf die Impressumsseite"
+    return ctx.finding(
+        MISSING,
+        start,
+        end,
+        ctx.message(
+            en=f"{en_this[kind]} on the business channel {quote(channel, 'en')} has no imprint: "
+            f"add {en_add} {en_where}.",
+            de=f"{de_this[kind]} auf dem geschäftlichen Kanal {quote(channel, 'de')} hat kein Impressum: "
+            f"{de_add} {de_where} aufnehmen.",
+        ),
+    )
+
+
+def _citations(ctx: CheckContext) -> Iterator[Finding]:
+    text = ctx.text
+    for pattern, law, new_no in ((_TMG, "DDG", "5"), (_RSTV, "MStV", "18")):
+        for m in pattern.finditer(text):
+            sub = " ".join(m.group("sub").split())
+            sub = regex.sub(r"^(?:Absatz|Abs)\.?\s*", "Abs. ", sub)
+            new = f"§ {new_no} {sub + ' ' if sub else ''}{law}"
+            shown = quote(m.group(), ctx.msg_lang)
+            yield ctx.finding(
+                CITATION,
+                m.start(),
+                m.end(),
+                ctx.message(
+                    en=f"{shown} cites a repealed law: since 14 May 2024 it is {quote(new, 'en')}.",
+                    de=f"{shown} zitiert ein aufgehobenes Gesetz: seit dem 14. Mai 2024 gilt "
+                    f"{quote(new, 'de')}.",
+                ),
+                replacements=(new,),
+            )
+
+
+def _doc(name: str, what: str, why: str, fix: str, example: str = "") -> RuleDoc:
+    return RuleDoc(name=name, what=what, why=why, fix=fix, example=example)
+
+
+RULES = (
+    RuleInfo(
+        id=MISSING,
+        name="imprint-missing",
+        category="imprint",
+        severity=Severity.ERROR,
+        plugin=PLUGIN,
+        docs={
+            "en": _doc(
+                "No imprint",
+                "On a business channel, a profile, article or page (and a post, when the channel sets "
+                "`imprint_on_posts = true`) must reference the imprint: one of the URLs in `[imprint] urls`, "
+                "or a link labelled “Impressum”, “Anbieterkennzeichnung”, “Kontakt”, “Imprint” or “Legal "
+                "notice” (or a label from `[imprint] labels`). Private accounts owe no imprint.",
+                "§ 5 DDG and § 18 MStV require an imprint on every account used for business that is easy "
+                "to recognise and reachable in at most two clicks (BGH I ZR 228/03). A missing imprint is a "
+                "classic warning letter.",
+                "Add “Impressum: <link to the imprint page>” to the profile text, or to the footer of the "
+                "page or article.",
+                "Nordkap Outdoor – Ausrüstung für draußen. Shop: https://www.nordkap.example",
+            ),
+            "de": _doc(
+                "Kein Impressum",
+                "Auf einem geschäftlichen Kanal muss ein Profil, Artikel oder eine Seite (und ein Beitrag, "
+                "wenn der Kanal `imprint_on_posts = true` setzt) auf das Impressum verweisen: eine URL aus "
+                "`[imprint] urls` oder ein Link mit der Bezeichnung „Impressum“, „Anbieterkennzeichnung“, "
+                "„Kontakt“, „Imprint“ oder „Legal notice“ (oder einer aus `[imprint] labels`). Private "
+                "Konten brauchen kein Impressum.",
+                "§ 5 DDG und § 18 MStV verlangen für jedes geschäftlich genutzte Konto ein leicht "
+                "erkennbares, mit höchstens zwei Klicks erreichbares Impressum (BGH I ZR 228/03). Ein "
+                "fehlendes Impressum ist ein klassischer Abmahngrund.",
+                "„Impressum: <Link zur Impressumsseite>“ in den Profiltext oder in die Fußzeile der Seite "
+                "bzw. des Artikels aufnehmen.",
+                "Nordkap Outdoor – Ausrüstung für draußen. Shop: https://www.nordkap.example",
+            ),
+        },
+    ),
+    RuleInfo(
+        id=WEAK,
+        name="imprint-weak-label",
+        category="imprint",
+        severity=Severity.WARNING,
+        plugin=PLUGIN,
+        docs={
+            "en": _doc(
+                "Imprint behind a vague label",
+                "Finds a link to the imprint (a configured imprint URL or a path like /impressum) whose "
+                "label is “Info”, “Mehr”, “More”, “About”, “Über uns”, “here” or similar.",
+                "The imprint must be easy to recognise. Courts rejected “Info” (LG Aschaffenburg 2 HK O "
+                "54/11, OLG Düsseldorf I-20 U 75/13); “More” says even less.",
+                "Label the link “Impressum” (German) or “Legal notice”/“Imprint” (English).",
+                "Info: https://www.nordkap.example/impressum",
+            ),
+            "de": _doc(
+                "Impressum hinter unklarer Bezeichnung",
+                "Findet einen Link zum Impressum (eine konfigurierte Impressums-URL oder ein Pfad wie "
+                "/impressum), dessen Linktext „Info“, „Mehr“, „More“, „About“, „Über uns“, „hier“ o. Ä. ist.",
+                "Das Impressum muss leicht erkennbar sein. Gerichte haben „Info“ verworfen (LG Aschaffenburg "
+                "2 HK O 54/11, OLG Düsseldorf I-20 U 75/13); „Mehr“ sagt noch weniger.",
+                "Den Link „Impressum“ nennen (englisch „Legal notice“ oder „Imprint“).",
+                "Info: https://www.nordkap.example/impressum",
+            ),
+        },
+    ),
+    RuleInfo(
+        id=HOME,
+        name="imprint-home-link",
+        category="imprint",
+        severity=Severity.WARNING,
+        plugin=PLUGIN,
+        docs={
+            "en": _doc(
+                "Imprint link leads to the home page",
+                "Finds a link labelled as the imprint (“Impressum”, “Legal notice”, …) that leads to the "
+                "home page of a site whose imprint page is configured in `[imprint] urls`.",
+                "The imprint must be directly reachable; a home page from which readers have to search for "
+                "it does not count.",
+                "Link the imprint page itself (the fix offers the configured URL).",
+                "Impressum: https://www.nordkap.example/",
+            ),
+            "de": _doc(
+                "Impressumslink führt auf die Startseite",
+                "Findet einen als Impressum bezeichneten Link („Impressum“, „Legal notice“, …), der auf die "
+                "Startseite einer Website führt, deren Impressumsseite in `[imprint] urls` steht.",
+                "Das Impressum muss unmittelbar erreichbar sein; eine Startseite, auf der man es erst suchen "
+                "muss, genügt nicht.",
+                "Direkt auf die Impressumsseite verlinken (die Korrektur bietet die konfigurierte URL an).",
+                "Impressum: https://www.nordkap.example/",
+            ),
+        },
+    ),
+    RuleInfo(
+        id=CITATION,
+        name="imprint-outdated-citation",
+        category="imprint",
+        severity=Severity.WARNING,
+        plugin=PLUGIN,
+        docs={
+            "en": _doc(
+                "Outdated legal citation",
+                "Finds “§ 5 TMG” and “§ 55 RStV” (also “§5 TMG”, “§ 55 Abs. 2 RStV”, “Sec. 5 TMG”) in any "
+                "draft.",
+                "The TMG was replaced by the DDG on 14 May 2024 and the RStV by the MStV in 2020; an imprint "
+                "citing them looks neglected and invites warning letters.",
+                "Cite § 5 DDG instead of § 5 TMG and § 18 MStV instead of § 55 RStV (the fix keeps “Abs.”).",
+                "Angaben gemäß § 5 TMG",
+            ),
+            "de": _doc(
+                "Veraltetes Gesetzeszitat",
+                "Findet „§ 5 TMG“ und „§ 55 RStV“ (auch „§5 TMG“, „§ 55 Abs. 2 RStV“, „Sec. 5 TMG“) in "
+                "jedem Entwurf.",
+                "Das TMG wurde am 14. Mai 2024 durch das DDG ersetzt, der RStV 2020 durch den MStV; ein "
+                "Impressum mit den alten Angaben wirkt ungepflegt und lädt zu Abmahnungen ein.",
+                "§ 5 DDG statt § 5 TMG und § 18 MStV statt § 55 RStV zitieren (die Korrektur behält „Abs.“).",
+                "Angaben gemäß § 5 TMG",
+            ),
+        },
+    ),
+)

@@ -15,6 +15,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "postguard.checks.confidential",
     "postguard.checks.embargo",
     "postguard.checks.imprint",
+    "postguard.checks.disclosure",
 )
 
 

@@ -1,0 +1,479 @@
+"""Built-in check: advertising disclosure (§ 5a Abs. 4 UWG, FTC Endorsement Guides).
+
+A draft that names the employer's brands or products (``[disclosure] brands``
+and ``company``, plus the names of embargoed products) *and* shows a cue of
+promotion (a discount code, "Rabatt", "% off", a shop link, "jetzt kaufen",
+"link in bio") needs an advertising label at its start: "Werbung",
+"Anzeige", "Ad", "#ad", "#werbung", "#anzeige", "#<company>employee" or a
+label from ``[disclosure] labels``.
+
+"At the start" means: the label begins within the first
+:data:`START_CHARS` characters of the text, before the first promotion cue,
+and is not the last thing in it (only hashtags, mentions and punctuation
+after it). A label anywhere else, e.g. in a cluster of closing hashtags, is
+late; "#spon", "#collab",
+"sponsored by", "powered by", "präsentiert von" and the like are weak.
+
+Applies to every kind of draft on a private account (an employee promoting
+the employer must disclose it there too) and to posts on business channels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from postguard import hookimpl
+from postguard.context import CheckContext
+from postguard.messages import quote
+from postguard.model import Finding, RuleDoc, RuleInfo, Severity
+from postguard.rulepacks import Where, expect_str_list, expect_table, expect_terms
+from postguard.terms import TermIndex
+
+PLUGIN = "postguard.checks.disclosure"
+MISSING, LATE, WEAK = "PG501", "PG502", "PG503"
+START_CHARS = 100
+
+_CUES = regex.compile(
+    r"""(?ix)
+    \d{1,3}(?:[.,]\d+)?\s?%\s*(?:off|rabatt|reduziert|günstiger|sparen|discount|auf\s+alles|on\s+everything)
+    | (?<![\w.,])[-−–]\s?\d{1,2}\s?%
+    | \b\w*rabatt\w*
+    | \bgutschein\w* | \bvoucher\w* | \bcoupon\w* | \bpromo[\s-]?codes?\b | \bdiscount\w*
+    | \bjetzt\s+(?:kaufen|bestellen|shoppen|sichern|zuschlagen|vorbestellen)
+    | \bhier\s+(?:kaufen|bestellen|shoppen) | \b(?:zum|im|in\s+unserem)\s+(?:online[\s-]?)?shop\b
+    | \b(?:buy|order|shop|pre-?order)\s+(?:it\s+)?now\b | \bshop\s+the\s+look\b | \bget\s+yours\b
+    | \b(?:sichere?|sichert)\s+(?:dir|euch|ihnen)\b
+    | \blink\s+(?:in\s+(?:(?:my|der|meiner)\s+)?bio|im\s+profil)\b | \blinkinbio\b | \bswipe\s+up\b
+    | \bin\s+den\s+warenkorb\b | \badd\s+to\s+cart\b
+    | \b(?:sale|black\s+friday|cyber\s+monday)\b
+    | \b(?:nur|only|jetzt|now)\s+(?:noch\s+)?\d+(?:[.,]\d{1,2})?\s?(?:€|eur|euro|\$|usd)
+    """
+)
+# "Code NORDKAP20", "Rabattcode: NK-15": the word in any case, the code in capitals and digits.
+_CODE = regex.compile(
+    r"(?i:(?<![\w-])(?:(?:rabatt|gutschein|promo|discount|coupon|voucher)[\s-]?)?code)\s*[:=]?\s*[\"„“‚'«»]?"
+    r"(?P<code>[A-Z0-9][A-Z0-9_-]{2,})(?![\w])"
+)
+_SHOP_URL = regex.compile(
+    r"(?i)(?:https?://|www\.)[^\s<>\"']*?(?:shop|store|/produkte?/|/products?/|amzn\.to|amazon\.[a-z.]+/|/kaufen|/buy)"
+    r"[^\s<>\"']*"
+)
+_SHOP_SPEC = regex.compile(r"(?i)(?:https?://)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+(?:/\S*)?")
+
+_HASHTAG_LABELS = (
+    "werbung", "anzeige", "ad", "ads", "advert", "advertisement", "advertising", "werbepartnerschaft",
+    "bezahltewerbung", "bezahltepartnerschaft", "bezahltewerbepartnerschaft", "paidpartnership",
+    "eigenwerbung", "unbezahltewerbung",
+)  # fmt: skip
+_WORD_LABEL = regex.compile(
+    r"(?i)(?<![\p{L}\p{N}#@])(?:(?:un)?bezahlte\s+|paid\s+|enthält\s+|contains\s+)?"
+    r"(?:Werbung|Anzeige|Ad|Advert|Advertisement|Eigenwerbung|Werbepartnerschaft|Bezahlte\s+Werbepartnerschaft"
+    r"|Paid\s+partnership|Sponsored\s+ad)(?![\p{L}\p{N}-])(?!\s+(?:hoc|acta|libitum|nauseam|interim)\b)"
+)
+_WEAK = regex.compile(
+    r"""(?ix)
+    (?P<tag>\#(?:spon|sponsored|sponsoring|sp|collab|kollab|kooperation|cooperation|partner|partnership
+        |ambassador|markenbotschafter(?:in)?|thanks|gesponsert|supported)(?![\w]))
+    | (?P<by>(?<![\w])(?:sponsored\s+by|gesponsert\s+von|powered\s+by|präsentiert\s+von|presented\s+by
+        |in\s+(?:freundlicher\s+)?kooperation\s+mit|in\s+(?:collaboration|cooperation|partnership)\s+with
+        |supported\s+by|unterstützt\s+von|mit\s+freundlicher\s+unterstützung\s+(?:von)?)(?![\w]))
+    | (?P<word>(?<![\w#])(?:sponsored|gesponsert)(?![\w]))
+    """
+)
+_LABEL_BEFORE = " \t*_>•·|[({<\"'„“”‚‘’«»-–—:🔸🔹▪️"
+_LABEL_AFTER = (":", "|", "-", "–", "—", "/", "*", ")", "]", "}", ",", "!", ".", "·", "•", "(", "_", ">")
+_TRAILER = regex.compile(r"(?:[#@][\p{L}\p{N}_]+|[^\p{L}\p{N}])*")
+_HASHTAG_RUN = regex.compile(r"#[\p{L}\p{N}_]+(?:[\s,.·]+#[\p{L}\p{N}_]+)+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DisclosureSpec:
+    """The ``[disclosure]`` section of one pack."""
+
+    brands: tuple[str, ...] = ()
+    company: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    shops: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+
+
+def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
+    t = expect_table(value, where, ("brands", "company", "labels", "shops", "cues"))
+    shops = expect_str_list(t["shops"], where.child("shops")) if "shops" in t else ()
+    for i, shop in enumerate(shops):
+        if not _SHOP_SPEC.fullmatch(shop):
+            raise where.child("shops").child(i).error(
+                f"{shop!r} is not a host or web address (write shop.example.com or https://example.com/shop)"
+            )
+    spec = DisclosureSpec(
+        brands=expect_terms(t["brands"], where.child("brands")) if "brands" in t else (),
+        company=expect_terms(t["company"], where.child("company")) if "company" in t else (),
+        labels=expect_terms(t["labels"], where.child("labels")) if "labels" in t else (),
+        shops=tuple(s.strip().lower() for s in shops),
+        cues=expect_terms(t["cues"], where.child("cues")) if "cues" in t else (),
+    )
+    if not spec.brands and not spec.company:
+        raise where.child("brands").error("missing: list the brands and products (or the `company` names)")
+    return spec
+
+
+@hookimpl
+def postguard_pack_sections(register):  # type: ignore[no-untyped-def]
+    register("disclosure", parse_disclosure)
+
+
+@hookimpl
+def postguard_register_rules(register):  # type: ignore[no-untyped-def]
+    for rule in RULES:
+        register(rule)
+
+
+# -- per pack set -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    brands: TermIndex
+    names: tuple[str, ...]
+    labels: Any
+    cues: Any
+    shop: Any
+
+
+_CACHE: dict[int, tuple[object, _Compiled | None]] = {}
+
+
+def _compiled(ctx: CheckContext) -> _Compiled | None:
+    key = id(ctx.packs)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is ctx.packs:
+        return hit[1]
+    specs: list[DisclosureSpec] = ctx.packs.sections.get("disclosure", [])
+    comp = _build(specs, [t for e in ctx.packs.embargo for t in (e.name, *e.aliases)]) if specs else None
+    if len(_CACHE) > 8:
+        _CACHE.clear()
+    _CACHE[key] = (ctx.packs, comp)
+    return comp
+
+
+def _build(specs: Sequence[DisclosureSpec], products: Sequence[str]) -> _Compiled:
+    names = [*(b for s in specs for b in s.brands), *(c for s in specs for c in s.company), *products]
+    index = TermIndex()
+    for n, name in enumerate(names):
+        index.add(name, n, "word")
+    tags = list(_HASHTAG_LABELS)
+    for company in (c for s in specs for c in s.company):
+        slug = regex.sub(r"[^\p{L}\p{N}]", "", company).lower()
+        tags += [f"{slug}employee", f"{slug}mitarbeiter", f"{slug}mitarbeiterin"]
+    alts = [r"\#(?:" + "|".join(sorted(map(regex.escape, tags), key=len, reverse=True)) + r")(?![\w])"]
+    for label in (x for s in specs for x in s.labels):
+        alts.append(r"(?<![\w#])" + regex.escape(label.strip()) + r"(?![\w])")
+    cues = [r"\b" + r"\s+".join(regex.escape(w) for w in c.split()) + r"\b" for s in specs for c in s.cues]
+    shops = [regex.escape(regex.sub(r"(?i)^https?://", "", x).rstrip("/")) for s in specs for x in s.shops]
+    return _Compiled(
+        brands=index,
+        names=tuple(names),
+        labels=regex.compile("(?i)" + "|".join(alts)),
+        cues=regex.compile("(?i)" + "|".join(cues)) if cues else None,
+        shop=regex.compile(r"(?i)(?:https?://)?(?:www\.)?(?:" + "|".join(shops) + r")[^\s<>\"']*")
+        if shops
+        else None,
+    )
+
+
+# -- the check --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    start: int
+    end: int
+    weak: bool
+    kind: str  # "tag", "by", "word"
+
+
+def first_cue(text: str, comp: _Compiled) -> tuple[int, int] | None:
+    """The span of the first promotion cue in ``text``, if any."""
+    found: list[tuple[int, int]] = []
+    for pattern in (_CUES, comp.cues):
+        if pattern is not None and (m := pattern.search(text)):
+            found.append(m.span())
+    if m := _CODE.search(text):
+        found.append(m.span())
+    if ("http" in text or "www." in text) and (m := _SHOP_URL.search(text)):
+        found.append(m.span())
+    if comp.shop is not None and (m := comp.shop.search(text)):
+        found.append(m.span())
+    return min(found) if found else None
+
+
+def _stands_as_label(text: str, start: int, end: int) -> bool:
+    """Whether a label word stands as a label: heading its line, or bracketed."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        line_end = len(text)
+    before = text[line_start:start]
+    after = text[end:line_end].lstrip(" \t")
+    if before.rstrip()[-1:] in ("[", "(", "*", "{", "|") and after[:1] in ("]", ")", "*", "}", "|"):
+        return True
+    if before.strip(_LABEL_BEFORE) == "":
+        return after == "" or after.startswith(_LABEL_AFTER)
+    return False
+
+
+def find_labels(text: str, comp: _Compiled) -> list[_Label]:
+    labels = [_Label(m.start(), m.end(), False, "tag") for m in comp.labels.finditer(text)]
+    for m in _WORD_LABEL.finditer(text):
+        taken = any(lb.start <= m.start() < lb.end for lb in labels)
+        if not taken and _stands_as_label(text, m.start(), m.end()):
+            labels.append(_Label(m.start(), m.end(), False, "word"))
+    for m in _WEAK.finditer(text):
+        if not any(lb.start <= m.start() < lb.end for lb in labels):
+            labels.append(_Label(m.start(), m.end(), True, m.lastgroup or "word"))
+    labels.sort(key=lambda lb: lb.start)
+    return labels
+
+
+def placement(text: str, label: _Label, cue_start: int) -> str:
+    """Where a label stands: ``"start"`` or why not.
+
+    ``"cluster"``: among closing hashtags; ``"end"``: nothing but hashtags,
+    mentions and punctuation follow it; ``"after"``: after the first
+    promotion cue; ``"late"``: after the first :data:`START_CHARS` characters.
+    """
+    content_start = len(text) - len(text.lstrip())
+    trailer = label.start > content_start and _TRAILER.fullmatch(text, label.end) is not None
+    if trailer and text[label.start] == "#":
+        for run in _HASHTAG_RUN.finditer(text, max(0, label.start - 400)):
+            if run.start() <= label.start < run.end():
+                return "cluster"
+    if trailer:
+        return "end"
+    if label.start - content_start >= START_CHARS:
+        return "late"
+    if label.start > cue_start:
+        return "after"
+    return "start"
+
+
+def _applies(ctx: CheckContext) -> bool:
+    ch = ctx.channel
+    if ch is None or not ch.business:
+        return True
+    return ctx.draft.kind == "post"
+
+
+@hookimpl
+def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
+    if "disclosure" not in ctx.packs.sections or not _applies(ctx):
+        return
+    comp = _compiled(ctx)
+    if comp is None:
+        return
+    text = ctx.text
+    cue = first_cue(text, comp)
+    if cue is None:
+        return
+    brands = comp.brands.find(ctx.pieces)
+    if not brands:
+        return
+    brand = brands[0]
+    business = ctx.channel is not None and ctx.channel.business
+    lang = ctx.msg_lang
+    what = quote(text[brand.start : brand.end], lang)
+    cue_text = quote(" ".join(text[cue[0] : cue[1]].split()), lang)
+    de_label = ctx.lang == "de"
+    labels = find_labels(text, comp)
+    strong = [(lb, placement(text, lb, cue[0])) for lb in labels if not lb.weak]
+    if any(where == "start" for _, where in strong):
+        return
+    if strong:
+        lb, where = strong[0]
+        shown = quote(text[lb.start : lb.end], lang)
+        en_where = {
+            "cluster": "only at the end, in a cluster of hashtags",
+            "end": "only at the end",
+            "after": f"only after the promotion ({cue_text})",
+            "late": f"only after the first {START_CHARS} characters",
+        }[where]
+        de_where = {
+            "cluster": "erst am Ende zwischen anderen Hashtags",
+            "end": "erst am Ende",
+            "after": f"erst nach der Werbung ({cue_text})",
+            "late": f"erst nach den ersten {START_CHARS} Zeichen",
+        }[where]
+        yield ctx.finding(
+            LATE,
+            lb.start,
+            lb.end,
+            ctx.message(
+                en=f"The advertising label {shown} stands {en_where}, where readers miss it: move it to the "
+                f"start of the post (“Ad: …”).",
+                de=f"Die Werbekennzeichnung {shown} steht {de_where}, wo man sie übersieht: an den Anfang "
+                f"des Beitrags setzen („Werbung: …“).",
+            ),
+            confidence=brand.confidence,
+        )
+        return
+    weak = [lb for lb in labels if lb.weak]
+    if weak:
+        lb = weak[0]
+        shown = quote(text[lb.start : lb.end], lang)
+        at_start = placement(text, lb, cue[0]) == "start"
+        if not at_start:
+            fix = "Werbung" if de_label else "Ad"
+        elif lb.kind == "tag":
+            fix = "#werbung" if de_label else "#ad"
+        elif lb.kind == "by":
+            fix = "Werbung für" if de_label else "Ad for"
+        else:
+            fix = "Werbung" if de_label else "Ad"
+        move_en = "" if at_start else " at the start of the post"
+        move_de = "" if at_start else " am Anfang des Beitrags"
+        yield ctx.finding(
+            WEAK,
+            lb.start,
+            lb.end,
+            ctx.message(
+                en=f"{shown} does not clearly say this is advertising for {what}: write "
+                f"{quote(fix, 'en')}{move_en} instead.",
+                de=f"{shown} kennzeichnet die Werbung für {what} nicht eindeutig: stattdessen "
+                f"{quote(fix, 'de')}{move_de} schreiben.",
+            ),
+            replacements=(fix,) if at_start else (),
+            confidence=brand.confidence,
+        )
+        return
+    start = len(text) - len(text.lstrip())
+    word = regex.match(r"\S+", text, pos=start)
+    end = word.end() if word else min(len(text), start + 1)
+    label = "Werbung" if de_label else "Ad"
+    if business:
+        en_why, de_why = "", ""
+    else:
+        en_why = " Employees promoting their employer must disclose it on private accounts too."
+        de_why = " Wer für den eigenen Arbeitgeber wirbt, muss das auch privat kennzeichnen."
+    yield ctx.finding(
+        MISSING,
+        start,
+        end,
+        ctx.message(
+            en=f"This post promotes {what} ({cue_text}) but has no advertising label: start it with "
+            f"{quote(label, 'en')}.{en_why}",
+            de=f"Dieser Beitrag wirbt für {what} ({cue_text}), ist aber nicht als Werbung gekennzeichnet: "
+            f"mit {quote(label, 'de')} beginnen.{de_why}",
+        ),
+        replacements=(f"{label}: {text[start:end]}",),
+        confidence=brand.confidence,
+        severity=Severity.WARNING if business else None,
+    )
+
+
+def _doc(name: str, what: str, why: str, fix: str, example: str = "") -> RuleDoc:
+    return RuleDoc(name=name, what=what, why=why, fix=fix, example=example)
+
+
+RULES = (
+    RuleInfo(
+        id=MISSING,
+        name="disclosure-missing",
+        category="disclosure",
+        severity=Severity.ERROR,
+        plugin=PLUGIN,
+        docs={
+            "en": _doc(
+                "Advertising without a label",
+                "Finds drafts that name the employer's brands or products (`[disclosure] brands` and "
+                "`company`, and embargoed products) together with a cue of promotion (discount codes, "
+                "“Rabatt”, “% off”, “-20 %”, shop links, “buy now”, “jetzt kaufen”, “link in bio”) but carry "
+                "no advertising label (“Werbung”, “Anzeige”, “Ad”, “#ad”, “#<company>employee” or a label "
+                "from `[disclosure] labels`). An error on a private account, a warning on a business post. "
+                "Merely mentioning the employer is fine.",
+                "Promotion must be recognisable as such (§ 5a Abs. 4 UWG; BGH I ZR 90/20); an employee's "
+                "salary counts as a benefit, and the FTC Endorsement Guides (16 CFR 255) require employees "
+                "to disclose the relationship.",
+                "Start the post with “Werbung” (German) or “Ad” (English), or a hashtag such as "
+                "#nordkapemployee, before the content.",
+                "Meine neue Nordkap-Jacke: 20 % Rabatt mit Code NORDKAP20!",
+            ),
+            "de": _doc(
+                "Werbung ohne Kennzeichnung",
+                "Findet Entwürfe, die Marken oder Produkte des Arbeitgebers nennen (`[disclosure] brands` "
+                "und `company` sowie Produkte unter Sperrfrist) und dabei werben (Rabattcodes, „Rabatt“, "
+                "„% off“, „-20 %“, Shop-Links, „jetzt kaufen“, „Link in Bio“), aber keine Werbekennzeichnung "
+                "tragen („Werbung“, „Anzeige“, „Ad“, „#ad“, „#<firma>employee“ oder eine aus "
+                "`[disclosure] labels`). Ein Fehler auf privaten Konten, eine Warnung auf geschäftlichen. "
+                "Den Arbeitgeber nur zu erwähnen, ist in Ordnung.",
+                "Werbung muss als solche erkennbar sein (§ 5a Abs. 4 UWG; BGH I ZR 90/20); das Gehalt gilt "
+                "als Gegenleistung, und nach den FTC Endorsement Guides (16 CFR 255) müssen Beschäftigte die "
+                "Beziehung offenlegen.",
+                "Den Beitrag mit „Werbung“ (englisch „Ad“) oder einem Hashtag wie #nordkapmitarbeiter "
+                "beginnen, vor dem Inhalt.",
+                "Meine neue Nordkap-Jacke: 20 % Rabatt mit Code NORDKAP20!",
+            ),
+        },
+    ),
+    RuleInfo(
+        id=LATE,
+        name="disclosure-late",
+        category="disclosure",
+        severity=Severity.WARNING,
+        plugin=PLUGIN,
+        docs={
+            "en": _doc(
+                "Advertising label at the end",
+                f"Finds an advertising label that is not at the start: it stands after the first "
+                f"{START_CHARS} characters, at the very end, or in a cluster of closing hashtags.",
+                "A label must be seen before the content; “#ad” at the end among other hashtags is easy to "
+                "miss (OLG Celle 13 U 53/17) and disappears behind the “more” cut.",
+                "Move the label to the start: “Werbung: …” or “Ad: …”.",
+                "Neue Nordkap-Jacke, 20 % Rabatt! #outdoor #wandern #werbung",
+            ),
+            "de": _doc(
+                "Werbekennzeichnung am Ende",
+                f"Findet eine Werbekennzeichnung, die nicht am Anfang steht: nach den ersten {START_CHARS} "
+                "Zeichen, ganz am Ende oder zwischen abschließenden Hashtags.",
+                "Die Kennzeichnung muss vor dem Inhalt erkennbar sein; „#ad“ am Ende zwischen anderen "
+                "Hashtags wird übersehen (OLG Celle 13 U 53/17) und verschwindet hinter „mehr“.",
+                "Die Kennzeichnung an den Anfang setzen: „Werbung: …“ bzw. „Ad: …“.",
+                "Neue Nordkap-Jacke, 20 % Rabatt! #outdoor #wandern #werbung",
+            ),
+        },
+    ),
+    RuleInfo(
+        id=WEAK,
+        name="disclosure-weak-label",
+        category="disclosure",
+        severity=Severity.WARNING,
+        plugin=PLUGIN,
+        docs={
+            "en": _doc(
+                "Unclear advertising label",
+                "Finds labels that do not clearly say “advertising” on promoting drafts: “#spon”, "
+                "“#sponsored”, “#collab”, “#partner”, “#ambassador”, “sponsored by”, “powered by”, "
+                "“präsentiert von”, “in Kooperation mit”.",
+                "Courts and the FTC reject these as disclosures (OLG Celle 13 U 53/17; FTC Endorsement "
+                "Guides): readers don't understand them as advertising.",
+                "Replace the label with “Werbung”/“#werbung” (German) or “Ad”/“#ad” (English), at the start "
+                "(the fix replaces a weak label that already stands at the start).",
+                "#spon Neue Nordkap-Jacke mit Code NORDKAP20",
+            ),
+            "de": _doc(
+                "Unklare Werbekennzeichnung",
+                "Findet Kennzeichnungen, die bei werbenden Entwürfen nicht klar „Werbung“ sagen: „#spon“, "
+                "„#sponsored“, „#collab“, „#partner“, „#ambassador“, „sponsored by“, „powered by“, "
+                "„präsentiert von“, „in Kooperation mit“.",
+                "Gerichte und die FTC erkennen sie nicht als Kennzeichnung an (OLG Celle 13 U 53/17; FTC "
+                "Endorsement Guides): Leser verstehen sie nicht als Werbung.",
+                "Durch „Werbung“/„#werbung“ (englisch „Ad“/„#ad“) am Anfang ersetzen (die Korrektur ersetzt "
+                "eine schwache Kennzeichnung, die schon am Anfang steht).",
+                "#spon Neue Nordkap-Jacke mit Code NORDKAP20",
+            ),
+        },
+    ),
+)

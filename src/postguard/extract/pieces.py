@@ -13,6 +13,7 @@ import re
 
 from postguard.model import OffsetMap
 
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 
 
@@ -27,8 +28,16 @@ def initial(source: str) -> list[str]:
 
 
 def blank_range(pieces: list[str], source: str, start: int, end: int) -> None:
-    for i in range(max(start, 0), min(end, len(source))):
-        pieces[i] = blank(source[i])
+    start, end = max(start, 0), min(end, len(source))
+    if end > start:
+        pieces[start:end] = _NOT_LINE_BREAK.sub(" ", source[start:end])
+
+
+def show_range(pieces: list[str], source: str, start: int, end: int) -> None:
+    """Make ``source[start:end]`` visible again, as written."""
+    start, end = max(start, 0), min(end, len(source))
+    if end > start:
+        pieces[start:end] = source[start:end]
 
 
 def delete_range(pieces: list[str], source: str, start: int, end: int) -> None:
@@ -59,26 +68,22 @@ def build(pieces: list[str]) -> tuple[str, OffsetMap]:
     A piece longer than one character (a decoded entity) maps all its characters
     to the first character of the entity.
     """
-    out: list[str] = []
-    segments: list[tuple[int, int]] = []
-    checked = 0
-    delta: int | None = 0  # source - checked inside the current segment; None forces a new one
-    for i, piece in enumerate(pieces):
-        n = len(piece)
-        if n == 0:
-            continue
-        if n == 1:
-            if i - checked != delta:
-                segments.append((checked, i))
-                delta = i - checked
-        else:
-            segments.extend((checked + k, i) for k in range(n))
-            delta = None
-        out.append(piece)
-        checked += n
-    text = "".join(out)
-    if not segments:
+    text = "".join(pieces)
+    irregular = [i for i, piece in enumerate(pieces) if len(piece) != 1]
+    if not irregular:
         return text, OffsetMap.identity()
-    if segments[0][0] != 0:
-        segments.insert(0, (0, 0))
-    return text, OffsetMap.from_segments(segments)
+    segments: list[tuple[int, int]] = [(0, 0)]
+    checked = 0  # checked offset of source position `done`
+    done = 0
+    for i in irregular:
+        checked += i - done  # the one-to-one run before this piece
+        piece = pieces[i]
+        segments.extend((checked + k, i) for k in range(len(piece)))
+        checked += len(piece)
+        done = i + 1
+        segments.append((checked, done))
+    # Later segments at the same checked offset replace earlier ones (a deleted character maps nowhere).
+    merged: dict[int, int] = {}
+    for c, s in segments:
+        merged[c] = s
+    return text, OffsetMap.from_segments(sorted(merged.items()))

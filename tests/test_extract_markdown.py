@@ -175,6 +175,26 @@ def test_date_counts_as_publish_time_when_nothing_more_specific_is_given() -> No
     assert md("---\ndate: 2027-01-02\n---\nx\n").metadata == {"publish_at": "2027-01-02"}
 
 
+@pytest.mark.parametrize(
+    ("written", "metadata"),
+    [
+        ("2027-05-04 09:00:00 +0200", "2027-05-04T09:00:00+02:00"),
+        ("2027-05-04 9:30 -05:00", "2027-05-04T09:30-05:00"),
+        ("2027-05-04T09:00:00Z", "2027-05-04T09:00:00Z"),
+        ("2027-05-04", "2027-05-04"),
+        ("next tuesday", "next tuesday"),
+    ],
+)
+def test_publish_times_in_static_site_styles_become_iso_8601(written: str, metadata: str) -> None:
+    assert md(f"---\ndate: {written}\n---\nx\n").metadata == {"publish_at": metadata}
+
+
+def test_a_byte_order_mark_is_not_text() -> None:
+    e = md("\ufeff# Sturmvogel\n")
+    assert e.text.split() == ["Sturmvogel"]
+    assert "\ufeff" not in extract("\ufeff<p>x</p>", path="a.html").text
+
+
 def test_toml_front_matter() -> None:
     source = (
         "+++\n"

@@ -3,7 +3,9 @@
 Two things come out of it:
 
 * metadata for the draft (:data:`METADATA_KEYS`), as the strings written in the
-  file (YAML values are not converted, so ``lang: no`` stays ``"no"``);
+  file (YAML values are not converted, so ``lang: no`` stays ``"no"``), except
+  that a publish time in the ``2027-05-04 09:00:00 +0200`` style of Jekyll and
+  YAML timestamps is rewritten as ISO 8601 (``2027-05-04T09:00:00+02:00``);
 * the source ranges of values that hold text, image references or credits
   (:func:`is_text_key`), which stay visible in the checked text at their source
   positions. Everything else in the front matter is blanked.
@@ -121,7 +123,27 @@ def _choose_metadata(found: Mapping[str, str]) -> dict[str, str]:
             if found.get(key, "").strip():
                 metadata[name] = found[key].strip()
                 break
+    if "publish_at" in metadata:
+        metadata["publish_at"] = iso_moment(metadata["publish_at"])
     return metadata
+
+
+_SSG_MOMENT = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[ T]+(\d{1,2}):(\d{2})(:\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+def iso_moment(value: str) -> str:
+    """``2027-05-04 09:00:00 +0200`` (Jekyll, YAML timestamps) as ISO 8601; anything else unchanged."""
+    m = _SSG_MOMENT.fullmatch(value.strip())
+    if not m:
+        return value
+    date, hour, minute, seconds, zone = m.groups()
+    iso = f"{date}T{int(hour):02d}:{minute}{seconds or ''}"
+    if zone and zone != "Z":
+        digits = zone[1:].replace(":", "")
+        zone = f"{zone[0]}{digits[:2]}:{digits[2:] or '00'}"
+    return iso + (zone or "")
 
 
 def _error(where: str, line: int | None, column: int | None, message: str) -> InputError:

@@ -47,7 +47,10 @@ def extract_html(source: str, *, path: str | None = None) -> Extracted:
     """The checked text of an HTML file; a front matter (as Jekyll pages have) is read as in Markdown."""
     front = parse_front_matter(source, path=path)
     if front is None:
-        text, offsets = pc.build(fragment_pieces(source))
+        pieces = fragment_pieces(source)
+        if source.startswith("\ufeff"):  # a byte order mark is not text
+            pieces[0] = " "
+        text, offsets = pc.build(pieces)
         return Extracted(text=text, offsets=offsets)
     # The parser sees blank lines where the front matter was, so its positions stay the source's.
     blanked = "".join(pc.blank(c) for c in source[: front.end]) + source[front.end :]

@@ -64,6 +64,9 @@ def extract_markdown(source: str, *, path: str | None = None) -> Extracted:
     pieces = pc.initial(source)
     front = parse_front_matter(source, path=path)
     markdown_source = source
+    if source.startswith("\ufeff"):  # a byte order mark is not text
+        pieces[0] = " "
+        markdown_source = " " + source[1:]
     metadata: dict[str, str] = {}
     if front is not None:
         apply_front_matter(pieces, source, front)

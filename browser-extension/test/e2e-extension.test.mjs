@@ -148,7 +148,7 @@ test('a clean screenshot of a warning for the docs', { skip: SKIP_REASON }, asyn
   })();
   assert.ok(found);
   const path = join(artifactsDir(), 'extension-warning.png');
-  await clean.screenshot({ path, clip: { x: 0, y: 0, width: 960, height: 250 } });
+  await clean.screenshot({ path, clip: { x: 0, y: 0, width: 960, height: 290 } });
   if (process.env.POSTGUARD_UPDATE_DOCS_IMG) copyFileSync(path, join(REPO_DIR, 'docs/img/extension-warning.png'));
   await clean.close();
 });

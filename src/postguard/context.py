@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from postguard.model import Draft, Finding, RuleInfo, Severity
 from postguard.rulepacks import Channel, PackSet
+from postguard.nlp import LEMMAS_KEY
 from postguard.terms import Pieces
 
 if TYPE_CHECKING:
@@ -38,20 +39,34 @@ class CheckContext:
     packs: PackSet
     channel: Channel | None
     rules: Mapping[str, RuleInfo]
+    sentencizer: Callable[[Doc], Doc] = field(repr=False)
     _pieces: Pieces | None = field(default=None, repr=False)
+    _sentences: list[tuple[int, int]] | None = field(default=None, repr=False)
     _token_starts: list[int] | None = field(default=None, repr=False)
 
     @property
     def pieces(self) -> Pieces:
         """The text cut into pieces for :class:`postguard.terms.TermIndex`, with spaCy lemmas."""
         if self._pieces is None:
-            lemmas = {
-                (t.idx, t.idx + len(t.text)): t.lemma_
-                for t in self.doc
-                if t.lemma_ and t.lemma_ != t.text and t.is_alpha
-            }
-            self._pieces = Pieces(self.text, lemmas)
+            self._pieces = Pieces(self.text, self.doc.user_data.get(LEMMAS_KEY))
         return self._pieces
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentence spans (character offsets), from spaCy's sentencizer, computed on first use."""
+        if self._sentences is None:
+            doc = self.doc
+            if not doc.has_annotation("SENT_START"):
+                doc = self.sentencizer(doc)
+            self._sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        return self._sentences
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """The span of the sentence containing ``offset``."""
+        for start, end in self.sentences:
+            if start <= offset < end:
+                return start, end
+        return 0, len(self.text)
 
     def token_index(self, offset: int) -> int:
         """The index of the spaCy token at (or just before) a character offset."""

@@ -169,6 +169,7 @@ class Engine:
             packs=self.packs,
             channel=channel,
             rules=self.rules,
+            sentencizer=self.nlp.sentencizer(lang),
         )
         sel = self.merge(self.base_selection, selection) if selection else self.base_selection
         raw: list[Finding] = []

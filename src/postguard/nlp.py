@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 SUPPORTED = ("de", "en")
+#: ``doc.user_data`` key of the word -> lemma map a Doc was given (the lookup result).
+LEMMAS_KEY = "postguard.lemmas"
 
 _WORD = regex.compile(r"\p{L}+")
 _STOP = {
@@ -60,13 +62,10 @@ class LanguageGuess:
 
 def detect_language(text: str, default: str = "en") -> LanguageGuess:
     """Guess German or English from function words and German letters."""
-    scores = {"de": 0.0, "en": 0.0}
-    for m in _WORD.finditer(text[:20000]):
-        w = m.group().lower()
-        for lang in SUPPORTED:
-            if w in _STOP[lang]:
-                scores[lang] += 1
-    scores["de"] += 0.5 * sum(text[:20000].count(c) for c in "äöüßÄÖÜ")
+    sample = text[:20000]
+    words = _WORD.findall(sample.lower())
+    scores = {lang: float(sum(1 for w in words if w in _STOP[lang])) for lang in SUPPORTED}
+    scores["de"] += 0.5 * sum(sample.count(c) for c in "äöüßÄÖÜ")
     de, en = scores["de"], scores["en"]
     if de == en:
         return LanguageGuess(default, False, scores)
@@ -152,6 +151,10 @@ class LemmaTable:
             return out
 
 
+_BLANK: dict[str, Language] = {}
+_BLANK_LOCK = threading.Lock()
+
+
 class NLP:
     """Loads each pipeline once and turns texts into ``Doc`` objects with lemmas."""
 
@@ -160,6 +163,7 @@ class NLP:
         self.directory = directory or cache_dir()
         self._pipelines: dict[str, Language] = {}
         self._tables: dict[str, LemmaTable] = {}
+        self._sentencizers: dict[str, Callable[[Doc], Doc]] = {}
         self._lock = threading.Lock()
 
     def pipeline(self, lang: str) -> Language:
@@ -183,10 +187,21 @@ class NLP:
                     "or remove it from the config to use the built-in blank pipeline)",
                     key=f"spacy_models.{lang}",
                 ) from None
-        nlp = spacy.blank(lang)
-        if "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
-            nlp.add_pipe("sentencizer")
-        return nlp
+        with _BLANK_LOCK:
+            nlp = _BLANK.get(lang)
+            if nlp is None:
+                nlp = _BLANK[lang] = spacy.blank(lang)
+            return nlp
+
+    def sentencizer(self, lang: str) -> Callable[[Doc], Doc]:
+        """spaCy's rule-based sentencizer, applied on demand (most checks never need sentences)."""
+        with self._lock:
+            pipe = self._sentencizers.get(lang)
+            if pipe is None:
+                from spacy.pipeline import Sentencizer
+
+                pipe = self._sentencizers[lang] = Sentencizer()
+            return pipe
 
     def table(self, lang: str) -> LemmaTable:
         t = self._tables.get(lang)
@@ -201,18 +216,22 @@ class NLP:
         language's table does not know (for drafts that mix languages).
         """
         nlp = self.pipeline(lang)
-        doc = nlp(text)
-        if lang in self.models:
-            return doc  # a trained pipeline brings its own lemmatizer
-        words = {t.text for t in doc if t.is_alpha}
+        with _BLANK_LOCK:  # spaCy's tokenizer caches are not safe to share between threads
+            if lang in self.models:
+                return nlp(text)  # a trained pipeline brings its own lemmatizer and sentences
+            doc = nlp.make_doc(text)
+        tokens = [t for t in doc if t.is_alpha]
+        words = {t.text for t in tokens}
         found = self.table(lang).lookup(words)
         for other in also:
             if other != lang:
                 missing = words - found.keys()
                 for k, v in self.table(other).lookup(missing).items():
                     found.setdefault(k, v)
-        for t in doc:
-            lemma = found.get(t.text)
-            if lemma is not None:
-                t.lemma_ = lemma
+        doc.user_data[LEMMAS_KEY] = found
+        if found:
+            for t in tokens:
+                lemma = found.get(t.text)
+                if lemma is not None:
+                    t.lemma_ = lemma
         return doc

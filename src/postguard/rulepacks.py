@@ -388,6 +388,7 @@ def load_packs(
         except OSError as exc:
             raise ConfigError(f"cannot read rule pack: {exc.strerror or exc}", path=str(p)) from None
     h = hashlib.sha256(f"postguard-packs-{CACHE_FORMAT}".encode())
+    h.update(_code_fingerprint())
     for p, b in blobs:
         h.update(str(p).encode() + b"\0" + hashlib.sha256(b).digest())
     h.update(",".join(sorted(sections)).encode())
@@ -405,6 +406,19 @@ def load_packs(
     if cache_file:
         _write_cache(cache_file, packs)
     return packs
+
+
+def _code_fingerprint() -> bytes:
+    """The code that shapes the cached objects: a change to it invalidates every cache."""
+    from postguard import terms
+
+    digest = hashlib.sha256()
+    for module_file in (__file__, terms.__file__):
+        try:
+            digest.update(Path(module_file).read_bytes())
+        except OSError:
+            digest.update(module_file.encode())
+    return digest.digest()
 
 
 def _write_cache(cache_file: Path, packs: PackSet) -> None:

@@ -33,8 +33,9 @@ neither, and "Trekker T4" is not "Trekker T5".
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -74,14 +75,23 @@ _INNER_DIGIT = regex.compile(r"\p{L}\d+\p{L}")
 
 def normalise_piece(piece: str) -> str:
     """Case-fold and fold umlauts and accents: ``"Vögel"`` -> ``"vogel"``."""
+    cached = _NORM_CACHE.get(piece)
+    if cached is not None:
+        return cached
     s = piece.casefold().translate(_FOLD)
     if not s.isascii():
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    if len(_NORM_CACHE) > 50_000:
+        _NORM_CACHE.clear()
+    _NORM_CACHE[piece] = s
     return s
 
 
+_NORM_CACHE: dict[str, str] = {}
+
+
 def _deobfuscate(norm: str) -> str | None:
-    if not _INNER_DIGIT.search(norm):
+    if norm.isalpha() or norm.isdigit() or not _INNER_DIGIT.search(norm):
         return None
     return norm.translate(_DEOBFUSCATE)
 
@@ -90,12 +100,17 @@ def split_pieces(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of the pieces of ``text``."""
     out: list[tuple[int, int]] = []
     for m in _PIECE_RE.finditer(text):
-        start, word = m.start(), m.group()
+        start, end = m.span()
+        word = m.group()
+        tail = word[1:]
+        if tail.islower() or not any(c.isupper() for c in tail):
+            out.append((start, end))
+            continue
         cut = 0
         for b in _CAMEL_RE.finditer(word):
             out.append((start + cut, start + b.start()))
             cut = b.start()
-        out.append((start + cut, m.end()))
+        out.append((start + cut, end))
     return out
 
 
@@ -108,8 +123,9 @@ def term_key(term: str) -> tuple[str, tuple[int, ...]]:
     return "".join(norms), tuple(len(n) for n in norms)
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
+    """One run of letters and digits (a NamedTuple: cheap to build, one per word)."""
+
     start: int
     end: int
     norm: str
@@ -119,26 +135,65 @@ class Piece:
 
 
 class Pieces:
-    """The pieces of one text, computed once and shared by every matcher."""
+    """The pieces of one text, computed once and shared by every matcher.
 
-    def __init__(self, text: str, lemmas: dict[tuple[int, int], str] | None = None) -> None:
+    ``heads[i]`` holds the first four letters of the run of joined pieces
+    starting at piece ``i`` (``deob_heads`` the same with digits read as
+    letters, or ``None`` when the text has no such digits): indexes use them
+    to skip, with one set lookup, every place no term can start.
+    """
+
+    def __init__(self, text: str, lemmas: Mapping[str, str] | None = None) -> None:
         self.text = text
         pieces: list[Piece] = []
+        append = pieces.append
+        norm_of = normalise_piece
+        joinable = _JOINABLE_GAP.fullmatch
         prev_end = -1
+        any_deob = False
         for start, end in split_pieces(text):
-            norm = normalise_piece(text[start:end])
-            joined = prev_end >= 0 and _JOINABLE_GAP.fullmatch(text, prev_end, start) is not None
-            if joined and (text.startswith(". ", prev_end) or text.startswith(": ", prev_end)):
+            word = text[start:end]
+            norm = norm_of(word)
+            if prev_end < 0:
                 joined = False
+            else:
+                gap = text[prev_end:start]
+                if gap == " " or gap == "":
+                    joined = True
+                elif gap in (". ", ": ", ", ", "\n", ", ", "; "):
+                    joined = False
+                else:
+                    joined = joinable(gap) is not None and not (gap.startswith(". ") or gap.startswith(": "))
             lemma = None
             if lemmas:
-                raw = lemmas.get((start, end))
+                raw = lemmas.get(word)
                 if raw is not None:
-                    ln = normalise_piece(raw)
+                    ln = norm_of(raw)
                     lemma = ln if ln != norm else None
-            pieces.append(Piece(start, end, norm, _deobfuscate(norm), joined, lemma))
+            deob = None if norm.isalpha() else _deobfuscate(norm)
+            if deob is not None:
+                any_deob = True
+            append(Piece(start, end, norm, deob, joined, lemma))
             prev_end = end
         self.items = pieces
+        self.lemma_heads = {i: p.lemma[:4] for i, p in enumerate(pieces) if p.lemma}
+        self.heads = _heads(pieces, False)
+        self.deob_heads = _heads(pieces, True) if any_deob else None
+
+
+def _heads(pieces: Sequence[Piece], deob: bool) -> list[str]:
+    heads: list[str] = []
+    n = len(pieces)
+    for i in range(n):
+        p = pieces[i]
+        s = (p.deob or p.norm) if deob else p.norm
+        j = i + 1
+        while len(s) < 4 and j < n and pieces[j].joined:
+            q = pieces[j]
+            s += (q.deob or q.norm) if deob else q.norm
+            j += 1
+        heads.append(s[:4])
+    return heads
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +223,8 @@ class TermIndex:
         self.prefixes: set[str] | None = None if key_transform else set()
         self.max_len = 0
         self.modes: set[str] = set()
+        self.short_lengths: set[int] = set()
+        self.long_prefixes: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -180,6 +237,9 @@ class TermIndex:
         self.max_len = max(self.max_len, len(key))
         if self.prefixes is not None:
             self.prefixes.add(key[:4])
+            self.long_prefixes.add(key[:8])
+            if len(key) < 4:
+                self.short_lengths.add(len(key))
         stored = self.key_transform(key) if self.key_transform else key
         self.entries.setdefault(stored, []).append((ref, mode, lengths))
         self.modes.add(mode)
@@ -190,32 +250,35 @@ class TermIndex:
             key = self.key_transform(key)
         return self.entries.get(key)
 
-    def _could_start(self, pieces: Sequence[Piece], i: int, deob: bool) -> bool:
-        if self.prefixes is None:
-            return True
-        s = ""
-        for j in range(i, min(len(pieces), i + 4)):
-            if j > i and not pieces[j].joined:
-                break
-            p = pieces[j]
-            s += (p.deob or p.norm) if deob else p.norm
-            if len(s) >= 4:
-                return s[:4] in self.prefixes
-        return any(s[:k] in self.prefixes for k in range(1, len(s) + 1))
-
     def find(self, pieces: Pieces) -> list[TermMatch]:
         """All matches in the text, overlaps resolved (leftmost, then longest)."""
         if not self.entries:
             return []
         items = pieces.items
         found: list[TermMatch] = []
-        for i in range(len(items)):
-            if self._could_start(items, i, False):
-                self._scan(items, i, False, found)
-            if any(items[j].deob for j in range(i, min(len(items), i + 3))) and self._could_start(
-                items, i, True
-            ):
-                self._scan(items, i, True, found)
+        prefixes = self.prefixes
+        short = self.short_lengths
+        for heads, deob in ((pieces.heads, False), (pieces.deob_heads, True)):
+            if heads is None:
+                continue
+            for i, head in enumerate(heads):
+                if prefixes is not None and head not in prefixes:
+                    lemma_head = None if deob else pieces.lemma_heads.get(i)
+                    if lemma_head is not None and lemma_head in prefixes:
+                        self._scan(items, i, deob, found)
+                        continue
+                    if not short:
+                        continue
+                    for k in short:
+                        if k < len(head) and head[:k] in prefixes:
+                            break
+                    else:
+                        continue
+                if deob and head == pieces.heads[i] and not any(
+                    p.deob for p in items[i : i + MAX_PIECES]
+                ):
+                    continue
+                self._scan(items, i, deob, found)
         return _resolve(found)
 
     def _scan(self, items: Sequence[Piece], i: int, deob: bool, found: list[TermMatch]) -> None:
@@ -232,6 +295,9 @@ class TermIndex:
             bounds.append(len(norm))
             if len(prev) > limit:
                 break
+            if len(s) >= 8 and self.prefixes is not None and s[:8] not in self.long_prefixes:
+                if len(prev) >= 8 or not self._inside_short(prev, norm):
+                    break
             base = OBFUSCATED if deob and p.deob else None
             self._record(self._get(s), items[i].start, p.end, s, EXACT, tuple(bounds), base, found)
             for suf in _SUFFIXES:
@@ -254,6 +320,10 @@ class TermIndex:
                 hit = self._get(cand)
                 if hit and len(p.norm) == len(norm) and _suffix_not_inflection(rest):
                     self._record(hit, items[i].start, p.start + cut, cand, COMPOUND, None, base, found)
+
+    def _inside_short(self, prev: str, norm: str) -> bool:
+        """Whether a key of 8 letters or fewer could end inside ``prev + norm`` (inflected or compound)."""
+        return any(prev + norm[:k] in self.long_prefixes for k in range(max(1, 4 - len(prev)), 8 - len(prev) + 1))
 
     def _record(
         self,

@@ -1,0 +1,57 @@
+"""Shared fixtures: engines are expensive (about 0.2 s), so one per session per pack set."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_PACK = ROOT / "rules" / "example-company.toml"
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Never touch the user's cache: every test session gets its own."""
+    os.environ["POSTGUARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session")
+def example_engine():  # type: ignore[no-untyped-def]
+    from postguard.config import Config
+    from postguard.engine import Engine
+
+    return Engine(Config(packs=(EXAMPLE_PACK,)))
+
+
+@pytest.fixture(scope="session")
+def default_engine():  # type: ignore[no-untyped-def]
+    from postguard.config import Config
+    from postguard.engine import Engine
+
+    return Engine(Config())
+
+
+@pytest.fixture(scope="session")
+def check(example_engine):  # type: ignore[no-untyped-def]
+    """check(text, **kw) -> list of findings, judged at NOW with the example pack."""
+    from postguard.pipeline import lint
+
+    def run(text: str, **kw):  # type: ignore[no-untyped-def]
+        kw.setdefault("now", NOW)
+        return list(lint(example_engine, text, **kw).findings)
+
+    return run
+
+
+def spans(findings, text: str | None = None):  # type: ignore[no-untyped-def]
+    """(rule_id, matched text) pairs, checking each match against the text."""
+    out = []
+    for f in findings:
+        if text is not None:
+            assert text[f.start : f.end] == f.match
+        out.append((f.rule_id, f.match))
+    return out

@@ -1,0 +1,130 @@
+"""The confidential check (PG101-PG105) with the example and default packs, in German and English."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from conftest import spans
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Stolz auf das #Sturmvogel-Team!", [("PG101", "Sturmvogel")]),
+        ("Die Sturmvogeltests laufen super.", [("PG101", "Sturmvogel")]),
+        ("Proud of the Sturmvogel team and its Sturmv0gel swag.", [("PG101", "Sturmvogel"), ("PG101", "Sturmv0gel")]),
+        ("Bald startet Projekt Eichhörnchen.", [("PG101", "Projekt Eichhörnchen")]),
+        ("Der Eichhörnchen-Prototyp ist fertig.", [("PG101", "Eichhörnchen")]),
+        ("Great pitch for Fjellsport AS today!", [("PG102", "Fjellsport AS")]),
+        ("Alles im Wiki: https://wiki.nordkap.intern/pages/42 ansehen",
+         [("PG103", "https://wiki.nordkap.intern/pages/42")]),
+        ("Mail me at anna@intranet.nordkap.example.", [("PG103", "anna@intranet.nordkap.example")]),
+        ("Siehe Dokument NK-DOC-20391.", [("PG104", "NK-DOC-20391")]),
+        ("Die Quartalszahlen sehen gut aus!", [("PG105", "Quartalszahlen")]),
+        ("Can't wait to share our earnings!", [("PG105", "earnings")]),
+    ],
+)
+def test_catches(check, text: str, expected: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    assert spans(check(text), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ein Eichhörnchen sitzt im Baum.",  # the animal, no context word near it
+        "Wir haben ein Eichhörnchen im Park gesehen, ein tolles Projekt der Stadt.",  # allowed phrase
+        "Sturm und Sturmwarnung an der Küste.",
+        "Der Trekker T4 ist ein Klassiker.",
+        "Unser neuer Katalog ist da!",
+        "Besuch uns auf www.nordkap.example oder schreib an info@nordkap.example.",  # public hosts
+        "Fjellsport ist ein schönes Wort.",  # half of a client name
+    ],
+)
+def test_leaves_alone(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert spans(check(text), text) == []
+
+
+def test_topic_counts_only_inside_its_window(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Die Quartalszahlen kommen bald."
+    assert spans(check(text, now=datetime(2026, 12, 1, tzinfo=UTC)), text) == [("PG105", "Quartalszahlen")]
+    assert check(text, now=datetime(2026, 9, 1, tzinfo=UTC)) == []
+    assert check(text, now=datetime(2027, 3, 1, tzinfo=UTC)) == []
+    # a post scheduled after the window is fine even if written inside it
+    assert check(text, now=datetime(2026, 12, 1, tzinfo=UTC), publish_at=datetime(2027, 3, 1, tzinfo=UTC)) == []
+
+
+def test_finding_has_severity_message_fix_and_confidence(check) -> None:  # type: ignore[no-untyped-def]
+    [f] = check("Stolz auf das Sturmvogel-Team! Wir freuen uns.")
+    assert f.severity.value == "error" and f.category == "confidential" and f.rule_name == "confidential-codename"
+    assert f.message.startswith("„Sturmvogel“ ist ein interner Projektname")
+    assert f.replacements == ("unser neues Projekt",)
+    assert f.confidence == 1.0
+    [g] = check("Proud of the team working on Sturmvogeltests.")
+    assert g.message.startswith("“Sturmvogel” is an internal codename") and g.confidence < 1.0
+
+
+def test_pack_severity_applies(check) -> None:  # type: ignore[no-untyped-def]
+    [f] = check("Siehe NK-DOC-20391.")
+    assert f.severity.value == "warning"
+
+
+# -- the default pack: markings ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Intern: die Zahlen für Q3 kommen morgen.", "Intern"),
+        ("[VERTRAULICH] Entwurf der Pressemitteilung", "VERTRAULICH"),
+        ("CONFIDENTIAL – draft press release", "CONFIDENTIAL"),
+        ("Folie 3 (nur für den internen Gebrauch) zeigt die Roadmap.", "nur für den internen Gebrauch"),
+        ("This deck is for internal use only.", "for internal use only"),
+        ("TLP:AMBER – Lagebild", "TLP:AMBER"),
+        ("Bitte TLP:RED beachten", "TLP:RED"),
+        ("Streng vertraulich: neue Preise", "Streng vertraulich"),
+        ("VS-NfD eingestuft", "VS-NfD"),
+        ("Please do not forward this.", "do not forward"),
+    ],
+)
+def test_default_markings_catch(default_engine, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    from conftest import NOW
+
+    from postguard.pipeline import lint
+
+    found = spans(lint(default_engine, text, now=NOW).findings, text)
+    assert found == [("PG104", expected)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our intern Anna presented her project today!",
+        "Meet our new intern: she starts Monday.",
+        "Unsere internen Teams haben toll zusammengearbeitet.",
+        "Intern haben wir lange diskutiert, jetzt ist es raus.",
+        "Wir behandeln Ihre Daten selbstverständlich vertraulich.",
+        "Ein vertrauliches Gespräch unter Kollegen.",
+        "Internal tools made this launch possible.",
+        "TLP:GREEN and TLP:CLEAR may be shared.",
+        "Confidential advice is part of our service.",
+        "Internet-Auftritt neu gestaltet",
+    ],
+)
+def test_default_markings_leave_alone(default_engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    from conftest import NOW
+
+    from postguard.pipeline import lint
+
+    assert spans(lint(default_engine, text, now=NOW).findings, text) == []
+
+
+def test_intern_in_english_is_never_a_marking(default_engine) -> None:  # type: ignore[no-untyped-def]
+    from conftest import NOW
+
+    from postguard.pipeline import lint
+
+    text = "Intern: we are hiring! Our team is looking for an intern for the summer."
+    assert lint(default_engine, text, now=NOW).findings == ()
+    de = "Intern: Wir suchen ab sofort Verstärkung für das Team."
+    assert spans(lint(default_engine, de, now=NOW).findings, de) == [("PG104", "Intern")]

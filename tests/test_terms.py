@@ -1,0 +1,127 @@
+"""The term matcher: what it must catch, what it must leave alone, and exact offsets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postguard.terms import COMPOUND, EXACT, INFLECTED, OBFUSCATED, SPACING, Pieces, TermIndex, build_index
+
+INDEX = build_index(
+    [
+        ("Sturmvogel", "SV", "word"),
+        ("Projekt Eichhörnchen", "PE", "word"),
+        ("Trekker T5", "T5", "word"),
+        ("Nordkap Trekker T5", "NT5", "word"),
+        ("TLP:RED", "TLP", "exact"),
+        ("Intern", "INT", "label"),
+        ("Polarfuchs", "PF", "word"),
+    ]
+)
+
+
+def found(text: str, index: TermIndex = INDEX) -> list[tuple[str, str, str]]:
+    out = []
+    for m in index.find(Pieces(text)):
+        out.append((text[m.start : m.end], m.variant, str(m.refs[0])))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sturmvogel startet", [("Sturmvogel", EXACT, "SV")]),
+        ("STURMVOGEL startet", [("STURMVOGEL", EXACT, "SV")]),
+        ("des Sturmvogels", [("Sturmvogels", INFLECTED, "SV")]),
+        ("die Sturmvögel", [("Sturmvögel", EXACT, "SV")]),
+        ("den Sturmvögeln", [("Sturmvögeln", INFLECTED, "SV")]),
+        ("Stolz auf das #Sturmvogel-Team!", [("Sturmvogel", EXACT, "SV")]),
+        ("Die Sturmvogeltests laufen", [("Sturmvogel", COMPOUND, "SV")]),
+        ("Sturmv0gel kommt", [("Sturmv0gel", OBFUSCATED, "SV")]),
+        ("the Sturmvogel's launch", [("Sturmvogel's", INFLECTED, "SV")]),
+        ("two Polarfuchses", [("Polarfuchses", INFLECTED, "PF")]),
+        ("#TrekkerT5", [("TrekkerT5", EXACT, "T5")]),
+        ("der Trek-ker T5", [("Trek-ker T5", SPACING, "T5")]),
+        ("trekker t5", [("trekker t5", EXACT, "T5")]),
+        ("Der Nordkap Trekker T5 kommt", [("Nordkap Trekker T5", EXACT, "NT5")]),
+        ("Projekt Eichhörnchen", [("Projekt Eichhörnchen", EXACT, "PE")]),
+        ("#ProjektEichhörnchen", [("ProjektEichhörnchen", EXACT, "PE")]),
+        ("TLP:RED", [("TLP:RED", EXACT, "TLP")]),
+    ],
+)
+def test_catches(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sturm über dem Meer",  # a prefix of the term is not the term
+        "Sturmwarnung für morgen",  # an everyday word sharing the first letters
+        "Sturmvogelei",  # a two-letter rest is an inflection of nothing we know
+        "Trekker T4 und Trekker T50 und Trekker T5X",  # neighbouring model numbers
+        "Eichhörnchen im Park",  # only the two-word term is indexed here
+        "Trekker",  # half of a two-word term
+        "Sturm. Vogel",  # a sentence boundary breaks the joining
+        "TLP:REDS",  # exact mode: no inflection
+        "Internet und interne Teams",  # label mode: no inflection or compounds
+        "",
+    ],
+)
+def test_leaves_alone(text: str) -> None:
+    assert found(text) == []
+
+
+def test_longest_match_wins_and_spans_do_not_overlap() -> None:
+    text = "Nordkap Trekker T5, Trekker T5"
+    assert [(s, r) for s, _, r in found(text)] == [("Nordkap Trekker T5", "NT5"), ("Trekker T5", "T5")]
+
+
+def test_confidence_orders_the_variants() -> None:
+    conf = {m.variant: m.confidence for t in ("Sturmvogel", "Sturmvogels", "Sturmvogeltests", "Sturmv0gel")
+            for m in INDEX.find(Pieces(t))}
+    assert conf[EXACT] > conf[INFLECTED] > conf[COMPOUND] > conf[OBFUSCATED]
+
+
+def test_lemma_from_spacy_counts_as_inflection() -> None:
+    index = build_index([("Mouse", "M", "word")])
+    text = "Mice"
+    assert [(m.variant, text[m.start : m.end]) for m in index.find(Pieces(text, {"Mice": "mouse"}))] == [
+        (INFLECTED, "Mice")
+    ]
+    assert index.find(Pieces(text)) == []
+
+
+def test_term_without_letters_is_refused() -> None:
+    assert TermIndex().add("!!!", "x") is False
+
+
+def test_hashed_keys_match_like_plain_ones() -> None:
+    import hashlib
+
+    def salted(key: str) -> str:
+        return hashlib.sha256(b"salt:" + key.encode()).hexdigest()
+
+    index = TermIndex(key_transform=salted)
+    index.add("Sturmvogel", "SV")
+    assert "sturmvogel" not in str(index.entries)
+    assert [("Sturmvogel-Team"[m.start : m.end]) for m in index.find(Pieces("Sturmvogel-Team"))] == ["Sturmvogel"]
+
+
+WORDS = st.sampled_from(
+    ["Sturmvogel", "Sturm", "#Sturmvogel-Team", "Trekker", "T5", "T4", "🚀", "Eichhörnchen", "Projekt", "und",
+     "\n", "Sturmv0gel", "Trek-ker", "ümlaut", "é", "—", "TLP:RED", "  "]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, max_size=12).map(" ".join))
+def test_matches_are_well_formed(text: str) -> None:
+    """Every match starts and ends on a letter or digit inside the text, and matches never overlap."""
+    last = -1
+    for m in INDEX.find(Pieces(text)):
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start].isalnum() and text[m.end - 1].isalnum() or text[m.end - 1] in "'’"
+        assert m.start >= last
+        last = m.end

@@ -223,11 +223,11 @@ def test_toml_front_matter() -> None:
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("---\ntitle: ok\nbad: [unclosed\n---\n", r"post\.md:4:1: invalid YAML front matter"),
-        ("---\ntitle: a: b\n---\n", r"post\.md:2:\d+: invalid YAML front matter"),
-        ("---\n- just\n- a list\n---\n", r"post\.md:2:1: front matter must be a mapping"),
-        ("---\nlang: [de]\n---\n", r"post\.md:2:7: front matter key 'lang' must be one value"),
-        ('+++\ntitle = "x"\nbroken\n+++\n', r"post\.md:3:\d+: invalid TOML front matter"),
+        ("---\ntitle: ok\nbad: [unclosed\n---\n", r"^line 4, column 1: invalid YAML front matter"),
+        ("---\ntitle: a: b\n---\n", r"^line 2, column \d+: invalid YAML front matter"),
+        ("---\n- just\n- a list\n---\n", r"^line 2, column 1: front matter must be a mapping"),
+        ("---\nlang: [de]\n---\n", r"^line 2, column 7: front matter key 'lang' must be one value"),
+        ('+++\ntitle = "x"\nbroken\n+++\n', r"^line 3, column \d+: invalid TOML front matter"),
         ("+++\nlang = 3\n+++\n", r"front matter key 'lang' must be a string"),
     ],
 )

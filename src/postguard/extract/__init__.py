@@ -38,11 +38,11 @@ def extract(source: str, *, path: str | None = None, fmt: str | None = None) -> 
     if chosen == "markdown":
         from postguard.extract.markdown import extract_markdown
 
-        return extract_markdown(source, path=path)
+        return extract_markdown(source)
     if chosen == "html":
         from postguard.extract.html import extract_html
 
-        return extract_html(source, path=path)
+        return extract_html(source)
     if chosen == "plain":
         from postguard.extract.plain import extract_plain
 

@@ -11,8 +11,8 @@ Two things come out of it:
   positions. Everything else in the front matter is blanked.
 
 A front matter that does not parse raises :class:`~postguard.errors.InputError`
-naming the line. An opening ``---`` without a closing line is not front matter
-(CommonMark reads it as a thematic break).
+naming the line and column (the caller adds the file name). An opening ``---``
+without a closing line is not front matter (CommonMark reads it as a thematic break).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def _lines(source: str) -> Iterator[_Line]:
         pos = m.end()
 
 
-def parse_front_matter(source: str, *, path: str | None = None) -> FrontMatter | None:
+def parse_front_matter(source: str) -> FrontMatter | None:
     """Find and parse the front matter; ``None`` when the source has none."""
     lines = _lines(source)
     first = next(lines, None)
@@ -106,12 +106,11 @@ def parse_front_matter(source: str, *, path: str | None = None) -> FrontMatter |
     # The parsers see the source up to the closing line with the opening line blanked,
     # so their line numbers and offsets are the source's.
     body = " " * first.end + source[first.end : close.start]
-    where = path or ""
     if opening == "---":
-        metadata, visible = _parse_yaml(body, where)
+        metadata, visible = _parse_yaml(body)
         syntax = "yaml"
     else:
-        metadata, visible = _parse_toml(body, first.next, where)
+        metadata, visible = _parse_toml(body, first.next)
         syntax = "toml"
     return FrontMatter(syntax=syntax, end=close.next, metadata=metadata, visible=tuple(visible))
 
@@ -146,35 +145,33 @@ def iso_moment(value: str) -> str:
     return iso + (zone or "")
 
 
-def _error(where: str, line: int | None, column: int | None, message: str) -> InputError:
-    """``path:line:col: message`` with a path, ``line L, column C: message`` without one."""
-    if where:
-        prefix = ":".join(str(part) for part in (where, line, column) if part)
-    elif line:
-        prefix = f"line {line}, column {column}" if column else f"line {line}"
-    else:
-        prefix = ""
-    return InputError(f"{prefix}: {message}" if prefix else message)
+def _error(line: int | None, column: int | None, message: str) -> InputError:
+    """``line L, column C: message`` (the caller names the file)."""
+    if line and column:
+        return InputError(f"line {line}, column {column}: {message}")
+    if line:
+        return InputError(f"line {line}: {message}")
+    return InputError(message)
 
 
 # --- YAML -------------------------------------------------------------------------------------------
 
 
-def _parse_yaml(body: str, where: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
+def _parse_yaml(body: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
     try:
         root = yaml.compose(body, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        raise _error(where, line, column, f"invalid YAML front matter: {problem}") from None
+        raise _error(line, column, f"invalid YAML front matter: {problem}") from None
     except yaml.YAMLError as exc:
-        raise _error(where, None, None, f"invalid YAML front matter: {exc}") from None
+        raise _error(None, None, f"invalid YAML front matter: {exc}") from None
     if root is None:
         return {}, []
     if not isinstance(root, yaml.MappingNode):
         line = root.start_mark.line + 1
-        raise _error(where, line, 1, "front matter must be a mapping of keys to values")
+        raise _error(line, 1, "front matter must be a mapping of keys to values")
     found: dict[str, str] = {}
     visible: list[tuple[int, int]] = []
     for key_node, value_node in root.value:
@@ -183,7 +180,7 @@ def _parse_yaml(body: str, where: str) -> tuple[dict[str, str], list[tuple[int, 
             if not isinstance(value_node, yaml.ScalarNode):
                 mark = value_node.start_mark
                 message = f"front matter key {key!r} must be one value"
-                raise _error(where, mark.line + 1, mark.column + 1, message)
+                raise _error(mark.line + 1, mark.column + 1, message)
             found[key] = str(value_node.value)
         _visible_yaml(value_node, is_text_key(key), visible, set())
     return _choose_metadata(found), visible
@@ -212,7 +209,7 @@ def _visible_yaml(node: yaml.Node, text: bool, out: list[tuple[int, int]], seen:
 # --- TOML -------------------------------------------------------------------------------------------
 
 
-def _parse_toml(body: str, body_start: int, where: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
+def _parse_toml(body: str, body_start: int) -> tuple[dict[str, str], list[tuple[int, int]]]:
     try:
         data = tomllib.loads(body)
     except tomllib.TOMLDecodeError as exc:
@@ -220,8 +217,8 @@ def _parse_toml(body: str, body_start: int, where: str) -> tuple[dict[str, str],
         at = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
         if at:
             line, column = int(at.group(1)), int(at.group(2))
-            raise _error(where, line, column, f"invalid TOML front matter: {message[: at.start()]}") from None
-        raise _error(where, None, None, f"invalid TOML front matter: {message}") from None
+            raise _error(line, column, f"invalid TOML front matter: {message[: at.start()]}") from None
+        raise _error(None, None, f"invalid TOML front matter: {message}") from None
     found: dict[str, str] = {}
     for keys in METADATA_KEYS.values():
         for key in keys:
@@ -233,7 +230,7 @@ def _parse_toml(body: str, body_start: int, where: str) -> tuple[dict[str, str],
             elif isinstance(value, str):
                 found[key] = value
             else:
-                raise _error(where, None, None, f"front matter key {key!r} must be a string or a date")
+                raise _error(None, None, f"front matter key {key!r} must be a string or a date")
     return _choose_metadata(found), _visible_toml(body, body_start)
 
 

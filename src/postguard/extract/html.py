@@ -43,9 +43,9 @@ _ATTR = re.compile(
 _TAG_NAME = re.compile(r"</?[a-zA-Z][^\t\n\r\f />\x00]*")
 
 
-def extract_html(source: str, *, path: str | None = None) -> Extracted:
+def extract_html(source: str) -> Extracted:
     """The checked text of an HTML file; a front matter (as Jekyll pages have) is read as in Markdown."""
-    front = parse_front_matter(source, path=path)
+    front = parse_front_matter(source)
     if front is None:
         pieces = fragment_pieces(source)
         if source.startswith("\ufeff"):  # a byte order mark is not text

@@ -60,9 +60,9 @@ def _same(url: str) -> str:
     return url
 
 
-def extract_markdown(source: str, *, path: str | None = None) -> Extracted:
+def extract_markdown(source: str) -> Extracted:
     pieces = pc.initial(source)
-    front = parse_front_matter(source, path=path)
+    front = parse_front_matter(source)
     markdown_source = source
     if source.startswith("\ufeff"):  # a byte order mark is not text
         pieces[0] = " "

@@ -127,6 +127,13 @@ def test_raw_html_in_markdown_is_treated_like_html() -> None:
     assert_maps_back(e, source)
 
 
+def test_text_inside_inline_raw_code_or_script_is_not_checked() -> None:
+    source = "Use <code>Sturmvogel()</code> and <script>x = 'Sturmvogel'</script> but Trekker <br/> ok\n"
+    e = md(source)
+    assert e.text.split() == ["Use", "and", "but", "Trekker", "ok"]
+    assert_maps_back(e, source)
+
+
 def test_tables_with_escaped_pipes() -> None:
     source = "| Name | Note |\n|------|------|\n| Sturmvogel \\| T5 | intern |\n"
     e = md(source)

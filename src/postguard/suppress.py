@@ -187,10 +187,10 @@ def _parse(
             )
         )
 
+    lowered = {k.casefold() for k in known} if known is not None else None
     for d in directives:
         line, column = index.position(d.start)
-        if known is not None:
-            lowered = {k.casefold() for k in known}
+        if lowered is not None:
             for rule in d.rules:
                 if rule not in lowered:
                     problems.append(

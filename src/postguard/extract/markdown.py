@@ -7,7 +7,8 @@ What stays in the checked text, at its source position:
 * link text, link destinations and titles, image alt text and image sources
   (internal hosts and stock images are found there); the URL and title of
   reference definitions (``[label]: URL "title"``);
-* raw HTML as :mod:`postguard.extract.html` treats it;
+* raw HTML as :mod:`postguard.extract.html` treats it (text inside inline
+  ``<code>``, ``<pre>``, ``<script>`` and ``<style>`` is not checked);
 * front matter values that hold text (:mod:`postguard.extract.frontmatter`).
 
 Blanked (spaces, line breaks kept): code blocks (fenced and indented), inline
@@ -41,6 +42,7 @@ _BLANKED_BLOCKS = frozenset(
     {"fence", "code_block", "hr", "html_block", "paragraph_open", "heading_open", "table_open"}
 )
 _REF_LABEL = re.compile(r"\[(?:\\.|[^\]\\])*\]:")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _BARE_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])\s*$")
 
 
@@ -203,9 +205,15 @@ class _Inline:
         self.c = content
         self.cmap = cmap
         self.cursor = 0
+        self.skipping = 0  # inside inline <code>, <script>... written as raw HTML
+
+    def _track_skipped(self, tag: str) -> None:
+        m = _TAG.match(tag)
+        if m and m.group(2).lower() in html_extract.SKIPPED_ELEMENTS and not tag.endswith("/>"):
+            self.skipping = max(self.skipping + (-1 if m.group(1) else 1), 0)
 
     def show(self, a: int, b: int) -> None:
-        if b <= a:
+        if b <= a or self.skipping:
             return
         first, last = self.cmap[a], self.cmap[b - 1]
         if first >= 0 and last - first == b - 1 - a:  # one run of source characters
@@ -253,6 +261,7 @@ class _Inline:
                     self.w.write(
                         html_extract.fragment_pieces(tok.content), self.cmap[p : p + len(tok.content)]
                     )
+                    self._track_skipped(tok.content)
                     self.cursor = p + len(tok.content)
             elif kind == "image":
                 p = self.seek("![")
@@ -289,7 +298,7 @@ class _Inline:
             if self.cmap[p] >= 0:
                 self.w.pieces[self.cmap[p]] = ""  # the backslash
             self.show(p + 1, end)
-        else:
+        elif not self.skipping:
             sources = [s for s in self.cmap[p:end] if s >= 0]
             if len(sources) == end - p:
                 self.w.pieces[sources[0]] = tok.content

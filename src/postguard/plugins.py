@@ -16,6 +16,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "postguard.checks.embargo",
     "postguard.checks.imprint",
     "postguard.checks.disclosure",
+    "postguard.checks.copyright",
 )
 
 

@@ -1,0 +1,942 @@
+"""Built-in check: copyright risks in images, credits and quotations.
+
+What it looks at, in the checked prose (link targets and image sources stay
+visible in extracted Markdown and HTML) and in the markup of the source:
+
+* stock photos (URLs and file names of Adobe Stock, Fotolia, Shutterstock,
+  Getty Images, iStock) with no credit line *near* them;
+* media served from social networks' image hosts (a re-upload);
+* images (Markdown ``![alt](src)``, HTML ``<img src>``) on a business channel
+  with no credit near them;
+* sources that name nobody ("Quelle: Internet", "Foto: Google", Pinterest,
+  a bare "Wikipedia");
+* Creative Commons: NC licences in business content, ND licences next to
+  edit words, CC credits missing author, source or licence;
+* verbatim quotations longer than ``quote_words`` words with no source;
+* "editorial use only" material on a business channel.
+
+*Near* means: on the same line, or at most ``near_lines`` non-blank lines
+before or after (default 2), so a caption above or below an image counts. A
+credit section anywhere in the draft ("Bildnachweis", "Image credits")
+credits every image. Pixabay, Unsplash and Pexels images need no credit.
+
+Reads the optional ``[copyright]`` pack section::
+
+    [copyright]
+    free_hosts = ["cdn.nordkap.example"]  # images here need no credit (own photos)
+    quote_words = 40                      # longer quotations need a source
+    near_lines = 2                        # how far a credit may be from its image
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from postguard import hookimpl
+from postguard.context import CheckContext
+from postguard.messages import quote
+from postguard.model import Finding, RuleDoc, RuleInfo, Severity
+from postguard.rulepacks import Where, expect_int, expect_str_list, expect_table
+
+PLUGIN = "postguard.checks.copyright"
+STOCK, INVALID, NC, ND, CC_INCOMPLETE, QUOTE, REUPLOAD, IMAGE, EDITORIAL = (
+    "PG401", "PG402", "PG403", "PG404", "PG405", "PG406", "PG407", "PG408", "PG409",
+)  # fmt: skip
+QUOTE_WORDS = 40
+NEAR_LINES = 2
+
+#: Stock agencies by host suffix, with the credit format they ask for.
+STOCK_HOSTS: dict[str, str] = {
+    "stock.adobe.com": "Adobe Stock",
+    "adobestock.com": "Adobe Stock",
+    "ftcdn.net": "Adobe Stock",
+    "fotolia.com": "Fotolia",
+    "shutterstock.com": "Shutterstock",
+    "gettyimages.com": "Getty Images",
+    "gettyimages.de": "Getty Images",
+    "gettyimages.co.uk": "Getty Images",
+    "gettyimages.ch": "Getty Images",
+    "gettyimages.at": "Getty Images",
+    "istockphoto.com": "iStock",
+}
+CREDIT_FORMAT: dict[str, str] = {
+    "Adobe Stock": "© Name – stock.adobe.com",
+    "Fotolia": "© Name – Fotolia.com",
+    "Shutterstock": "Name/Shutterstock",
+    "Getty Images": "Photo by Name/Getty Images",
+    "iStock": "iStock.com/Name",
+}
+SOCIAL_HOSTS = ("fbcdn.net", "cdninstagram.com", "twimg.com", "pinimg.com", "tiktokcdn.com")
+FREE_HOSTS = ("pixabay.com", "unsplash.com", "pexels.com")
+
+_URL = regex.compile(
+    r"(?i)(?<![\w@./-])(?:https?://|www\.)[^\s<>\"'\[\]{}|\\^`]+"
+    r"|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}/[^\s<>\"'\[\]{}|\\^`]*"
+)
+_STOCK_FILE = regex.compile(
+    r"(?i)(?<![\p{L}\p{N}])(?P<agency>AdobeStock|Fotolia|shutterstock|GettyImages|iStock|istockphoto)"
+    r"[_-]\d{4,}[\w.-]*"
+)
+_FREE_FILE = regex.compile(r"(?i)-unsplash\.(?:jpe?g|png|webp)\b|\bpexels-photo-\d+|\bpixabay\b")
+_MD_IMAGE = regex.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^\s)>]+)(?P<title>[^)\n]*)\)")
+_HTML_IMG = regex.compile(r"(?is)<img\b[^>]*?\bsrc\s*=\s*[\"']?(?P<src>[^\"'\s>]+)[^>]*>")
+
+_CREDIT = regex.compile(
+    r"""(?ix)
+    (?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}\s*)?[\p{L}@]
+    | \b(?:foto|fotos|photo|photos|bild|bilder|bildquelle|bildquellen|bildnachweis|bildnachweise|bildrechte
+        |quelle|source|image|images|picture|credit|credits|fotograf|fotografin|photographer|illustration
+        |grafik|abbildung|titelbild|headerbild|beitragsbild|aufmacherbild|cover)
+      \s*(?:\(s\)\s*)?[:|]\s*[\p{L}@©]
+    | \b(?:photo|foto|bild|image|picture|aufnahme|illustration)\s+(?:by|von)\s+@?\p{Lu}
+    | \p{L}[\p{L}.'\ -]{1,60}\s*/\s*(?:shutterstock|getty\s*images|istock(?:photo)?|fotolia|adobe\s*stock)\b
+    | [–—-]\s*(?:stock\.adobe\.com|fotolia\.com|adobestock\.com)\b
+    | \bistock(?:photo)?\.com\s*/\s*\p{L}
+    | \bvia\s+getty\s*images\b
+    """
+)
+_CREDIT_SECTION = regex.compile(
+    r"(?im)^[\s#*_>]*(?:bildnachweise?|bildquellen|fotonachweise?|image\s+credits|photo\s+credits|picture\s+credits"
+    r"|credits)\s*[:\n]"
+)
+_INVALID = regex.compile(
+    r"""(?ix)
+    (?P<label>\b(?:quelle|quellen|bildquelle|bildnachweis|foto|fotos|bild|bilder|source|image|photo|picture
+        |credit|credits|grafik)\s*:\s*|\bvia\s+)
+    (?:das\s+|the\s+)?
+    (?P<src>(?P<always>internet|netz|world\s+wide\s+web|www(?!\.)|web|unbekannt|unknown|pinterest
+        |google(?!\s+(?:maps|earth|trends|scholar|street\s*view))(?:\s+(?:bilder|images|bildersuche|image\s+search))?)
+      |(?P<bare>wikipedia|facebook|instagram|twitter|tiktok))(?![\w.])
+    """
+)
+_BARE_REST = regex.compile(r"[\s.,;:!)\]–—-]*(?:\n|$)")
+_CC = regex.compile(
+    r"""(?ix)
+    \bCC[\s-]?(?:0|zero)\b
+    | \bCC[\s-]*BY(?:[\s-]*(?:NC|ND|SA)){0,3}(?:[\s-]*\d\.\d)?
+    | \bcreative[\s-]*commons\b[^\n]{0,120}
+    | creativecommons\.org/(?:licenses|publicdomain)/[a-z-]+
+    """
+)
+_CC_ZERO = regex.compile(r"(?i)\bCC[\s-]?(?:0|zero)\b|\bzero\b|publicdomain|public\s+domain|gemeinfrei")
+_CC_NC = regex.compile(r"(?i)(?<![\p{L}])NC(?![\p{L}])|non[\s-]?commercial|nicht[\s-]?kommerziell")
+_CC_ND = regex.compile(r"(?i)(?<![\p{L}])ND(?![\p{L}])|no[\s-]?deriv|keine\s+bearbeitung")
+_EDIT = regex.compile(
+    r"(?i)\b(?:bearbeitet|bearbeitung\s*:|zugeschnitten|beschnitten|verändert|retuschiert|montiert|koloriert"
+    r"|freigestellt|edited|cropped|modified|retouched|adapted|remixed|colou?ri[sz]ed|altered|photoshopped)\b"
+)
+_FIRST_PERSON = regex.compile(r"(?i)\b(?:wir|unser[emnrs]?|we|our|ours|ich|mein[emnrs]?|my|I)\b")
+_SOURCE_WORD = regex.compile(
+    r"(?i)\b(?:wikimedia|commons|flickr|wikipedia|openverse|europeana|pixabay|unsplash)\b|(?:quelle|source)\s*:"
+    r"|\bvia\s+\S|\b[\w-]+\.(?:org|com|de|net|at|ch|eu|io)\b"
+)
+_CC_HOST_WORD = regex.compile(
+    r"(?i)\b(?:wikimedia(?:\s+commons)?|commons\.wikimedia\.org|flickr(?:\.com)?)\b"
+)
+_AUTHOR_LABEL = regex.compile(
+    r"(?i)(?:©|\(c\))\s*(?:\d{4}\s*)?(?P<n1>[^,;|/\n]{2,60})"
+    r"|\b(?:foto|photo|bild|image|picture|autor|autorin|author|urheber|urheberin|fotograf|fotografin|photographer"
+    r"|credit|illustration|grafik)\s*:\s*(?P<n2>[^,;|/\n]{2,60})"
+    r"|\b(?:by|von)\s+(?P<n3>@?[\p{Lu}\w][^,;|/\n]{1,60})"
+)
+_NAME = regex.compile(
+    r"@?\p{Lu}[\p{L}'.-]*(?:\s+(?:(?:von|van|de|der|den|da|di|le|la|zu)\s+)?\p{Lu}[\p{L}'.-]*){0,3}"
+    r"|@?[\p{L}\p{N}]+[_.\d][\w.]*"
+)
+_NOT_A_NAME = regex.compile(
+    r"(?i)^(?:wikimedia|commons|wikipedia|flickr|cc|creative|lizenz|license|licence|quelle|source|via|pixabay"
+    r"|unsplash|public|gemeinfrei|foto|photo|bild|image|internet|google|pinterest|the|der|die|das|is|ist)\b"
+)
+_SEGMENTS = regex.compile(r"\s*(?:[,;|/–—]|\s-\s)\s*")
+_EDITORIAL = regex.compile(
+    r"(?i)\b(?:editorial\s+use\s+only|for\s+editorial\s+use|nur\s+(?:zur\s+|für\s+)?redaktionelle[nr]?\s+"
+    r"(?:nutzung|verwendung|zwecke|berichterstattung)|redaktionelle\s+nutzung)\b"
+)
+_QUOTE = regex.compile(
+    r"„(?P<a>[^“”\"„]{150,4000}?)[“”\"]"
+    r"|(?<![\p{L}\p{N}])“(?P<b>[^”“„]{150,4000}?)”"
+    r"|(?<![^\s(\[:])\"(?=\S)(?P<c>[^\"]{150,4000}?)(?<=\S)\"(?![\p{L}\p{N}])"
+    r"|»(?P<d>[^«»]{150,4000}?)«"
+    r"|«(?P<e>[^«»]{150,4000}?)»"
+)
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+_SPEECH = (
+    r"sagt|sagte|sagten|schreibt|schrieb|erklärt|erklärte|betont|betonte|meint|meinte|zitiert|so|laut"
+    r"|said|says|writes|wrote|explains|explained|notes|noted|added|according\s+to|put\s+it"
+)
+_SOURCE_AFTER = regex.compile(
+    rf"(?i)^\s*[,.;:]?\s*(?:[—–―~]|--?\s|\((?=[^)]*\p{{Lu}})|(?:{_SPEECH})\b)"
+)
+_SOURCE_NEAR = regex.compile(r"(?i)\b(?:quelle|source|zitiert\s+(?:nach|aus)|quoted\s+from)\s*:|https?://|www\.")
+_SOURCE_BEFORE = regex.compile(rf"(?i)\b(?:{_SPEECH})\b[^.!?\n]{{0,80}}$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CopyrightSpec:
+    """The ``[copyright]`` section of one pack."""
+
+    free_hosts: tuple[str, ...] = ()
+    quote_words: int | None = None
+    near_lines: int | None = None
+
+
+def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
+    t = expect_table(value, where, ("free_hosts", "quote_words", "near_lines"))
+    hosts = expect_str_list(t["free_hosts"], where.child("free_hosts")) if "free_hosts" in t else ()
+    for i, host in enumerate(hosts):
+        if not regex.fullmatch(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+", host.strip()):
+            raise where.child("free_hosts").child(i).error(
+                f"{host!r} is not a host name (write cdn.example.com, without scheme or path)"
+            )
+    words = expect_int(t["quote_words"], where.child("quote_words"), 10, 1000) if "quote_words" in t else None
+    near = expect_int(t["near_lines"], where.child("near_lines"), 0, 20) if "near_lines" in t else None
+    free = tuple(h.strip().lower() for h in hosts)
+    return CopyrightSpec(free_hosts=free, quote_words=words, near_lines=near)
+
+
+@hookimpl
+def postguard_pack_sections(register):  # type: ignore[no-untyped-def]
+    register("copyright", parse_copyright)
+
+
+@hookimpl
+def postguard_register_rules(register):  # type: ignore[no-untyped-def]
+    for rule in RULES:
+        register(rule)
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    free_hosts: tuple[str, ...]
+    quote_words: int
+    near_lines: int
+
+
+def _settings(ctx: CheckContext) -> _Settings:
+    specs: list[CopyrightSpec] = ctx.packs.sections.get("copyright", [])
+    words = [s.quote_words for s in specs if s.quote_words is not None]
+    near = [s.near_lines for s in specs if s.near_lines is not None]
+    return _Settings(
+        free_hosts=FREE_HOSTS + tuple(h for s in specs for h in s.free_hosts),
+        quote_words=min(words) if words else QUOTE_WORDS,
+        near_lines=max(near) if near else NEAR_LINES,
+    )
+
+
+def host_of(url: str) -> str:
+    u = regex.sub(r"(?i)^[a-z][a-z0-9+.-]*://", "", url.strip()).lower()
+    host = regex.split(r"[/?#]", u, maxsplit=1)[0].split("@")[-1].split(":")[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def _on(host: str, suffixes: Sequence[str]) -> str | None:
+    for s in suffixes:
+        if host == s or host.endswith("." + s):
+            return s
+    return None
+
+
+def _trim_url(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in ".,;:!?'\"”“’»«*_":
+        end -= 1
+    while end > start and text[end - 1] == ")" and text.count("(", start, end) < text.count(")", start, end):
+        end -= 1
+    return end
+
+
+class _Lines:
+    """Line numbers of offsets, counting only non-blank lines (so blank lines don't add distance)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+        rank = []
+        n = -1
+        for i, s in enumerate(self.starts):
+            end = self.starts[i + 1] if i + 1 < len(self.starts) else len(text)
+            if text[s:end].strip():
+                n += 1
+            rank.append(max(n, 0))
+        self.rank = rank
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def near(self, a: int, b: int, lines: int) -> bool:
+        return abs(self.rank[self.line(a)] - self.rank[self.line(b)]) <= lines
+
+    def span_of_lines(self, offset: int, around: int, text: str) -> tuple[int, int]:
+        """Offsets of the lines within ``around`` non-blank lines of ``offset``."""
+        here = self.rank[self.line(offset)]
+        first = last = self.line(offset)
+        while first > 0 and here - self.rank[first - 1] <= around:
+            first -= 1
+        while last + 1 < len(self.starts) and self.rank[last + 1] - here <= around:
+            last += 1
+        end = self.starts[last + 1] if last + 1 < len(self.starts) else len(text)
+        return self.starts[first], end
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    start: int
+    end: int
+    kind: str  # "stock", "social", "free", "image"
+    agency: str = ""
+
+
+def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
+
+
+# -- the check -----------------------------------------------------------------------------
+
+
+@hookimpl
+def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
+    text = ctx.text
+    business = ctx.channel is not None and ctx.channel.business
+    settings = _settings(ctx)
+    lines: _Lines | None = None
+
+    def get_lines() -> _Lines:
+        nonlocal lines
+        if lines is None:
+            lines = _Lines(text)
+        return lines
+
+    urls = [(m.start(), _trim_url(text, m.start(), m.end())) for m in _URL.finditer(text)]
+    refs = _refs(ctx, urls, settings)
+    masked = _mask(text, [(r.start, r.end) for r in refs] + urls) if refs or urls else text
+    invalid = list(_invalid_sources(text))
+    yield from (ctx.finding(INVALID, s, e, msg) for s, e, msg in (_invalid_message(ctx, m) for m in invalid))
+    if refs:
+        credits = [m.start() for m in _CREDIT.finditer(masked)
+                   if not any(i.start() <= m.start() < i.end() for i in invalid)]
+        section = _CREDIT_SECTION.search(masked) is not None
+        yield from _images(ctx, refs, credits, section, business, get_lines(), settings)
+    if "cc" in text.lower() or "reative" in text or "ommons" in text:
+        yield from _creative_commons(ctx, masked, business, get_lines(), settings)
+    if business and ("ditorial" in text or "edaktionell" in text):
+        for m in _EDITORIAL.finditer(text):
+            yield ctx.finding(
+                EDITORIAL,
+                m.start(),
+                m.end(),
+                ctx.message(
+                    en=f"{quote(m.group(), 'en')}: material licensed for editorial use only must not appear "
+                    "in company or promotional content; use a commercially licensed image.",
+                    de=f"{quote(m.group(), 'de')}: nur redaktionell lizenziertes Material darf nicht in "
+                    "Unternehmens- oder Werbeinhalten erscheinen; ein kommerziell lizenziertes Bild "
+                    "verwenden.",
+                ),
+            )
+    if len(text) >= 150:
+        yield from _quotations(ctx, settings)
+
+
+def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Settings) -> list[_Ref]:
+    """Stock, social-host, free and other image references, by span in the checked text."""
+    text = ctx.text
+    refs: list[_Ref] = []
+    for start, end in urls:
+        url = text[start:end]
+        host = host_of(url)
+        if stock := _on(host, tuple(STOCK_HOSTS)):
+            refs.append(_Ref(start, end, "stock", STOCK_HOSTS[stock]))
+        elif host.startswith("gettyimages.") or ".gettyimages." in host:
+            refs.append(_Ref(start, end, "stock", "Getty Images"))
+        elif _on(host, SOCIAL_HOSTS):
+            refs.append(_Ref(start, end, "social"))
+        elif _on(host, settings.free_hosts) or _FREE_FILE.search(url):
+            refs.append(_Ref(start, end, "free"))
+        elif m := _STOCK_FILE.search(url):
+            refs.append(_Ref(start, end, "stock", _agency(m.group("agency"))))
+    for m in _STOCK_FILE.finditer(text):
+        if not any(r.start <= m.start() < r.end for r in refs):
+            refs.append(_Ref(m.start(), m.end(), "stock", _agency(m.group("agency"))))
+    source = ctx.draft.text
+    if "![" in source or "<img" in source.lower():
+        srcs = [m.group("src") for m in _MD_IMAGE.finditer(source)]
+        srcs += [m.group("src") for m in _HTML_IMG.finditer(source)]
+        cursor = 0
+        for src in srcs:
+            pos = text.find(src, cursor)
+            if pos < 0:
+                pos = text.find(src)
+            if pos < 0:
+                continue
+            cursor = pos + len(src)
+            known = next((r for r in refs if r.start <= pos < r.end), None)
+            if known is None:
+                kind = "free" if _FREE_FILE.search(src) else "image"
+                refs.append(_Ref(pos, pos + len(src), kind))
+            elif known.kind == "free" or known.kind == "stock" or known.kind == "social":
+                continue
+    refs.sort(key=lambda r: r.start)
+    return refs
+
+
+def _agency(name: str) -> str:
+    n = name.lower()
+    if n.startswith("adobe"):
+        return "Adobe Stock"
+    if n.startswith("fotolia"):
+        return "Fotolia"
+    if n.startswith("shutter"):
+        return "Shutterstock"
+    if n.startswith("getty"):
+        return "Getty Images"
+    return "iStock"
+
+
+def _images(
+    ctx: CheckContext,
+    refs: Sequence[_Ref],
+    credits: Sequence[int],
+    section: bool,
+    business: bool,
+    lines: _Lines,
+    settings: _Settings,
+) -> Iterator[Finding]:
+    text = ctx.text
+    lang = ctx.msg_lang
+
+    def credited(ref: _Ref) -> bool:
+        return section or any(lines.near(ref.start, c, settings.near_lines) for c in credits)
+
+    for ref in refs:
+        shown = quote(_short(text[ref.start : ref.end]), lang)
+        if ref.kind == "social":
+            yield ctx.finding(
+                REUPLOAD,
+                ref.start,
+                ref.end,
+                ctx.message(
+                    en=f"{shown} is served by a social network's image host: re-uploading someone else's "
+                    "picture needs the rights holder's consent. Link or embed the original post instead.",
+                    de=f"{shown} stammt vom Bildserver eines sozialen Netzwerks: fremde Bilder erneut "
+                    "hochzuladen braucht die Zustimmung des Rechteinhabers. Den Originalbeitrag verlinken "
+                    "oder einbetten.",
+                ),
+            )
+        elif ref.kind == "stock" and not credited(ref):
+            fmt = CREDIT_FORMAT.get(ref.agency, "© Name")
+            yield ctx.finding(
+                STOCK,
+                ref.start,
+                ref.end,
+                ctx.message(
+                    en=f"{shown} is a stock photo ({ref.agency}) without a credit: add "
+                    f"{quote(fmt, 'en')} next to the image.",
+                    de=f"{shown} ist ein Stockfoto ({ref.agency}) ohne Bildnachweis: "
+                    f"{quote(fmt, 'de')} beim Bild angeben.",
+                ),
+            )
+        elif ref.kind == "image" and business and not credited(ref):
+            yield ctx.finding(
+                IMAGE,
+                ref.start,
+                ref.end,
+                ctx.message(
+                    en=f"The image {shown} has no credit: name the photographer (“Photo: Name”) next to it, "
+                    "or list it under “Image credits”.",
+                    de=f"Das Bild {shown} hat keinen Bildnachweis: den Urheber („Foto: Name“) beim Bild oder "
+                    "unter „Bildnachweis“ nennen.",
+                ),
+                confidence=0.8,
+            )
+
+
+def _short(s: str, limit: int = 60) -> str:
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _invalid_sources(text: str) -> Iterator[Any]:
+    for m in _INVALID.finditer(text):
+        if m.group("bare") and not _BARE_REST.match(text, m.end()):
+            continue
+        yield m
+
+
+def _invalid_message(ctx: CheckContext, m: Any) -> tuple[int, int, str]:
+    shown = quote(m.group().strip(), ctx.msg_lang)
+    src = m.group("src")
+    msg = ctx.message(
+        en=f"{shown} names no author: {src} is where you found it, not who made it. Credit the author "
+        "(and the licence), e.g. “Photo: Name / source, licence”.",
+        de=f"{shown} nennt keinen Urheber: {src} ist der Fundort, nicht der Urheber. Den Urheber (und die "
+        "Lizenz) nennen, z. B. „Foto: Name / Quelle, Lizenz“.",
+    )
+    return m.start(), m.end(), msg
+
+
+# -- Creative Commons ------------------------------------------------------------------------
+
+
+def _creative_commons(
+    ctx: CheckContext, masked: str, business: bool, lines: _Lines, settings: _Settings
+) -> Iterator[Finding]:
+    text = ctx.text
+    lang = ctx.msg_lang
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for m in _CC.finditer(text):
+        by_line.setdefault(lines.line(m.start()), []).append((m.start(), m.end()))
+    for line_no, spans in by_line.items():
+        start, end = spans[0]
+        line_start = lines.starts[line_no]
+        line_end = text.find("\n", line_start)
+        if line_end < 0:
+            line_end = len(text)
+        licence = " ".join(text[a:b] for a, b in spans)
+        if _CC_ZERO.search(licence):
+            continue
+        end = min(max(b for _, b in spans), line_end) if len(spans) == 1 else end
+        end = _trim_url(text, start, end)
+        shown = quote(" ".join(text[start:end].split()), lang)
+        own = _FIRST_PERSON.search(text, line_start, line_end) is not None
+        w_start, w_end = lines.span_of_lines(start, 1, text)
+        if _CC_NC.search(licence) and business and not own:
+            yield ctx.finding(
+                NC,
+                start,
+                end,
+                ctx.message(
+                    en=f"{shown} is a NonCommercial licence: a company channel is commercial use. Ask the "
+                    "author for a licence or use another image.",
+                    de=f"{shown} ist eine NonCommercial-Lizenz: ein Firmenkanal ist kommerzielle Nutzung. "
+                    "Den Urheber um eine Lizenz bitten oder ein anderes Bild verwenden.",
+                ),
+            )
+        if _CC_ND.search(licence):
+            n_start, n_end = lines.span_of_lines(start, settings.near_lines, text)
+            for e in _EDIT.finditer(text, n_start, n_end):
+                if any(a <= e.start() < b for a, b in spans):
+                    continue
+                yield ctx.finding(
+                    ND,
+                    start,
+                    end,
+                    ctx.message(
+                        en=f"{shown} is a NoDerivatives licence, but the work was {quote(e.group(), 'en')}: "
+                        "ND forbids edits. Use the unedited work or ask the author.",
+                        de=f"{shown} ist eine NoDerivatives-Lizenz, das Werk ist aber "
+                        f"{quote(e.group(), 'de')}: ND verbietet Bearbeitungen. Das Original verwenden oder "
+                        "den Urheber fragen.",
+                    ),
+                )
+                break
+        if own:
+            continue
+        missing = []
+        if not _has_author(masked, w_start, w_end, line_start, line_end):
+            missing.append(("author", "Urheber"))
+        if not _SOURCE_WORD.search(text, w_start, w_end):
+            missing.append(("source", "Quelle"))
+        if missing:
+            yield _incomplete(ctx, start, end, shown, missing, confidence=0.8)
+    # credits on Wikimedia Commons or Flickr without any licence
+    if "ommons" in text or "lickr" in text:
+        for m in _CC_HOST_WORD.finditer(text):
+            line_no = lines.line(m.start())
+            if line_no in by_line:
+                continue
+            w_start, w_end = lines.span_of_lines(m.start(), 1, text)
+            if any(lines.line(a) == line_no for a, _ in ()) or _CC.search(text, w_start, w_end):
+                continue
+            if not _CREDIT.search(masked, lines.starts[line_no], w_end) and not _AUTHOR_LABEL.search(
+                masked, w_start, w_end
+            ):
+                continue
+            shown = quote(m.group(), lang)
+            yield _incomplete(ctx, m.start(), m.end(), shown, [("licence", "Lizenz")], confidence=0.8)
+            by_line[line_no] = []
+
+
+def _has_author(masked: str, w_start: int, w_end: int, line_start: int, line_end: int) -> bool:
+    for m in _AUTHOR_LABEL.finditer(masked, w_start, w_end):
+        name = (m.group("n1") or m.group("n2") or m.group("n3") or "").strip(" \t\"'„“”«»")
+        if name and not _NOT_A_NAME.match(name) and _NAME.match(name):
+            return True
+    line = masked[line_start:line_end].strip(" \t*_>#-•")
+    first = _SEGMENTS.split(line, maxsplit=1)[0].strip(" \t\"'„“”«»")
+    first = regex.sub(r"(?i)^(?:foto|photo|bild|image)\s*:\s*", "", first)
+    return bool(first) and not _NOT_A_NAME.match(first) and _NAME.fullmatch(first) is not None
+
+
+def _incomplete(
+    ctx: CheckContext, start: int, end: int, shown: str, missing: list[tuple[str, str]], *, confidence: float
+) -> Finding:
+    en = ", ".join(a for a, _ in missing)
+    de = ", ".join(b for _, b in missing)
+    return ctx.finding(
+        CC_INCOMPLETE,
+        start,
+        end,
+        ctx.message(
+            en=f"The Creative Commons credit {shown} lacks: {en}. Give title, author, source and licence "
+            "(“Photo: Name, Wikimedia Commons, CC BY-SA 4.0”).",
+            de=f"Beim Creative-Commons-Nachweis {shown} fehlt: {de}. Titel, Urheber, Quelle und Lizenz "
+            "angeben („Foto: Name, Wikimedia Commons, CC BY-SA 4.0“).",
+        ),
+        confidence=confidence,
+    )
+
+
+# -- quotations ------------------------------------------------------------------------------
+
+
+def _quotations(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
+    text = ctx.text
+    for m in _QUOTE.finditer(text):
+        inner = m.group(m.lastgroup or 0)
+        if "\n\n" in inner or "\n \n" in inner:
+            continue
+        words = len(_WORD.findall(inner))
+        if words <= settings.quote_words:
+            continue
+        if _has_source(text, m.start(), m.end()):
+            continue
+        yield _quote_finding(ctx, m.start(), m.end(), words, settings)
+    source = ctx.draft.text
+    if ">" in source:
+        yield from _blockquotes(ctx, settings)
+
+
+def _has_source(text: str, start: int, end: int) -> bool:
+    para_end = text.find("\n\n", end)
+    after = text[end : min(len(text), end + 200, para_end if para_end >= 0 else len(text))]
+    if _SOURCE_AFTER.match(after) or _SOURCE_NEAR.search(after):
+        return True
+    para_start = text.rfind("\n\n", 0, start)
+    before = text[max(0, start - 150, para_start + 1 if para_start >= 0 else 0) : start]
+    if _SOURCE_BEFORE.search(before.rstrip(" \t:,")) is not None:
+        return True
+    return _SOURCE_NEAR.search(before) is not None
+
+
+_MD_QUOTE_LINE = regex.compile(r"(?m)^[ \t]{0,3}>[ \t]?(.*)$")
+_HTML_BLOCKQUOTE = regex.compile(r"(?is)<blockquote\b[^>]*>(.*?)</blockquote\s*>")
+_TAG = regex.compile(r"<[^>]*>")
+
+
+def _blockquotes(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
+    text = ctx.text
+    source = ctx.draft.text
+    groups: list[str] = []
+    current: list[str] = []
+    last_end = -2
+    for m in _MD_QUOTE_LINE.finditer(source):
+        if m.start() != last_end + 1 and current:
+            groups.append("\n".join(current))
+            current = []
+        current.append(m.group(1))
+        last_end = m.end()
+    if current:
+        groups.append("\n".join(current))
+    groups += [_TAG.sub(" ", m.group(1)) for m in _HTML_BLOCKQUOTE.finditer(source)]
+    cursor = 0
+    for group in groups:
+        words = _WORD.findall(group)
+        if len(words) <= settings.quote_words:
+            continue
+        lines = [ln.strip() for ln in group.splitlines() if ln.strip()]
+        if any(regex.match(r"^(?:[—–―~]|--?\s)", ln) for ln in lines[1:]) or "<cite" in group.lower():
+            continue
+        first = _locate(text, lines[0], cursor)
+        last = _locate(text, lines[-1], first[1] if first else cursor)
+        if first is None or last is None:
+            continue
+        cursor = last[1]
+        if _has_source(text, first[0], last[1]):
+            continue
+        yield _quote_finding(ctx, first[0], first[1], len(words), settings)
+
+
+def _locate(text: str, line: str, cursor: int) -> tuple[int, int] | None:
+    words = _WORD.findall(line)[:8]
+    if not words:
+        return None
+    pattern = r"\W+".join(regex.escape(w) for w in words)
+    m = regex.compile(pattern).search(text, cursor)
+    if m is None:
+        return None
+    end = text.find("\n", m.start())
+    return m.start(), end if end >= 0 else len(text)
+
+
+def _quote_finding(ctx: CheckContext, start: int, end: int, words: int, settings: _Settings) -> Finding:
+    limit = settings.quote_words
+    return ctx.finding(
+        QUOTE,
+        start,
+        end,
+        ctx.message(
+            en=f"A verbatim quotation of {words} words (more than {limit}) without a source: name the author "
+            "and where it appeared (“— Name, Title”), as § 63 UrhG requires.",
+            de=f"Ein wörtliches Zitat mit {words} Wörtern (mehr als {limit}) ohne Quelle: Urheber und "
+            "Fundstelle nennen („— Name, Titel“), wie § 63 UrhG es verlangt.",
+        ),
+        confidence=0.8,
+    )
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+def _doc(name: str, what: str, why: str, fix: str, example: str = "") -> RuleDoc:
+    return RuleDoc(name=name, what=what, why=why, fix=fix, example=example)
+
+
+def _rule(rule_id: str, name: str, severity: Severity, en: RuleDoc, de: RuleDoc) -> RuleInfo:
+    return RuleInfo(
+        id=rule_id,
+        name=name,
+        category="copyright",
+        severity=severity,
+        plugin=PLUGIN,
+        docs={"en": en, "de": de},
+    )
+
+
+RULES = (
+    _rule(
+        STOCK,
+        "copyright-stock-credit",
+        Severity.ERROR,
+        _doc(
+            "Stock photo without credit",
+            "Finds stock-photo URLs and file names (Adobe Stock and its ftcdn.net CDN, Fotolia, "
+            "Shutterstock, "
+            "Getty Images, iStock; “AdobeStock_123456.jpeg”, “shutterstock_123.jpg”) with no credit line "
+            "near "
+            "them: on the same line or within `near_lines` (default 2) non-blank lines, or in a credit "
+            "section "
+            "(“Bildnachweis”, “Image credits”).",
+            "Stock licences and § 13 UrhG require the author to be named; missing credits are a classic "
+            "warning letter (LG Düsseldorf 23 S 386/11).",
+            "Add the agency's credit next to the image: “© Name – stock.adobe.com”, “© Name – Fotolia.com”, "
+            "“Name/Shutterstock”, “Photo by Name/Getty Images”, “iStock.com/Name”.",
+            "![Bergsee](https://example.com/AdobeStock_123456.jpeg)",
+        ),
+        _doc(
+            "Stockfoto ohne Bildnachweis",
+            "Findet URLs und Dateinamen von Stockfotos (Adobe Stock samt CDN ftcdn.net, Fotolia, "
+            "Shutterstock, Getty Images, iStock; „AdobeStock_123456.jpeg“, „shutterstock_123.jpg“) ohne "
+            "Bildnachweis in der Nähe: in derselben Zeile, höchstens `near_lines` (Standard 2) nicht leere "
+            "Zeilen entfernt oder in einem Abschnitt „Bildnachweis“.",
+            "Stocklizenzen und § 13 UrhG verlangen die Urhebernennung; fehlende Nachweise sind ein "
+            "klassischer "
+            "Abmahngrund (LG Düsseldorf 23 S 386/11).",
+            "Den Nachweis der Agentur beim Bild angeben: „© Name – stock.adobe.com“, „© Name – Fotolia.com“, "
+            "„Name/Shutterstock“, „Photo by Name/Getty Images“, „iStock.com/Name“.",
+            "![Bergsee](https://example.com/AdobeStock_123456.jpeg)",
+        ),
+    ),
+    _rule(
+        INVALID,
+        "copyright-invalid-source",
+        Severity.WARNING,
+        _doc(
+            "Source that names nobody",
+            "Finds credits that name a place instead of an author: “Quelle: Internet”, “Foto: Google”, "
+            "“Bild: Google Bilder”, Pinterest as a source (“via Pinterest”), “Quelle: unbekannt”, and a bare "
+            "“Wikipedia”, “Instagram” or “Facebook” with nothing else.",
+            "§ 13 UrhG gives the author the right to be named, § 63 UrhG requires the source; a search "
+            "engine or a pin board is neither, and usually means the rights were never cleared.",
+            "Find the author and the licence, and credit them (“Foto: Name / Wikimedia Commons, CC BY-SA "
+            "4.0”), or use another image.",
+            "Quelle: Internet",
+        ),
+        _doc(
+            "Quelle ohne Urheber",
+            "Findet Nachweise, die einen Fundort statt eines Urhebers nennen: „Quelle: Internet“, „Foto: "
+            "Google“, „Bild: Google Bilder“, Pinterest als Quelle („via Pinterest“), „Quelle: unbekannt“ und "
+            "ein bloßes „Wikipedia“, „Instagram“ oder „Facebook“.",
+            "§ 13 UrhG gibt dem Urheber das Recht auf Nennung, § 63 UrhG verlangt die Quelle; eine "
+            "Suchmaschine oder Pinnwand ist beides nicht und heißt meist, dass die Rechte nie geklärt "
+            "wurden.",
+            "Urheber und Lizenz herausfinden und nennen („Foto: Name / Wikimedia Commons, CC BY-SA 4.0“) "
+            "oder ein anderes Bild verwenden.",
+            "Quelle: Internet",
+        ),
+    ),
+    _rule(
+        NC,
+        "copyright-cc-noncommercial",
+        Severity.ERROR,
+        _doc(
+            "NonCommercial licence on a business channel",
+            "Finds Creative Commons NC licences (“CC BY-NC 4.0”, “CC BY-NC-SA”, “Attribution-NonCommercial”, "
+            "“Nicht kommerziell”, creativecommons.org/licenses/by-nc/…) in drafts for a business channel, "
+            "unless the line speaks of the company's own works (“unsere Fotos stehen unter …”).",
+            "NC licences forbid commercial use, and a company's channel is commercial.",
+            "Ask the author for a commercial licence, or use an image under CC BY / CC BY-SA or CC0.",
+            "Foto: Max Muster, Flickr, CC BY-NC 2.0",
+        ),
+        _doc(
+            "NonCommercial-Lizenz auf einem Firmenkanal",
+            "Findet Creative-Commons-NC-Lizenzen („CC BY-NC 4.0“, „CC BY-NC-SA“, „Namensnennung – Nicht "
+            "kommerziell“, creativecommons.org/licenses/by-nc/…) in Entwürfen für geschäftliche Kanäle, "
+            "außer "
+            "die Zeile spricht von eigenen Werken („unsere Fotos stehen unter …“).",
+            "NC-Lizenzen verbieten kommerzielle Nutzung, und ein Firmenkanal ist kommerziell.",
+            "Den Urheber um eine kommerzielle Lizenz bitten oder ein Bild unter CC BY / CC BY-SA oder CC0 "
+            "verwenden.",
+            "Foto: Max Muster, Flickr, CC BY-NC 2.0",
+        ),
+    ),
+    _rule(
+        ND,
+        "copyright-cc-noderivs-edited",
+        Severity.ERROR,
+        _doc(
+            "NoDerivatives licence on an edited work",
+            "Finds Creative Commons ND licences (“CC BY-ND”, “NoDerivatives”, “Keine Bearbeitungen”) with an "
+            "edit word near them (“bearbeitet”, “zugeschnitten”, “verändert”, “edited”, “cropped”, "
+            "“modified”).",
+            "ND licences forbid distributing edited versions, cropping included.",
+            "Use the unedited work, or ask the author for permission to edit it.",
+            "Foto: Max Muster, CC BY-ND 4.0, zugeschnitten",
+        ),
+        _doc(
+            "NoDerivatives-Lizenz bei bearbeitetem Werk",
+            "Findet Creative-Commons-ND-Lizenzen („CC BY-ND“, „NoDerivatives“, „Keine Bearbeitungen“) mit "
+            "einem Bearbeitungswort in der Nähe („bearbeitet“, „zugeschnitten“, „verändert“, „edited“, "
+            "„cropped“).",
+            "ND-Lizenzen verbieten die Verbreitung bearbeiteter Fassungen, auch Zuschnitte.",
+            "Das unbearbeitete Werk verwenden oder den Urheber um Erlaubnis fragen.",
+            "Foto: Max Muster, CC BY-ND 4.0, zugeschnitten",
+        ),
+    ),
+    _rule(
+        CC_INCOMPLETE,
+        "copyright-cc-incomplete",
+        Severity.WARNING,
+        _doc(
+            "Incomplete Creative Commons credit",
+            "Finds Creative Commons credits that lack the author or the source (on the licence's line or the "
+            "line before or after), and Wikimedia Commons or Flickr credits without a licence. CC0 and "
+            "public "
+            "domain need none.",
+            "Every CC licence (except CC0) requires attribution: title, author, source and licence (TASL). "
+            "An incomplete credit voids the licence.",
+            "Credit as “Foto: Name, Wikimedia Commons (link), CC BY-SA 4.0”.",
+            "Bild: Wikimedia Commons, CC BY-SA 4.0",
+        ),
+        _doc(
+            "Unvollständiger Creative-Commons-Nachweis",
+            "Findet Creative-Commons-Nachweise ohne Urheber oder Quelle (in der Zeile der Lizenz oder der "
+            "Zeile davor oder danach) und Nachweise von Wikimedia Commons oder Flickr ohne Lizenz. CC0 und "
+            "gemeinfreie Werke brauchen keinen.",
+            "Jede CC-Lizenz (außer CC0) verlangt die Namensnennung: Titel, Urheber, Quelle, Lizenz. Ein "
+            "unvollständiger Nachweis lässt die Lizenz entfallen.",
+            "So nennen: „Foto: Name, Wikimedia Commons (Link), CC BY-SA 4.0“.",
+            "Bild: Wikimedia Commons, CC BY-SA 4.0",
+        ),
+    ),
+    _rule(
+        QUOTE,
+        "copyright-quotation-source",
+        Severity.WARNING,
+        _doc(
+            "Long quotation without a source",
+            "Finds verbatim quotations (in „…“, “…”, \"…\", »…« or a block quote) of more than `quote_words` "
+            "words (default 40) with no source: no “— Name” or parenthesis after it, no “says/sagt …” around "
+            "it, no “Quelle:”/“Source:” or link next to it.",
+            "A quotation is allowed only with a purpose (§ 51 UrhG) and with its source named (§ 63 UrhG).",
+            "Name the author and where it appeared, e.g. “— Name, Title, Year”, or shorten the quotation.",
+        ),
+        _doc(
+            "Langes Zitat ohne Quelle",
+            "Findet wörtliche Zitate (in „…“, “…”, \"…\", »…« oder als Blockzitat) mit mehr als "
+            "`quote_words` "
+            "Wörtern (Standard 40) ohne Quelle: kein „— Name“ oder Klammer danach, kein „sagt …“ davor oder "
+            "danach, kein „Quelle:“ oder Link daneben.",
+            "Ein Zitat ist nur mit Zitatzweck (§ 51 UrhG) und Quellenangabe (§ 63 UrhG) erlaubt.",
+            "Urheber und Fundstelle nennen, z. B. „— Name, Titel, Jahr“, oder das Zitat kürzen.",
+        ),
+    ),
+    _rule(
+        REUPLOAD,
+        "copyright-reupload",
+        Severity.ERROR,
+        _doc(
+            "Re-upload from a social network",
+            "Finds media URLs on social networks' image hosts (fbcdn.net, cdninstagram.com, twimg.com, "
+            "pinimg.com, tiktokcdn.com): the picture was downloaded from someone else's post.",
+            "Re-uploading someone else's picture needs the rights holder's consent (EuGH C-161/17); "
+            "embedding or linking the original post does not (EuGH C-348/13).",
+            "Link or embed the original post, or get written consent and credit the author.",
+            "![](https://pbs.twimg.com/media/abc.jpg)",
+        ),
+        _doc(
+            "Erneuter Upload aus einem sozialen Netzwerk",
+            "Findet Medien-URLs auf den Bildservern sozialer Netzwerke (fbcdn.net, cdninstagram.com, "
+            "twimg.com, pinimg.com, tiktokcdn.com): das Bild stammt aus einem fremden Beitrag.",
+            "Ein fremdes Bild erneut hochzuladen braucht die Zustimmung des Rechteinhabers (EuGH C-161/17); "
+            "den Originalbeitrag zu verlinken oder einzubetten nicht (EuGH C-348/13).",
+            "Den Originalbeitrag verlinken oder einbetten, oder schriftlich zustimmen lassen und den Urheber "
+            "nennen.",
+            "![](https://pbs.twimg.com/media/abc.jpg)",
+        ),
+    ),
+    _rule(
+        IMAGE,
+        "copyright-image-credit",
+        Severity.WARNING,
+        _doc(
+            "Image without credit",
+            "On a business channel, finds images (Markdown `![alt](src)`, HTML `<img src>`) with no credit "
+            "near them (same line or within `near_lines` non-blank lines, alt text and title included) and "
+            "no credit section in the draft. Pixabay, Unsplash, Pexels and the pack's `free_hosts` need "
+            "none.",
+            "The photographer has a right to be named (§ 13 UrhG), also for commissioned photos, unless "
+            "waived in writing.",
+            "Add “Foto: Name” / “Photo: Name” under the image, or a “Bildnachweis”/“Image credits” section.",
+            "![Team beim Wandern](img/team.jpg)",
+        ),
+        _doc(
+            "Bild ohne Bildnachweis",
+            "Findet auf geschäftlichen Kanälen Bilder (Markdown `![alt](src)`, HTML `<img src>`) ohne "
+            "Bildnachweis in der Nähe (dieselbe Zeile oder höchstens `near_lines` nicht leere Zeilen, "
+            "Alt-Text und Titel eingeschlossen) und ohne Abschnitt „Bildnachweis“. Pixabay, Unsplash, Pexels "
+            "und die `free_hosts` des Pakets brauchen keinen.",
+            "Fotografen haben ein Recht auf Namensnennung (§ 13 UrhG), auch bei Auftragsfotos, sofern nicht "
+            "schriftlich darauf verzichtet wurde.",
+            "„Foto: Name“ unter das Bild setzen oder einen Abschnitt „Bildnachweis“ anlegen.",
+            "![Team beim Wandern](img/team.jpg)",
+        ),
+    ),
+    _rule(
+        EDITORIAL,
+        "copyright-editorial-only",
+        Severity.WARNING,
+        _doc(
+            "Editorial-use-only material on a business channel",
+            "Finds “editorial use only” / “nur redaktionelle Nutzung” in drafts for a business channel.",
+            "Editorial licences (common for Getty and press photos) exclude advertising and corporate use.",
+            "License the image for commercial use or choose another one.",
+        ),
+        _doc(
+            "Nur redaktionell nutzbares Material auf einem Firmenkanal",
+            "Findet „editorial use only“ / „nur redaktionelle Nutzung“ in Entwürfen für geschäftliche "
+            "Kanäle.",
+            "Redaktionelle Lizenzen (häufig bei Getty und Pressefotos) schließen Werbung und "
+            "Unternehmenskommunikation aus.",
+            "Das Bild kommerziell lizenzieren oder ein anderes wählen.",
+        ),
+    ),
+)

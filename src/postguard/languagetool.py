@@ -98,6 +98,15 @@ def parse_params(body: bytes, query: str) -> dict[str, str]:
     return params
 
 
+def is_valid_unicode(text: str) -> bool:
+    """False for a string with unpaired surrogates (JSON can smuggle them in; they are not text)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -154,7 +163,10 @@ def parse_annotation(data: str) -> tuple[str, Extracted]:
     # a segment after the end, so that offsets past the last part map to the source's end
     segments.append((chk_len, src_len))
     extracted = Extracted(text="".join(checked_parts), offsets=OffsetMap.from_segments(segments))
-    return "".join(source_parts), extracted
+    source = "".join(source_parts)
+    if not is_valid_unicode(source):
+        raise LanguageToolError("'data' contains an unpaired surrogate, which is not text")
+    return source, extracted
 
 
 def parse_check(params: Mapping[str, str], rules: Mapping[str, RuleInfo], max_length: int) -> CheckRequest:

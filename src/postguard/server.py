@@ -55,7 +55,8 @@ log = logging.getLogger("postguard.server")
 T = TypeVar("T")
 
 WEB_DIR = Path(__file__).parent / "web"
-EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
+#: Browser-extension origins (Chromium: 32 letters a-p; Firefox: a UUID).
+_EXTENSION_ORIGIN = re.compile(r"(?:chrome-extension|moz-extension)://[A-Za-z0-9-]+")
 #: Paths that need no token: the paste page shell (it asks for the token) and the liveness probe.
 TOKEN_FREE = ("/", "/v2/healthcheck")
 TOKEN_FREE_PREFIXES = ("/static/",)
@@ -227,7 +228,7 @@ class ServerState:
         return self.config.server.timeout
 
     def origin_allowed(self, origin: str, host: str | None) -> bool:
-        if origin.startswith(EXTENSION_SCHEMES) and len(origin) > len("moz-extension://"):
+        if _EXTENSION_ORIGIN.fullmatch(origin):
             return True
         if origin.rstrip("/") in {o.rstrip("/") for o in self.config.server.allow_origins}:
             return True
@@ -571,6 +572,8 @@ def _check_args(body: bytes, max_text_length: int) -> dict[str, str]:
         raise ApiError(400, "'text' is required and must be a string")
     if len(text) > max_text_length:
         raise ApiError(413, f"the text is longer than {max_text_length} characters")
+    if not lt.is_valid_unicode(text):
+        raise ApiError(400, "'text' contains an unpaired surrogate (\\ud800-\\udfff), which is not text")
     out = {"text": text}
     for key in _CHECK_KEYS:
         value = payload.get(key)

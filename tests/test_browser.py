@@ -117,7 +117,8 @@ def test_extension_and_paste_page_in_a_real_browser(server_url: str) -> None:
         check=False,
     )
     output = f"{result.stdout}\n{result.stderr}"
-    assert result.returncode == 0, f"node --test failed (exit {result.returncode}):\n{output}"
+    failed = "\n".join(line for line in result.stdout.splitlines() if line.lstrip().startswith("not ok"))
+    assert result.returncode == 0, f"node --test failed (exit {result.returncode}):\n{failed}\n\n{output}"
     # With POSTGUARD_URL set nothing may be skipped: the end-to-end tests must really have run.
     assert "# fail 0" in output and "# skipped 0" in output, output
     assert (artifacts / "extension-warning.png").is_file()

@@ -57,6 +57,11 @@
     return url.protocol + '//' + url.hostname;
   }
 
+  /** The match pattern of a default site, as in the manifest's content_scripts. */
+  function sitePattern(site) {
+    return 'https://*.' + site + '/*';
+  }
+
   /** The match pattern for an origin made by normaliseOrigin (ports are not part of patterns). */
   function originPattern(origin) {
     return origin + '/*';
@@ -316,6 +321,7 @@
     DEFAULT_SITES,
     defaultSiteFor,
     normaliseOrigin,
+    sitePattern,
     originPattern,
     isSiteEnabled,
     composeBoxFor,

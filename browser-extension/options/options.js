@@ -36,6 +36,10 @@
 
   let settings = { sites: {}, customSites: [] };
 
+  // Firefox grants the content-script sites at run time; Chromium grants them at install (and its
+  // permissions.contains does not count them), so only Firefox asks.
+  const asksForSites = Boolean(globalThis.browser && globalThis.browser.runtime && globalThis.browser.runtime.getBrowserInfo);
+
   async function load() {
     const stored = await api.storage.local.get(null);
     settings = { serverUrl: DEFAULT_URL, token: '', channel: '', sites: {}, customSites: [], ...stored };
@@ -44,6 +48,7 @@
     $('channel').value = settings.channel;
     renderSites();
     renderCustomSites();
+    checkGrants();
   }
 
   function renderSites() {
@@ -55,9 +60,16 @@
       box.type = 'checkbox';
       box.id = 'site-' + site;
       box.checked = settings.sites[site] !== false;
-      box.addEventListener('change', async () => {
-        settings.sites = { ...settings.sites, [site]: box.checked };
-        await api.storage.local.set({ sites: settings.sites });
+      box.addEventListener('change', () => {
+        // Firefox grants content-script sites at run time: ask from this click when switching on.
+        const asked = box.checked && asksForSites
+          ? api.permissions.request({ origins: [T.sitePattern(site)] }).catch(() => false)
+          : Promise.resolve(true);
+        asked.then(async () => {
+          settings.sites = { ...settings.sites, [site]: box.checked };
+          await api.storage.local.set({ sites: settings.sites });
+          checkGrants();
+        });
       });
       const label = document.createElement('label');
       label.htmlFor = box.id;
@@ -65,6 +77,27 @@
       li.append(box, label);
       list.append(li);
     }
+  }
+
+  function enabledSitePatterns() {
+    return T.DEFAULT_SITES.filter((site) => settings.sites[site] !== false).map(T.sitePattern);
+  }
+
+  /** Show "allow access" when the browser has not granted every enabled site (Firefox). */
+  async function checkGrants() {
+    if (!asksForSites) return;
+    const patterns = enabledSitePatterns();
+    let granted = true;
+    try {
+      granted = !patterns.length || (await api.permissions.contains({ origins: patterns }));
+    } catch {
+      granted = true;
+    }
+    $('grantRow').hidden = granted;
+  }
+
+  function grantSites() {
+    api.permissions.request({ origins: enabledSitePatterns() }).catch(() => false).then(checkGrants);
   }
 
   function renderCustomSites() {
@@ -159,6 +192,7 @@
   localise();
   $('test').addEventListener('click', testConnection);
   $('addSite').addEventListener('click', addSite);
+  $('grantSites').addEventListener('click', grantSites);
   $('customSite').addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {
       event.preventDefault();

@@ -57,6 +57,12 @@ test('the options page points the extension at the server and adds the test site
   await options.getByRole('button', { name: /Verbindung testen|Test connection/ }).click();
   await options.locator('#testResult.ok').waitFor({ timeout: 10000 });
   assert.match(await options.locator('#testResult').textContent(), /postguard .+, \d+/);
+  assert.equal(await options.locator('#grantRow').isHidden(), true, 'Chromium grants the default sites at install');
+  await options.getByLabel('linkedin.com').uncheck();
+  await options.getByLabel('linkedin.com').check();
+  await options.getByLabel('xing.com').uncheck();
+  const stored = await browser.sw.evaluate(() => chrome.storage.local.get('sites'));
+  assert.deepEqual(stored.sites, { 'linkedin.com': true, 'xing.com': false });
   // The test page is served from 127.0.0.1: add it like a user adds a Mastodon instance.
   await options.locator('#customSite').fill(new URL(site.url).origin);
   await options.getByRole('button', { name: /Website hinzufügen|Add site/ }).click();

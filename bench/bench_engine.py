@@ -143,7 +143,9 @@ def main() -> None:
     print(f"   memory added (RSS)         {added:6.1f} MB")
     for label, text in texts.items():
         med, p99 = timed_checks(big, text, args.runs)
-        print(f"   {label:28s} median {med:6.3f} ms   p99 {p99:6.3f} ms   ({med / base[label]:.2f}x small pack)")
+        print(
+            f"   {label:28s} median {med:6.3f} ms   p99 {p99:6.3f} ms   ({med / base[label]:.2f}x small pack)"
+        )
 
     print("\n3. whole process: postguard check draft.txt (example pack)")
     work = tmp / "proj"
@@ -164,7 +166,10 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", "import spacy"], capture_output=True)
         spacy_runs.append(time.perf_counter() - t)
     print(f"   postguard check draft.txt  median {statistics.median(runs):5.2f} s  (min {min(runs):.2f})")
-    print(f"   python -c 'import spacy'   median {statistics.median(spacy_runs):5.2f} s  (min {min(spacy_runs):.2f})")
+    print(
+        f"   python -c 'import spacy'   median {statistics.median(spacy_runs):5.2f} s"
+        f"  (min {min(spacy_runs):.2f})"
+    )
 
 
 if __name__ == "__main__":

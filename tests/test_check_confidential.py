@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from conftest import spans
 
 
@@ -13,12 +14,17 @@ from conftest import spans
     [
         ("Stolz auf das #Sturmvogel-Team!", [("PG101", "Sturmvogel")]),
         ("Die Sturmvogeltests laufen super.", [("PG101", "Sturmvogel")]),
-        ("Proud of the Sturmvogel team and its Sturmv0gel swag.", [("PG101", "Sturmvogel"), ("PG101", "Sturmv0gel")]),
+        (
+            "Proud of the Sturmvogel team and its Sturmv0gel swag.",
+            [("PG101", "Sturmvogel"), ("PG101", "Sturmv0gel")],
+        ),
         ("Bald startet Projekt Eichhörnchen.", [("PG101", "Projekt Eichhörnchen")]),
         ("Der Eichhörnchen-Prototyp ist fertig.", [("PG101", "Eichhörnchen")]),
         ("Great pitch for Fjellsport AS today!", [("PG102", "Fjellsport AS")]),
-        ("Alles im Wiki: https://wiki.nordkap.intern/pages/42 ansehen",
-         [("PG103", "https://wiki.nordkap.intern/pages/42")]),
+        (
+            "Alles im Wiki: https://wiki.nordkap.intern/pages/42 ansehen",
+            [("PG103", "https://wiki.nordkap.intern/pages/42")],
+        ),
         ("Mail me at anna@intranet.nordkap.example.", [("PG103", "anna@intranet.nordkap.example")]),
         ("Siehe Dokument NK-DOC-20391.", [("PG104", "NK-DOC-20391")]),
         ("Die Quartalszahlen sehen gut aus!", [("PG105", "Quartalszahlen")]),
@@ -51,12 +57,18 @@ def test_topic_counts_only_inside_its_window(check) -> None:  # type: ignore[no-
     assert check(text, now=datetime(2026, 9, 1, tzinfo=UTC)) == []
     assert check(text, now=datetime(2027, 3, 1, tzinfo=UTC)) == []
     # a post scheduled after the window is fine even if written inside it
-    assert check(text, now=datetime(2026, 12, 1, tzinfo=UTC), publish_at=datetime(2027, 3, 1, tzinfo=UTC)) == []
+    assert (
+        check(text, now=datetime(2026, 12, 1, tzinfo=UTC), publish_at=datetime(2027, 3, 1, tzinfo=UTC)) == []
+    )
 
 
 def test_finding_has_severity_message_fix_and_confidence(check) -> None:  # type: ignore[no-untyped-def]
     [f] = check("Stolz auf das Sturmvogel-Team! Wir freuen uns.")
-    assert f.severity.value == "error" and f.category == "confidential" and f.rule_name == "confidential-codename"
+    assert (
+        f.severity.value == "error"
+        and f.category == "confidential"
+        and f.rule_name == "confidential-codename"
+    )
     assert f.message.startswith("„Sturmvogel“ ist ein interner Projektname")
     assert f.replacements == ("unser neues Projekt",)
     assert f.confidence == 1.0
@@ -89,7 +101,6 @@ def test_pack_severity_applies(check) -> None:  # type: ignore[no-untyped-def]
 )
 def test_default_markings_catch(default_engine, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     from conftest import NOW
-
     from postguard.pipeline import lint
 
     found = spans(lint(default_engine, text, now=NOW).findings, text)
@@ -113,7 +124,6 @@ def test_default_markings_catch(default_engine, text: str, expected: str) -> Non
 )
 def test_default_markings_leave_alone(default_engine, text: str) -> None:  # type: ignore[no-untyped-def]
     from conftest import NOW
-
     from postguard.pipeline import lint
 
     assert spans(lint(default_engine, text, now=NOW).findings, text) == []
@@ -121,7 +131,6 @@ def test_default_markings_leave_alone(default_engine, text: str) -> None:  # typ
 
 def test_intern_in_english_is_never_a_marking(default_engine) -> None:  # type: ignore[no-untyped-def]
     from conftest import NOW
-
     from postguard.pipeline import lint
 
     text = "Intern: we are hiring! Our team is looking for an intern for the summer."

@@ -29,21 +29,65 @@ def error(tmp_path: Path, text: str) -> ConfigError:
 @pytest.mark.parametrize(
     ("text", "key", "words"),
     [
-        ('[[confidential]]\nkind = "codename"\nterms = ["A1"]\ncolour = "red"\n', "confidential[0].colour", "unknown key"),
+        (
+            '[[confidential]]\nkind = "codename"\nterms = ["A1"]\ncolour = "red"\n',
+            "confidential[0].colour",
+            "unknown key",
+        ),
         ('[[confidential]]\nkind = "codenme"\nterms = ["A1"]\n', "confidential[0].kind", "must be one of"),
-        ('[[confidential]]\nkind = "codename"\nterms = "Sturmvogel"\nwindow = "8"\n', "confidential[0].window", "expected an integer"),
+        (
+            '[[confidential]]\nkind = "codename"\nterms = "Sturmvogel"\nwindow = "8"\n',
+            "confidential[0].window",
+            "expected an integer",
+        ),
         ('[[confidential]]\nkind = "codename"\nterms = []\n', "confidential[0].terms", "is empty"),
-        ('[[confidential]]\nkind = "codename"\nterms = ["ok", "!!!"]\n', "confidential[0].terms[1]", "no letters or digits"),
-        ('[[confidential]]\nkind = "codename"\nterms = [1]\n', "confidential[0].terms[0]", "expected a string"),
-        ('[[confidential]]\nkind = "marking"\npatterns = ["NK-(\\\\d"]\n', "confidential[0].patterns[0]", "invalid regular expression"),
-        ('[[confidential]]\nkind = "topic"\nterms = ["x1"]\nfrom = "2026-13-01"\n', "confidential[0].from", "is not a date"),
-        ('[[confidential]]\nkind = "topic"\nterms = ["x1"]\nfrom = 2027-01-01\nuntil = 2026-01-01\n', "confidential[0].until", "ends before"),
-        ('[[confidential]]\nkind = "host"\nterms = ["https://wiki.example.com/x"]\n', "confidential[0].terms[0]", "not a host name"),
+        (
+            '[[confidential]]\nkind = "codename"\nterms = ["ok", "!!!"]\n',
+            "confidential[0].terms[1]",
+            "no letters or digits",
+        ),
+        (
+            '[[confidential]]\nkind = "codename"\nterms = [1]\n',
+            "confidential[0].terms[0]",
+            "expected a string",
+        ),
+        (
+            '[[confidential]]\nkind = "marking"\npatterns = ["NK-(\\\\d"]\n',
+            "confidential[0].patterns[0]",
+            "invalid regular expression",
+        ),
+        (
+            '[[confidential]]\nkind = "topic"\nterms = ["x1"]\nfrom = "2026-13-01"\n',
+            "confidential[0].from",
+            "is not a date",
+        ),
+        (
+            '[[confidential]]\nkind = "topic"\nterms = ["x1"]\nfrom = 2027-01-01\nuntil = 2026-01-01\n',
+            "confidential[0].until",
+            "ends before",
+        ),
+        (
+            '[[confidential]]\nkind = "host"\nterms = ["https://wiki.example.com/x"]\n',
+            "confidential[0].terms[0]",
+            "not a host name",
+        ),
         ('[[confidential]]\nkind = "codename"\n', "confidential[0].terms", "missing"),
-        ('[[embargo]]\nname = "A"\nuntil = 2027-01-01\n[[embargo]]\nname = "B"\naliases = ["b"]\n'
-         '[[embargo]]\nname = "C"\nuntil = "soon"\n', "embargo[1].until", "missing required key"),
-        ('[[embargo]]\nname = "A"\nuntil = 2027-01-01\n[[embargo]]\nname = "C"\nuntil = "soon"\n', "embargo[1].until", "is not a date"),
-        ('[pack]\ntimezone = "Mars/Olympus"\n[[embargo]]\nname = "A"\nuntil = 2027-01-01\n', "pack.timezone", "unknown time zone"),
+        (
+            '[[embargo]]\nname = "A"\nuntil = 2027-01-01\n[[embargo]]\nname = "B"\naliases = ["b"]\n'
+            '[[embargo]]\nname = "C"\nuntil = "soon"\n',
+            "embargo[1].until",
+            "missing required key",
+        ),
+        (
+            '[[embargo]]\nname = "A"\nuntil = 2027-01-01\n[[embargo]]\nname = "C"\nuntil = "soon"\n',
+            "embargo[1].until",
+            "is not a date",
+        ),
+        (
+            '[pack]\ntimezone = "Mars/Olympus"\n[[embargo]]\nname = "A"\nuntil = 2027-01-01\n',
+            "pack.timezone",
+            "unknown time zone",
+        ),
         ('[imprint]\nurls = ["x"]\n', "imprint", "unknown key"),
         ('[[channels]]\nname = "x"\nbusiness = "yes"\n', "channels[0].business", "expected true or false"),
         ('[pack]\nname = "empty"\n', None, "defines nothing"),
@@ -62,8 +106,10 @@ def test_invalid_toml_names_line(tmp_path: Path) -> None:
 
 
 def test_bundled_packs_are_valid() -> None:
-    packs = load_packs([ROOT / "rules" / "default.toml", ROOT / "rules" / "example-company.toml"],
-                       {"imprint": lambda v, w: v, "disclosure": lambda v, w: v, "copyright": lambda v, w: v})
+    packs = load_packs(
+        [ROOT / "rules" / "default.toml", ROOT / "rules" / "example-company.toml"],
+        {"imprint": lambda v, w: v, "disclosure": lambda v, w: v, "copyright": lambda v, w: v},
+    )
     assert packs.names == ("postguard default", "Nordkap Outdoor GmbH")
     assert {c.name for c in packs.channels.values()} >= {"linkedin-company", "employee-private"}
     assert packs.term_count > 20

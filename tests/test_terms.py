@@ -79,8 +79,11 @@ def test_longest_match_wins_and_spans_do_not_overlap() -> None:
 
 
 def test_confidence_orders_the_variants() -> None:
-    conf = {m.variant: m.confidence for t in ("Sturmvogel", "Sturmvogels", "Sturmvogeltests", "Sturmv0gel")
-            for m in INDEX.find(Pieces(t))}
+    conf = {
+        m.variant: m.confidence
+        for t in ("Sturmvogel", "Sturmvogels", "Sturmvogeltests", "Sturmv0gel")
+        for m in INDEX.find(Pieces(t))
+    }
     assert conf[EXACT] > conf[INFLECTED] > conf[COMPOUND] > conf[OBFUSCATED]
 
 
@@ -106,12 +109,32 @@ def test_hashed_keys_match_like_plain_ones() -> None:
     index = TermIndex(key_transform=salted)
     index.add("Sturmvogel", "SV")
     assert "sturmvogel" not in str(index.entries)
-    assert [("Sturmvogel-Team"[m.start : m.end]) for m in index.find(Pieces("Sturmvogel-Team"))] == ["Sturmvogel"]
+    assert [("Sturmvogel-Team"[m.start : m.end]) for m in index.find(Pieces("Sturmvogel-Team"))] == [
+        "Sturmvogel"
+    ]
 
 
 WORDS = st.sampled_from(
-    ["Sturmvogel", "Sturm", "#Sturmvogel-Team", "Trekker", "T5", "T4", "🚀", "Eichhörnchen", "Projekt", "und",
-     "\n", "Sturmv0gel", "Trek-ker", "ümlaut", "é", "—", "TLP:RED", "  "]
+    [
+        "Sturmvogel",
+        "Sturm",
+        "#Sturmvogel-Team",
+        "Trekker",
+        "T5",
+        "T4",
+        "🚀",
+        "Eichhörnchen",
+        "Projekt",
+        "und",
+        "\n",
+        "Sturmv0gel",
+        "Trek-ker",
+        "ümlaut",
+        "é",
+        "—",
+        "TLP:RED",
+        "  ",
+    ]
 )
 
 
@@ -122,6 +145,6 @@ def test_matches_are_well_formed(text: str) -> None:
     last = -1
     for m in INDEX.find(Pieces(text)):
         assert 0 <= m.start < m.end <= len(text)
-        assert text[m.start].isalnum() and text[m.end - 1].isalnum() or text[m.end - 1] in "'’"
+        assert (text[m.start].isalnum() and text[m.end - 1].isalnum()) or text[m.end - 1] in "'’"
         assert m.start >= last
         last = m.end

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -44,16 +43,42 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: nearest postguard.toml or pyproject.toml).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
-@click.option("--channel", help="Channel the draft is for (declared in a rule pack). Default: a private account.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: nearest postguard.toml or pyproject.toml).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "--channel", help="Channel the draft is for (declared in a rule pack). Default: a private account."
+)
 @click.option("--kind", type=click.Choice(KINDS), help="What the draft is. Default: post.")
 @click.option("--lang", type=click.Choice(("auto", "de", "en")), help="Language of the draft. Default: auto.")
-@click.option("--publish-at", help="Scheduled publication time (ISO 8601); the draft is judged at that moment.")
+@click.option(
+    "--publish-at", help="Scheduled publication time (ISO 8601); the draft is judged at that moment."
+)
 @click.option("--now", "now_opt", help="Pretend it is this time (ISO 8601), for reproducible runs.")
-@click.option("--fail-on", type=click.Choice(("error", "warning", "info")), help="Lowest severity that makes the exit code 1. Default: error.")
-@click.option("--disable", multiple=True, metavar="RULE", help="Disable a rule id, rule name or category (repeatable, comma-separated).")
-@click.option("--severity", "severity_opts", multiple=True, metavar="RULE=LEVEL", help="Change a rule's or category's severity (repeatable).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(("error", "warning", "info")),
+    help="Lowest severity that makes the exit code 1. Default: error.",
+)
+@click.option(
+    "--disable",
+    multiple=True,
+    metavar="RULE",
+    help="Disable a rule id, rule name or category (repeatable, comma-separated).",
+)
+@click.option(
+    "--severity",
+    "severity_opts",
+    multiple=True,
+    metavar="RULE=LEVEL",
+    help="Change a rule's or category's severity (repeatable).",
+)
 @click.option("--stdin-filename", help="Name (and format, by extension) to use for standard input.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors, no summary.")
@@ -93,6 +118,11 @@ def check(
     config = _config(config_path, first)
     engine = Engine(config)
     selection = engine.selection(_split(disable), parse_severity_options(severity_opts))
+    if channel:
+        try:
+            engine.channel(channel)
+        except InputError as exc:
+            raise UsageError(f"--channel: {exc}") from None
     moment = parse_moment(now_opt, "--now") if now_opt else None
     scheduled = parse_moment(publish_at, "--publish-at") if publish_at else None
     threshold = Severity(fail_on) if fail_on else config.fail_on
@@ -182,7 +212,9 @@ def _emit(reports: Sequence[Report], fmt: str, engine: object, color: bool | Non
         lang = reports[0].language if reports else "en"
         out = text_fmt.render(reports, color=use_color, lang=lang)
         if quiet:
-            out = "\n".join(line for line in out.splitlines() if not line.startswith(("Found ", "No problems")))
+            out = "\n".join(
+                line for line in out.splitlines() if not line.startswith(("Found ", "No problems"))
+            )
         if out.strip():
             click.echo(out)
 
@@ -218,12 +250,16 @@ def rules(config_path: str | None, fmt: str) -> None:
     width = max((len(r.name) for r in engine.rules.values()), default=10)
     for r in engine.rules.values():
         off = "  (disabled)" if r.id in engine.base_selection.disabled else ""
-        click.echo(f"{r.id:<7} {r.name:<{width}}  {r.category:<13} {r.severity.value:<8} {r.doc('en').name}{off}")
+        click.echo(
+            f"{r.id:<7} {r.name:<{width}}  {r.category:<13} {r.severity.value:<8} {r.doc('en').name}{off}"
+        )
 
 
 @cli.command()
 @click.argument("rule")
-@click.option("--lang", type=click.Choice(("en", "de")), default="en", show_default=True, help="Language of the text.")
+@click.option(
+    "--lang", type=click.Choice(("en", "de")), default="en", show_default=True, help="Language of the text."
+)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file.")
 def explain(rule: str, lang: str, config_path: str | None) -> None:
     """Explain a rule: what it checks, why it matters, how to fix it."""
@@ -231,8 +267,10 @@ def explain(rule: str, lang: str, config_path: str | None) -> None:
 
     engine = Engine(_config(config_path, Path.cwd()))
     ids = sorted(engine.resolve(rule))
-    heads = {"en": ("What it checks", "Why it matters", "How to fix it", "Example"),
-             "de": ("Was geprüft wird", "Warum es wichtig ist", "Was zu tun ist", "Beispiel")}[lang]
+    heads = {
+        "en": ("What it checks", "Why it matters", "How to fix it", "Example"),
+        "de": ("Was geprüft wird", "Warum es wichtig ist", "Was zu tun ist", "Beispiel"),
+    }[lang]
     for n, rid in enumerate(ids):
         r = engine.rules[rid]
         d = r.doc(lang)
@@ -282,11 +320,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return EXIT_CLEAN
-
-
-def run() -> None:
-    sys.exit(main())
-
-
-def _now() -> datetime:
-    return datetime.now()

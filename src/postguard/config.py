@@ -15,7 +15,15 @@ from typing import Any
 
 from postguard.errors import ConfigError
 from postguard.model import KINDS, Severity
-from postguard.rulepacks import Where, expect_bool, expect_choice, expect_str, expect_str_list, expect_table, read_toml
+from postguard.rulepacks import (
+    Where,
+    expect_bool,
+    expect_choice,
+    expect_str,
+    expect_str_list,
+    expect_table,
+    read_toml,
+)
 
 CONFIG_NAMES = ("postguard.toml", ".postguard.toml")
 _KEYS = (
@@ -202,7 +210,9 @@ def parse_config(data: Any, where: Where, root: Path, path: Path | None = None) 
         messages_lang=_lang(t.get("messages_lang", "auto"), where.child("messages_lang")),
         min_confidence=float(min_conf),
         spacy_models={k: expect_str(v, where.child("spacy_models").child(k)) for k, v in models.items()},
-        fail_on=Severity(expect_choice(t.get("fail_on", "error"), where.child("fail_on"), ("error", "warning", "info"))),
+        fail_on=Severity(
+            expect_choice(t.get("fail_on", "error"), where.child("fail_on"), ("error", "warning", "info"))
+        ),
         channel=expect_str(t["channel"], where.child("channel")) if "channel" in t else None,
         kind=expect_choice(t.get("kind", "post"), where.child("kind"), KINDS),
         exclude=expect_str_list(t.get("exclude", []), where.child("exclude"), empty_ok=True),

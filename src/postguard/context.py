@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from postguard.model import Draft, Finding, RuleInfo, Severity
-from postguard.rulepacks import Channel, PackSet
 from postguard.nlp import LEMMAS_KEY
+from postguard.rulepacks import Channel, PackSet
 from postguard.terms import Pieces
 
 if TYPE_CHECKING:

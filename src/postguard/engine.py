@@ -20,7 +20,7 @@ from postguard.errors import ConfigError, InputError, UsageError
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, SUPPORTED, cache_dir, detect_language
 from postguard.plugins import build_plugin_manager
-from postguard.rulepacks import PackSet, SectionParser, load_packs
+from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
 
 _RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
 
@@ -89,6 +89,14 @@ class Engine:
         self.pm.hook.postguard_pack_sections(register=register)
         return sections
 
+    def channel(self, name: str) -> Channel:
+        """The channel declared under ``name``; an unknown name is an :class:`InputError`."""
+        channel = self.packs.channels.get(name)
+        if channel is None:
+            known = ", ".join(sorted(self.packs.channels)) or "none declared in the rule packs"
+            raise InputError(f"unknown channel {name!r} (known channels: {known})")
+        return channel
+
     @property
     def fingerprint(self) -> str:
         return self.packs.fingerprint
@@ -137,12 +145,7 @@ class Engine:
         """Check a draft. ``extracted`` is its prose (default: the whole text)."""
         if draft.kind not in KINDS:
             raise InputError(f"unknown kind {draft.kind!r} (expected one of {', '.join(KINDS)})")
-        channel = None
-        if draft.channel:
-            channel = self.packs.channels.get(draft.channel)
-            if channel is None:
-                known = ", ".join(sorted(self.packs.channels)) or "none declared in the rule packs"
-                raise InputError(f"unknown channel {draft.channel!r} (known channels: {known})")
+        channel = self.channel(draft.channel) if draft.channel else None
         ext = extracted or Extracted(text=draft.text)
         text = ext.text
         guess = detect_language(text)

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import bisect
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Mapping
 
 KINDS: tuple[str, ...] = ("post", "profile", "article", "page")
 CATEGORIES: tuple[str, ...] = ("confidential", "embargo", "imprint", "copyright", "disclosure")
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How serious a finding is. Ordered: ``info < warning < error``."""
 
     INFO = "info"

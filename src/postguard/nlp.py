@@ -38,15 +38,16 @@ LEMMAS_KEY = "postguard.lemmas"
 _WORD = regex.compile(r"\p{L}+")
 _STOP = {
     "de": frozenset(
-        "der die das und ist nicht ein eine einen einem mit auf für wir ich sie es zu den dem des im "
-        "von sich auch bei noch nach wie aus unsere unser unseren unserem heute wird werden sind war "
-        "hat haben kann können über dass oder aber nur jetzt schon mehr neue neuen neues bis vom zum "
-        "zur am um als so was wer euch ihr mein meine dieser diese dieses gibt freuen endlich".split()
+        "der die das und ist nicht ein eine einen einem mit auf für wir ich sie es zu den dem des "
+        "im von sich auch bei noch nach wie aus unsere unser unseren unserem heute wird werden "
+        "sind war hat haben kann können über dass oder aber nur jetzt schon mehr neue neuen neues "
+        "bis vom zum zur am um als so was wer euch ihr mein meine dieser diese dieses gibt freuen "
+        "endlich ".split()
     ),
     "en": frozenset(
         "the and is are to of in for with on we our you this that it be at from will have has new "
         "an as by not but or can was were been my your their they he she his her its just now more "
-        "today so what who all about into out up proud excited team very get got here there".split()
+        "today so what who all about into out up proud excited team very get got here there ".split()
     ),
 }
 

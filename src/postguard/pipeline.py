@@ -17,7 +17,9 @@ def parse_moment(value: str, what: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(f"{what}: {value!r} is not an ISO 8601 date-time (e.g. 2027-05-04T09:00+02:00)") from None
+        raise InputError(
+            f"{what}: {value!r} is not an ISO 8601 date-time (e.g. 2027-05-04T09:00+02:00)"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -74,4 +76,6 @@ def lint(
         outcome = apply_suppressions(findings, source, parse_suppressions(source))
         findings = tuple(outcome.kept)
         suppressed = len(outcome.suppressed)
-    return Report(name=name, source=source, findings=findings, language=result.language, suppressed=suppressed)
+    return Report(
+        name=name, source=source, findings=findings, language=result.language, suppressed=suppressed
+    )

@@ -38,7 +38,7 @@ def build_plugin_manager(
     if entry_points:
         try:
             pm.load_setuptools_entrypoints(hookspecs.PROJECT)
-        except Exception as exc:  # noqa: BLE001 - a broken third-party plugin is a user-facing error
+        except Exception as exc:
             raise ConfigError(f"a postguard plugin failed to load: {exc!r}") from None
     for plugin in extra:
         pm.register(plugin)

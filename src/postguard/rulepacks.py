@@ -10,6 +10,7 @@ Plugins add sections through the ``postguard_pack_sections`` hook.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import os
@@ -129,7 +130,9 @@ class PackSet:
 # -- value parsers --------------------------------------------------------------
 
 
-def expect_table(value: Any, where: Where, allowed: Sequence[str], required: Sequence[str] = ()) -> dict[str, Any]:
+def expect_table(
+    value: Any, where: Where, allowed: Sequence[str], required: Sequence[str] = ()
+) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise where.error(f"expected a table, got {typename(value)}")
     for key in value:
@@ -216,7 +219,9 @@ def expect_moment(value: Any, where: Where, tz: ZoneInfo, *, end_of_day: bool) -
     """
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+            value = (
+                datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+            )
         except ValueError:
             raise where.error(
                 f"{value!r} is not a date: write 2027-05-04 or 2027-05-04T09:00:00+02:00 (without quotes)"
@@ -288,8 +293,10 @@ def _parse_confidential(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> Conf
     if kind == "host":
         for i, term in enumerate(terms):
             if not regex.fullmatch(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+", term.strip()):
-                raise where.child("terms").child(i).error(
-                    f"{term!r} is not a host name (write wiki.example.com, without scheme or path)"
+                raise (
+                    where.child("terms")
+                    .child(i)
+                    .error(f"{term!r} is not a host name (write wiki.example.com, without scheme or path)")
                 )
     start = expect_moment(t["from"], where.child("from"), tz, end_of_day=False) if "from" in t else None
     end = expect_moment(t["until"], where.child("until"), tz, end_of_day=True) if "until" in t else None
@@ -400,7 +407,7 @@ def load_packs(
                 cached = pickle.load(f)
             if isinstance(cached, PackSet) and cached.fingerprint == fingerprint:
                 return cached
-        except Exception:  # noqa: BLE001 - a broken cache is rebuilt, never fatal
+        except Exception:
             pass
     packs = _build(blobs, sections, fingerprint)
     if cache_file:
@@ -428,10 +435,8 @@ def _write_cache(cache_file: Path, packs: PackSet) -> None:
         with tmp.open("wb") as f:
             pickle.dump(packs, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(cache_file)
-        try:
+        with contextlib.suppress(OSError):
             cache_file.chmod(0o600)
-        except OSError:
-            pass
     except OSError:
         pass  # caching is an optimisation; an unwritable cache directory is not an error
 
@@ -458,8 +463,10 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         try:
             tz = ZoneInfo(tzname)
         except (ZoneInfoNotFoundError, ValueError):
-            raise root.child("pack").child("timezone").error(
-                f"unknown time zone {tzname!r} (use an IANA name such as Europe/Berlin)"
+            raise (
+                root.child("pack")
+                .child("timezone")
+                .error(f"unknown time zone {tzname!r} (use an IANA name such as Europe/Berlin)")
             ) from None
         names.append(expect_str(meta.get("name", path.stem), root.child("pack").child("name")))
         for k in ("description", "version"):
@@ -469,7 +476,9 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
             expect_choice(meta["lang"], root.child("pack").child("lang"), LANGS)
         if not any(k != "pack" for k in data):
             raise root.error("the pack defines nothing: add [[confidential]], [[embargo]] or another section")
-        for i, raw in enumerate(expect_array_of_tables(data.get("confidential", []), root.child("confidential"))):
+        for i, raw in enumerate(
+            expect_array_of_tables(data.get("confidential", []), root.child("confidential"))
+        ):
             confidential.append(_parse_confidential(raw, root.child("confidential").child(i), file, tz))
         for i, raw in enumerate(expect_array_of_tables(data.get("embargo", []), root.child("embargo"))):
             embargo.append(_parse_embargo(raw, root.child("embargo").child(i), file, tz))

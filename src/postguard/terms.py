@@ -274,9 +274,7 @@ class TermIndex:
                             break
                     else:
                         continue
-                if deob and head == pieces.heads[i] and not any(
-                    p.deob for p in items[i : i + MAX_PIECES]
-                ):
+                if deob and head == pieces.heads[i] and not any(p.deob for p in items[i : i + MAX_PIECES]):
                     continue
                 self._scan(items, i, deob, found)
         return _resolve(found)
@@ -295,9 +293,13 @@ class TermIndex:
             bounds.append(len(norm))
             if len(prev) > limit:
                 break
-            if len(s) >= 8 and self.prefixes is not None and s[:8] not in self.long_prefixes:
-                if len(prev) >= 8 or not self._inside_short(prev, norm):
-                    break
+            if (
+                len(s) >= 8
+                and self.prefixes is not None
+                and s[:8] not in self.long_prefixes
+                and (len(prev) >= 8 or not self._inside_short(prev, norm))
+            ):
+                break
             base = OBFUSCATED if deob and p.deob else None
             self._record(self._get(s), items[i].start, p.end, s, EXACT, tuple(bounds), base, found)
             for suf in _SUFFIXES:
@@ -323,7 +325,9 @@ class TermIndex:
 
     def _inside_short(self, prev: str, norm: str) -> bool:
         """Whether a key of 8 letters or fewer could end inside ``prev + norm`` (inflected or compound)."""
-        return any(prev + norm[:k] in self.long_prefixes for k in range(max(1, 4 - len(prev)), 8 - len(prev) + 1))
+        return any(
+            prev + norm[:k] in self.long_prefixes for k in range(max(1, 4 - len(prev)), 8 - len(prev) + 1)
+        )
 
     def _record(
         self,

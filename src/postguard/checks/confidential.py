@@ -26,7 +26,9 @@ RULE_BY_KIND = {
     "topic": "PG105",
 }
 
-_HOST = regex.compile(r"(?i)(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-])")
+_HOST = regex.compile(
+    r"(?i)(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-])"
+)
 _LABEL_DECORATION = " \t*_#>•·|[](){}<>\"'„“”‚‘’«»:-–—"
 
 
@@ -72,7 +74,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             return False
         if entry.match == "label" and not is_label(ctx.text, start, end):
             return False
-        if any(a <= start and end <= b or (a < end and start < b) for a, b in allow_spans.get(entry_no, ())):
+        if _overlaps(allow_spans.get(entry_no, []), start, end):
             return False
         return context_ok(entry_no, entry, start, end)
 
@@ -235,9 +237,9 @@ RULES = (
         docs={
             "en": _doc(
                 "Internal codename",
-                "Finds the internal codenames listed in `[[confidential]]` entries with kind = \"codename\", "
-                "also inflected, in compounds (\"Sturmvogel-Team\", \"Sturmvogeltests\"), as hashtags, with "
-                "odd spacing (\"Sturm-vogel\") or digits for letters (\"Sturmv0gel\").",
+                'Finds the internal codenames listed in `[[confidential]]` entries with kind = "codename", '
+                'also inflected, in compounds ("Sturmvogel-Team", "Sturmvogeltests"), as hashtags, with '
+                'odd spacing ("Sturm-vogel") or digits for letters ("Sturmv0gel").',
                 "A codename in a public post tells competitors and journalists that a project exists and "
                 "what it is about. Internal stays internal.",
                 "Remove the codename or use the public product name once it is announced. If the word is "
@@ -247,7 +249,7 @@ RULES = (
             ),
             "de": _doc(
                 "Interner Projektname",
-                "Findet interne Projektnamen aus `[[confidential]]`-Einträgen mit kind = \"codename\", auch "
+                'Findet interne Projektnamen aus `[[confidential]]`-Einträgen mit kind = "codename", auch '
                 "gebeugt, in Komposita („Sturmvogel-Team“, „Sturmvogeltests“), als Hashtag, mit anderen "
                 "Trennzeichen oder Ziffern statt Buchstaben („Sturmv0gel“).",
                 "Ein Projektname in einem öffentlichen Beitrag verrät Wettbewerbern und Presse, dass es das "
@@ -267,13 +269,13 @@ RULES = (
         docs={
             "en": _doc(
                 "Client or partner under NDA",
-                "Finds clients and partners listed with kind = \"client\".",
+                'Finds clients and partners listed with kind = "client".',
                 "Naming a client under NDA, or venting about a lost pitch, breaches the contract and trust.",
                 "Leave the name out or get written approval from the client first.",
             ),
             "de": _doc(
                 "Kunde oder Partner unter NDA",
-                "Findet Kunden und Partner aus Einträgen mit kind = \"client\".",
+                'Findet Kunden und Partner aus Einträgen mit kind = "client".',
                 "Einen Kunden unter NDA zu nennen oder über einen verlorenen Pitch zu klagen, bricht Vertrag "
                 "und Vertrauen.",
                 "Den Namen weglassen oder vorher die schriftliche Freigabe des Kunden einholen.",
@@ -290,14 +292,14 @@ RULES = (
             "en": _doc(
                 "Internal host",
                 "Finds URLs, e-mail addresses and host names on the internal hosts (and their subdomains) "
-                "listed with kind = \"host\".",
+                'listed with kind = "host".',
                 "Links into the intranet leak structure and names, and invite attacks.",
                 "Remove the link or replace it with the public page.",
             ),
             "de": _doc(
                 "Internes System",
                 "Findet URLs, E-Mail-Adressen und Hostnamen auf internen Hosts (und deren Subdomains) aus "
-                "Einträgen mit kind = \"host\".",
+                'Einträgen mit kind = "host".',
                 "Links ins Intranet verraten Strukturen und Namen und laden zu Angriffen ein.",
                 "Den Link entfernen oder durch die öffentliche Seite ersetzen.",
             ),
@@ -312,9 +314,9 @@ RULES = (
         docs={
             "en": _doc(
                 "Confidentiality marking",
-                "Finds markings such as \"Internal use only\", \"Strictly confidential\", \"VS-NfD\" and "
-                "TLP:RED/TLP:AMBER. Single words (\"Intern\", \"Confidential\") count only as a label: in "
-                "capitals, in brackets or heading a line, so \"our intern\" or \"interne Teams\" never fire.",
+                'Finds markings such as "Internal use only", "Strictly confidential", "VS-NfD" and '
+                'TLP:RED/TLP:AMBER. Single words ("Intern", "Confidential") count only as a label: in '
+                'capitals, in brackets or heading a line, so "our intern" or "interne Teams" never fire.',
                 "A marked text was written for internal readers; posting it, even in part, leaks it.",
                 "Don't post marked material. Ask its owner what may be shared.",
                 "TLP:AMBER – Q3-Zahlen",
@@ -323,10 +325,12 @@ RULES = (
                 "Vertraulichkeitsvermerk",
                 "Findet Vermerke wie „Nur für den internen Gebrauch“, „Streng vertraulich“, „VS-NfD“ und "
                 "TLP:RED/TLP:AMBER. Einzelwörter („Intern“, „Vertraulich“) zählen nur als Kennzeichnung: in "
-                "Großbuchstaben, in Klammern oder am Zeilenanfang, sodass „unsere internen Teams“ nie anschlägt.",
+                "Großbuchstaben, in Klammern oder am Zeilenanfang, sodass „unsere internen Teams“ nie "
+                "anschlägt.",
                 "Ein gekennzeichneter Text ist für interne Leser geschrieben; ihn zu posten, auch teilweise, "
                 "gibt ihn preis.",
-                "Gekennzeichnetes Material nicht posten. Den Verantwortlichen fragen, was geteilt werden darf.",
+                "Gekennzeichnetes Material nicht posten. Den Verantwortlichen fragen, was geteilt werden "
+                "darf.",
             ),
         },
     ),
@@ -339,7 +343,7 @@ RULES = (
         docs={
             "en": _doc(
                 "Quiet-period topic",
-                "Finds topics listed with kind = \"topic\" (earnings, guidance, \"Quartalszahlen\") while "
+                'Finds topics listed with kind = "topic" (earnings, guidance, "Quartalszahlen") while '
                 "their `from`/`until` window is open.",
                 "Before results are published, statements about figures can be insider information (MAR "
                 "Art. 10, 17) or contradict the official release.",
@@ -347,7 +351,7 @@ RULES = (
             ),
             "de": _doc(
                 "Thema der Ruhephase",
-                "Findet Themen aus Einträgen mit kind = \"topic\" (Quartalszahlen, Prognose), solange ihr "
+                'Findet Themen aus Einträgen mit kind = "topic" (Quartalszahlen, Prognose), solange ihr '
                 "`from`/`until`-Fenster offen ist.",
                 "Vor der Veröffentlichung von Ergebnissen können Aussagen zu Zahlen Insiderinformation sein "
                 "(MAR Art. 10, 17) oder der offiziellen Meldung widersprechen.",

@@ -69,9 +69,9 @@ RULE = RuleInfo(
     docs={
         "en": RuleDoc(
             name="Under embargo",
-            what="Finds products and news listed in `[[embargo]]` entries (name and aliases, with the same "
-            "tolerance for spelling as codenames) until their `until` time. A scheduled post is judged at its "
-            "publication time.",
+            what="Finds products and news listed in `[[embargo]]` entries (name and aliases, with the "
+            "same tolerance for spelling as codenames) until their `until` time. A scheduled post is judged "
+            "at its publication time.",
             why="Announcing before the lift breaks agreements with press and partners and can spoil a launch "
             "planned for a trade fair.",
             fix="Schedule the post for after the embargo lifts, or leave the product out.",
@@ -79,11 +79,11 @@ RULE = RuleInfo(
         ),
         "de": RuleDoc(
             name="Sperrfrist",
-            what="Findet Produkte und Neuigkeiten aus `[[embargo]]`-Einträgen (Name und Aliasse, mit derselben "
-            "Toleranz wie bei Projektnamen) bis zu ihrem `until`-Zeitpunkt. Ein geplanter Beitrag wird zu "
-            "seinem Veröffentlichungszeitpunkt beurteilt.",
-            why="Eine Ankündigung vor Ablauf der Sperrfrist bricht Absprachen mit Presse und Partnern und kann "
-            "einen Messestart verderben.",
+            what="Findet Produkte und Neuigkeiten aus `[[embargo]]`-Einträgen (Name und Aliasse, mit "
+            "derselben Toleranz wie bei Projektnamen) bis zu ihrem `until`-Zeitpunkt. Ein geplanter Beitrag "
+            "wird zu seinem Veröffentlichungszeitpunkt beurteilt.",
+            why="Eine Ankündigung vor Ablauf der Sperrfrist bricht Absprachen mit Presse und Partnern und "
+            "kann einen Messestart verderben.",
             fix="Den Beitrag für nach der Sperrfrist planen oder das Produkt weglassen.",
             example="Der Trekker T5 kommt bald!",
         ),

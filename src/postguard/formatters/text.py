@@ -30,7 +30,9 @@ def render(reports: Sequence[Report], *, color: bool = False, lang: str = "en") 
     files_with = 0
     for report in reports:
         if report.error:
-            out.append(f"{st(report.name, bold=True)}: {st('input error', fg='red', bold=True)}: {report.error}")
+            out.append(
+                f"{st(report.name, bold=True)}: {st('input error', fg='red', bold=True)}: {report.error}"
+            )
             continue
         if report.findings:
             files_with += 1

@@ -68,7 +68,16 @@ async function callServer(settings, path, { method = 'GET', body, timeoutMs }) {
     clearTimeout(timer);
   }
   if (response.status === 401 || response.status === 403) return { ok: false, error: 'unauthorized', status: response.status };
-  if (!response.ok) return { ok: false, error: 'error', status: response.status };
+  if (!response.ok) {
+    let detail = '';
+    try {
+      const body = await response.json();
+      if (body && typeof body.error === 'string') detail = body.error;
+    } catch {
+      // no explanation
+    }
+    return { ok: false, error: 'error', status: response.status, detail };
+  }
   try {
     return { ok: true, result: await response.json() };
   } catch {

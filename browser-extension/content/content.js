@@ -59,6 +59,7 @@
       this.shownText = this.read().text;
       this.checkedText = null;
       this.status = 'idle'; // idle | ok | down | unauthorized | permission | error
+      this.detail = ''; // the server's explanation of a refused check
       this.seq = 0;
       this.check = T.debounce(() => this.runCheck(), DEBOUNCE_MS);
       this.onInput = () => this.changed();
@@ -112,6 +113,7 @@
         this.status = 'error';
       } else if (!answer.ok) {
         this.status = ['down', 'unauthorized', 'permission'].includes(answer.error) ? answer.error : 'error';
+        this.detail = typeof answer.detail === 'string' ? answer.detail : '';
       } else {
         const current = this.read().text;
         this.findings = T.shiftFindings(T.toLocalFindings(answer.result), text, current);
@@ -399,7 +401,8 @@
         p.append(t('noticeDown') + ' ', code);
       } else {
         p.textContent = t(box.status === 'unauthorized' ? 'noticeUnauthorized'
-          : box.status === 'permission' ? 'noticePermission' : 'noticeError');
+          : box.status === 'permission' ? 'noticePermission' : 'noticeError') +
+          (box.status === 'error' && box.detail ? ' ' + box.detail : '');
       }
       content.push(p);
       panel.classList.remove('collapsed');

@@ -23,6 +23,10 @@ before(async () => {
         res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"error":"token"}');
         return;
       }
+      if (req.url === '/v1/check' && JSON.parse(body).channel === 'bad') {
+        res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"error":"unknown channel \'bad\'","status":400}');
+        return;
+      }
       const payload = req.url === '/v1/health'
         ? { status: 'ok', version: '9.9', rule_count: 7, pack_fingerprint: 'f', last_reload_error: null }
         : { findings: [], language: 'de', pack_fingerprint: 'f' };
@@ -133,4 +137,9 @@ test('the badge counts findings per tab, coloured by the worst severity', async 
 test('unknown messages are not answered', async () => {
   const { send } = worker();
   assert.equal(await send({ type: 'fetch', url: 'https://example.org' }), undefined);
+});
+
+test("a refused check carries the server's explanation", async () => {
+  const answer = await worker({ settings: { serverUrl: base, channel: 'bad' } }).send({ type: 'check', text: 'x' });
+  assert.deepEqual(answer, { ok: false, error: 'error', status: 400, detail: "unknown channel 'bad'" });
 });

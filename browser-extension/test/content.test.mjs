@@ -193,3 +193,17 @@ test('the paste page of postguard serve is left alone', async (t) => {
   await settle();
   assert.deepEqual(page.messages, []);
 });
+
+test("a refused check shows the server's explanation", async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  const { window, document } = await open({
+    respond: (m) => (m.type === 'check' ? { ok: false, error: 'error', status: 400, detail: "unknown channel 'bad'" } : { ok: true }),
+  });
+  const ta = document.getElementById('ta');
+  ta.focus();
+  typeInto(window, ta, 'Hallo');
+  t.mock.timers.tick(400);
+  await settle();
+  t.mock.timers.tick(20);
+  assert.match(panelOf(document).querySelector('.notice').textContent, /could not check this text\. unknown channel 'bad'/);
+});

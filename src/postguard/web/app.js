@@ -277,7 +277,8 @@
       state.problem = { key: 'unauthorized' };
       $('tokenField').hidden = false;
     } else if (!response.ok) {
-      state.problem = { key: 'failed', status: response.status };
+      state.problem = { key: 'failed', status: response.status, detail: await errorDetail(response) };
+      if (seq !== state.seq) return;
     } else {
       let answer;
       try {
@@ -305,6 +306,16 @@
       }
     }
     render();
+  }
+
+  /** The server's explanation of a refused check (e.g. an unknown channel), if it gave one. */
+  async function errorDetail(response) {
+    try {
+      const body = await response.json();
+      return body && typeof body.error === 'string' ? body.error : '';
+    } catch {
+      return '';
+    }
   }
 
   function readFindings(list) {
@@ -383,7 +394,8 @@
     status.className = 'status';
     if (state.problem) {
       status.classList.add('problem');
-      status.textContent = s(state.problem.key, state.problem.status);
+      status.textContent = s(state.problem.key, state.problem.status) +
+        (state.problem.detail ? ' ' + state.problem.detail : '');
     } else if (!draft.value.trim()) {
       status.textContent = s('empty');
     } else if (!state.answered) {

@@ -37,21 +37,35 @@ PLUGIN = "postguard.checks.disclosure"
 MISSING, LATE, WEAK = "PG501", "PG502", "PG503"
 START_CHARS = 100
 
-_CUES = regex.compile(
-    r"""(?ix)
-    \d{1,3}(?:[.,]\d+)?\s?%\s*(?:off|rabatt|reduziert|günstiger|sparen|discount|auf\s+alles|on\s+everything)
-    | (?<![\w.,])[-−–]\s?\d{1,2}\s?%
-    | \b\w*rabatt\w*
-    | \bgutschein\w* | \bvoucher\w* | \bcoupon\w* | \bpromo[\s-]?codes?\b | \bdiscount\w*
-    | \bjetzt\s+(?:kaufen|bestellen|shoppen|sichern|zuschlagen|vorbestellen)
-    | \bhier\s+(?:kaufen|bestellen|shoppen) | \b(?:zum|im|in\s+unserem)\s+(?:online[\s-]?)?shop\b
-    | \b(?:buy|order|shop|pre-?order)\s+(?:it\s+)?now\b | \bshop\s+the\s+look\b | \bget\s+yours\b
-    | \b(?:sichere?|sichert)\s+(?:dir|euch|ihnen)\b
-    | \blink\s+(?:in\s+(?:(?:my|der|meiner)\s+)?bio|im\s+profil)\b | \blinkinbio\b | \bswipe\s+up\b
-    | \bin\s+den\s+warenkorb\b | \badd\s+to\s+cart\b
-    | \b(?:sale|black\s+friday|cyber\s+monday)\b
-    | \b(?:nur|only|jetzt|now)\s+(?:noch\s+)?\d+(?:[.,]\d{1,2})?\s?(?:€|eur|euro|\$|usd)
-    """
+# Promotion cues, each run only when one of its key strings occurs in the lower-cased text.
+_CUES: tuple[tuple[tuple[str, ...], Any], ...] = tuple(
+    (keys, regex.compile("(?i)" + pattern))
+    for keys, pattern in (
+        (
+            ("%",),
+            r"\d{1,3}(?:[.,]\d+)?\s?%\s*(?:off|rabatt|reduziert|günstiger|sparen|discount|auf\s+alles"
+            r"|on\s+everything)|(?<![\w.,])[-−–]\s?\d{1,2}\s?%",
+        ),
+        (("rabatt",), r"(?<![\p{L}])\p{L}*rabatt\p{L}*"),
+        (
+            ("gutschein", "voucher", "coupon", "discount", "promo"),
+            r"\b(?:gutschein|voucher|coupon|discount|promo)\w*",
+        ),
+        (("kaufen", "bestellen", "shoppen", "sichern", "zuschlagen"),
+         r"\b(?:jetzt|hier)\s+(?:kaufen|bestellen|shoppen|sichern|zuschlagen|vorbestellen)\b"),
+        (("shop",), r"\b(?:zum|im|in\s+unserem)\s+(?:online[\s-]?)?shop\b|\bshop\s+(?:now|the\s+look)\b"),
+        (("now",), r"\b(?:buy|order|pre-?order)\s+(?:it\s+)?now\b"),
+        (("get yours",), r"\bget\s+yours\b"),
+        (("sicher",), r"\b(?:sichere?|sichert)\s+(?:dir|euch|ihnen)\b"),
+        (("bio", "profil"), r"\blink\s+(?:in\s+(?:(?:my|der|meiner)\s+)?bio|im\s+profil)\b|\blinkinbio\b"),
+        (("swipe",), r"\bswipe\s+up\b"),
+        (("warenkorb", "cart"), r"\bin\s+den\s+warenkorb\b|\badd\s+to\s+cart\b"),
+        (("sale", "friday", "monday"), r"\b(?:sale|black\s+friday|cyber\s+monday)\b"),
+        (
+            ("€", "eur", "$", "usd"),
+            r"\b(?:nur|only|jetzt|now)\s+(?:noch\s+)?\d+(?:[.,]\d{1,2})?\s?(?:€|eur\b|euro\b|\$|usd\b)",
+        ),
+    )
 )
 # "Code NORDKAP20", "Rabattcode: NK-15": the word in any case, the code in capitals and digits.
 _CODE = regex.compile(
@@ -142,6 +156,8 @@ class _Compiled:
     labels: Any
     cues: Any
     shop: Any
+    shop_keys: tuple[str, ...]
+    cue_keys: tuple[str, ...]
 
 
 _CACHE: dict[int, tuple[object, _Compiled | None]] = {}
@@ -182,6 +198,8 @@ def _build(specs: Sequence[DisclosureSpec], products: Sequence[str]) -> _Compile
         shop=regex.compile(r"(?i)(?:https?://)?(?:www\.)?(?:" + "|".join(shops) + r")[^\s<>\"']*")
         if shops
         else None,
+        cue_keys=tuple(c.split()[0].lower() for s in specs for c in s.cues),
+        shop_keys=tuple(regex.sub(r"(?i)^https?://", "", x).lower() for s in specs for x in s.shops),
     )
 
 
@@ -198,15 +216,18 @@ class _Label:
 
 def first_cue(text: str, comp: _Compiled) -> tuple[int, int] | None:
     """The span of the first promotion cue in ``text``, if any."""
+    low = text.lower()
     found: list[tuple[int, int]] = []
-    for pattern in (_CUES, comp.cues):
-        if pattern is not None and (m := pattern.search(text)):
+    for keys, pattern in _CUES:
+        if any(k in low for k in keys) and (m := pattern.search(text)):
             found.append(m.span())
-    if m := _CODE.search(text):
+    if "code" in low and (m := _CODE.search(text)):
         found.append(m.span())
-    if ("http" in text or "www." in text) and (m := _SHOP_URL.search(text)):
+    if ("http" in low or "www." in low) and (m := _SHOP_URL.search(text)):
         found.append(m.span())
-    if comp.shop is not None and (m := comp.shop.search(text)):
+    if comp.shop is not None and any(h in low for h in comp.shop_keys) and (m := comp.shop.search(text)):
+        found.append(m.span())
+    if comp.cues is not None and any(k in low for k in comp.cue_keys) and (m := comp.cues.search(text)):
         found.append(m.span())
     return min(found) if found else None
 
@@ -276,11 +297,11 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     if comp is None:
         return
     text = ctx.text
-    cue = first_cue(text, comp)
-    if cue is None:
-        return
     brands = comp.brands.find(ctx.pieces)
     if not brands:
+        return
+    cue = first_cue(text, comp)
+    if cue is None:
         return
     brand = brands[0]
     business = ctx.channel is not None and ctx.channel.business

@@ -40,11 +40,15 @@ WEAK_LABELS = (
     "More info", "About", "About us", "Über uns", "Hier", "Here", "Link", "Details",
 )  # fmt: skip
 
-# Links in prose: with a scheme, starting with www., or a bare host with a path.
+# Links in prose: with a scheme, starting with www., or a bare host with a path (nordkap.example/impressum).
+_URL_CHARS = r"[^\s<>\"'\[\]{}|\\^`]"
+_SCHEME_URL = regex.compile(rf"(?i)(?:https?://|www\.){_URL_CHARS}+")
+_BARE_HOST = regex.compile(r"(?i)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}")
+_PATH = regex.compile(rf"/{_URL_CHARS}*")
 _URL = regex.compile(
-    r"(?i)(?<![\w@./-])(?:https?://|www\.)[^\s<>\"'\[\]{}|\\^`]+"
-    r"|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}/[^\s<>\"'\[\]{}|\\^`]*"
+    rf"(?i)(?:https?://|www\.){_URL_CHARS}+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,24}}/{_URL_CHARS}*"
 )
+_URL_STOP = frozenset(" \t\r\n<>\"'[](){}|\\^`„“”«»")
 _HTML_ANCHOR = regex.compile(r"(?is)<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>")
 _MD_LINK = regex.compile(r"(?<!!)\[([^\]\n]{1,200})\]\(\s*<?([^\s)>]+)")
 _TAG = regex.compile(r"<[^>]*>")
@@ -133,6 +137,43 @@ def _trim_url(text: str, start: int, end: int) -> int:
     return end
 
 
+def find_urls(text: str) -> list[tuple[int, int]]:
+    """The spans of the web addresses in ``text``, trailing punctuation trimmed.
+
+    Looks only where an address can start (``http``, ``www.``, a ``/`` after
+    a host name), so prose without links costs next to nothing.
+    """
+    spans: list[tuple[int, int]] = []
+    maybe = "ttp" in text or "ww." in text or "TTP" in text or "WW." in text
+    low = text.lower() if maybe else ""
+    for needle in ("http", "www."):
+        pos = low.find(needle) if low else -1
+        while pos >= 0:
+            prev = text[pos - 1] if pos else " "
+            inside = any(a <= pos < b for a, b in spans)
+            if not inside and not (prev.isalnum() or prev in "_@./-"):
+                m = _SCHEME_URL.match(text, pos)
+                if m:
+                    spans.append((pos, _trim_url(text, pos, m.end())))
+            pos = low.find(needle, pos + 1)
+    slash = text.find("/")
+    while slash > 0:
+        if not any(a <= slash < b for a, b in spans) and text[slash - 1].isalnum():
+            start = slash
+            while start > 0 and slash - start < 100 and text[start - 1] not in _URL_STOP:
+                start -= 1
+            while start < slash and not text[start].isalnum():
+                start += 1
+            if "." in text[start:slash] and _BARE_HOST.fullmatch(text, start, slash):
+                m = _PATH.match(text, slash)
+                end = _trim_url(text, start, m.end() if m else slash + 1)
+                spans.append((start, end))
+                slash = end
+        slash = text.find("/", slash + 1)
+    spans.sort()
+    return spans
+
+
 def find_links(ctx: CheckContext) -> list[Link]:
     """Every link in the checked text, with the label it stands behind.
 
@@ -150,9 +191,7 @@ def find_links(ctx: CheckContext) -> list[Link]:
     if "](" in source:
         for m in _MD_LINK.finditer(source):
             md.setdefault(m.group(2).strip(), []).append(" ".join(m.group(1).split()))
-    spans: list[tuple[int, int]] = []
-    for m in _URL.finditer(text):
-        spans.append((m.start(), _trim_url(text, m.start(), m.end())))
+    spans = find_urls(text)
     # relative targets of markup links (``/impressum``) are links too
     for target in (*anchors, *md):
         if _URL.fullmatch(target):

@@ -1,0 +1,216 @@
+"""The imprint check (PG301-PG304): missing imprint, weak labels, home-page links, outdated citations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_PACK, NOW, spans
+from postguard.errors import ConfigError
+from postguard.rulepacks import load_packs
+
+IMPRINT = "https://www.nordkap.example/impressum"
+
+
+def imprint(findings):  # type: ignore[no-untyped-def]
+    return [f for f in findings if f.category == "imprint"]
+
+
+@pytest.fixture(scope="module")
+def posts_engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The example pack plus a channel whose posts must carry the imprint themselves."""
+    from postguard.config import Config
+    from postguard.engine import Engine
+
+    extra = tmp_path_factory.mktemp("packs") / "shop.toml"
+    extra.write_text(
+        '[[channels]]\nname = "shop-facebook"\nbusiness = true\nimprint_on_posts = true\n', encoding="utf-8"
+    )
+    return Engine(Config(packs=(EXAMPLE_PACK, extra)))
+
+
+# -- PG301: no imprint ---------------------------------------------------------------------
+
+
+def test_business_profile_without_imprint_german(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Nordkap Outdoor – Ausrüstung für draußen.\nShop: https://www.nordkap.example"
+    [f] = imprint(check(text, channel="instagram-brand", kind="profile", lang="de"))
+    assert (f.rule_id, f.severity.value) == ("PG301", "error")
+    assert text[f.start : f.end] == "Nordkap Outdoor – Ausrüstung für draußen." == f.match
+    assert f"„Impressum: {IMPRINT}“" in f.message
+    assert "Profiltext" in f.message and "instagram-brand" in f.message
+
+
+def test_business_page_without_imprint_english(check) -> None:  # type: ignore[no-untyped-def]
+    text = "\n  About Nordkap Outdoor\nWe make gear for the outdoors."
+    [f] = imprint(check(text, channel="linkedin-company", kind="page", lang="en"))
+    assert spans([f], text) == [("PG301", "About Nordkap Outdoor")]
+    assert f"“Legal notice: {IMPRINT}”" in f.message and "footer" in f.message
+
+
+def test_a_label_without_a_link_is_no_imprint(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Nordkap Outdoor. Impressum auf unserer Website."
+    assert [f.rule_id for f in imprint(check(text, channel="blog", kind="article"))] == ["PG301"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Nordkap Outdoor – Ausrüstung für draußen.\nImpressum: {IMPRINT}",
+        f"Nordkap Outdoor – gear for the outdoors. Legal notice → {IMPRINT}",
+        f"Nordkap Outdoor\n{IMPRINT}",  # the configured URL alone is a reference
+        "Nordkap Outdoor\nKontakt: https://www.nordkap.example/kontakt",
+        "Nordkap Outdoor\nAnbieterkennzeichnung: nordkap.example/impressum",
+        "Nordkap Outdoor | Imprint: https://other.example/legal",
+        "Nordkap Outdoor | Impressum & Datenschutz: https://other.example/rechtliches",  # pack label
+    ],
+)
+def test_profile_with_an_imprint_reference_passes(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert imprint(check(text, channel="instagram-brand", kind="profile")) == []
+
+
+def test_markdown_and_html_links_count(check) -> None:  # type: ignore[no-untyped-def]
+    md = f"# Über uns\n\nWir machen Ausrüstung.\n\n[Impressum]({IMPRINT}) · [Blog](https://blog.example/)\n"
+    assert imprint(check(md, channel="blog", kind="page", path="about.md")) == []
+    html = '<p>Wir machen Ausrüstung.</p><footer><a href="/impressum">Impressum</a></footer>'
+    assert imprint(check(html, channel="blog", kind="page", path="about.html")) == []
+    # the same text as plain text: the raw Markdown link still counts
+    assert imprint(check(md, channel="blog", kind="page")) == []
+
+
+def test_posts_and_private_accounts_owe_no_imprint(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Nordkap Outdoor – Ausrüstung für draußen."
+    assert imprint(check(text, channel="instagram-brand", kind="post")) == []
+    assert imprint(check(text, kind="profile")) == []  # no channel: an employee's private account
+    assert imprint(check(text, channel="employee-private", kind="profile")) == []
+
+
+def test_a_channel_can_require_the_imprint_on_posts(posts_engine) -> None:  # type: ignore[no-untyped-def]
+    from postguard.pipeline import lint
+
+    text = "Neue Jacken im Laden!\nSchaut vorbei."
+    found = imprint(lint(posts_engine, text, channel="shop-facebook", kind="post", now=NOW).findings)
+    assert spans(found, text) == [("PG301", "Neue Jacken im Laden!")]
+    assert "in den Beitrag" in found[0].message
+    ok = f"Neue Jacken im Laden!\nImpressum: {IMPRINT}"
+    assert imprint(lint(posts_engine, ok, channel="shop-facebook", kind="post", now=NOW).findings) == []
+
+
+# -- PG302: weak label ---------------------------------------------------------------------------
+
+
+def test_imprint_behind_info_german(check) -> None:  # type: ignore[no-untyped-def]
+    text = f"Nordkap Outdoor – Ausrüstung für draußen.\nInfo: {IMPRINT}"
+    [f] = imprint(check(text, channel="instagram-brand", kind="profile", lang="de"))
+    assert spans([f], text) == [("PG302", "Info")]
+    assert f.severity.value == "warning" and f.replacements == ("Impressum",)
+    assert "„Info“" in f.message
+
+
+def test_imprint_behind_more_in_markdown_english(check) -> None:  # type: ignore[no-untyped-def]
+    text = f"We make gear for the outdoors.\n\n[More]({IMPRINT})\n"
+    [f] = imprint(check(text, channel="blog", kind="page", path="page.md", lang="en"))
+    assert spans([f], text) == [("PG302", "More")]
+    assert f.replacements == ("Legal notice", "Imprint")
+
+
+def test_imprint_behind_a_weak_html_label(check) -> None:  # type: ignore[no-untyped-def]
+    text = '<p>Wir machen Ausrüstung.</p><footer><a href="/impressum">Mehr</a></footer>'
+    [f] = imprint(check(text, channel="blog", kind="page", path="page.html"))
+    assert spans([f], text) == [("PG302", "Mehr")]
+
+
+def test_weak_label_on_another_link_is_fine(check) -> None:  # type: ignore[no-untyped-def]
+    text = f"Nordkap Outdoor\nMehr: https://blog.example/touren\nImpressum: {IMPRINT}"
+    assert imprint(check(text, channel="instagram-brand", kind="profile")) == []
+
+
+# -- PG303: home page instead of the imprint ------------------------------------------------------
+
+
+def test_imprint_label_on_the_home_page(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Nordkap Outdoor – Ausrüstung.\nImpressum: https://www.nordkap.example/"
+    [f] = imprint(check(text, channel="instagram-brand", kind="profile"))
+    assert spans([f], text) == [("PG303", "https://www.nordkap.example/")]
+    assert f.replacements == (IMPRINT,)
+
+
+def test_imprint_label_on_the_home_page_in_html(check) -> None:  # type: ignore[no-untyped-def]
+    text = '<p>Text</p><footer><a href="https://nordkap.example">Impressum</a></footer>'
+    [f] = imprint(check(text, channel="blog", kind="page", path="page.html"))
+    assert spans([f], text) == [("PG303", "https://nordkap.example")]
+
+
+def test_an_unlabelled_home_link_is_not_an_imprint_link(check) -> None:  # type: ignore[no-untyped-def]
+    text = f"Nordkap Outdoor: https://www.nordkap.example\nImpressum: {IMPRINT}"
+    assert imprint(check(text, channel="instagram-brand", kind="profile")) == []
+
+
+# -- PG304: outdated citations ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cited", "fix"),
+    [
+        ("§ 5 TMG", "§ 5 DDG"),
+        ("§5 TMG", "§ 5 DDG"),
+        ("§ 5 Abs. 1 TMG", "§ 5 Abs. 1 DDG"),
+        ("§ 55 RStV", "§ 18 MStV"),
+        ("§ 55 Abs. 2 RStV", "§ 18 Abs. 2 MStV"),
+        ("§55 Absatz 2 RStV", "§ 18 Abs. 2 MStV"),
+        ("Sec. 5 TMG", "§ 5 DDG"),
+    ],
+)
+def test_outdated_citations(check, cited: str, fix: str) -> None:  # type: ignore[no-untyped-def]
+    text = f"Angaben gemäß {cited}: Nordkap Outdoor GmbH, Hafenstraße 1, 20457 Hamburg"
+    found = imprint(check(text))
+    assert spans(found, text) == [("PG304", cited)]
+    assert found[0].replacements == (fix,) and found[0].severity.value == "warning"
+
+
+def test_both_citations_in_one_imprint_english(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Information according to § 5 TMG. Responsible for content under § 55 Abs. 2 RStV: Jane Doe."
+    found = imprint(check(text, lang="en"))
+    assert spans(found, text) == [("PG304", "§ 5 TMG"), ("PG304", "§ 55 Abs. 2 RStV")]
+    assert "repealed" in found[0].message and "“§ 5 DDG”" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Angaben gemäß § 5 DDG", "Verantwortlich nach § 18 Abs. 2 MStV", "§ 55 TMG", "§ 15 TMG", "Das TMG ist alt."],
+)
+def test_current_citations_pass(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert imprint(check(text)) == []
+
+
+# -- the [imprint] pack section --------------------------------------------------------------------
+
+
+def _load(tmp_path: Path, body: str, engine) -> None:  # type: ignore[no-untyped-def]
+    pack = tmp_path / "pack.toml"
+    pack.write_text(body, encoding="utf-8")
+    load_packs([pack], engine.sections)
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "words"),
+    [
+        ('[imprint]\nurl = ["https://x.example/impressum"]\n', "imprint.url", "did you mean 'urls'"),
+        ('[imprint]\nurls = ["x.example/impressum"]\n', "imprint.urls[0]", "absolute web address"),
+        ("[imprint]\nlabels = 3\n", "imprint.labels", "expected an array of strings"),
+        ('imprint = "https://x.example"\n', "imprint", "expected a table"),
+    ],
+)
+def test_pack_errors_name_file_and_key(  # type: ignore[no-untyped-def]
+    tmp_path: Path, example_engine, body: str, key: str, words: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, body, example_engine)
+    assert err.value.path == str(tmp_path / "pack.toml") and err.value.key == key
+    assert words in str(err.value)
+
+
+def test_example_pack_section_parses(example_engine) -> None:  # type: ignore[no-untyped-def]
+    [spec] = example_engine.packs.sections["imprint"]
+    assert spec.urls == (IMPRINT,)

@@ -185,12 +185,21 @@
     return response.json();
   }
 
+  function askForToken() {
+    $('tokenField').hidden = false;
+  }
+
   async function loadChannels() {
+    if ($('channel').localName !== 'select' || $('channel').options.length > 1) return;
     let channels = null;
     try {
       const answer = await getJson('v1/channels');
       channels = Array.isArray(answer.channels) ? answer.channels : null;
-    } catch {
+    } catch (error) {
+      if (error.status === 401 || error.status === 403) {
+        askForToken(); // asked again once the token is there
+        return;
+      }
       channels = null;
     }
     if (channels) {
@@ -222,8 +231,9 @@
       const h = await getJson('v1/health');
       state.ruleCount = typeof h.rule_count === 'number' ? h.rule_count : null;
       state.version = h.version;
-    } catch {
+    } catch (error) {
       state.ruleCount = null;
+      if (error.status === 401 || error.status === 403) askForToken();
     }
     renderServerInfo();
   }
@@ -275,7 +285,7 @@
       state.problem = { key: 'down' };
     } else if (response.status === 401 || response.status === 403) {
       state.problem = { key: 'unauthorized' };
-      $('tokenField').hidden = false;
+      askForToken();
     } else if (!response.ok) {
       state.problem = { key: 'failed', status: response.status, detail: await errorDetail(response) };
       if (seq !== state.seq) return;
@@ -508,6 +518,11 @@
     draft.focus();
   });
   for (const id of ['kind', 'lang', 'publishAt', 'channel']) $(id).addEventListener('change', scheduleCheck);
+  $('token').addEventListener('change', () => {
+    loadChannels();
+    loadHealth();
+    runCheck();
+  });
   for (const button of document.querySelectorAll('.langs button')) {
     button.addEventListener('click', () => setLanguage(button.dataset.lang, true));
   }

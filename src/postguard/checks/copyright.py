@@ -31,6 +31,7 @@ Reads the optional ``[copyright]`` pack section::
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -118,10 +119,14 @@ _INVALID = regex.compile(
 _BARE_REST = regex.compile(r"[\s.,;:!)\]–—-]*(?:\n|$)")
 _CC = regex.compile(
     r"""(?ix)
-    \bCC[\s-]?(?:0|zero)\b
+    creativecommons\.org/(?:licenses|publicdomain)/[a-z-]+
+    | \bCC[\s-]?(?:0|zero)\b
     | \bCC[\s-]*BY(?:[\s-]*(?:NC|ND|SA)){0,3}(?:[\s-]*\d\.\d)?
-    | \bcreative[\s-]*commons\b[^\n]{0,120}
-    | creativecommons\.org/(?:licenses|publicdomain)/[a-z-]+
+      (?:[\s-]+(?:DE|AT|CH|international|intl\.?|unported|generic)\b)?
+    | \bcreative[\s-]*commons\b
+      (?:[\s,–—-]+(?:attribution|namensnennung|non-?commercial|nicht[\s-]?kommerziell|no-?derivatives
+        |no-?derivs|keine|bearbeitungen?|share-?alike|weitergabe|unter|gleichen|bedingungen|zero|international
+        |lizenz|license|licence|generic|unported|deutschland|by|nc|nd|sa|de|at|ch|\d\.\d)\b)*
     """
 )
 _CC_ZERO = regex.compile(r"(?i)\bCC[\s-]?(?:0|zero)\b|\bzero\b|publicdomain|public\s+domain|gemeinfrei")
@@ -158,13 +163,21 @@ _EDITORIAL = regex.compile(
     r"(?i)\b(?:editorial\s+use\s+only|for\s+editorial\s+use|nur\s+(?:zur\s+|für\s+)?redaktionelle[nr]?\s+"
     r"(?:nutzung|verwendung|zwecke|berichterstattung)|redaktionelle\s+nutzung)\b"
 )
-_QUOTE = regex.compile(
-    r"„(?P<a>[^“”\"„]{150,4000}?)[“”\"]"
-    r"|(?<![\p{L}\p{N}])“(?P<b>[^”“„]{150,4000}?)”"
-    r"|(?<![^\s(\[:])\"(?=\S)(?P<c>[^\"]{150,4000}?)(?<=\S)\"(?![\p{L}\p{N}])"
-    r"|»(?P<d>[^«»]{150,4000}?)«"
-    r"|«(?P<e>[^«»]{150,4000}?)»"
-)
+
+
+@functools.lru_cache(maxsize=8)
+def quote_regex(min_chars: int) -> Any:
+    """Quotations in „…“, “…”, "…", »…« or «…» of at least ``min_chars`` characters."""
+    n = f"{{{min_chars},4000}}?"
+    return regex.compile(
+        rf"„(?P<a>[^“”\"„]{n})[“”\"]"
+        rf"|(?<![\p{{L}}\p{{N}}])“(?P<b>[^”“„]{n})”"
+        rf"|(?<![^\s(\[:])\"(?=\S)(?P<c>[^\"]{n})(?<=\S)\"(?![\p{{L}}\p{{N}}])"
+        rf"|»(?P<d>[^«»]{n})«"
+        rf"|«(?P<e>[^«»]{n})»"
+    )
+
+
 _QUOTE_MARKS = ("„", "“", '"', "»", "«")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 _SPEECH = (
@@ -234,8 +247,8 @@ def _settings(ctx: CheckContext) -> _Settings:
 
 
 def host_of(url: str) -> str:
-    u = regex.sub(r"(?i)^[a-z][a-z0-9+.-]*://", "", url.strip()).lower()
-    host = regex.split(r"[/?#]", u, maxsplit=1)[0].split("@")[-1].split(":")[0]
+    u: str = regex.sub(r"(?i)^[a-z][a-z0-9+.-]*://", "", url.strip()).lower()
+    host: str = regex.split(r"[/?#]", u, maxsplit=1)[0].split("@")[-1].split(":")[0]
     return host[4:] if host.startswith("www.") else host
 
 
@@ -299,7 +312,7 @@ def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
         return text
     chars = list(text)
     for a, b in spans:
-        chars[a:b] = " " * (b - a)
+        chars[a:b] = "\x00" * (b - a)
     return "".join(chars)
 
 
@@ -323,21 +336,22 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     low = text.lower()
     refs = _refs(ctx, urls, settings, low)
     masked = _mask(text, [(r.start, r.end) for r in refs] + urls) if refs or urls else text
+    unref = _mask(text, [(r.start, r.end) for r in refs]) if refs else text
     invalid = _invalid_sources(text)
     for m in invalid:
         yield ctx.finding(INVALID, *_invalid_message(ctx, m))
     if any(r.kind in ("stock", "image") for r in refs):
         bad = [(i.start, i.end) for i in invalid]
-        credits = [m.start() for m in _CREDIT.finditer(masked) if not any(a <= m.start() < b for a, b in bad)]
-        slash = masked.find("/")
+        credits = [m.start() for m in _CREDIT.finditer(unref) if not any(a <= m.start() < b for a, b in bad)]
+        slash = unref.find("/")
         while slash > 0:
             j = slash - 1
-            while j > 0 and masked[j] in " \t":
+            while j > 0 and unref[j] in " \t":
                 j -= 1
-            if masked[j].isalpha() and _AGENCY_CREDIT.match(masked, slash):
+            if unref[j].isalpha() and _AGENCY_CREDIT.match(unref, slash):
                 credits.append(slash)
-            slash = masked.find("/", slash + 1)
-        section = _CREDIT_SECTION.search(masked) is not None
+            slash = unref.find("/", slash + 1)
+        section = _CREDIT_SECTION.search(unref) is not None
         yield from _images(ctx, refs, credits, section, business, get_lines(), settings)
     yield from _social(ctx, refs)
     if "CC" in text or any(k in low for k in ("reative", "ommons", "flickr", "cc-by", "cc by")):
@@ -356,7 +370,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                     "verwenden.",
                 ),
             )
-    if len(text) >= 150 and any(q in text for q in _QUOTE_MARKS):
+    if len(text) >= settings.quote_words * 2 and any(q in text for q in _QUOTE_MARKS):
         yield from _quotations(ctx, settings)
     if ">" in ctx.draft.text:
         yield from _blockquotes(ctx, settings)
@@ -602,7 +616,7 @@ def _creative_commons(
             if line_no in by_line:
                 continue
             w_start, w_end = lines.span_of_lines(m.start(), 1, text)
-            if any(lines.line(a) == line_no for a, _ in ()) or _CC.search(text, w_start, w_end):
+            if _CC.search(text, w_start, w_end):
                 continue
             if not _CREDIT.search(masked, lines.starts[line_no], w_end) and not _AUTHOR_LABEL.search(
                 masked, w_start, w_end
@@ -648,7 +662,7 @@ def _incomplete(
 
 def _quotations(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
     text = ctx.text
-    for m in _QUOTE.finditer(text):
+    for m in quote_regex(settings.quote_words * 2).finditer(text):
         inner = m.group(m.lastgroup or 0)
         if "\n\n" in inner or "\n \n" in inner:
             continue

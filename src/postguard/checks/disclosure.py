@@ -27,6 +27,7 @@ from typing import Any
 import regex
 
 from postguard import hookimpl
+from postguard.checks.imprint import find_urls
 from postguard.context import CheckContext
 from postguard.messages import quote
 from postguard.model import Finding, RuleDoc, RuleInfo, Severity
@@ -72,10 +73,7 @@ _CODE = regex.compile(
     r"(?i:(?<![\w-])(?:(?:rabatt|gutschein|promo|discount|coupon|voucher)[\s-]?)?code)\s*[:=]?\s*[\"„“‚'«»]?"
     r"(?P<code>[A-Z0-9][A-Z0-9_-]{2,})(?![\w])"
 )
-_SHOP_URL = regex.compile(
-    r"(?i)(?:https?://|www\.)[^\s<>\"']*?(?:shop|store|/produkte?/|/products?/|amzn\.to|amazon\.[a-z.]+/|/kaufen|/buy)"
-    r"[^\s<>\"']*"
-)
+_SHOP_PATH = regex.compile(r"(?i)shop|store|/produkte?/|/products?/|amzn\.to|amazon\.[a-z.]+/|/kaufen|/buy")
 _SHOP_SPEC = regex.compile(r"(?i)(?:https?://)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+(?:/\S*)?")
 
 _HASHTAG_LABELS = (
@@ -100,6 +98,7 @@ _WEAK = regex.compile(
 )
 _LABEL_BEFORE = " \t*_>•·|[({<\"'„“”‚‘’«»-–—:🔸🔹▪️"
 _LABEL_AFTER = (":", "|", "-", "–", "—", "/", "*", ")", "]", "}", ",", "!", ".", "·", "•", "(", "_", ">")
+_LABEL_CONTINUES = regex.compile(r"(?i)(?:mit|with|für|for|von|from)\s+\S")
 _TRAILER = regex.compile(r"(?:[#@][\p{L}\p{N}_]+|[^\p{L}\p{N}])*")
 _HASHTAG_RUN = regex.compile(r"#[\p{L}\p{N}_]+(?:[\s,.·]+#[\p{L}\p{N}_]+)+")
 
@@ -223,8 +222,10 @@ def first_cue(text: str, comp: _Compiled) -> tuple[int, int] | None:
             found.append(m.span())
     if "code" in low and (m := _CODE.search(text)):
         found.append(m.span())
-    if ("http" in low or "www." in low) and (m := _SHOP_URL.search(text)):
-        found.append(m.span())
+    if "/" in text:
+        shop = next(((a, b) for a, b in find_urls(text) if _SHOP_PATH.search(text, a, b)), None)
+        if shop:
+            found.append(shop)
     if comp.shop is not None and any(h in low for h in comp.shop_keys) and (m := comp.shop.search(text)):
         found.append(m.span())
     if comp.cues is not None and any(k in low for k in comp.cue_keys) and (m := comp.cues.search(text)):
@@ -243,7 +244,7 @@ def _stands_as_label(text: str, start: int, end: int) -> bool:
     if before.rstrip()[-1:] in ("[", "(", "*", "{", "|") and after[:1] in ("]", ")", "*", "}", "|"):
         return True
     if before.strip(_LABEL_BEFORE) == "":
-        return after == "" or after.startswith(_LABEL_AFTER)
+        return after == "" or after.startswith(_LABEL_AFTER) or _LABEL_CONTINUES.match(after) is not None
     return False
 
 

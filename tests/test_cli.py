@@ -58,7 +58,7 @@ def test_json_output_schema(project: Path, capsys) -> None:  # type: ignore[no-u
     assert code == 1
     doc = json.loads(out)
     assert doc["schema"] == "postguard-check/1"
-    leak, clean = doc["results"]
+    clean, leak = doc["results"]  # sorted by path, whatever the command-line order
     assert clean["findings"] == [] and clean["path"] == "clean.txt"
     first = leak["findings"][0]
     assert {

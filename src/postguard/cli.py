@@ -8,15 +8,20 @@ becomes one clear line on stderr and exit code 2. Exit codes (like Vale):
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from postguard import __version__
 from postguard.config import Config, load_config, parse_severity_options
 from postguard.errors import InputError, PostguardError, UsageError
-from postguard.model import KINDS, Report, Severity
+from postguard.model import KINDS, Report, RuleInfo, Severity
+
+if TYPE_CHECKING:
+    from postguard.engine import Engine
+    from postguard.runner import Input
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
@@ -80,6 +85,25 @@ def cli() -> None:
     help="Change a rule's or category's severity (repeatable).",
 )
 @click.option("--stdin-filename", help="Name (and format, by extension) to use for standard input.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not recorded in this baseline file (see `postguard baseline`).",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply .gitignore and `exclude` to files named on the command line too (for pre-commit).",
+)
+@click.option(
+    "--report-unused-suppressions",
+    is_flag=True,
+    help="Report inline postguard-disable comments that suppressed nothing (PG001).",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many files. Default: all cores."
+)
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors, no summary.")
 def check(
@@ -95,6 +119,10 @@ def check(
     disable: tuple[str, ...],
     severity_opts: tuple[str, ...],
     stdin_filename: str | None,
+    baseline_path: str | None,
+    force_exclude: bool,
+    report_unused_suppressions: bool,
+    jobs: int | None,
     color: bool | None,
     quiet: bool,
 ) -> None:
@@ -106,8 +134,57 @@ def check(
       echo "Stolz auf das Sturmvogel-Team!" | postguard check -
       postguard check posts/ --format json --fail-on warning
     """
+    engine, reports = _run_checks(
+        paths,
+        config_path,
+        channel=channel,
+        kind=kind,
+        lang=lang,
+        publish_at=publish_at,
+        now_opt=now_opt,
+        disable=disable,
+        severity_opts=severity_opts,
+        stdin_filename=stdin_filename,
+        force_exclude=force_exclude,
+        report_unused_suppressions=report_unused_suppressions,
+        jobs=jobs,
+        progress=not quiet and fmt == "text",
+    )
+    baseline_file = Path(baseline_path) if baseline_path else engine.config.baseline
+    if baseline_file is not None:
+        from postguard.baseline import load_baseline
+
+        known = load_baseline(baseline_file)
+        reports = [known.filter(r) for r in reports]
+    _emit(reports, fmt, engine, color, quiet)
+    threshold = Severity(fail_on) if fail_on else engine.config.fail_on
+    if any(r.error for r in reports):
+        sys.exit(EXIT_ERROR)
+    worst = [f for r in reports for f in r.findings if f.severity.rank >= threshold.rank]
+    sys.exit(EXIT_FINDINGS if worst else EXIT_CLEAN)
+
+
+def _run_checks(
+    paths: Sequence[str],
+    config_path: str | None,
+    *,
+    channel: str | None = None,
+    kind: str | None = None,
+    lang: str | None = None,
+    publish_at: str | None = None,
+    now_opt: str | None = None,
+    disable: Sequence[str] = (),
+    severity_opts: Sequence[str] = (),
+    stdin_filename: str | None = None,
+    force_exclude: bool = False,
+    report_unused_suppressions: bool = False,
+    jobs: int | None = None,
+    progress: bool = False,
+) -> tuple[Engine, list[Report]]:
+    """Everything `check` and `baseline` share: config, engine, inputs, the run."""
     from postguard.engine import Engine
-    from postguard.pipeline import lint, parse_moment
+    from postguard.pipeline import parse_moment
+    from postguard.runner import CheckOptions, check_inputs, progress_wanted
 
     inputs = list(paths)
     if not inputs:
@@ -117,80 +194,59 @@ def check(
     first = next((Path(p) for p in inputs if p != "-"), Path.cwd())
     config = _config(config_path, first)
     engine = Engine(config)
-    selection = engine.selection(_split(disable), parse_severity_options(severity_opts))
+    options = CheckOptions(
+        channel=channel,
+        kind=kind,
+        lang=lang,
+        publish_at=parse_moment(publish_at, "--publish-at") if publish_at else None,
+        now=parse_moment(now_opt, "--now") if now_opt else None,
+        disable=tuple(_split(disable)),
+        severity=parse_severity_options(severity_opts),
+        report_unused_suppressions=report_unused_suppressions,
+    )
+    engine.selection(options.disable, options.severity)  # unknown rules are usage errors, before any input
     if channel:
         try:
             engine.channel(channel)
         except InputError as exc:
             raise UsageError(f"--channel: {exc}") from None
-    moment = parse_moment(now_opt, "--now") if now_opt else None
-    scheduled = parse_moment(publish_at, "--publish-at") if publish_at else None
-    threshold = Severity(fail_on) if fail_on else config.fail_on
-    reports: list[Report] = []
-    for name, path in _expand(inputs, config):
-        try:
-            if path is None:
-                source = _read_stdin()
-                shown = stdin_filename or "<stdin>"
-                file_hint = stdin_filename
-            else:
-                from postguard.sources import read_source
-
-                source = read_source(path)
-                shown = name
-                file_hint = str(path)
-            if not source.strip():
-                raise InputError(f"{shown}: empty draft, nothing to check")
-            reports.append(
-                lint(
-                    engine,
-                    source,
-                    name=shown,
-                    path=file_hint,
-                    channel=channel,
-                    kind=kind,
-                    lang=lang,
-                    publish_at=scheduled,
-                    now=moment,
-                    selection=selection,
-                )
-            )
-        except InputError as exc:
-            reports.append(Report(name=name, source="", error=str(exc).removeprefix(f"{name}: ")))
-    _emit(reports, fmt, engine, color, quiet)
-    if any(r.error for r in reports):
-        sys.exit(EXIT_ERROR)
-    worst = [f for r in reports for f in r.findings if f.severity.rank >= threshold.rank]
-    sys.exit(EXIT_FINDINGS if worst else EXIT_CLEAN)
+    items = _expand(inputs, config, stdin_filename, force_exclude)
+    reports = check_inputs(
+        engine, items, options, jobs=jobs, progress=progress_wanted(len(items), not progress)
+    )
+    return engine, reports
 
 
-def _read_stdin() -> str:
+def _read_stdin(name: str) -> Input:
+    from postguard.runner import Input
     from postguard.sources import decode
 
-    return decode(sys.stdin.buffer.read(), "<stdin>")
+    try:
+        return Input(name, None, decode(sys.stdin.buffer.read(), name))
+    except InputError as exc:
+        return Input(name, None, None, error=str(exc).removeprefix(f"{name}: "))
 
 
-def _expand(inputs: Sequence[str], config: Config) -> list[tuple[str, Path | None]]:
-    out: list[tuple[str, Path | None]] = []
-    for p in inputs:
-        if p == "-":
-            out.append(("<stdin>", None))
-            continue
-        path = Path(p)
-        if path.is_dir():
-            from postguard.discover import discover
+def _expand(
+    inputs: Sequence[str], config: Config, stdin_filename: str | None, force_exclude: bool
+) -> list[Input]:
+    from postguard.discover import discover
+    from postguard.runner import Input
 
-            for f in discover([p], root=config.root, exclude=config.exclude):
-                out.append((str(f), f))
-        else:
-            out.append((p, path))
-    return out
+    items: list[Input] = []
+    files = [p for p in inputs if p != "-"]
+    found = (
+        discover(files, root=config.root, exclude=config.exclude, force_exclude=force_exclude)
+        if files
+        else []
+    )
+    if "-" in inputs:
+        items.append(_read_stdin(stdin_filename or "<stdin>"))
+    items.extend(Input(str(f), f) for f in found)
+    return items
 
 
-def _emit(reports: Sequence[Report], fmt: str, engine: object, color: bool | None, quiet: bool) -> None:
-    from postguard.engine import Engine
-
-    assert isinstance(engine, Engine)
+def _emit(reports: Sequence[Report], fmt: str, engine: Engine, color: bool | None, quiet: bool) -> None:
     if fmt == "json":
         from postguard.formatters import json as json_fmt
 
@@ -220,13 +276,56 @@ def _emit(reports: Sequence[Report], fmt: str, engine: object, color: bool | Non
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file.")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Baseline file to write. Default: the config's `baseline`, else postguard-baseline.json.",
+)
+@click.option("--now", "now_opt", help="Pretend it is this time (ISO 8601).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: all cores.")
+def baseline(
+    paths: tuple[str, ...], config_path: str | None, output: str | None, now_opt: str | None, jobs: int | None
+) -> None:
+    """Record today's findings, so that `check --baseline FILE` reports only new ones.
+
+    The file holds salted fingerprints, never the matched text. Exit code 0 unless an input could not
+    be read (2).
+    """
+    from postguard.baseline import write_baseline
+
+    engine, reports = _run_checks(paths, config_path, now_opt=now_opt, jobs=jobs)
+    target = Path(output) if output else (engine.config.baseline or Path("postguard-baseline.json"))
+    written = write_baseline(target, [r for r in reports if not r.error])
+    count = len(written.entries)
+    click.echo(
+        f"Wrote {count} finding{'s' if count != 1 else ''} from {len(reports)} input"
+        f"{'s' if len(reports) != 1 else ''} to {target}."
+    )
+    for r in reports:
+        if r.error:
+            click.echo(f"{r.name}: input error: {r.error}", err=True)
+    sys.exit(EXIT_ERROR if any(r.error for r in reports) else EXIT_CLEAN)
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file.")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json", "markdown")), default="text", show_default=True
+)
 def rules(config_path: str | None, fmt: str) -> None:
-    """List every rule: id, name, category, default severity."""
+    """List every rule: id, name, category, default severity.
+
+    `--format markdown` prints the rule reference (docs/rules.md is made with it).
+    """
     from postguard.engine import Engine
 
     engine = Engine(_config(config_path, Path.cwd()))
+    if fmt == "markdown":
+        click.echo(_rules_markdown(engine.rules.values()), nl=False)
+        return
     if fmt == "json":
         import json
 
@@ -253,6 +352,33 @@ def rules(config_path: str | None, fmt: str) -> None:
         click.echo(
             f"{r.id:<7} {r.name:<{width}}  {r.category:<13} {r.severity.value:<8} {r.doc('en').name}{off}"
         )
+
+
+def _rules_markdown(rules: Iterable[RuleInfo]) -> str:
+    out = [
+        "# Rule reference",
+        "",
+        "Generated by `postguard rules --format markdown`; `postguard explain RULE` shows the same text.",
+        "",
+        "| id | name | category | default severity |",
+        "| --- | --- | --- | --- |",
+    ]
+    rules = list(rules)
+    out += [f"| {r.id} | {r.name} | {r.category} | {r.severity.value} |" for r in rules]
+    for r in rules:
+        en, de = r.doc("en"), r.doc("de")
+        out += ["", f"## {r.id} {r.name}: {en.name}", ""]
+        out += [
+            f"**What it does.** {en.what}",
+            "",
+            f"**Why it matters.** {en.why}",
+            "",
+            f"**How to fix.** {en.fix}",
+        ]
+        if en.example:
+            out += ["", f"**Example.** `{en.example}`"]
+        out += ["", f"*Deutsch – {de.name}.* {de.what} {de.why} {de.fix}"]
+    return "\n".join(out) + "\n"
 
 
 @cli.command()
@@ -289,7 +415,7 @@ def _register_optional_commands() -> None:
     """Commands living in their own modules (server, baseline) join the group when present."""
     import importlib
 
-    for module, name in (("postguard.commands.serve", "serve"), ("postguard.commands.baseline", "baseline")):
+    for module, name in (("postguard.commands.serve", "serve"),):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

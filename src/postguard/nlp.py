@@ -137,6 +137,11 @@ class LemmaTable:
             conn.close()
         tmp.replace(path)
 
+    def forget_connection(self) -> None:
+        """Drop the SQLite connection (a forked child must open its own)."""
+        self._conn = None
+        self._lock = threading.Lock()
+
     def lookup(self, words: set[str]) -> dict[str, str]:
         """The lemmas of those words the table knows (others are left out)."""
         if not words:
@@ -203,6 +208,12 @@ class NLP:
 
                 pipe = self._sentencizers[lang] = Sentencizer()
             return pipe
+
+    def after_fork(self) -> None:
+        """Make a forked worker process open its own database connections and locks."""
+        self._lock = threading.Lock()
+        for table in self._tables.values():
+            table.forget_connection()
 
     def table(self, lang: str) -> LemmaTable:
         t = self._tables.get(lang)

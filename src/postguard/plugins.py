@@ -17,6 +17,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "postguard.checks.imprint",
     "postguard.checks.disclosure",
     "postguard.checks.copyright",
+    "postguard.checks.suppressions",
 )
 
 

@@ -35,6 +35,15 @@ LANGS = ("de", "en")
 CACHE_FORMAT = 3
 
 SectionParser = Callable[[Any, "Where"], Any]
+#: A pack's note: one text, or one per language (``{de = "...", en = "..."}``).
+Note = str | Mapping[str, str] | None
+
+
+def note_text(note: Note, lang: str) -> str:
+    """The note in ``lang`` (falling back to English, then any language)."""
+    if note is None or isinstance(note, str):
+        return note or ""
+    return note.get(lang) or note.get("en") or next(iter(note.values()), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +90,7 @@ class ConfidentialEntry:
     active: Window = field(default_factory=Window)
     match: str = "word"
     lang: tuple[str, ...] = ()
-    note: str = ""
+    note: Note = None
     replacement: str | None = None
 
 
@@ -93,7 +102,7 @@ class EmbargoEntry:
     aliases: tuple[str, ...]
     until: datetime
     severity: Severity | None = None
-    note: str = ""
+    note: Note = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -236,6 +245,14 @@ def expect_moment(value: Any, where: Where, tz: ZoneInfo, *, end_of_day: bool) -
     raise where.error(f"expected a date, got {typename(value)}")
 
 
+def expect_note(value: Any, where: Where) -> Note:
+    """A string, or a table of strings keyed by language (``de``, ``en``)."""
+    if isinstance(value, dict):
+        table = expect_table(value, where, LANGS)
+        return {k: expect_str(v, where.child(k)) for k, v in table.items()}
+    return expect_str(value, where)
+
+
 def expect_langs(value: Any, where: Where) -> tuple[str, ...]:
     langs = expect_str_list(value, where)
     for i, lang in enumerate(langs):
@@ -316,7 +333,7 @@ def _parse_confidential(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> Conf
         active=Window(start=start, end=end),
         match=expect_choice(t.get("match", default_match), where.child("match"), MATCH_MODES),
         lang=expect_langs(t["lang"], where.child("lang")) if "lang" in t else (),
-        note=expect_str(t["note"], where.child("note")) if "note" in t else "",
+        note=expect_note(t["note"], where.child("note")) if "note" in t else None,
         replacement=expect_str(t["replacement"], where.child("replacement")) if "replacement" in t else None,
     )
 
@@ -337,7 +354,7 @@ def _parse_embargo(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> EmbargoEn
         aliases=expect_terms(t["aliases"], where.child("aliases"), empty_ok=True) if "aliases" in t else (),
         until=expect_moment(t["until"], where.child("until"), tz, end_of_day=False),
         severity=expect_severity(t["severity"], where.child("severity")) if "severity" in t else None,
-        note=expect_str(t["note"], where.child("note")) if "note" in t else "",
+        note=expect_note(t["note"], where.child("note")) if "note" in t else None,
     )
 
 

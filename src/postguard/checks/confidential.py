@@ -16,7 +16,7 @@ from postguard import hookimpl
 from postguard.context import CheckContext
 from postguard.messages import format_date, quote
 from postguard.model import Finding, RuleDoc, RuleInfo, Severity
-from postguard.rulepacks import ConfidentialEntry
+from postguard.rulepacks import ConfidentialEntry, note_text
 
 RULE_BY_KIND = {
     "codename": "PG101",
@@ -210,7 +210,7 @@ def _finding(
                 de=f"{what} ist ein Thema der Ruhephase: keine Aussagen dazu.",
             )
     if entry.note:
-        msg = f"{msg} {entry.note}"
+        msg = f"{msg} {note_text(entry.note, ctx.msg_lang)}"
     replacements = (entry.replacement,) if entry.replacement else ()
     return ctx.finding(
         rule_id,

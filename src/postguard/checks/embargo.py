@@ -14,6 +14,7 @@ from postguard import hookimpl
 from postguard.context import CheckContext
 from postguard.messages import format_duration, format_moment, format_remaining, quote
 from postguard.model import Finding, RuleDoc, RuleInfo, Severity
+from postguard.rulepacks import note_text
 
 RULE_ID = "PG201"
 
@@ -56,7 +57,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                 de=f"{what}{via} steht unter Sperrfrist bis {when} ({remaining}).",
             )
         if entry.note:
-            msg = f"{msg} {entry.note}"
+            msg = f"{msg} {note_text(entry.note, ctx.msg_lang)}"
         yield ctx.finding(RULE_ID, m.start, m.end, msg, confidence=m.confidence, severity=entry.severity)
 
 

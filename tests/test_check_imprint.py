@@ -70,6 +70,16 @@ def test_profile_with_an_imprint_reference_passes(check, text: str) -> None:  # 
     assert imprint(check(text, channel="instagram-brand", kind="profile")) == []
 
 
+def test_the_imprint_page_itself_passes(check) -> None:  # type: ignore[no-untyped-def]
+    page = "# Impressum\n\nNordkap Outdoor GmbH\nHafenstraße 1\n20457 Hamburg\n"
+    assert imprint(check(page, channel="blog", kind="page", path="impressum.md")) == []
+    legal = "Information pursuant to § 5 DDG: Nordkap Outdoor GmbH, Hafenstraße 1, Hamburg"
+    assert imprint(check(legal, channel="blog", kind="page")) == []
+    # a heading that merely contains the word is not the imprint
+    other = "Impressum und Datenschutz sind uns wichtig.\nNordkap Outdoor GmbH"
+    assert [f.rule_id for f in imprint(check(other, channel="blog", kind="page"))] == ["PG301"]
+
+
 def test_markdown_and_html_links_count(check) -> None:  # type: ignore[no-untyped-def]
     md = f"# Über uns\n\nWir machen Ausrüstung.\n\n[Impressum]({IMPRINT}) · [Blog](https://blog.example/)\n"
     assert imprint(check(md, channel="blog", kind="page", path="about.md")) == []

@@ -449,8 +449,9 @@ RULES = (
         docs={
             "en": _doc(
                 "Advertising label at the end",
-                f"Finds an advertising label that is not at the start: it stands after the first "
-                f"{START_CHARS} characters, at the very end, or in a cluster of closing hashtags.",
+                f"Finds an advertising label that is not at the start: it stands after the first promotion "
+                f"cue, after the first {START_CHARS} characters, at the very end, or in a cluster of closing "
+                "hashtags.",
                 "A label must be seen before the content; “#ad” at the end among other hashtags is easy to "
                 "miss (OLG Celle 13 U 53/17) and disappears behind the “more” cut.",
                 "Move the label to the start: “Werbung: …” or “Ad: …”.",
@@ -458,8 +459,9 @@ RULES = (
             ),
             "de": _doc(
                 "Werbekennzeichnung am Ende",
-                f"Findet eine Werbekennzeichnung, die nicht am Anfang steht: nach den ersten {START_CHARS} "
-                "Zeichen, ganz am Ende oder zwischen abschließenden Hashtags.",
+                f"Findet eine Werbekennzeichnung, die nicht am Anfang steht: nach dem ersten werbenden "
+                f"Element, nach den ersten {START_CHARS} Zeichen, ganz am Ende oder zwischen abschließenden "
+                "Hashtags.",
                 "Die Kennzeichnung muss vor dem Inhalt erkennbar sein; „#ad“ am Ende zwischen anderen "
                 "Hashtags wird übersehen (OLG Celle 13 U 53/17) und verschwindet hinter „mehr“.",
                 "Die Kennzeichnung an den Anfang setzen: „Werbung: …“ bzw. „Ad: …“.",

@@ -327,6 +327,7 @@ def test_html_image_without_credit(check) -> None:  # type: ignore[no-untyped-de
         ("![Team](img/team.jpg)\nFoto: Anna Berg\n", "post.md"),
         ('![Team](img/team.jpg "Foto: Anna Berg")\n', "post.md"),
         ('<figure><img src="/media/team.jpg" alt="Team"><figcaption>Foto: Anna Berg</figcaption></figure>', "p.html"),
+        ('<p>Our team</p><img src="/media/team.jpg" title="© Anna Berg">', "p.html"),
         ("![Berg](https://images.unsplash.com/photo-1500.jpg)\n", "post.md"),
         ("![Berg](https://cdn.pixabay.com/photo/2020/01/01/berg.jpg)\n", "post.md"),
         ("![Berg](img/anna-berg-abc123-unsplash.jpg)\n", "post.md"),

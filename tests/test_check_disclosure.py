@@ -87,6 +87,7 @@ def test_the_word_werbung_in_prose_is_no_label(check) -> None:  # type: ignore[n
         "Ad | New Fjellpack backpack, buy now at https://shop.nordkap.example/fjellpack",
         "#nordkapemployee Love my new Trekker boots, 15% off",
         "#NordkapMitarbeiter Neue Trekker-Stiefel, 15 % Rabatt",
+        "#NordkapOutdoorEmployee New Trekker boots, 15% off",
         "#TeamNordkap Neue Trekker-Stiefel, 15 % Rabatt",  # a label from the pack
         "Werbung (Mitarbeiterin) – die neue Nordkap-Jacke, jetzt 20 % Rabatt",
         "Bezahlte Werbepartnerschaft mit Nordkap\nDie neue Jacke, jetzt 20 % Rabatt",

@@ -170,6 +170,7 @@ def test_an_unlabelled_home_link_is_not_an_imprint_link(check) -> None:  # type:
         ("§ 55 Abs. 2 RStV", "§ 18 Abs. 2 MStV"),
         ("§55 Absatz 2 RStV", "§ 18 Abs. 2 MStV"),
         ("Sec. 5 TMG", "§ 5 DDG"),
+        ("§ 5 Telemediengesetz", "§ 5 DDG"),
     ],
 )
 def test_outdated_citations(check, cited: str, fix: str) -> None:  # type: ignore[no-untyped-def]

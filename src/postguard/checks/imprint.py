@@ -211,6 +211,7 @@ def find_links(ctx: CheckContext) -> list[Link]:
     spans.sort()
     links: list[Link] = []
     used_anchor: dict[str, int] = {}
+    used_md: dict[str, int] = {}
     prev_end = 0
     for start, end in spans:
         url = text[start:end]
@@ -220,7 +221,9 @@ def find_links(ctx: CheckContext) -> list[Link]:
             used_anchor[url] = used_anchor.get(url, 0) + 1
             ls, le = _find_words(text, label, end, min(len(text), end + len(label) + 40))
         elif url in md:
-            label = md[url][0]
+            nth = used_md.get(url, 0)
+            label = md[url][min(nth, len(md[url]) - 1)]
+            used_md[url] = nth + 1
             ls, le = _find_words(text, label, max(prev_end, start - len(label) - 20), start, last=True)
         else:
             line_start = text.rfind("\n", 0, start) + 1

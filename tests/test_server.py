@@ -353,3 +353,25 @@ def test_redact_hides_quoted_values_in_reload_errors() -> None:
     assert redact("x.toml: confidential[0].terms[1]: term '--' has no letters") == (
         "x.toml: confidential[0].terms[1]: term '…' has no letters"
     )
+
+
+# -- several worker processes ---------------------------------------------------------------
+
+
+def test_two_workers_serve_the_same_port_and_stop_together(tmp_path: Path) -> None:
+    config = write_config(tmp_path, [EXAMPLE_PACK])
+    proc = ServerProcess(config, "--no-reload", "--workers", "2")
+    try:
+        import psutil
+
+        workers = psutil.Process(proc.proc.pid).children()
+        assert len(workers) == 2
+        for _ in range(10):
+            with httpx.Client(base_url=proc.url) as c:  # a new connection each time
+                assert [
+                    f["match"] for f in c.post("/v1/check", json={"text": "Sturmvogel"}).json()["findings"]
+                ] == ["Sturmvogel"]
+    finally:
+        proc.stop()
+    assert proc.proc.returncode == 0
+    assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)

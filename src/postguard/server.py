@@ -123,9 +123,13 @@ def install_log_redaction() -> None:
 
 
 def build_engine(config: Config, previous: Engine | None = None) -> Engine:
-    """A warmed-up engine (spaCy pipelines loaded); reuses the previous one's pipelines when it can."""
+    """A warmed-up engine; reuses the previous one's language pipelines when it can."""
     nlp = previous.nlp if previous and previous.config.spacy_models == config.spacy_models else None
-    engine = Engine(config, nlp=nlp)
+    return warm_up(Engine(config, nlp=nlp))
+
+
+def warm_up(engine: Engine) -> Engine:
+    """Check a sentence in each language, so that the first request does not pay for loading."""
     from postguard.pipeline import lint
 
     for lang, text in _WARM_UP:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ipaddress
+import os
+import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +29,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A listening-ready socket on ``host:port`` (port 0: a free one)."""
+def bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """A socket bound to ``host:port`` (port 0: a free one), ready for uvicorn to listen on.
+
+    ``reuse_port``: several workers bind the same port and the kernel spreads new
+    connections evenly between them (one shared socket would let one worker grab most).
+    """
     name = "127.0.0.1" if host.lower() == "localhost" else host.strip("[]")
     family = socket.AF_INET6 if ":" in name else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must say TCP: asyncio sets TCP_NODELAY on accepted connections only then (without it every
+    # answer waits ~40 ms for a delayed ACK)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((name, port))
     except OSError as exc:
@@ -66,7 +78,16 @@ def log_config() -> dict[str, Any]:
 @click.option(
     "--access-log/--no-access-log", default=True, show_default=True, help="Log method, path, status."
 )
-@click.option("--threads", type=click.IntRange(1, 64), default=2, show_default=True, help="Check threads.")
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=2, show_default=True, help="Check threads per worker."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="Worker processes sharing the socket (checks are CPU-bound: up to one per core).",
+)
 def serve(
     port: int | None,
     host: str,
@@ -76,6 +97,7 @@ def serve(
     reload: bool,
     access_log: bool,
     threads: int,
+    workers: int,
 ) -> None:
     """Serve checks over HTTP on this machine: JSON API, LanguageTool API, paste page.
 
@@ -87,7 +109,8 @@ def serve(
     import uvicorn
 
     from postguard.config import load_config
-    from postguard.server import build_engine, create_app, install_log_redaction
+    from postguard.engine import Engine
+    from postguard.server import create_app, install_log_redaction, warm_up
 
     config = load_config(Path(config_path) if config_path else None, start=Path.cwd())
     token = token or config.server.token
@@ -96,34 +119,51 @@ def serve(
             raise UsageError(f"--host {host} is not a loopback address: add --allow-remote (and a token)")
         if not token:
             raise UsageError("a non-loopback --host needs a token (--token or [server].token)")
-    engine = build_engine(config)
-    sock = bind(host, config.server.port if port is None else port)
-    bound = sock.getsockname()[1]
+    if workers > 1 and not (hasattr(os, "fork") and hasattr(socket, "SO_REUSEPORT")):
+        raise UsageError("--workers needs fork() and SO_REUSEPORT (Linux, macOS); use one worker")
+    engine = Engine(config)  # validates the packs before anything listens
+    for lang in ("de", "en"):
+        engine.nlp.pipeline(lang)  # loaded once, shared by forked workers
+    first = bind(host, config.server.port if port is None else port, reuse_port=workers > 1)
+    bound = first.getsockname()[1]
+    socks = [first] + [bind(host, bound, reuse_port=True) for _ in range(workers - 1)]
     shown = f"[{host.strip('[]')}]" if ":" in host else ("127.0.0.1" if host == "localhost" else host)
-    app = create_app(
-        config,
-        engine=engine,
-        token=token,
-        allow_remote=allow_remote,
-        reload_interval=1.0 if reload else 0,
-        threads=threads,
-    )
-    uv_config = uvicorn.Config(
-        app,
-        log_config=log_config(),
-        access_log=access_log,
-        lifespan="on",
-        server_header=False,
-        timeout_keep_alive=15,
-        limit_concurrency=512,
-    )
-    install_log_redaction()
-    server = _ready_server(uv_config, ready=f"postguard serve: listening on http://{shown}:{bound}")
-    server.run(sockets=[sock])
+    ready = f"postguard serve: listening on http://{shown}:{bound}"
+
+    def run(sock: socket.socket, on_ready: Callable[[], None]) -> None:
+        app = create_app(
+            config,
+            engine=warm_up(engine),
+            token=token,
+            allow_remote=allow_remote,
+            reload_interval=1.0 if reload else 0,
+            threads=threads,
+        )
+        uv_config = uvicorn.Config(
+            app,
+            log_config=log_config(),
+            access_log=access_log,
+            lifespan="on",
+            server_header=False,
+            timeout_keep_alive=15,
+            limit_concurrency=512,
+        )
+        install_log_redaction()
+        _ready_server(uv_config, on_ready=on_ready).run(sockets=[sock])
+
+    if workers == 1:
+        run(first, lambda: _announce(ready))
+    else:
+        _prefork(socks, run, ready)
 
 
-def _ready_server(config: Any, *, ready: str) -> Any:
-    """A uvicorn server that prints ``ready`` once its socket accepts connections.
+def _announce(line: str) -> None:
+    click.echo(line)
+    sys.stdout.flush()
+
+
+def _ready_server(config: Any, *, on_ready: Callable[[], None]) -> Any:
+    """A uvicorn server that calls ``on_ready`` once its socket accepts connections.
 
     Built in a function so that ``postguard check`` never imports uvicorn.
     """
@@ -133,7 +173,61 @@ def _ready_server(config: Any, *, ready: str) -> Any:
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             if not self.should_exit:
-                click.echo(ready)
-                sys.stdout.flush()
+                on_ready()
 
     return ReadyServer(config)
+
+
+def _prefork(
+    socks: list[socket.socket], run: Callable[[socket.socket, Callable[[], None]], None], ready: str
+) -> None:
+    """Fork a worker per socket; announce when all are ready; stop all when one stops."""
+    workers = len(socks)
+    read_end, write_end = os.pipe()
+    children: list[int] = []
+    for mine in socks:
+        pid = os.fork()
+        if pid == 0:  # a worker
+            os.close(read_end)
+            for other in socks:
+                if other is not mine:
+                    other.close()
+            code = 0
+            try:
+                run(mine, lambda: os.write(write_end, b"."))
+            except BaseException as exc:  # the worker must never return into the parent's code
+                click.echo(f"postguard serve: worker {os.getpid()} failed: {type(exc).__name__}", err=True)
+                code = 2
+            finally:
+                os._exit(code)
+        children.append(pid)
+    os.close(write_end)
+    for sock in socks:
+        sock.close()
+
+    def stop(signum: int, _frame: object) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    started = 0
+    while started < workers:
+        data = os.read(read_end, 64)
+        if not data:
+            break
+        started += len(data)
+    os.close(read_end)
+    if started == workers:
+        _announce(ready)
+    else:
+        stop(signal.SIGTERM, None)
+    failed = started < workers
+    for _ in children:
+        _, status = os.wait()
+        if os.waitstatus_to_exitcode(status) not in (0, -signal.SIGTERM):
+            failed = True
+        stop(signal.SIGTERM, None)  # one worker gone: stop the rest
+    if failed:
+        raise UsageError("a server worker failed (see above)")

@@ -39,7 +39,7 @@ from typing import Any
 import regex
 
 from postguard import hookimpl
-from postguard.checks.imprint import find_urls
+from postguard.checks.imprint import find_urls, overlaps
 from postguard.context import CheckContext
 from postguard.messages import quote
 from postguard.model import Finding, RuleDoc, RuleInfo, Severity
@@ -262,8 +262,11 @@ def _on(host: str, suffixes: Sequence[str]) -> str | None:
 def _trim_url(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1] in ".,;:!?'\"”“’»«*_":
         end -= 1
-    while end > start and text[end - 1] == ")" and text.count("(", start, end) < text.count(")", start, end):
-        end -= 1
+    if end > start and text[end - 1] == ")":
+        surplus = text.count(")", start, end) - text.count("(", start, end)
+        while surplus > 0 and end > start and text[end - 1] == ")":
+            end -= 1
+            surplus -= 1
     return end
 
 
@@ -342,7 +345,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(INVALID, *_invalid_message(ctx, m))
     if any(r.kind in ("stock", "image") for r in refs):
         bad = [(i.start, i.end) for i in invalid]
-        credits = [m.start() for m in _CREDIT.finditer(unref) if not any(a <= m.start() < b for a, b in bad)]
+        credits = [m.start() for m in _CREDIT.finditer(unref) if not overlaps(bad, m.start(), m.start() + 1)]
         slash = unref.find("/")
         while slash > 0:
             j = slash - 1
@@ -393,28 +396,29 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
             refs.append(_Ref(start, end, "free"))
         elif m := _STOCK_FILE.search(url):
             refs.append(_Ref(start, end, "stock", _agency(m.group("agency"))))
+    occupied = [(r.start, r.end) for r in refs]
     if "stock" in low or "fotolia" in low or "getty" in low:
         for m in _STOCK_FILE.finditer(text):
-            if not any(r.start <= m.start() < r.end for r in refs):
+            if not overlaps(occupied, m.start(), m.end()):
                 refs.append(_Ref(m.start(), m.end(), "stock", _agency(m.group("agency"))))
+        occupied = sorted((r.start, r.end) for r in refs)
     source = ctx.draft.text
     if "![" in source or "<img" in source.lower():
         srcs = [m.group("src") for m in _MD_IMAGE.finditer(source)]
         srcs += [m.group("src") for m in _HTML_IMG.finditer(source)]
         cursor = 0
+        seen: set[int] = set()
         for src in srcs:
             pos = text.find(src, cursor)
-            if pos < 0:
+            if pos < 0 and cursor:
                 pos = text.find(src)
-            if pos < 0:
+            if pos < 0 or pos in seen:
                 continue
+            seen.add(pos)
             cursor = pos + len(src)
-            known = next((r for r in refs if r.start <= pos < r.end), None)
-            if known is None:
+            if not overlaps(occupied, pos, pos + len(src)):
                 kind = "free" if _FREE_FILE.search(src) else "image"
                 refs.append(_Ref(pos, pos + len(src), kind))
-            elif known.kind == "free" or known.kind == "stock" or known.kind == "social":
-                continue
     refs.sort(key=lambda r: r.start)
     return refs
 
@@ -444,8 +448,15 @@ def _images(
     text = ctx.text
     lang = ctx.msg_lang
 
+    ranks = sorted(lines.rank[lines.line(c)] for c in credits)
+    near = settings.near_lines
+
     def credited(ref: _Ref) -> bool:
-        return section or any(lines.near(ref.start, c, settings.near_lines) for c in credits)
+        if section:
+            return True
+        here = lines.rank[lines.line(ref.start)]
+        i = bisect.bisect_left(ranks, here - near)
+        return i < len(ranks) and ranks[i] <= here + near
 
     for ref in refs:
         shown = quote(_short(text[ref.start : ref.end]), lang)
@@ -558,10 +569,10 @@ def _creative_commons(
         by_line.setdefault(lines.line(m.start()), []).append((m.start(), m.end()))
     for line_no, spans in by_line.items():
         start, end = spans[0]
-        line_start = lines.starts[line_no]
-        line_end = text.find("\n", line_start)
+        line_start = max(lines.starts[line_no], start - _REACH)
+        line_end = text.find("\n", start, start + _REACH)
         if line_end < 0:
-            line_end = len(text)
+            line_end = min(len(text), start + _REACH)
         licence = " ".join(text[a:b] for a, b in spans)
         if _CC_ZERO.search(licence):
             continue
@@ -569,7 +580,7 @@ def _creative_commons(
         end = _trim_url(text, start, end)
         shown = quote(" ".join(text[start:end].split()), lang)
         own = _FIRST_PERSON.search(text, line_start, line_end) is not None
-        w_start, w_end = lines.span_of_lines(start, 1, text)
+        w_start, w_end = _clamp(lines.span_of_lines(start, 1, text), start)
         if _CC_NC.search(licence) and business and not own:
             yield ctx.finding(
                 NC,
@@ -583,7 +594,7 @@ def _creative_commons(
                 ),
             )
         if _CC_ND.search(licence):
-            n_start, n_end = lines.span_of_lines(start, settings.near_lines, text)
+            n_start, n_end = _clamp(lines.span_of_lines(start, settings.near_lines, text), start)
             for e in _EDIT.finditer(text, n_start, n_end):
                 if any(a <= e.start() < b for a, b in spans):
                     continue
@@ -615,16 +626,25 @@ def _creative_commons(
             line_no = lines.line(m.start())
             if line_no in by_line:
                 continue
-            w_start, w_end = lines.span_of_lines(m.start(), 1, text)
+            w_start, w_end = _clamp(lines.span_of_lines(m.start(), 1, text), m.start())
             if _CC.search(text, w_start, w_end):
                 continue
-            if not _CREDIT.search(masked, lines.starts[line_no], w_end) and not _AUTHOR_LABEL.search(
+            line_start = max(lines.starts[line_no], m.start() - _REACH)
+            if not _CREDIT.search(masked, line_start, w_end) and not _AUTHOR_LABEL.search(
                 masked, w_start, w_end
             ):
                 continue
             shown = quote(m.group(), lang)
             yield _incomplete(ctx, m.start(), m.end(), shown, [("licence", "Lizenz")], confidence=0.8)
             by_line[line_no] = []
+
+
+_REACH = 300
+
+
+def _clamp(window: tuple[int, int], at: int) -> tuple[int, int]:
+    """A window of lines, cut to :data:`_REACH` characters either side of ``at`` (long lines stay cheap)."""
+    return max(window[0], at - _REACH), min(window[1], at + _REACH)
 
 
 def _has_author(masked: str, w_start: int, w_end: int, line_start: int, line_end: int) -> bool:
@@ -675,12 +695,12 @@ def _quotations(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
 
 
 def _has_source(text: str, start: int, end: int) -> bool:
-    para_end = text.find("\n\n", end)
-    after = text[end : min(len(text), end + 200, para_end if para_end >= 0 else len(text))]
+    para_end = text.find("\n\n", end, end + 200)
+    after = text[end : para_end if para_end >= 0 else min(len(text), end + 200)]
     if _SOURCE_AFTER.match(after) or _SOURCE_NEAR.search(after):
         return True
-    para_start = text.rfind("\n\n", 0, start)
-    before = text[max(0, start - 150, para_start + 1 if para_start >= 0 else 0) : start]
+    para_start = text.rfind("\n\n", max(0, start - 150), start)
+    before = text[para_start + 1 if para_start >= 0 else max(0, start - 150) : start]
     if _SOURCE_BEFORE.search(before.rstrip(" \t:,")) is not None:
         return True
     return _SOURCE_NEAR.search(before) is not None

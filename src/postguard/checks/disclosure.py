@@ -27,7 +27,7 @@ from typing import Any
 import regex
 
 from postguard import hookimpl
-from postguard.checks.imprint import find_urls
+from postguard.checks.imprint import find_urls, overlaps
 from postguard.context import CheckContext
 from postguard.messages import quote
 from postguard.model import Finding, RuleDoc, RuleInfo, Severity
@@ -99,6 +99,7 @@ _WEAK = regex.compile(
 _LABEL_BEFORE = " \t*_>•·|[({<\"'„“”‚‘’«»-–—:🔸🔹▪️"
 _LABEL_AFTER = (":", "|", "-", "–", "—", "/", "*", ")", "]", "}", ",", "!", ".", "·", "•", "(", "_", ">")
 _LABEL_CONTINUES = regex.compile(r"(?i)(?:mit|with|für|for|von|from)\s+\S")
+_LEADING = regex.compile(r"\s*")
 _TRAILER = regex.compile(r"(?:[#@][\p{L}\p{N}_]+|[^\p{L}\p{N}])*")
 _HASHTAG_RUN = regex.compile(r"#[\p{L}\p{N}_]+(?:[\s,.·]+#[\p{L}\p{N}_]+)+")
 
@@ -235,10 +236,10 @@ def first_cue(text: str, comp: _Compiled) -> tuple[int, int] | None:
 
 def _stands_as_label(text: str, start: int, end: int) -> bool:
     """Whether a label word stands as a label: heading its line, or bracketed."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
+    line_start = text.rfind("\n", max(0, start - 200), start) + 1 or max(0, start - 200)
+    line_end = text.find("\n", end, end + 200)
     if line_end < 0:
-        line_end = len(text)
+        line_end = min(len(text), end + 200)
     before = text[line_start:start]
     after = text[end:line_end].lstrip(" \t")
     if before.rstrip()[-1:] in ("[", "(", "*", "{", "|") and after[:1] in ("]", ")", "*", "}", "|"):
@@ -250,15 +251,21 @@ def _stands_as_label(text: str, start: int, end: int) -> bool:
 
 def find_labels(text: str, comp: _Compiled) -> list[_Label]:
     labels = [_Label(m.start(), m.end(), False, "tag") for m in comp.labels.finditer(text)]
+    taken = [(lb.start, lb.end) for lb in labels]
     for m in _WORD_LABEL.finditer(text):
-        taken = any(lb.start <= m.start() < lb.end for lb in labels)
-        if not taken and _stands_as_label(text, m.start(), m.end()):
+        if not overlaps(taken, m.start(), m.start() + 1) and _stands_as_label(text, m.start(), m.end()):
             labels.append(_Label(m.start(), m.end(), False, "word"))
+    taken = sorted((lb.start, lb.end) for lb in labels)
     for m in _WEAK.finditer(text):
-        if not any(lb.start <= m.start() < lb.end for lb in labels):
+        if not overlaps(taken, m.start(), m.start() + 1):
             labels.append(_Label(m.start(), m.end(), True, m.lastgroup or "word"))
     labels.sort(key=lambda lb: lb.start)
     return labels
+
+
+def _content_start(text: str) -> int:
+    m = _LEADING.match(text)
+    return m.end() if m else 0
 
 
 def placement(text: str, label: _Label, cue_start: int) -> str:
@@ -268,11 +275,13 @@ def placement(text: str, label: _Label, cue_start: int) -> str:
     mentions and punctuation follow it; ``"after"``: after the first
     promotion cue; ``"late"``: after the first :data:`START_CHARS` characters.
     """
-    content_start = len(text) - len(text.lstrip())
+    content_start = _content_start(text)
     trailer = label.start > content_start and _TRAILER.fullmatch(text, label.end) is not None
     if trailer and text[label.start] == "#":
         for run in _HASHTAG_RUN.finditer(text, max(0, label.start - 400)):
-            if run.start() <= label.start < run.end():
+            if run.start() > label.start:
+                break
+            if label.start < run.end():
                 return "cluster"
     if trailer:
         return "end"
@@ -311,11 +320,14 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     cue_text = quote(" ".join(text[cue[0] : cue[1]].split()), lang)
     de_label = ctx.lang == "de"
     labels = find_labels(text, comp)
-    strong = [(lb, placement(text, lb, cue[0])) for lb in labels if not lb.weak]
-    if any(where == "start" for _, where in strong):
+    strong = [lb for lb in labels if not lb.weak]
+    content_start = _content_start(text)
+    early = [lb for lb in strong if lb.start - content_start < START_CHARS]
+    if any(placement(text, lb, cue[0]) == "start" for lb in early):
         return
     if strong:
-        lb, where = strong[0]
+        lb = strong[0]
+        where = placement(text, lb, cue[0])
         shown = quote(text[lb.start : lb.end], lang)
         en_where = {
             "cluster": "only at the end, in a cluster of hashtags",
@@ -371,7 +383,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             confidence=brand.confidence,
         )
         return
-    start = len(text) - len(text.lstrip())
+    start = _content_start(text)
     word = regex.match(r"\S+", text, pos=start)
     end = word.end() if word else min(len(text), start + 1)
     label = "Werbung" if de_label else "Ad"

@@ -16,6 +16,8 @@ Reads the optional ``[imprint]`` pack section::
 
 from __future__ import annotations
 
+import bisect
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +62,7 @@ _OWN_IMPRINT = regex.compile(
     r"(?im)^[\s#*_>|]*(?:impressum|imprint|legal\s+notice|anbieterkennzeichnung)[\s*_:|]*$"
     r"|(?:§|Sec(?:t(?:ion)?)?\.?)\s*(?:5\s*(?:Abs\.\s*\d+\s*)?(?:DDG|TMG|ECG)|18\s*(?:Abs\.\s*\d+\s*)?MStV|55\s*(?:Abs\.\s*\d+\s*)?RStV)"
 )
+_FAR = 1 << 62
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/de", "/en", "/home", "/start"})
 
 # § 5 TMG -> § 5 DDG, § 55 RStV -> § 18 MStV (both 2024); "§5 TMG", "§ 55 Abs. 2 RStV", "Sec. 5 TMG".
@@ -137,33 +140,53 @@ def normalise_url(url: str) -> tuple[str, str]:
 def _trim_url(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1] in ".,;:!?'\"”“’»«*_":
         end -= 1
-    while end > start and text[end - 1] == ")" and text.count("(", start, end) < text.count(")", start, end):
-        end -= 1
+    if end > start and text[end - 1] == ")":
+        surplus = text.count(")", start, end) - text.count("(", start, end)
+        while surplus > 0 and end > start and text[end - 1] == ")":
+            end -= 1
+            surplus -= 1
     return end
 
 
 def find_urls(text: str) -> list[tuple[int, int]]:
-    """The spans of the web addresses in ``text``, trailing punctuation trimmed.
+    """The spans of the web addresses in ``text``, sorted, trailing punctuation trimmed.
 
     Looks only where an address can start (``http``, ``www.``, a ``/`` after
-    a host name), so prose without links costs next to nothing.
+    a host name), so prose without links costs next to nothing, and stays
+    linear in the length of the text.
     """
-    spans: list[tuple[int, int]] = []
     maybe = "ttp" in text or "ww." in text or "TTP" in text or "WW." in text
     low = text.lower() if maybe else ""
+    found: list[list[tuple[int, int]]] = []
     for needle in ("http", "www."):
+        spans: list[tuple[int, int]] = []
+        taken = found[0] if found else []
+        k = 0
+        last_end = 0
         pos = low.find(needle) if low else -1
         while pos >= 0:
+            while k < len(taken) and taken[k][1] <= pos:
+                k += 1
+            inside = pos < last_end or (k < len(taken) and taken[k][0] <= pos)
             prev = text[pos - 1] if pos else " "
-            inside = any(a <= pos < b for a, b in spans)
             if not inside and not (prev.isalnum() or prev in "_@./-"):
                 m = _SCHEME_URL.match(text, pos)
                 if m:
-                    spans.append((pos, _trim_url(text, pos, m.end())))
-            pos = low.find(needle, pos + 1)
+                    last_end = _trim_url(text, pos, m.end())
+                    spans.append((pos, last_end))
+            pos = low.find(needle, max(pos + 1, last_end))
+        found.append(spans)
+    taken = sorted(found[0] + found[1]) if found else []
+    bare: list[tuple[int, int]] = []
+    k = 0
     slash = text.find("/")
     while slash > 0:
-        if not any(a <= slash < b for a, b in spans) and text[slash - 1].isalnum():
+        while k < len(taken) and taken[k][1] <= slash:
+            k += 1
+        if k < len(taken) and taken[k][0] <= slash:
+            slash = text.find("/", taken[k][1])
+            continue
+        if text[slash - 1].isalnum():
             start = slash
             while start > 0 and slash - start < 100 and text[start - 1] not in _URL_STOP:
                 start -= 1
@@ -172,11 +195,16 @@ def find_urls(text: str) -> list[tuple[int, int]]:
             if "." in text[start:slash] and _BARE_HOST.fullmatch(text, start, slash):
                 m = _PATH.match(text, slash)
                 end = _trim_url(text, start, m.end() if m else slash + 1)
-                spans.append((start, end))
+                bare.append((start, end))
                 slash = end
         slash = text.find("/", slash + 1)
-    spans.sort()
-    return spans
+    return sorted(taken + bare)
+
+
+def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the sorted, non-overlapping ``spans``."""
+    i = bisect.bisect_right(spans, (start, _FAR)) - 1
+    return (i >= 0 and spans[i][1] > start) or (i + 1 < len(spans) and spans[i + 1][0] < end)
 
 
 def find_links(ctx: CheckContext) -> list[Link]:
@@ -196,7 +224,8 @@ def find_links(ctx: CheckContext) -> list[Link]:
     if "](" in source:
         for m in _MD_LINK.finditer(source):
             md.setdefault(m.group(2).strip(), []).append(" ".join(m.group(1).split()))
-    spans = find_urls(text)
+    urls = find_urls(text)
+    spans = list(urls)
     # relative targets of markup links (``/impressum``) are links too
     for target in (*anchors, *md):
         if _URL.fullmatch(target):
@@ -204,8 +233,7 @@ def find_links(ctx: CheckContext) -> list[Link]:
         pos = text.find(target)
         while pos >= 0:
             end = pos + len(target)
-            free = not any(a < end and pos < b for a, b in spans)
-            if free and (end == len(text) or not text[end].isalnum()):
+            if not overlaps(urls, pos, end) and (end == len(text) or not text[end].isalnum()):
                 spans.append((pos, end))
             pos = text.find(target, end)
     spans.sort()
@@ -226,8 +254,8 @@ def find_links(ctx: CheckContext) -> list[Link]:
             used_md[url] = nth + 1
             ls, le = _find_words(text, label, max(prev_end, start - len(label) - 20), start, last=True)
         else:
-            line_start = text.rfind("\n", 0, start) + 1
-            lo = max(line_start, prev_end, start - 60)
+            lo = max(prev_end, start - 60)
+            lo = text.rfind("\n", lo, start) + 1 or lo
             window = text[lo:start]
             cut = 0
             for b in _BOUNDARY.finditer(window):
@@ -246,12 +274,17 @@ def find_links(ctx: CheckContext) -> list[Link]:
     return links
 
 
+@functools.lru_cache(maxsize=256)
+def _words_pattern(words: tuple[str, ...]) -> Any:
+    return regex.compile(r"\s+".join(regex.escape(w) for w in words))
+
+
 def _find_words(text: str, label: str, lo: int, hi: int, *, last: bool = False) -> tuple[int, int]:
     """The span of ``label`` (whitespace-tolerant) in ``text[lo:hi]``, or an empty span."""
     words = label.split()
     if not words:
         return lo, lo
-    pattern = regex.compile(r"\s+".join(regex.escape(w) for w in words))
+    pattern = _words_pattern(tuple(words))
     found = list(pattern.finditer(text, lo, hi))
     if not found:
         return lo, lo

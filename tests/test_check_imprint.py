@@ -49,6 +49,13 @@ def test_business_page_without_imprint_english(check) -> None:  # type: ignore[n
     assert f"“Legal notice: {IMPRINT}”" in f.message and "footer" in f.message
 
 
+def test_missing_imprint_on_a_long_first_line_points_at_its_start(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Wir sind Nordkap Outdoor und machen seit 1998 Ausrüstung für Menschen, die gern draußen sind, " * 3
+    [f] = imprint(check(text, channel="blog", kind="article"))
+    assert f.rule_id == "PG301" and text.startswith(f.match)
+    assert f.match == text[: text.rfind(" ", 0, 100)]  # cut at the last word boundary within 100 characters
+
+
 def test_a_label_without_a_link_is_no_imprint(check) -> None:  # type: ignore[no-untyped-def]
     text = "Nordkap Outdoor. Impressum auf unserer Website."
     assert [f.rule_id for f in imprint(check(text, channel="blog", kind="article"))] == ["PG301"]

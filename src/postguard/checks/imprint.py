@@ -396,11 +396,15 @@ def _home(ctx: CheckContext, link: Link, host: str) -> Finding:
     return ctx.finding(HOME, link.start, link.end, msg, replacements=(target,) if target else ())
 
 
-def _first_line(text: str) -> tuple[int, int]:
+def _first_line(text: str, limit: int = 100) -> tuple[int, int]:
+    """The first non-blank line, cut at a word boundary after ``limit`` characters."""
     start = len(text) - len(text.lstrip())
-    end = text.find("\n", start)
+    end = text.find("\n", start, start + limit + 1)
     if end < 0:
-        end = len(text)
+        end = min(len(text), start + limit)
+        if end < len(text) and not text[end].isspace():
+            cut = text.rfind(" ", start, end)
+            end = cut if cut > start else end
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end

@@ -341,11 +341,11 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     masked = _mask(text, [(r.start, r.end) for r in refs] + urls) if refs or urls else text
     unref = _mask(text, [(r.start, r.end) for r in refs]) if refs else text
     invalid = _invalid_sources(text)
-    for m in invalid:
-        yield ctx.finding(INVALID, *_invalid_message(ctx, m))
+    for inv in invalid:
+        yield ctx.finding(INVALID, *_invalid_message(ctx, inv))
     if any(r.kind in ("stock", "image") for r in refs):
         bad = [(i.start, i.end) for i in invalid]
-        credits = [m.start() for m in _CREDIT.finditer(unref) if not overlaps(bad, m.start(), m.start() + 1)]
+        credits = [c.start() for c in _CREDIT.finditer(unref) if not overlaps(bad, c.start(), c.start() + 1)]
         slash = unref.find("/")
         while slash > 0:
             j = slash - 1
@@ -360,15 +360,15 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     if "CC" in text or any(k in low for k in ("reative", "ommons", "flickr", "cc-by", "cc by")):
         yield from _creative_commons(ctx, masked, business, get_lines(), settings)
     if business and ("ditorial" in text or "edaktionell" in text):
-        for m in _EDITORIAL.finditer(text):
+        for ed in _EDITORIAL.finditer(text):
             yield ctx.finding(
                 EDITORIAL,
-                m.start(),
-                m.end(),
+                ed.start(),
+                ed.end(),
                 ctx.message(
-                    en=f"{quote(m.group(), 'en')}: material licensed for editorial use only must not appear "
+                    en=f"{quote(ed.group(), 'en')}: material licensed for editorial use only must not appear "
                     "in company or promotional content; use a commercially licensed image.",
-                    de=f"{quote(m.group(), 'de')}: nur redaktionell lizenziertes Material darf nicht in "
+                    de=f"{quote(ed.group(), 'de')}: nur redaktionell lizenziertes Material darf nicht in "
                     "Unternehmens- oder Werbeinhalten erscheinen; ein kommerziell lizenziertes Bild "
                     "verwenden.",
                 ),

@@ -11,8 +11,8 @@ label from ``[disclosure] labels``.
 :data:`START_CHARS` characters of the text, before the first promotion cue,
 and is not the last thing in it (only hashtags, mentions and punctuation
 after it). A label anywhere else, e.g. in a cluster of closing hashtags, is
-late; "#spon", "#collab",
-"sponsored by", "powered by", "präsentiert von" and the like are weak.
+late; "#spon", "#collab", "sponsored by", "powered by", "präsentiert von"
+and the like are weak.
 
 Applies to every kind of draft on a private account (an employee promoting
 the employer must disclose it there too) and to posts on business channels.
@@ -152,7 +152,6 @@ def postguard_register_rules(register):  # type: ignore[no-untyped-def]
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     brands: TermIndex
-    names: tuple[str, ...]
     labels: Any
     cues: Any
     shop: Any
@@ -192,7 +191,6 @@ def _build(specs: Sequence[DisclosureSpec], products: Sequence[str]) -> _Compile
     shops = [regex.escape(regex.sub(r"(?i)^https?://", "", x).rstrip("/")) for s in specs for x in s.shops]
     return _Compiled(
         brands=index,
-        names=tuple(names),
         labels=regex.compile("(?i)" + "|".join(alts)),
         cues=regex.compile("(?i)" + "|".join(cues)) if cues else None,
         shop=regex.compile(r"(?i)(?:https?://)?(?:www\.)?(?:" + "|".join(shops) + r")[^\s<>\"']*")
@@ -384,7 +382,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         )
         return
     start = _content_start(text)
-    word = regex.match(r"\S+", text, pos=start)
+    word = regex.match(r"\S{1,60}", text, pos=start)
     end = word.end() if word else min(len(text), start + 1)
     label = "Werbung" if de_label else "Ad"
     if business:

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from postguard.errors import UsageError
+from postguard.errors import PostguardError, UsageError
 
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
@@ -193,8 +193,17 @@ def _prefork(
                 if other is not mine:
                     other.close()
             code = 0
+
+            def announce() -> None:
+                os.write(write_end, b".")
+
             try:
-                run(mine, lambda: os.write(write_end, b"."))
+                run(mine, announce)
+            except PostguardError as exc:
+                click.echo(f"postguard: error: {exc}", err=True)
+                code = 2
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 2
             except BaseException as exc:  # the worker must never return into the parent's code
                 click.echo(f"postguard serve: worker {os.getpid()} failed: {type(exc).__name__}", err=True)
                 code = 2

@@ -98,6 +98,16 @@ def test_a_credit_section_credits_every_image(check) -> None:  # type: ignore[no
     assert copyright_(check(text, channel="blog", kind="article", path="post.md")) == []
 
 
+def test_stock_search_and_portfolio_pages_are_not_pictures(check) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Unsere Fotos gibt es auch bei Adobe: https://stock.adobe.com/de/contributor/208123/nordkap\n"
+        "Suche: https://www.shutterstock.com/de/search/bergsee"
+    )
+    assert copyright_(check(text, channel="linkedin-company")) == []
+    picture = "Bild: https://stock.adobe.com/de/images/bergsee-im-winter/412345678"
+    assert rules(check(picture, channel="linkedin-company")) == ["PG401"]
+
+
 def test_a_stock_credit_text_alone_is_not_a_stock_image(check) -> None:  # type: ignore[no-untyped-def]
     assert copyright_(check("Titelbild: © Max Muster – stock.adobe.com", channel="blog")) == []
 

@@ -80,6 +80,10 @@ _STOCK_FILE = regex.compile(
     r"(?i)(?<![\p{L}\p{N}])(?P<agency>AdobeStock|Fotolia|shutterstock|GettyImages|iStock|istockphoto)"
     r"[_-]\d{4,}[\w.-]*"
 )
+_STOCK_PICTURE = regex.compile(
+    r"(?i)/(?:images?|image-(?:photo|vector|illustration)|photos?|fotos?|detail|id|videos?|vektoren|vectors?"
+    r"|illustrations?|bilder|stock-photo)/|\.(?:jpe?g|png|gif|webp|tiff?)(?:[?#]|$)|-gm\d{5,}"
+)
 _FREE_FILE = regex.compile(r"(?i)-unsplash\.(?:jpe?g|png|webp)\b|\bpexels-photo-\d+|\bpixabay\b")
 _MD_IMAGE = regex.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^\s)>]+)(?P<title>[^)\n]*)\)")
 _HTML_IMG = regex.compile(r"(?is)<img\b[^>]*?\bsrc\s*=\s*[\"']?(?P<src>[^\"'\s>]+)[^>]*>")
@@ -386,10 +390,12 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
     for start, end in urls:
         url = text[start:end]
         host = host_of(url)
-        if stock := _on(host, tuple(STOCK_HOSTS)):
-            refs.append(_Ref(start, end, "stock", STOCK_HOSTS[stock]))
-        elif host.startswith("gettyimages.") or ".gettyimages." in host:
-            refs.append(_Ref(start, end, "stock", "Getty Images"))
+        stock = _on(host, tuple(STOCK_HOSTS))
+        getty = host.startswith("gettyimages.") or ".gettyimages." in host
+        if (stock or getty) and _is_stock_image(host, url):
+            refs.append(_Ref(start, end, "stock", STOCK_HOSTS[stock] if stock else "Getty Images"))
+        elif stock or getty:
+            continue  # a search or portfolio page, not a picture
         elif _on(host, SOCIAL_HOSTS):
             refs.append(_Ref(start, end, "social"))
         elif _on(host, settings.free_hosts) or _FREE_FILE.search(url):
@@ -421,6 +427,13 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
                 refs.append(_Ref(pos, pos + len(src), kind))
     refs.sort(key=lambda r: r.start)
     return refs
+
+
+def _is_stock_image(host: str, url: str) -> bool:
+    """A picture on a stock site (not its search or contributor pages)."""
+    return host.startswith(("media.", "image.", "images.")) or host.endswith("ftcdn.net") or bool(
+        _STOCK_PICTURE.search(url)
+    )
 
 
 def _agency(name: str) -> str:

@@ -266,6 +266,12 @@ def test_long_quotation_other_marks(check, marks: tuple[str, str]) -> None:  # t
     assert spans(copyright_(check(text, lang="en")), text) == [("PG406", quoted)]
 
 
+def test_a_parenthesis_without_a_name_is_no_source(check) -> None:  # type: ignore[no-untyped-def]
+    quoted = f"„{WORDS45}“"
+    text = f"Zum Nachdenken:\n\n{quoted} (siehe unten)\n"
+    assert spans(copyright_(check(text)), text) == [("PG406", quoted)]
+
+
 @pytest.mark.parametrize(
     "text",
     [

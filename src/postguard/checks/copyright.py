@@ -95,7 +95,7 @@ _CREDIT = regex.compile(
         |quelle|source|image|images|picture|credit|credits|fotograf|fotografin|photographer|illustration
         |grafik|abbildung|titelbild|headerbild|beitragsbild|aufmacherbild|cover)
       \s*(?:\(s\)\s*)?[:|]\s*[\p{L}@©]
-    | \b(?:photo|foto|bild|image|picture|aufnahme|illustration)\s+(?:by|von)\s+@?\p{Lu}
+    | \b(?:photo|foto|bild|image|picture|aufnahme|illustration)\s+(?:by|von)\s+@?(?-i:\p{Lu})
     | [–—-]\s*(?:stock\.adobe\.com|fotolia\.com|adobestock\.com)\b
     | \bistock(?:photo)?\.com\s*/\s*\p{L}
     | \bvia\s+getty\s*images\b
@@ -115,7 +115,7 @@ _INVALID_LABEL = regex.compile(
 _INVALID = regex.compile(
     r"""(?ix)
     [ \t]*(?:das\s+|the\s+)?
-    (?P<src>(?P<always>internet|netz|world\s+wide\s+web|www(?!\.)|web|unbekannt|unknown|pinterest
+    (?P<src>(?P<always>internet|netz|world\s+wide\s+web|www(?!\.)|web(?!-)|unbekannt|unknown|pinterest
         |google(?!\s+(?:maps|earth|trends|scholar|street\s*view))(?:\s+(?:bilder|images|bildersuche|image\s+search))?)
       |(?P<bare>wikipedia|facebook|instagram|twitter|tiktok))(?![\w.])
     """
@@ -189,7 +189,7 @@ _SPEECH = (
     r"|said|says|writes|wrote|explains|explained|notes|noted|added|according\s+to|put\s+it"
 )
 _SOURCE_AFTER = regex.compile(
-    rf"(?i)^\s*[,.;:]?\s*(?:[—–―~]|--?\s|\((?=[^)]*\p{{Lu}})|(?:{_SPEECH})\b)"
+    rf"(?i)^\s*[,.;:]?\s*(?:[—–―~]|--?\s|\((?=[^)]*(?-i:\p{{Lu}}))|(?:{_SPEECH})\b)"
 )
 _SOURCE_NEAR = regex.compile(r"(?i)\b(?:quelle|source|zitiert\s+(?:nach|aus)|quoted\s+from)\s*:|https?://|www\.")
 _SOURCE_BEFORE = regex.compile(rf"(?i)\b(?:{_SPEECH})\b[^.!?\n]{{0,80}}$")

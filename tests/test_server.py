@@ -294,7 +294,9 @@ def test_hot_reload_of_a_pack_including_a_broken_edit(reload_server: Any) -> Non
     assert _matches(server, text) == ["Sturmvogel"]
     first = server.client.get("/v1/health").json()["pack_fingerprint"]
 
-    pack.write_text(original.replace('"Polarfuchs"]', '"Polarfuchs", "Schneeeule"]'), encoding="utf-8")
+    pack.write_text(
+        original + '\n[[confidential]]\nkind = "codename"\nterms = ["Schneeeule"]\n', encoding="utf-8"
+    )
     server.wait_for(lambda: _matches(server, text) == ["Schneeeule", "Sturmvogel"])
     second = server.client.get("/v1/health").json()
     assert second["pack_fingerprint"] != first and second["last_reload_error"] is None

@@ -45,13 +45,15 @@ LANGUAGES: tuple[dict[str, str], ...] = (
 _BY_LONG_CODE = {entry["longCode"].lower(): entry for entry in LANGUAGES}
 _NAMES = {"de": "German", "en": "English"}
 
-#: ITS 2.0 issue type per postguard category (all of them are legal problems).
+#: ITS 2.0 issue type per postguard category: every compliance category is a legal problem;
+#: the suppression-comment rules (PG001, PG002) are about postguard itself.
 ISSUE_TYPES: Mapping[str, str] = {
     "confidential": "legal",
     "embargo": "legal",
     "imprint": "legal",
     "copyright": "legal",
     "disclosure": "legal",
+    "suppression": "other",
 }
 CATEGORY_NAMES: Mapping[str, Mapping[str, str]] = {
     "confidential": {"en": "Confidential information", "de": "Vertrauliches"},
@@ -59,6 +61,7 @@ CATEGORY_NAMES: Mapping[str, Mapping[str, str]] = {
     "imprint": {"en": "Imprint", "de": "Impressum"},
     "copyright": {"en": "Copyright", "de": "Urheberrecht"},
     "disclosure": {"en": "Advertising disclosure", "de": "Werbekennzeichnung"},
+    "suppression": {"en": "Suppression comments", "de": "Unterdrückungskommentare"},
 }
 
 

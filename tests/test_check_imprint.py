@@ -217,6 +217,7 @@ def _load(tmp_path: Path, body: str, engine) -> None:  # type: ignore[no-untyped
         ('[imprint]\nurl = ["https://x.example/impressum"]\n', "imprint.url", "did you mean 'urls'"),
         ('[imprint]\nurls = ["x.example/impressum"]\n', "imprint.urls[0]", "absolute web address"),
         ("[imprint]\nlabels = 3\n", "imprint.labels", "expected an array of strings"),
+        ('[imprint]\nlabels = ["→"]\n', "imprint.labels[0]", "no letters or digits"),
         ('imprint = "https://x.example"\n', "imprint", "expected a table"),
     ],
 )

@@ -28,7 +28,7 @@ from postguard import hookimpl
 from postguard.context import CheckContext
 from postguard.messages import quote
 from postguard.model import Finding, RuleDoc, RuleInfo, Severity
-from postguard.rulepacks import Where, expect_str_list, expect_table
+from postguard.rulepacks import Where, expect_str_list, expect_table, expect_terms
 
 PLUGIN = "postguard.checks.imprint"
 MISSING, WEAK, HOME, CITATION = "PG301", "PG302", "PG303", "PG304"
@@ -67,8 +67,10 @@ _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/d
 
 # § 5 TMG -> § 5 DDG, § 55 RStV -> § 18 MStV (both 2024); "§5 TMG", "§ 55 Abs. 2 RStV", "Sec. 5 TMG".
 _SECTION = r"(?:§|Sec(?:t(?:ion)?)?\.?|Section|Paragraph)"
-_SUB = r"(?P<sub>(?:\s*(?:Abs(?:atz|\.)?|para\.?|subs?\.?)\s*\d+)?(?:\s*(?:S(?:atz|\.)|sentence)\s*\d+)?" \
+_SUB = (
+    r"(?P<sub>(?:\s*(?:Abs(?:atz|\.)?|para\.?|subs?\.?)\s*\d+)?(?:\s*(?:S(?:atz|\.)|sentence)\s*\d+)?"
     r"(?:\s*(?:Nr\.?|no\.?)\s*\d+)?)"
+)
 _TMG = regex.compile(
     rf"{_SECTION}\s*5{_SUB}\s*(?:(?:des\s+|of\s+the\s+)?(?:TMG|Telemediengesetz(?:es)?|Telemedia\s+Act))\b"
 )
@@ -93,7 +95,7 @@ def parse_imprint(value: Any, where: Where) -> ImprintSpec:
             raise where.child("urls").child(i).error(
                 f"{url!r} is not an absolute web address (write https://www.example.com/impressum)"
             )
-    labels = expect_str_list(t["labels"], where.child("labels")) if "labels" in t else ()
+    labels = expect_terms(t["labels"], where.child("labels")) if "labels" in t else ()
     return ImprintSpec(urls=tuple(u.strip() for u in urls), labels=tuple(x.strip() for x in labels))
 
 

@@ -377,3 +377,32 @@ def test_two_workers_serve_the_same_port_and_stop_together(tmp_path: Path) -> No
         proc.stop()
     assert proc.proc.returncode == 0
     assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+
+
+def test_create_app_builds_the_engine_in_its_lifespan() -> None:
+    """Embedding: ``create_app(config)`` without an engine builds one when the server starts."""
+    import time
+
+    import uvicorn
+
+    from postguard.commands.serve import bind
+
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    app = create_app(Config(packs=(EXAMPLE_PACK,)), reload_interval=0)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as c:
+            assert c.get("/v1/health").json()["status"] == "ok"
+            assert [
+                f["match"] for f in c.post("/v1/check", json={"text": "Sturmvogel"}).json()["findings"]
+            ] == ["Sturmvogel"]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert not thread.is_alive()

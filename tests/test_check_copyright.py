@@ -151,6 +151,21 @@ def test_valid_sources_and_prose_pass(check, text: str) -> None:  # type: ignore
     assert "PG402" not in rules(check(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "„Outdoor ist für alle da“, sagt unsere Geschäftsführerin bei der Eröffnung.",
+        "Quelle der Zahlen: Statistisches Bundesamt (Destatis), 2025.",
+        "Our sustainability report is out: https://www.nordkap.example/reports/2025.pdf",
+        "Danke an alle, die beim Nordkap Lauf mitgemacht haben. Fotos: Anna Berg",
+        "Folgt uns auf Instagram und Facebook!",
+        "Das Netzwerk-Treffen im Web war super: https://www.nordkap.example/events",
+    ],
+)
+def test_everyday_business_posts_pass(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert copyright_(check(text, channel="linkedin-company")) == []
+
+
 def test_invalid_source_message_german(check) -> None:  # type: ignore[no-untyped-def]
     [f] = copyright_(check("Das Foto vom Gipfel ist toll.\nQuelle: Internet", lang="de"))
     assert "„Quelle: Internet“ nennt keinen Urheber" in f.message

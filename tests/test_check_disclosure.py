@@ -99,6 +99,22 @@ def test_mentions_and_labelled_promotion_pass(check, text: str) -> None:  # type
     assert disclosure(check(text)) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir haben heute unseren neuen Flagship-Store in Hamburg eröffnet! Kommt vorbei. Nordkap",
+        "Nordkap spendet 5 % des Umsatzes an den Naturschutz. Mehr dazu im Blog.",
+        "Unser Code of Conduct gilt für alle Nordkap-Events: https://www.nordkap.example/coc",
+        "Team event at Nordkap: we cooked together and shared stories. #nordkap #teamspirit",
+        "Nordkap wurde von der Stiftung Warentest mit „gut“ bewertet (Ausgabe 11/2026).",
+        "Der QR-Code ABC führt zu unserer Nordkap-Ausstellung.",
+    ],
+)
+def test_everyday_employer_posts_pass(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert disclosure(check(text)) == []
+    assert disclosure(check(text, channel="linkedin-company")) == []
+
+
 def test_business_articles_and_pages_are_not_posts(check) -> None:  # type: ignore[no-untyped-def]
     text = "Die neue Nordkap-Jacke: jetzt 20 % Rabatt im Shop.\n\nImpressum: https://www.nordkap.example/impressum"
     assert disclosure(check(text, channel="blog", kind="article")) == []

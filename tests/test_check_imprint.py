@@ -96,6 +96,13 @@ def test_markdown_and_html_links_count(check) -> None:  # type: ignore[no-untype
     assert imprint(check(md, channel="blog", kind="page")) == []
 
 
+def test_reference_style_markdown_links(check) -> None:  # type: ignore[no-untyped-def]
+    ok = "Wir machen Ausrüstung.\n\n[Impressum][imp]\n\n[imp]: https://other.example/rechtliches\n"
+    assert imprint(check(ok, channel="blog", kind="page", path="page.md")) == []
+    weak = f"Wir machen Ausrüstung.\n\n[Mehr][1]\n\n[1]: {IMPRINT}\n"
+    assert spans(imprint(check(weak, channel="blog", kind="page", path="page.md")), weak) == [("PG302", "Mehr")]
+
+
 def test_posts_and_private_accounts_owe_no_imprint(check) -> None:  # type: ignore[no-untyped-def]
     text = "Nordkap Outdoor – Ausrüstung für draußen."
     assert imprint(check(text, channel="instagram-brand", kind="post")) == []

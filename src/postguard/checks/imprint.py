@@ -53,6 +53,8 @@ _URL = regex.compile(
 _URL_STOP = frozenset(" \t\r\n<>\"'[](){}|\\^`„“”«»")
 _HTML_ANCHOR = regex.compile(r"(?is)<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>")
 _MD_LINK = regex.compile(r"(?<!!)\[([^\]\n]{1,200})\]\(\s*<?([^\s)>]+)")
+_MD_REF_DEF = regex.compile(r"(?m)^[ \t]{0,3}\[([^\]\n]{1,200})\]:[ \t]*<?([^\s>]+)")
+_MD_REF_USE = regex.compile(r"(?<!!)\[([^\]\n]{1,200})\]\[([^\]\n]{0,200})\]")
 _TAG = regex.compile(r"<[^>]*>")
 _BOUNDARY = regex.compile(r"[.!?|·•;]\s|[|·•;]|\n")
 _IMPRINT_PATH = regex.compile(r"(?i)impressum|imprint|legal[-_]?notice|anbieterkennzeichnung|/legal(?:/|$)")
@@ -223,13 +225,20 @@ def find_links(ctx: CheckContext) -> list[Link]:
     if "<a" in source or "<A" in source:
         for m in _HTML_ANCHOR.finditer(source):
             anchors.setdefault(m.group(1).strip(), []).append(" ".join(_TAG.sub(" ", m.group(2)).split()))
+    refs: dict[str, list[str]] = {}
     if "](" in source:
         for m in _MD_LINK.finditer(source):
             md.setdefault(m.group(2).strip(), []).append(" ".join(m.group(1).split()))
+    if "]:" in source:
+        defs = {m.group(1).strip().casefold(): m.group(2) for m in _MD_REF_DEF.finditer(source)}
+        for m in _MD_REF_USE.finditer(source):
+            url = defs.get((m.group(2).strip() or m.group(1).strip()).casefold())
+            if url:
+                refs.setdefault(url, []).append(" ".join(m.group(1).split()))
     urls = find_urls(text)
     spans = list(urls)
     # relative targets of markup links (``/impressum``) are links too
-    for target in (*anchors, *md):
+    for target in (*anchors, *md, *refs):
         if _URL.fullmatch(target):
             continue
         pos = text.find(target)
@@ -242,6 +251,7 @@ def find_links(ctx: CheckContext) -> list[Link]:
     links: list[Link] = []
     used_anchor: dict[str, int] = {}
     used_md: dict[str, int] = {}
+    ref_spans: dict[str, tuple[int, int]] = {}
     prev_end = 0
     for start, end in spans:
         url = text[start:end]
@@ -255,6 +265,12 @@ def find_links(ctx: CheckContext) -> list[Link]:
             label = md[url][min(nth, len(md[url]) - 1)]
             used_md[url] = nth + 1
             ls, le = _find_words(text, label, max(prev_end, start - len(label) - 20), start, last=True)
+        elif url in refs:
+            # a reference-style link: the label stands where the reference is used
+            label = refs[url][0]
+            if url not in ref_spans:
+                ref_spans[url] = _find_words(text, label, 0, start)
+            ls, le = ref_spans[url]
         else:
             lo = max(prev_end, start - 60)
             lo = text.rfind("\n", lo, start) + 1 or lo

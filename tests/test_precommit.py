@@ -57,6 +57,13 @@ echo "Sturmvogel"   # code is not prose
 ```
 """
 
+PAGE = """\
+<!doctype html>
+<html><body>
+<p>Danke an unseren Partner Bergwerk Logistik!</p>
+</body></html>
+"""
+
 # Would be findings if checked: the hook must leave them alone.
 NOT_A_POST = ("notes.py", 'CODENAME = "Sturmvogel"  # not a post: types_or skips Python files\n')
 EXCLUDED = ("drafts/wip.md", "Sturmvogel, noch nicht fertig.\n")
@@ -170,6 +177,7 @@ def test_try_repo_installs_the_hook_and_fails_on_a_leaking_post(
     repo = _content_repo(tmp_path / "blog", env)
     _write(repo, "posts/jahresrueckblick.md", LEAK)
     _write(repo, "posts/packliste.md", CLEAN)
+    _write(repo, "pages/partner.html", PAGE)
     _write(repo, *NOT_A_POST)
     _write(repo, *EXCLUDED)
     _git(repo, "add", "-A", env=env)
@@ -181,6 +189,7 @@ def test_try_repo_installs_the_hook_and_fails_on_a_leaking_post(
     assert "Installing environment" in out  # the real install path, not a shortcut
     assert re.search(r"^postguard\.+Failed$", out, re.MULTILINE), out
     assert "posts/jahresrueckblick.md:8:15: PG101" in out
+    assert "pages/partner.html:3:29: PG102" in out
     assert "packliste.md" not in out
     assert "notes.py" not in out  # types_or
     assert "drafts/wip.md" not in out  # --force-exclude with the config's exclude

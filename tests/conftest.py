@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["conftest_server"]
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PACK = ROOT / "rules" / "example-company.toml"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -196,8 +196,7 @@ class LineIndex:
 
 def utf16_offset(text: str, offset: int) -> int:
     """The UTF-16 code unit offset for a code point offset (what JavaScript and Java count)."""
-    prefix = text[:offset]
-    return offset + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+    return len(text[:offset].encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

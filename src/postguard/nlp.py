@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import regex
 
@@ -92,6 +92,7 @@ class LemmaTable:
         self.directory = directory
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self._memo: dict[str, str | None] = {}
 
     def _source(self) -> Path:
         import spacy_lookups_data
@@ -143,19 +144,44 @@ class LemmaTable:
         self._lock = threading.Lock()
 
     def lookup(self, words: set[str]) -> dict[str, str]:
-        """The lemmas of those words the table knows (others are left out)."""
+        """The lemmas of those words the table knows (others are left out).
+
+        Answers are remembered (known words and unknown ones), so the common
+        words of later drafts cost a dict lookup instead of a query.
+        """
         if not words:
             return {}
+        memo = self._memo
+        out: dict[str, str] = {}
+        missing: list[str] = []
+        for w in words:
+            lemma = memo.get(w, _UNSEEN)
+            if lemma is _UNSEEN:
+                missing.append(w)
+            elif lemma is not None:
+                out[w] = lemma  # type: ignore[assignment]
+        if not missing:
+            return out
         with self._lock:
             conn = self._open()
-            out: dict[str, str] = {}
-            items = list(words)
-            for i in range(0, len(items), 500):
-                chunk = items[i : i + 500]
+            fetched: dict[str, str] = {}
+            for i in range(0, len(missing), 500):
+                chunk = missing[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                out.update(conn.execute(f"SELECT word, lemma FROM lemma WHERE word IN ({marks})", chunk))
-            return out
+                fetched.update(conn.execute(f"SELECT word, lemma FROM lemma WHERE word IN ({marks})", chunk))
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        for w in missing:
+            memo[w] = fetched.get(w)
+        out.update(fetched)
+        return out
 
+
+_UNSEEN = object()
+_MEMO_LIMIT = 200_000
+#: A blank pipeline is rebuilt after this many documents: spaCy's string store grows with every new
+#: word it sees, and a server runs for weeks.
+_RENEW_AFTER = 50_000
 
 _BLANK: dict[str, Language] = {}
 _BLANK_LOCK = threading.Lock()
@@ -171,6 +197,7 @@ class NLP:
         self._tables: dict[str, LemmaTable] = {}
         self._sentencizers: dict[str, Callable[[Doc], Doc]] = {}
         self._lock = threading.Lock()
+        self._made = 0
 
     def pipeline(self, lang: str) -> Language:
         with self._lock:
@@ -227,13 +254,21 @@ class NLP:
         ``also`` names further languages whose tables fill in lemmas the main
         language's table does not know (for drafts that mix languages).
         """
+        import numpy
+
         nlp = self.pipeline(lang)
         with _BLANK_LOCK:  # spaCy's tokenizer caches are not safe to share between threads
             if lang in self.models:
                 return nlp(text)  # a trained pipeline brings its own lemmatizer and sentences
             doc = nlp.make_doc(text)
-        tokens = [t for t in doc if t.is_alpha]
-        words = {t.text for t in tokens}
+            self._made += 1
+            if self._made >= _RENEW_AFTER and lang not in self.models:
+                self._made = 0
+                _BLANK.pop(lang, None)
+                self._pipelines.pop(lang, None)
+        strings = doc.vocab.strings
+        orths = doc.to_array("ORTH").tolist()
+        words = {w for w in (strings[o] for o in set(orths)) if w.isalpha()}
         found = self.table(lang).lookup(words)
         for other in also:
             if other != lang:
@@ -242,8 +277,7 @@ class NLP:
                     found.setdefault(k, v)
         doc.user_data[LEMMAS_KEY] = found
         if found:
-            for t in tokens:
-                lemma = found.get(t.text)
-                if lemma is not None:
-                    t.lemma_ = lemma
+            by_orth = {strings[k]: strings.add(v) for k, v in found.items()}
+            lemmas = numpy.array([[by_orth.get(o, 0)] for o in orths], dtype="uint64")
+            doc.from_array(["LEMMA"], cast(Any, lemmas))
         return doc

@@ -137,6 +137,9 @@ class Piece(NamedTuple):
 class Pieces:
     """The pieces of one text, computed once and shared by every matcher.
 
+    Kept as parallel lists (``starts``, ``ends``, ``norms``, ``deobs``,
+    ``joined``, ``lemmas``): a draft has hundreds of pieces and only a few
+    places where a term can start, so no object is built per piece.
     ``heads[i]`` holds the first four letters of the run of joined pieces
     starting at piece ``i`` (``deob_heads`` the same with digits read as
     letters, or ``None`` when the text has no such digits): indexes use them
@@ -145,54 +148,67 @@ class Pieces:
 
     def __init__(self, text: str, lemmas: Mapping[str, str] | None = None) -> None:
         self.text = text
-        pieces: list[Piece] = []
-        append = pieces.append
-        norm_of = normalise_piece
-        joinable = _JOINABLE_GAP.fullmatch
-        prev_end = -1
-        any_deob = False
-        for start, end in split_pieces(text):
-            word = text[start:end]
-            norm = norm_of(word)
-            if prev_end < 0:
-                joined = False
-            else:
-                gap = text[prev_end:start]
-                if gap == " " or gap == "":
-                    joined = True
-                elif gap in (". ", ": ", ", ", "\n", ", ", "; "):
-                    joined = False
-                else:
-                    joined = joinable(gap) is not None and not (gap.startswith(". ") or gap.startswith(": "))
-            lemma = None
-            if lemmas:
-                raw = lemmas.get(word)
+        spans = split_pieces(text)
+        self.starts = starts = [a for a, _ in spans]
+        self.ends = ends = [b for _, b in spans]
+        words = [text[a:b] for a, b in spans]
+        self.norms = norms = [_NORM_CACHE.get(w) or normalise_piece(w) for w in words]
+        gaps = _GAP_JOINED
+        joined = [False]
+        for gap in (text[e:s] for e, s in zip(ends, starts[1:], strict=False)):
+            j = gaps.get(gap)
+            if j is None:
+                j = _JOINABLE_GAP.fullmatch(gap) is not None and not gap.startswith((". ", ": "))
+                if len(gaps) < 4096:
+                    gaps[gap] = j
+            joined.append(j)
+        self.joined = joined[: len(spans)]
+        self.deobs = deobs = [None if n.isalpha() else _deobfuscate(n) for n in norms]
+        self.lemmas: list[str | None] = [None] * len(spans)
+        self.lemma_heads: dict[int, str] = {}
+        if lemmas:
+            for i, w in enumerate(words):
+                raw = lemmas.get(w)
                 if raw is not None:
-                    ln = norm_of(raw)
-                    lemma = ln if ln != norm else None
-            deob = None if norm.isalpha() else _deobfuscate(norm)
-            if deob is not None:
-                any_deob = True
-            append(Piece(start, end, norm, deob, joined, lemma))
-            prev_end = end
-        self.items = pieces
-        self.lemma_heads = {i: p.lemma[:4] for i, p in enumerate(pieces) if p.lemma}
-        self.heads = _heads(pieces, False)
-        self.deob_heads = _heads(pieces, True) if any_deob else None
+                    ln = normalise_piece(raw)
+                    if ln != norms[i]:
+                        self.lemmas[i] = ln
+                        self.lemma_heads[i] = ln[:4]
+        self.heads = _heads(norms, self.joined)
+        self.deob_heads = (
+            _heads([d or n for d, n in zip(deobs, norms, strict=True)], self.joined)
+            if any(d is not None for d in deobs)
+            else None
+        )
+        self._items: list[Piece] | None = None
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @property
+    def items(self) -> list[Piece]:
+        """The pieces as :class:`Piece` tuples (built on first use)."""
+        if self._items is None:
+            self._items = list(
+                map(Piece, self.starts, self.ends, self.norms, self.deobs, self.joined, self.lemmas)
+            )
+        return self._items
 
 
-def _heads(pieces: Sequence[Piece], deob: bool) -> list[str]:
-    heads: list[str] = []
-    n = len(pieces)
-    for i in range(n):
-        p = pieces[i]
-        s = (p.deob or p.norm) if deob else p.norm
-        j = i + 1
-        while len(s) < 4 and j < n and pieces[j].joined:
-            q = pieces[j]
-            s += (q.deob or q.norm) if deob else q.norm
-            j += 1
-        heads.append(s[:4])
+_GAP_JOINED: dict[str, bool] = {"": True, " ": True, ". ": False, ": ": False, ", ": False, "\n": False}
+
+
+def _heads(norms: Sequence[str], joined: Sequence[bool]) -> list[str]:
+    heads = [n[:4] for n in norms]
+    n = len(norms)
+    for i, head in enumerate(heads):
+        if len(head) < 4:
+            s = head
+            j = i + 1
+            while len(s) < 4 and j < n and joined[j]:
+                s += norms[j]
+                j += 1
+            heads[i] = s[:4]
     return heads
 
 
@@ -254,7 +270,6 @@ class TermIndex:
         """All matches in the text, overlaps resolved (leftmost, then longest)."""
         if not self.entries:
             return []
-        items = pieces.items
         found: list[TermMatch] = []
         prefixes = self.prefixes
         short = self.short_lengths
@@ -265,7 +280,7 @@ class TermIndex:
                 if prefixes is not None and head not in prefixes:
                     lemma_head = None if deob else pieces.lemma_heads.get(i)
                     if lemma_head is not None and lemma_head in prefixes:
-                        self._scan(items, i, deob, found)
+                        self._scan(pieces, i, deob, found)
                         continue
                     if not short:
                         continue
@@ -274,20 +289,24 @@ class TermIndex:
                             break
                     else:
                         continue
-                if deob and head == pieces.heads[i] and not any(p.deob for p in items[i : i + MAX_PIECES]):
+                if deob and head == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
                     continue
-                self._scan(items, i, deob, found)
+                self._scan(pieces, i, deob, found)
         return _resolve(found)
 
-    def _scan(self, items: Sequence[Piece], i: int, deob: bool, found: list[TermMatch]) -> None:
+    def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:
         s = ""
         bounds: list[int] = []
         limit = self.max_len + 4
-        for j in range(i, min(len(items), i + MAX_PIECES)):
-            p = items[j]
-            if j > i and not p.joined:
+        starts, ends, norms, deobs = pieces.starts, pieces.ends, pieces.norms, pieces.deobs
+        joined, lemmas = pieces.joined, pieces.lemmas
+        start = starts[i]
+        for j in range(i, min(len(norms), i + MAX_PIECES)):
+            if j > i and not joined[j]:
                 break
-            norm = (p.deob or p.norm) if deob else p.norm
+            plain = norms[j]
+            norm = (deobs[j] or plain) if deob else plain
+            end = ends[j]
             prev = s
             s += norm
             bounds.append(len(norm))
@@ -300,18 +319,19 @@ class TermIndex:
                 and (len(prev) >= 8 or not self._inside_short(prev, norm))
             ):
                 break
-            base = OBFUSCATED if deob and p.deob else None
-            self._record(self._get(s), items[i].start, p.end, s, EXACT, tuple(bounds), base, found)
+            base = OBFUSCATED if deob and deobs[j] else None
+            self._record(self._get(s), start, end, s, EXACT, tuple(bounds), base, found)
             for suf in _SUFFIXES:
                 if len(s) > len(suf) + 2 and s.endswith(suf):
                     cand = s[: -len(suf)]
-                    self._record(self._get(cand), items[i].start, p.end, cand, INFLECTED, None, base, found)
+                    self._record(self._get(cand), start, end, cand, INFLECTED, None, base, found)
             if s.endswith("ies"):
                 cand = s[:-3] + "y"
-                self._record(self._get(cand), items[i].start, p.end, cand, INFLECTED, None, base, found)
-            if p.lemma and not deob:
-                cand = prev + p.lemma
-                self._record(self._get(cand), items[i].start, p.end, cand, INFLECTED, None, base, found)
+                self._record(self._get(cand), start, end, cand, INFLECTED, None, base, found)
+            lemma = lemmas[j]
+            if lemma and not deob:
+                cand = prev + lemma
+                self._record(self._get(cand), start, end, cand, INFLECTED, None, base, found)
             # closed compound: the term ends inside this piece, a word of 3+ letters follows
             lo = max(1, MIN_COMPOUND_TERM - len(prev))
             for cut in range(lo, len(norm) - MIN_COMPOUND_REST + 1):
@@ -320,8 +340,8 @@ class TermIndex:
                     continue
                 cand = prev + norm[:cut]
                 hit = self._get(cand)
-                if hit and len(p.norm) == len(norm) and _suffix_not_inflection(rest):
-                    self._record(hit, items[i].start, p.start + cut, cand, COMPOUND, None, base, found)
+                if hit and len(plain) == len(norm) and _suffix_not_inflection(rest):
+                    self._record(hit, start, starts[j] + cut, cand, COMPOUND, None, base, found)
 
     def _inside_short(self, prev: str, norm: str) -> bool:
         """Whether a key of 8 letters or fewer could end inside ``prev + norm`` (inflected or compound)."""

@@ -23,7 +23,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-import yaml  # type: ignore[import-untyped]  # no stubs installed (types-PyYAML)
+import yaml  # no stubs installed (types-PyYAML)
 
 from postguard.errors import InputError
 

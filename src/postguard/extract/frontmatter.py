@@ -23,7 +23,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-import yaml  # no stubs installed (types-PyYAML)
+import yaml
 
 from postguard.errors import InputError
 

@@ -225,21 +225,36 @@ class Timing:
     name: str
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # user + system, the process and its children
+    others: list[float] = field(default_factory=list)  # CPU used by everything else meanwhile (Linux)
     files: int = 0
     findings: int = 0
 
 
+def busy_cpu_seconds() -> float:
+    """CPU time the whole machine has spent busy since boot (Linux /proc/stat; NaN elsewhere)."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").splitlines()[0].split()[1:]
+    except OSError:
+        return float("nan")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def run_once(tool: Tool, cwd: Path, env: dict[str, str], into: Timing) -> None:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy = busy_cpu_seconds()
     start = time.perf_counter()
     done = subprocess.run(list(tool.cmd), cwd=cwd, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
+    busy = busy_cpu_seconds() - busy
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):  # 1: findings, as expected
         tail = (done.stderr or done.stdout)[-4000:]
         raise SystemExit(f"{tool.name} failed (exit code {done.returncode}):\n{tail}")
     into.wall.append(wall)
-    into.cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    into.cpu.append(cpu)
+    into.others.append(max(busy - cpu, 0.0))
     into.files, into.findings = tool.counts(done.stdout)
 
 
@@ -343,18 +358,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(f"machine: {os.cpu_count()} cores, {platform.platform()}")
     print(f"load average (1 min) before: {load_before:.2f}, after: {load_after:.2f}")
-    if load_before > 0.5 * (os.cpu_count() or 1):
-        print("warning: the machine was busy before the run; the times include that contention")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
     print(f"corpus: {files} Markdown files, {size:,} bytes ({size / 1e6:.2f} MB), {len(terms)} terms")
     print()
-    head = f"wall, median of {args.runs} (s) | wall, each run (s) | CPU, median (s)"
+    head = (
+        f"wall, median of {args.runs} (s) | wall, each run (s) | CPU, median (s) | others' CPU, each run (s)"
+    )
     print(f"| tool | {head} | files | findings |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    med = statistics.median
     for r in results:
         runs = ", ".join(f"{w:.2f}" for w in r.wall)
-        med = statistics.median
-        print(f"| {r.name} | {med(r.wall):.2f} | {runs} | {med(r.cpu):.2f} | {r.files} | {r.findings} |")
+        others = ", ".join(f"{o:.1f}" for o in r.others)
+        line = f"{med(r.wall):.2f} | {runs} | {med(r.cpu):.2f} | {others}"
+        print(f"| {r.name} | {line} | {r.files} | {r.findings} |")
     pg = statistics.median(results[0].wall)
     print()
     if args.files == 1000:
@@ -362,6 +379,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"postguard target (<= 10 s wall for 1,000 files): {verdict} ({pg:.2f} s)")
     for other in results[1:]:
         print(f"wall time ratio {other.name} / postguard: {statistics.median(other.wall) / pg:.2f}")
+    print(
+        "others' CPU: CPU time other processes used during each run; "
+        "runs with more than a few tenths of a second were slowed by them."
+    )
     return 0
 
 

@@ -213,11 +213,14 @@ def prh_yaml(terms: Sequence[str]) -> str:
 # Running and timing
 
 
+Position = tuple[str, int, int]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Tool:
     name: str
     cmd: Sequence[str]
-    counts: Callable[[str], tuple[int, int]]  # stdout -> (files, findings)
+    read: Callable[[str, Path], tuple[int, set[Position]]]  # stdout, cwd -> (files, finding positions)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -227,7 +230,11 @@ class Timing:
     cpu: list[float] = field(default_factory=list)  # user + system, the process and its children
     others: list[float] = field(default_factory=list)  # CPU used by everything else meanwhile (Linux)
     files: int = 0
-    findings: int = 0
+    positions: set[Position] = field(default_factory=set)  # (path, line, column) of each finding, last run
+
+    @property
+    def findings(self) -> int:
+        return len(self.positions)
 
 
 def busy_cpu_seconds() -> float:
@@ -255,17 +262,23 @@ def run_once(tool: Tool, cwd: Path, env: dict[str, str], into: Timing) -> None:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     into.cpu.append(cpu)
     into.others.append(max(busy - cpu, 0.0))
-    into.files, into.findings = tool.counts(done.stdout)
+    into.files, into.positions = tool.read(done.stdout, cwd)
 
 
-def postguard_counts(stdout: str) -> tuple[int, int]:
+def postguard_read(stdout: str, cwd: Path) -> tuple[int, set[Position]]:
     data = json.loads(stdout)
-    return data["summary"]["inputs"], data["summary"]["findings"]
+    found = {(r["path"], f["line"], f["column"]) for r in data["results"] for f in r["findings"]}
+    return data["summary"]["inputs"], found
 
 
-def textlint_counts(stdout: str) -> tuple[int, int]:
+def textlint_read(stdout: str, cwd: Path) -> tuple[int, set[Position]]:
     data = json.loads(stdout)
-    return len(data), sum(len(r["messages"]) for r in data)
+    found = {
+        (Path(r["filePath"]).relative_to(cwd).as_posix(), m["line"], m["column"])
+        for r in data
+        for m in r["messages"]
+    }
+    return len(data), found
 
 
 def ensure_textlint() -> Path:
@@ -332,14 +345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "--now",
             NOW,
         ]
-        tools = [Tool(name="postguard", cmd=pg_base, counts=postguard_counts)]
+        tools = [Tool(name="postguard", cmd=pg_base, read=postguard_read)]
         if not args.no_single_core:
-            tools.append(
-                Tool(name="postguard --jobs 1", cmd=[*pg_base, "--jobs", "1"], counts=postguard_counts)
-            )
+            tools.append(Tool(name="postguard --jobs 1", cmd=[*pg_base, "--jobs", "1"], read=postguard_read))
         if textlint is not None:
             tl_cmd = [str(textlint), "--config", ".textlintrc.json", "--format", "json", "content/**/*.md"]
-            tools.append(Tool(name="textlint + textlint-rule-prh", cmd=tl_cmd, counts=textlint_counts))
+            tools.append(Tool(name="textlint + textlint-rule-prh", cmd=tl_cmd, read=textlint_read))
         results = [Timing(name=t.name) for t in tools]
         # Round by round, so a busy moment on the machine hits every tool alike.
         for round_no in range(1, args.runs + 1):
@@ -379,6 +390,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"postguard target (<= 10 s wall for 1,000 files): {verdict} ({pg:.2f} s)")
     for other in results[1:]:
         print(f"wall time ratio {other.name} / postguard: {statistics.median(other.wall) / pg:.2f}")
+    for other in results[1:]:
+        same = len(other.positions & results[0].positions)
+        print(f"{other.name}: {same} of its {other.findings} findings at the same line:column as postguard's")
     print(
         "others' CPU: CPU time other processes used during each run; "
         "runs with more than a few tenths of a second were slowed by them."

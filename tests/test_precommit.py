@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -161,8 +162,8 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory, pre_commit_home: Path) ->
     return snap
 
 
-def test_manifest_is_valid_and_checks_posts_only() -> None:
-    done = _run(_pre_commit("validate-manifest", str(MANIFEST)), ROOT, _env(ROOT))
+def test_manifest_is_valid_and_checks_posts_only(pre_commit_home: Path) -> None:
+    done = _run(_pre_commit("validate-manifest", str(MANIFEST)), ROOT, _env(pre_commit_home))
     assert done.returncode == 0, done.stdout + done.stderr
     hook = _hook()
     assert hook["language"] == "python"
@@ -206,7 +207,7 @@ def hooked_repo(tmp_path: Path, pre_commit_home: Path) -> tuple[Path, dict[str, 
     local = {
         **{k: v for k, v in hook.items() if k not in ("language", "entry", "minimum_pre_commit_version")},
         "language": "system",
-        "entry": " ".join([Path(sys.executable).as_posix(), "-m", "postguard", *entry[1:]]),
+        "entry": shlex.join([sys.executable, "-m", "postguard", *entry[1:]]),
     }
     config = {"repos": [{"repo": "local", "hooks": [local]}]}
     _write(repo, ".pre-commit-config.yaml", yaml.safe_dump(config, sort_keys=False))

@@ -66,9 +66,10 @@ def render(reports: Sequence[Report], *, color: bool = False, lang: str = "en") 
     if total:
         parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
         parts.reverse()
+        checked = sum(1 for r in reports if not r.error)
+        where = f"{files_with} input" if files_with == checked else f"{files_with} of {checked} inputs"
         out.append(
-            f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files_with} "
-            f"input{'s' if files_with != 1 else ''}."
+            f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {where}{'s' if where.endswith('input') and files_with != 1 else ''}."
         )
     elif not errors:
         out.append(st("No problems found.", fg="green"))

@@ -67,10 +67,12 @@ def render(reports: Sequence[Report], *, color: bool = False, lang: str = "en") 
         parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
         parts.reverse()
         checked = sum(1 for r in reports if not r.error)
-        where = f"{files_with} input" if files_with == checked else f"{files_with} of {checked} inputs"
-        out.append(
-            f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {where}{'s' if where.endswith('input') and files_with != 1 else ''}."
-        )
+        plural = "s" if total != 1 else ""
+        if files_with == checked:
+            where = f"{files_with} input{'s' if files_with != 1 else ''}"
+        else:
+            where = f"{files_with} of {checked} inputs"
+        out.append(f"Found {total} problem{plural} ({', '.join(parts)}) in {where}.")
     elif not errors:
         out.append(st("No problems found.", fg="green"))
     if errors:

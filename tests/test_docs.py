@@ -10,8 +10,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from postguard import hookspecs
 
 SCHEMA = json.loads((ROOT / "schema" / "rulepack.schema.json").read_text(encoding="utf-8"))

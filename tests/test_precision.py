@@ -8,6 +8,7 @@ Sturm, Trekker, Prognose...) without leaking anything.
 from __future__ import annotations
 
 import pytest
+
 from conftest import spans
 
 EVERYDAY = [

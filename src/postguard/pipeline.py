@@ -85,11 +85,10 @@ def _suppress(
 ) -> tuple[tuple[Finding, ...], int]:
     """Apply inline suppressions; report malformed directives (PG002) and, if asked, unused ones (PG001)."""
     from postguard.checks.suppressions import INVALID, UNUSED
-    from postguard.suppress import apply_suppressions, directive_problems, parse_suppressions
+    from postguard.suppress import apply_suppressions
 
-    known = {r.id for r in engine.rules.values()} | {r.name for r in engine.rules.values()}
-    known |= {r.category for r in engine.rules.values()}
-    outcome = apply_suppressions(findings, source, parse_suppressions(source))
+    known = {k for r in engine.rules.values() for k in (r.id, r.name, r.category)}
+    outcome = apply_suppressions(findings, source, known=known)
     extra: list[Finding] = []
     disabled = (
         engine.merge(engine.base_selection, selection).disabled
@@ -98,7 +97,7 @@ def _suppress(
     )
     if INVALID not in disabled:
         rule = engine.rules[INVALID]
-        for p in directive_problems(source, known={k.casefold() for k in known}):
+        for p in outcome.problems:
             extra.append(_meta_finding(rule, p.message, p.start, p.end, source))
     if report_unused and UNUSED not in disabled:
         rule = engine.rules[UNUSED]

@@ -9,13 +9,17 @@ from postguard.errors import InputError
 MAX_BYTES = 5 * 1024 * 1024
 
 
-def decode(raw: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), else a clear :class:`InputError`."""
-    if len(raw) > MAX_BYTES:
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_BYTES:
         raise InputError(
-            f"{name}: too large ({len(raw) / 1_048_576:.1f} MB; postguard checks drafts up to "
+            f"{name}: too large ({size / 1_048_576:.1f} MB; postguard checks drafts up to "
             f"{MAX_BYTES // 1_048_576} MB), skipped"
         )
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else a clear :class:`InputError`."""
+    _check_size(len(raw), name)
     if b"\0" in raw[:8192]:
         raise InputError(f"{name}: binary file (contains NUL bytes), skipped")
     try:
@@ -31,12 +35,7 @@ def read_source(path: Path) -> str:
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a directory")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                f"{path}: too large ({size / 1_048_576:.1f} MB; postguard checks drafts up to "
-                f"{MAX_BYTES // 1_048_576} MB), skipped"
-            )
+        _check_size(path.stat().st_size, str(path))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None

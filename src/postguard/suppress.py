@@ -251,14 +251,21 @@ def directive_problems(source: str, *, known: Collection[str] | None = None) -> 
 
 
 def apply_suppressions(
-    findings: Iterable[Finding], source: str, suppressions: Sequence[Suppression] | None = None
+    findings: Iterable[Finding],
+    source: str,
+    suppressions: Sequence[Suppression] | None = None,
+    *,
+    known: Collection[str] | None = None,
 ) -> SuppressionResult:
-    """Split ``findings`` into kept and suppressed, and list the selectors that suppressed nothing."""
+    """Split ``findings`` into kept and suppressed, and list the selectors that suppressed nothing.
+
+    With ``known`` (rule ids, names and categories) the problems include rules that do not exist.
+    """
     problems: list[DirectiveProblem] = []
     if suppressions is None:
-        suppressions, problems = _parse(source)
+        suppressions, problems = _parse(source, known)
     elif "postguard-" in source:
-        problems = directive_problems(source)
+        problems = directive_problems(source, known=known)
     used: list[set[str]] = [set() for _ in suppressions]
     kept: list[Finding] = []
     suppressed: list[Finding] = []

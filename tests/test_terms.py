@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postguard.terms import COMPOUND, EXACT, INFLECTED, OBFUSCATED, SPACING, Pieces, TermIndex, build_index
+from postguard.terms import (
+    COMPOUND,
+    EXACT,
+    INFLECTED,
+    OBFUSCATED,
+    SPACING,
+    Pieces,
+    TermIndex,
+    build_index,
+    split_pieces,
+)
 
 INDEX = build_index(
     [
@@ -148,3 +161,40 @@ def test_matches_are_well_formed(text: str) -> None:
         assert (text[m.start].isalnum() and text[m.end - 1].isalnum()) or text[m.end - 1] in "'’"
         assert m.start >= last
         last = m.end
+
+
+def _pieces_by_definition(text: str) -> list[tuple[int, int]]:
+    """Runs of letters, marks and digits, cut where a lower-case letter meets an upper-case one."""
+    out = []
+    for m in regex.finditer(r"[\p{L}\p{M}\p{N}]+", text):
+        cuts = [
+            m.start(),
+            *(m.start() + b.start() for b in regex.finditer(r"(?<=\p{Ll})(?=\p{Lu})", m.group())),
+            m.end(),
+        ]
+        out.extend(itertools.pairwise(cuts))
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "B", "ǅ", "5", "ä", "Ö", "o\u0308", "ß", "_", "-", " ", "#", "ǈ"]), max_size=16
+    ).map("".join)
+)
+def test_pieces_are_runs_of_letters_and_digits_cut_at_camel_case(text: str) -> None:
+    assert split_pieces(text) == _pieces_by_definition(text)
+
+
+def test_pieces_of_mixed_words() -> None:
+    text = "#TrekkerT5, iPhone, ABCdef, Sturmv0gel-Team, Vo\u0308gel"
+    assert [text[a:b] for a, b in split_pieces(text)] == [
+        "Trekker",
+        "T5",
+        "i",
+        "Phone",
+        "ABCdef",
+        "Sturmv0gel",
+        "Team",
+        "Vo\u0308gel",
+    ]

@@ -16,14 +16,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-
-import regex
 
 from postguard.errors import ConfigError
 
@@ -35,7 +34,7 @@ SUPPORTED = ("de", "en")
 #: ``doc.user_data`` key of the word -> lemma map a Doc was given (the lookup result).
 LEMMAS_KEY = "postguard.lemmas"
 
-_WORD = regex.compile(r"\p{L}+")
+_WORD = re.compile(r"[^\W\d_]+")  # runs of letters (stdlib re: faster than regex here)
 _STOP = {
     "de": frozenset(
         "der die das und ist nicht ein eine einen einem mit auf für wir ich sie es zu den dem des "
@@ -65,7 +64,7 @@ def detect_language(text: str, default: str = "en") -> LanguageGuess:
     """Guess German or English from function words and German letters."""
     sample = text[:20000]
     words = _WORD.findall(sample.lower())
-    scores = {lang: float(sum(1 for w in words if w in _STOP[lang])) for lang in SUPPORTED}
+    scores = {lang: float(sum(map(_STOP[lang].__contains__, words))) for lang in SUPPORTED}
     scores["de"] += 0.5 * sum(sample.count(c) for c in "äöüßÄÖÜ")
     de, en = scores["de"], scores["en"]
     if de == en:

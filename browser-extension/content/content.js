@@ -209,7 +209,10 @@
     if (state.overlay && state.overlay.host.isConnected) return state.overlay;
     const host = doc.createElement(HOST_TAG);
     host.setAttribute('style', 'all: initial; position: fixed; top: 0; left: 0; width: 0; height: 0;');
-    const shadow = host.attachShadow({ mode: 'open' });
+    // Closed: the page's own scripts cannot reach into the panel, whose messages can tell what the
+    // company's rule pack protects (a codename's reason, an embargo date). The content script keeps
+    // its own reference.
+    const shadow = host.attachShadow({ mode: 'closed' });
     const style = doc.createElement('style');
     style.textContent = globalThis.PostguardStyles || '';
     const layer = doc.createElement('div');

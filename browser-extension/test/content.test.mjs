@@ -11,11 +11,6 @@ const COMPOSE = '<textarea id="ta"></textarea><div id="ed" contenteditable="true
 
 const checks = (messages) => messages.filter((m) => m.type === 'check');
 
-function panelOf(document) {
-  const host = document.querySelector('postguard-overlay');
-  return host ? host.shadowRoot.querySelector('.panel') : null;
-}
-
 async function open(options = {}) {
   const page = makePage({
     html: COMPOSE,
@@ -55,16 +50,16 @@ test('a contenteditable box is sent in the agreed text form', async (t) => {
   ]);
 });
 
-test('findings are listed in the panel with message and fix, and counted on the badge', async (t) => {
+test('findings are listed in the panel (closed to the page) with message and fix, and counted on the badge', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  const { window, document, messages } = await open();
+  const { window, document, messages, panel: panelOf } = await open();
   const ta = document.getElementById('ta');
   ta.focus();
   typeInto(window, ta, SAMPLE);
   t.mock.timers.tick(400);
   await settle();
   t.mock.timers.tick(20); // the frame that draws
-  const panel = panelOf(document);
+  const panel = panelOf();
   assert.ok(panel && !panel.hidden, 'panel shown');
   const items = [...panel.querySelectorAll('.item')];
   assert.deepEqual(items.map((li) => li.querySelector('.msg').textContent), ['About Sturmvogel', 'About Trekker T5']);
@@ -73,18 +68,22 @@ test('findings are listed in the panel with message and fix, and counted on the 
   const badges = messages.filter((m) => m.type === 'badge');
   assert.deepEqual(badges.at(-1), { type: 'badge', count: 2, severity: 'error' });
   assert.equal(ta.value, SAMPLE, 'the text is not changed');
+  // The page's own scripts cannot reach the panel: its shadow root is closed.
+  assert.equal(document.querySelector('postguard-overlay').shadowRoot, null);
+  assert.doesNotMatch(document.documentElement.textContent, /About Sturmvogel/);
+  assert.equal(document.querySelectorAll('.panel, .item, .msg').length, 0);
 });
 
 test('server not running: a discreet notice with the command, typing goes on', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  const { window, document, messages } = await open({ respond: (m) => (m.type === 'check' ? { ok: false, error: 'down' } : { ok: true }) });
+  const { window, document, messages, panel: panelOf } = await open({ respond: (m) => (m.type === 'check' ? { ok: false, error: 'down' } : { ok: true }) });
   const ta = document.getElementById('ta');
   ta.focus();
   typeInto(window, ta, 'Hallo');
   t.mock.timers.tick(400);
   await settle();
   t.mock.timers.tick(20);
-  const panel = panelOf(document);
+  const panel = panelOf();
   assert.ok(!panel.hidden);
   assert.equal(panel.querySelector('.notice code').textContent, 'postguard serve');
   assert.deepEqual(messages.filter((m) => m.type === 'badge').at(-1), { type: 'badge', count: null, problem: 'down' });
@@ -156,7 +155,7 @@ test('an added site is checked; switching the site off stops everything', async 
 test('a stale answer does not overwrite findings for newer text', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   const pending = [];
-  const { window, document } = await open({
+  const { window, document, panel: panelOf } = await open({
     respond: (m) => (m.type === 'check' ? new Promise((resolve) => pending.push(() => resolve(answerFor(m.text, NEEDLES)))) : { ok: true }),
   });
   const ta = document.getElementById('ta');
@@ -172,7 +171,7 @@ test('a stale answer does not overwrite findings for newer text', async (t) => {
   pending[0]();
   await settle();
   t.mock.timers.tick(20);
-  const msgs = [...panelOf(document).querySelectorAll('.msg')].map((el) => el.textContent);
+  const msgs = [...panelOf().querySelectorAll('.msg')].map((el) => el.textContent);
   assert.deepEqual(msgs, ['About Trekker T5']);
 });
 
@@ -196,7 +195,7 @@ test('the paste page of postguard serve is left alone', async (t) => {
 
 test("a refused check shows the server's explanation", async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  const { window, document } = await open({
+  const { window, document, panel: panelOf } = await open({
     respond: (m) => (m.type === 'check' ? { ok: false, error: 'error', status: 400, detail: "unknown channel 'bad'" } : { ok: true }),
   });
   const ta = document.getElementById('ta');
@@ -205,5 +204,5 @@ test("a refused check shows the server's explanation", async (t) => {
   t.mock.timers.tick(400);
   await settle();
   t.mock.timers.tick(20);
-  assert.match(panelOf(document).querySelector('.notice').textContent, /could not check this text\. unknown channel 'bad'/);
+  assert.match(panelOf().querySelector('.notice').textContent, /could not check this text\. unknown channel 'bad'/);
 });

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  EXT_DIR, REPO_DIR, SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, highlightedTexts, launch, serveFile,
+  EXT_DIR, REPO_DIR, SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, highlightedTexts, launch, overlayEval, overlayWait,
+  serveFile,
 } from '../testlib/e2e.mjs';
 
 let browser;
@@ -23,13 +24,15 @@ after(async () => {
   if (site) await site.close();
 });
 
-const marksIn = (selector) => page.locator('postguard-overlay .mark').evaluateAll((els, sel) => {
+const marksIn = (selector) => overlayEval(page, '.mark', (els, sel) => {
   const box = document.querySelector(sel).getBoundingClientRect();
   return els.filter((el) => {
     const r = el.getBoundingClientRect();
     return r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
   }).length;
 }, selector);
+const count = (p, selector) => overlayEval(p, selector, (els) => els.length);
+const firstLeft = () => overlayEval(page, '.mark', (els) => els[0].getBoundingClientRect().left);
 
 async function waitForHighlights(selector, expected) {
   let last;
@@ -79,24 +82,33 @@ test('a textarea: highlights cover exactly the findings and follow edits', { ski
   await page.keyboard.type(SAMPLE);
   assert.deepEqual(await waitForHighlights('#ta', ['Sturmvogel', 'Trekker T5']), ['Sturmvogel', 'Trekker T5']);
   assert.equal(await page.inputValue('#ta'), SAMPLE, 'the text is unchanged');
-  const items = page.locator('postguard-overlay .item');
-  assert.equal(await items.count(), 2);
-  const rules = await items.evaluateAll((els) => els.map((el) => el.dataset.rule));
+  assert.equal(await count(page, '.item'), 2);
+  const rules = await overlayEval(page, '.item', (els) => els.map((el) => el.dataset.rule));
   assert.equal(new Set(rules).size, 2);
   assert.deepEqual(
-    await items.evaluateAll((els) => els.map((el) => el.className.replace('item sev-', ''))),
-    await page.locator('postguard-overlay .mark').evaluateAll((els) => els.map((el) => el.className.replace('mark sev-', ''))),
+    await overlayEval(page, '.item', (els) => els.map((el) => el.className.replace('item sev-', ''))),
+    await overlayEval(page, '.mark', (els) => els.map((el) => el.className.replace('mark sev-', ''))),
   );
-  for (const text of await items.locator('.msg').allTextContents()) assert.ok(text.trim().length > 0);
+  const messages = await overlayEval(page, '.item .msg', (els) => els.map((el) => el.textContent));
+  for (const text of messages) assert.ok(text.trim().length > 0);
+  // The page's own scripts see neither the panel nor its messages (closed shadow root).
+  assert.deepEqual(
+    await page.evaluate((msg) => [
+      document.querySelector('postguard-overlay').shadowRoot,
+      document.documentElement.innerText.includes(msg),
+      document.documentElement.textContent.includes(msg),
+    ], messages[0]),
+    [null, false, false],
+  );
   assert.ok((await badgeTexts()).includes('2'), 'the toolbar badge counts the findings');
   await page.screenshot({ path: join(artifactsDir(), 'extension-textarea.png') });
   // Type in front of the findings: the highlights move with the words.
-  const before = await page.locator('postguard-overlay .mark').first().boundingBox();
+  const before = await firstLeft();
   await page.keyboard.press('Control+Home');
   await page.keyboard.type('Wow! ');
   assert.deepEqual(await waitForHighlights('#ta', ['Sturmvogel', 'Trekker T5']), ['Sturmvogel', 'Trekker T5']);
-  const moved = await page.locator('postguard-overlay .mark').first().boundingBox();
-  assert.ok(moved.x > before.x + 10, 'the first highlight moved right');
+  const moved = await firstLeft();
+  assert.ok(moved > before + 10, 'the first highlight moved right');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'ta', 'the caret stays in the box');
   // Break the codename: only the embargoed product is left.
   await page.keyboard.press('End');
@@ -105,7 +117,7 @@ test('a textarea: highlights cover exactly the findings and follow edits', { ski
   await page.evaluate((i) => document.querySelector('#ta').setSelectionRange(i, i), at);
   await page.keyboard.press('Delete');
   assert.deepEqual(await waitForHighlights('#ta', ['Trekker T5']), ['Trekker T5']);
-  assert.equal(await page.locator('postguard-overlay .item').count(), 1);
+  assert.equal(await count(page, '.item'), 1);
 });
 
 test('a re-rendering contenteditable: highlights cover exactly the findings and follow edits', { skip: SKIP_REASON }, async () => {
@@ -130,7 +142,7 @@ test('a re-rendering contenteditable: highlights cover exactly the findings and 
     'Neu: 🚀 Stolz auf das Sturmvogel-Team! Der Trekker X5 kommt bald.',
   );
   assert.deepEqual(await waitForHighlights('#ed', ['Sturmvogel']), ['Sturmvogel']);
-  assert.equal(await page.locator('postguard-overlay .item').count(), 1);
+  assert.equal(await count(page, '.item'), 1);
 });
 
 test('nothing is drawn for a password field', { skip: SKIP_REASON }, async () => {
@@ -145,14 +157,7 @@ test('a clean screenshot of a warning for the docs', { skip: SKIP_REASON }, asyn
   await clean.goto(site.url);
   await clean.click('#ta');
   await clean.keyboard.type(SAMPLE);
-  const found = await (async () => {
-    for (let i = 0; i < 100; i++) {
-      if ((await clean.locator('postguard-overlay .mark').count()) === 2) return true;
-      await clean.waitForTimeout(100);
-    }
-    return false;
-  })();
-  assert.ok(found);
+  assert.equal(await overlayWait(clean, '.mark', (els) => els.length, (n) => n === 2), 2);
   const path = join(artifactsDir(), 'extension-warning.png');
   await clean.screenshot({ path, clip: { x: 0, y: 0, width: 960, height: 290 } });
   if (process.env.POSTGUARD_UPDATE_DOCS_IMG) copyFileSync(path, join(REPO_DIR, 'docs/img/extension-warning.png'));
@@ -170,10 +175,9 @@ test('server not running: a discreet notice with the command, typing is not bloc
     await down.click('#ta');
     await down.keyboard.type(SAMPLE);
     assert.equal(await down.inputValue('#ta'), SAMPLE);
-    const notice = down.locator('postguard-overlay .notice');
-    await notice.waitFor({ timeout: 10000 });
-    assert.equal(await notice.locator('code').textContent(), 'postguard serve');
-    assert.equal(await down.locator('postguard-overlay .mark').count(), 0);
+    const command = await overlayWait(down, '.notice code', (els) => els[0]?.textContent ?? null, (t) => t !== null);
+    assert.equal(command, 'postguard serve');
+    assert.equal(await count(down, '.mark'), 0);
     assert.ok((await badgeTexts()).includes('!'));
     await down.screenshot({ path: join(artifactsDir(), 'extension-server-down.png'), clip: { x: 0, y: 0, width: 960, height: 250 } });
   } finally {

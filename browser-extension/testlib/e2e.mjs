@@ -56,18 +56,71 @@ export async function launch({ extDir = null, locale = 'de-DE' } = {}) {
   return { ctx, sw, extId: new URL(sw.url()).host };
 }
 
+const cdpSessions = new WeakMap();
+
+/**
+ * Run `fn(elements, arg)` in the page on the elements matching `selector` inside the extension's
+ * overlay, whose shadow root is closed to the page's scripts (and to Playwright's locators): the
+ * DevTools protocol still sees it. Returns what `fn` returns (JSON), or `fn([], arg)`'s result when
+ * there is no overlay yet.
+ */
+export async function overlayEval(page, selector, fn, arg = null) {
+  let cdp = cdpSessions.get(page);
+  if (!cdp) {
+    cdp = await page.context().newCDPSession(page);
+    cdpSessions.set(page, cdp);
+  }
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const find = (node) => {
+    if (node.localName === 'postguard-overlay' && node.shadowRoots?.length) return node.shadowRoots[0];
+    for (const child of node.children || []) {
+      const found = find(child);
+      if (found) return found;
+    }
+    return null;
+  };
+  const shadow = find(root);
+  // Without an overlay, `fn` still runs in the page, on no elements.
+  const call = `function (selector, arg, inOverlay) {
+    const els = inOverlay ? [...this.querySelectorAll(selector)] : [];
+    return (${fn.toString()})(els, arg);
+  }`;
+  const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: (shadow || root).backendNodeId });
+  const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: object.objectId,
+    functionDeclaration: call,
+    arguments: [{ value: selector }, { value: arg }, { value: Boolean(shadow) }],
+    returnByValue: true,
+  });
+  if (exceptionDetails) throw new Error(`overlayEval(${selector}): ${exceptionDetails.exception?.description || exceptionDetails.text}`);
+  return result.value;
+}
+
+/** Poll `overlayEval` until `ready(value)` holds; returns the last value. */
+export async function overlayWait(page, selector, fn, ready, { timeout = 10000 } = {}) {
+  const until = Date.now() + timeout;
+  let value;
+  do {
+    value = await overlayEval(page, selector, fn);
+    if (ready(value)) return value;
+    await page.waitForTimeout(100);
+  } while (Date.now() < until);
+  return value;
+}
+
 /**
  * For every highlight drawn by the extension over `boxSelector`, the text of the box that lies
  * under it, found by asking the browser which caret positions are at the highlight's left and
  * right edges (independent of how the extension computed the highlight).
  */
-export async function highlightedTexts(page, boxSelector, markSelector = 'postguard-overlay .mark') {
-  const marks = await page.locator(markSelector).evaluateAll((els) =>
+export async function highlightedTexts(page, boxSelector, markSelector = null) {
+  const rects = (els) =>
     els.map((el) => {
       const r = el.getBoundingClientRect();
       return { index: el.dataset.index ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-    }),
-  );
+    });
+  // markSelector null: the extension's highlights, inside its closed overlay
+  const marks = markSelector ? await page.locator(markSelector).evaluateAll(rects) : await overlayEval(page, '.mark', rects);
   return page.evaluate(
     ({ selector, marks }) => {
       const box = document.querySelector(selector);

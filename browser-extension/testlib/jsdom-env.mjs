@@ -48,13 +48,26 @@ export function makePage({ url = 'https://www.linkedin.com/feed/', html = '', se
   window.setInterval = (fn, ms, ...args) => setInterval(fn, ms, ...args);
   window.clearInterval = (id) => clearInterval(id);
   window.requestAnimationFrame = (fn) => setTimeout(() => fn(Date.now()), 16);
+  // The overlay's shadow root is closed; the tests read it through the reference kept here.
+  const shadowRoots = new WeakMap();
+  const attachShadow = window.Element.prototype.attachShadow;
+  window.Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    shadowRoots.set(this, root);
+    return root;
+  };
   for (const script of SCRIPTS.filter((s) => scripts.includes(s))) {
     window.eval(readFileSync(join(EXT_DIR, script), 'utf8'));
   }
   const changeStorage = (changes) => {
     for (const fn of storageListeners) fn(changes, 'local');
   };
-  return { dom, window, document: window.document, messages, changeStorage };
+  /** The panel inside the overlay's (closed) shadow root, or null. */
+  const panel = () => {
+    const host = window.document.querySelector('postguard-overlay');
+    return host ? shadowRoots.get(host).querySelector('.panel') : null;
+  };
+  return { dom, window, document: window.document, messages, changeStorage, panel };
 }
 
 /** Let pending promise callbacks run (the content script's start reads storage asynchronously). */

@@ -34,9 +34,18 @@ function serverBase(url) {
   }
 }
 
+/**
+ * Match patterns carry no port: Firefox refuses "http://127.0.0.1:8421/*" (so the permission would
+ * never be found), Chromium matches every port of a host given without one.
+ */
+function hostPattern(base) {
+  const url = new URL(base);
+  return url.protocol + '//' + url.hostname + '/*';
+}
+
 async function hasHostPermission(base) {
   try {
-    return await api.permissions.contains({ origins: [base + '/*'] });
+    return await api.permissions.contains({ origins: [hostPattern(base)] });
   } catch {
     return true; // let the fetch decide
   }

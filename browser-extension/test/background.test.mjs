@@ -39,13 +39,16 @@ before(async () => {
 
 after(() => new Promise((resolve) => server.close(resolve)));
 
-function worker({ settings = {}, granted = true } = {}) {
+function worker({ settings = {}, granted = true, asked = [] } = {}) {
   let onMessage;
   const badge = {};
   const chrome = {
     storage: { local: { get: async () => structuredClone(settings) }, onChanged: { addListener() {} } },
     permissions: {
-      contains: async () => granted,
+      contains: async ({ origins }) => {
+        asked.push(...origins);
+        return granted;
+      },
       onAdded: { addListener() {} },
       onRemoved: { addListener() {} },
     },
@@ -107,9 +110,12 @@ test('a server that is not running reads as down, without throwing', async () =>
 
 test('no request is made without the host permission (Firefox asks at run time)', async () => {
   requests.length = 0;
-  const answer = await worker({ settings: { serverUrl: base }, granted: false }).send({ type: 'check', text: 'x' });
+  const asked = [];
+  const answer = await worker({ settings: { serverUrl: base }, granted: false, asked }).send({ type: 'check', text: 'x' });
   assert.deepEqual(answer, { ok: false, error: 'permission' });
   assert.equal(requests.length, 0);
+  // The pattern asked about has no port: Firefox's match patterns have none.
+  assert.deepEqual(asked, ['http://127.0.0.1/*']);
 });
 
 test('"test connection" can try unsaved settings', async () => {

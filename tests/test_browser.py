@@ -2,12 +2,13 @@
 
 Starts ``postguard serve`` on a free port with the example company pack, waits for ``/v1/health``
 and runs the JavaScript suites (``node --test browser-extension/test/``: jsdom unit tests of the
-content script, and end-to-end tests in headless Chromium driven by playwright-core) with
+content script, end-to-end tests in headless Chromium driven by playwright-core, and the extension
+in headless Firefox ESR driven over WebDriver BiDi) with
 ``POSTGUARD_URL`` pointing at it. Screenshots go to ``POSTGUARD_ARTIFACTS`` (default
 ``browser-extension/test-artifacts``).
 
-Needs node, ``npm ci`` in ``browser-extension/`` and ``/usr/bin/chromium``; without them the test is
-skipped, except under CI, where it fails.
+Needs node, ``npm ci`` in ``browser-extension/``, ``/usr/bin/chromium`` and ``/usr/bin/firefox-esr``;
+without them the test is skipped, except under CI, where it fails.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 EXTENSION = REPO / "browser-extension"
 EXAMPLE_PACK = REPO / "rules" / "example-company.toml"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+FIREFOX = Path(os.environ.get("FIREFOX_PATH", "/usr/bin/firefox-esr"))
 READY_TIMEOUT_S = 60.0
 NODE_TIMEOUT_S = 600.0
 
@@ -37,11 +39,13 @@ NODE_TIMEOUT_S = 600.0
 def _missing_requirement() -> str | None:
     if shutil.which("node") is None:
         return "node is not installed"
-    for package in ("playwright-core", "jsdom"):
+    for package in ("playwright-core", "jsdom", "ws"):
         if not (EXTENSION / "node_modules" / package).is_dir():
             return f"{package} is not installed: run `npm ci` in browser-extension/"
     if not CHROMIUM.exists():
         return f"no Chromium at {CHROMIUM}: `apt-get install chromium`"
+    if not FIREFOX.exists():
+        return f"no Firefox at {FIREFOX}: `apt-get install firefox-esr`"
     return None
 
 
@@ -122,3 +126,4 @@ def test_extension_and_paste_page_in_a_real_browser(server_url: str) -> None:
     # With POSTGUARD_URL set nothing may be skipped: the end-to-end tests must really have run.
     assert "# fail 0" in output and "# skipped 0" in output, output
     assert (artifacts / "extension-warning.png").is_file()
+    assert (artifacts / "extension-firefox.png").is_file()

@@ -108,53 +108,60 @@ export async function overlayWait(page, selector, fn, ready, { timeout = 10000 }
   return value;
 }
 
+/** Runs in the page: the rectangles of highlight elements, with the finding index each belongs to. */
+export const markRects = (els) =>
+  els.map((el) => {
+    const r = el.getBoundingClientRect();
+    return { index: el.dataset.index ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+  });
+
+/**
+ * Runs in the page: for each group of highlight rectangles (`marks`, grouped by their index) over
+ * the box at `selector`, the text between the caret positions at its left and right edges.
+ */
+export const textUnderHighlights = ({ selector, marks }) => {
+  const box = document.querySelector(selector);
+  const isTextarea = box.localName === 'textarea';
+  const boxRect = box.getBoundingClientRect();
+  // Text offset of the caret position at (x, y), in the same text form as the box's text.
+  function offsetAt(x, y) {
+    const pos = document.caretPositionFromPoint(x, y);
+    if (!pos) return null;
+    if (isTextarea) return pos.offsetNode === box ? pos.offset : null;
+    if (!box.contains(pos.offsetNode)) return null;
+    const r = document.createRange();
+    r.setStart(box, 0);
+    r.setEnd(pos.offsetNode, pos.offset);
+    return r.toString().length;
+  }
+  const text = isTextarea ? box.value : box.textContent;
+  const groups = new Map();
+  for (const m of marks) {
+    // Only highlights drawn over this box.
+    if (m.right < boxRect.left || m.left > boxRect.right || m.bottom < boxRect.top || m.top > boxRect.bottom) continue;
+    if (!groups.has(m.index)) groups.set(m.index, []);
+    groups.get(m.index).push(m);
+  }
+  const out = [];
+  for (const rects of groups.values()) {
+    const first = rects[0];
+    const last = rects[rects.length - 1];
+    const start = offsetAt(first.left + 1, (first.top + first.bottom) / 2);
+    const end = offsetAt(last.right - 1, (last.top + last.bottom) / 2);
+    out.push(start === null || end === null ? null : text.slice(start, end));
+  }
+  return out;
+};
+
 /**
  * For every highlight drawn by the extension over `boxSelector`, the text of the box that lies
  * under it, found by asking the browser which caret positions are at the highlight's left and
  * right edges (independent of how the extension computed the highlight).
  */
 export async function highlightedTexts(page, boxSelector, markSelector = null) {
-  const rects = (els) =>
-    els.map((el) => {
-      const r = el.getBoundingClientRect();
-      return { index: el.dataset.index ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-    });
   // markSelector null: the extension's highlights, inside its closed overlay
-  const marks = markSelector ? await page.locator(markSelector).evaluateAll(rects) : await overlayEval(page, '.mark', rects);
-  return page.evaluate(
-    ({ selector, marks }) => {
-      const box = document.querySelector(selector);
-      const isTextarea = box.localName === 'textarea';
-      const boxRect = box.getBoundingClientRect();
-      // Text offset of the caret position at (x, y), in the same text form as the box's text.
-      function offsetAt(x, y) {
-        const pos = document.caretPositionFromPoint(x, y);
-        if (!pos) return null;
-        if (isTextarea) return pos.offsetNode === box ? pos.offset : null;
-        if (!box.contains(pos.offsetNode)) return null;
-        const r = document.createRange();
-        r.setStart(box, 0);
-        r.setEnd(pos.offsetNode, pos.offset);
-        return r.toString().length;
-      }
-      const text = isTextarea ? box.value : box.textContent;
-      const groups = new Map();
-      for (const m of marks) {
-        // Only highlights drawn over this box.
-        if (m.right < boxRect.left || m.left > boxRect.right || m.bottom < boxRect.top || m.top > boxRect.bottom) continue;
-        if (!groups.has(m.index)) groups.set(m.index, []);
-        groups.get(m.index).push(m);
-      }
-      const out = [];
-      for (const rects of groups.values()) {
-        const first = rects[0];
-        const last = rects[rects.length - 1];
-        const start = offsetAt(first.left + 1, (first.top + first.bottom) / 2);
-        const end = offsetAt(last.right - 1, (last.top + last.bottom) / 2);
-        out.push(start === null || end === null ? null : text.slice(start, end));
-      }
-      return out;
-    },
-    { selector: boxSelector, marks },
-  );
+  const marks = markSelector
+    ? await page.locator(markSelector).evaluateAll(markRects)
+    : await overlayEval(page, '.mark', markRects);
+  return page.evaluate(textUnderHighlights, { selector: boxSelector, marks });
 }

@@ -108,11 +108,44 @@ def test_mentions_and_labelled_promotion_pass(check, text: str) -> None:  # type
         "Team event at Nordkap: we cooked together and shared stories. #nordkap #teamspirit",
         "Nordkap wurde von der Stiftung Warentest mit „gut“ bewertet (Ausgabe 11/2026).",
         "Der QR-Code ABC führt zu unserer Nordkap-Ausstellung.",
+        # cue words in their everyday senses
+        "Spannender Vortrag über Rabattschlachten im Einzelhandel – danke an mein Nordkap-Team!",
+        "Unser Nordkap-Gutscheinsystem läuft jetzt auf SAP – danke an das IT-Team.",
+        "Ich habe meine Promotion abgeschlossen – danke an Nordkap für die Unterstützung!",
+        "Proud to present my master thesis on promotional pricing, written at Nordkap.",
+        "Our team at Nordkap discussed discount strategies at the retail summit.",
+        "Nordkap announced the sale of its Norwegian unit today.",
     ],
 )
 def test_everyday_employer_posts_pass(check, text: str) -> None:  # type: ignore[no-untyped-def]
     assert disclosure(check(text)) == []
     assert disclosure(check(text, channel="linkedin-company")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Wir suchen Verstärkung im Nordkap-Team! Alle Infos: Link in Bio.", "Link in Bio"),
+        ("Heute Sommerfest bei Nordkap. Fotos: Link in Bio", "Link in Bio"),
+        ("Black Friday? Nicht bei uns: Nordkap repariert an diesem Tag kostenlos.", "Black Friday"),
+        ("Trekker boots are here. Link in bio!", "Link in bio"),
+        ("Nordkap Mitarbeiterrabatt gilt auch für Freunde.", "Mitarbeiterrabatt"),
+    ],
+)
+def test_weak_cues_alone_give_a_hint_not_an_error(check, text: str, cue: str) -> None:  # type: ignore[no-untyped-def]
+    """Words that everyday posts use too ("Link in Bio" under a job ad) are a hint, on any channel."""
+    for channel in (None, "instagram-brand"):
+        [f] = disclosure(check(text, channel=channel, lang="de"))
+        assert (f.rule_id, f.severity.value) == ("PG501", "info")
+        assert f.message.startswith("Falls dieser Beitrag für „")
+        assert f"(„{cue}“)" in f.message and f.confidence == 0.7
+
+
+def test_a_strong_cue_beside_a_weak_one_is_named_and_an_error(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Black Friday bei Nordkap: 30 % Rabatt auf alle Jacken!"
+    [f] = disclosure(check(text, lang="de"))
+    assert (f.rule_id, f.severity.value) == ("PG501", "error")
+    assert "(„30 % Rabatt“)" in f.message
 
 
 def test_business_articles_and_pages_are_not_posts(check) -> None:  # type: ignore[no-untyped-def]

@@ -37,35 +37,68 @@ from postguard.terms import TermIndex
 PLUGIN = "postguard.checks.disclosure"
 MISSING, LATE, WEAK = "PG501", "PG502", "PG503"
 START_CHARS = 100
+WEAK_CUE_CONFIDENCE = 0.7  # PG501 on weak cues alone: confidence scaled by this, severity info
 
-# Promotion cues, each run only when one of its key strings occurs in the lower-cased text.
-_CUES: tuple[tuple[tuple[str, ...], Any], ...] = tuple(
-    (keys, regex.compile("(?i)" + pattern))
-    for keys, pattern in (
+# Promotion cues, each run only when one of its key strings occurs in the lower-cased text. *Strong*
+# cues make an offer or ask to buy (a percentage off, a price, "jetzt kaufen", a shop); *weak* ones are
+# words that everyday posts use too ("Link in Bio" under a job ad, "Black Friday" as a topic): on
+# their own they make PG501 a hint (info), not an error.
+_CUES: tuple[tuple[tuple[str, ...], Any, bool], ...] = tuple(
+    (keys, regex.compile("(?i)" + pattern), strong)
+    for keys, pattern, strong in (
         (
             ("%",),
             r"\d{1,3}(?:[.,]\d+)?\s?%\s*(?:off|rabatt|reduziert|günstiger|sparen|discount|auf\s+alles"
             r"|on\s+everything)|(?<![\w.,])[-−–]\s?\d{1,2}\s?%",
+            True,
         ),
-        (("rabatt",), r"(?<![\p{L}])\p{L}*rabatt\p{L}*"),
         (
-            ("gutschein", "voucher", "coupon", "discount", "promo"),
-            r"\b(?:gutschein|voucher|coupon|discount|promo)\w*",
+            ("kaufen", "bestellen", "shoppen", "sichern", "zuschlagen"),
+            r"\b(?:jetzt|hier)\s+(?:kaufen|bestellen|shoppen|sichern|zuschlagen|vorbestellen)\b",
+            True,
         ),
-        (("kaufen", "bestellen", "shoppen", "sichern", "zuschlagen"),
-         r"\b(?:jetzt|hier)\s+(?:kaufen|bestellen|shoppen|sichern|zuschlagen|vorbestellen)\b"),
-        (("shop",), r"\b(?:zum|im|in\s+unserem)\s+(?:online[\s-]?)?shop\b|\bshop\s+(?:now|the\s+look)\b"),
-        (("now",), r"\b(?:buy|order|pre-?order)\s+(?:it\s+)?now\b"),
-        (("get yours",), r"\bget\s+yours\b"),
-        (("sicher",), r"\b(?:sichere?|sichert)\s+(?:dir|euch|ihnen)\b"),
-        (("bio", "profil"), r"\blink\s+(?:in\s+(?:(?:my|der|meiner)\s+)?bio|im\s+profil)\b|\blinkinbio\b"),
-        (("swipe",), r"\bswipe\s+up\b"),
-        (("warenkorb", "cart"), r"\bin\s+den\s+warenkorb\b|\badd\s+to\s+cart\b"),
-        (("sale", "friday", "monday"), r"\b(?:sale|black\s+friday|cyber\s+monday)\b"),
+        (
+            ("shop",),
+            r"\b(?:zum|im|in\s+unserem)\s+(?:online[\s-]?)?shop\b|\bshop\s+(?:now|the\s+look)\b",
+            True,
+        ),
+        (("now",), r"\b(?:buy|order|pre-?order)\s+(?:it\s+)?now\b", True),
+        (("get yours",), r"\bget\s+yours\b", True),
+        (("warenkorb", "cart"), r"\bin\s+den\s+warenkorb\b|\badd\s+to\s+cart\b", True),
         (
             ("€", "eur", "$", "usd"),
             r"\b(?:nur|only|jetzt|now)\s+(?:noch\s+)?\d+(?:[.,]\d{1,2})?\s?(?:€|eur\b|euro\b|\$|usd\b)",
+            True,
         ),
+        # A German compound names what its last part names: "Mitarbeiterrabatt" is a Rabatt,
+        # "Rabattschlacht" and "Gutscheinsystem" are not.
+        (
+            ("rabatt",),
+            r"(?<![\p{L}])(?:\p{L}*rabatt(?:e|en|s|es)?|rabatt(?:code|aktion)(?:s|en)?)(?![\p{L}])",
+            False,
+        ),
+        (
+            ("gutschein",),
+            r"(?<![\p{L}])(?:\p{L}*gutschein(?:e|en|s|es)?|gutscheincodes?)(?![\p{L}])",
+            False,
+        ),
+        (("voucher", "coupon"), r"\b(?:voucher|coupon)(?:s|\s+codes?)?\b", False),
+        # "a discount", "20% discount", "discount code", not "discount strategies" or "a discount retailer"
+        (
+            ("discount",),
+            r"\b(?:a|an|your|our|my|extra|special|exclusive|employee|\d+\s?%)\s+discount(?:s)?\b(?!\s+(?:retail|store|chain|airline|brand|supermarket)\w*)"
+            r"|\bdiscount(?:s|ed)?\s+(?:codes?|prices?|of\s+\d|on)\b",
+            False,
+        ),
+        (("promo",), r"\bpromo(?:[\s-]?codes?)?\b", False),  # not "Promotion" (a doctorate, a new job)
+        (("sicher",), r"\b(?:sichere?|sichert)\s+(?:dir|euch|ihnen)\b", False),
+        (
+            ("bio", "profil"),
+            r"\blink\s+(?:in\s+(?:(?:my|der|meiner)\s+)?bio|im\s+profil)\b|\blinkinbio\b",
+            False,
+        ),
+        (("swipe",), r"\bswipe\s+up\b", False),
+        (("sale", "friday", "monday"), r"\bsale\b(?!\s+of\b)|\bblack\s+friday\b|\bcyber\s+monday\b", False),
     )
 )
 # "Code NORDKAP20", "Rabattcode: NK-15": the word in any case, the code in capitals and digits.
@@ -120,8 +153,12 @@ def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
     shops = expect_str_list(t["shops"], where.child("shops")) if "shops" in t else ()
     for i, shop in enumerate(shops):
         if not _SHOP_SPEC.fullmatch(shop):
-            raise where.child("shops").child(i).error(
-                f"{shop!r} is not a host or web address (write shop.example.com or https://example.com/shop)"
+            raise (
+                where.child("shops")
+                .child(i)
+                .error(
+                    f"{shop!r} is not a host or web address (write shop.example.com or https://example.com/shop)"
+                )
             )
     spec = DisclosureSpec(
         brands=expect_terms(t["brands"], where.child("brands")) if "brands" in t else (),
@@ -212,24 +249,37 @@ class _Label:
     kind: str  # "tag", "by", "word"
 
 
-def first_cue(text: str, comp: _Compiled) -> tuple[int, int] | None:
-    """The span of the first promotion cue in ``text``, if any."""
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """The promotion cues of a draft: where the first one starts, and the one to name in a message."""
+
+    first: int
+    shown: tuple[int, int]
+    strong: bool
+
+
+def find_cues(text: str, comp: _Compiled) -> Cues | None:
+    """The promotion cues in ``text``: the first of any, and the first strong one (else the first weak)."""
     low = text.lower()
-    found: list[tuple[int, int]] = []
-    for keys, pattern in _CUES:
+    strong: list[tuple[int, int]] = []
+    weak: list[tuple[int, int]] = []
+    for keys, pattern, is_strong in _CUES:
         if any(k in low for k in keys) and (m := pattern.search(text)):
-            found.append(m.span())
+            (strong if is_strong else weak).append(m.span())
     if "code" in low and (m := _CODE.search(text)):
-        found.append(m.span())
+        strong.append(m.span())
     if "/" in text:
         shop = next(((a, b) for a, b in find_urls(text) if _SHOP_PATH.search(text, a, b)), None)
         if shop:
-            found.append(shop)
+            strong.append(shop)
     if comp.shop is not None and any(h in low for h in comp.shop_keys) and (m := comp.shop.search(text)):
-        found.append(m.span())
+        strong.append(m.span())
     if comp.cues is not None and any(k in low for k in comp.cue_keys) and (m := comp.cues.search(text)):
-        found.append(m.span())
-    return min(found) if found else None
+        strong.append(m.span())  # the company's own cues: its compliance team chose them
+    if not strong and not weak:
+        return None
+    shown = min(strong) if strong else min(weak)
+    return Cues(first=min(strong + weak)[0], shown=shown, strong=bool(strong))
 
 
 def _stands_as_label(text: str, start: int, end: int) -> bool:
@@ -308,14 +358,15 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     brands = comp.brands.find(ctx.pieces)
     if not brands:
         return
-    cue = first_cue(text, comp)
-    if cue is None:
+    cues = find_cues(text, comp)
+    if cues is None:
         return
     brand = brands[0]
     business = ctx.channel is not None and ctx.channel.business
     lang = ctx.msg_lang
     what = quote(text[brand.start : brand.end], lang)
-    cue_text = quote(" ".join(text[cue[0] : cue[1]].split()), lang)
+    cue_text = quote(" ".join(text[cues.shown[0] : cues.shown[1]].split()), lang)
+    cue = (cues.first,)
     de_label = ctx.lang == "de"
     labels = find_labels(text, comp)
     strong = [lb for lb in labels if not lb.weak]
@@ -390,19 +441,30 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     else:
         en_why = " Employees promoting their employer must disclose it on private accounts too."
         de_why = " Wer für den eigenen Arbeitgeber wirbt, muss das auch privat kennzeichnen."
-    yield ctx.finding(
-        MISSING,
-        start,
-        end,
-        ctx.message(
+    if cues.strong:
+        message = ctx.message(
             en=f"This post promotes {what} ({cue_text}) but has no advertising label: start it with "
             f"{quote(label, 'en')}.{en_why}",
             de=f"Dieser Beitrag wirbt für {what} ({cue_text}), ist aber nicht als Werbung gekennzeichnet: "
             f"mit {quote(label, 'de')} beginnen.{de_why}",
-        ),
+        )
+        confidence, severity = brand.confidence, Severity.WARNING if business else None
+    else:  # only words everyday posts use too: a hint, not an error
+        message = ctx.message(
+            en=f"If this post promotes {what} ({cue_text}), it needs an advertising label: start it with "
+            f"{quote(label, 'en')}.{en_why}",
+            de=f"Falls dieser Beitrag für {what} wirbt ({cue_text}), muss er als Werbung gekennzeichnet "
+            f"sein: mit {quote(label, 'de')} beginnen.{de_why}",
+        )
+        confidence, severity = round(brand.confidence * WEAK_CUE_CONFIDENCE, 3), Severity.INFO
+    yield ctx.finding(
+        MISSING,
+        start,
+        end,
+        message,
         replacements=(f"{label}: {text[start:end]}",),
-        confidence=brand.confidence,
-        severity=Severity.WARNING if business else None,
+        confidence=confidence,
+        severity=severity,
     )
 
 
@@ -424,8 +486,9 @@ RULES = (
                 "`company`, and embargoed products) together with a cue of promotion (discount codes, "
                 "“Rabatt”, “% off”, “-20 %”, shop links, “buy now”, “jetzt kaufen”, “link in bio”) but carry "
                 "no advertising label (“Werbung”, “Anzeige”, “Ad”, “#ad”, “#<company>employee” or a label "
-                "from `[disclosure] labels`). An error on a private account, a warning on a business post. "
-                "Merely mentioning the employer is fine.",
+                "from `[disclosure] labels`). An error on a private account, a warning on a business post; "
+                "only a hint (info) when the cues are words everyday posts use too (“link in bio”, “Sale”, "
+                "“Black Friday”, a bare “Rabatt”). Merely mentioning the employer is fine.",
                 "Promotion must be recognisable as such (§ 5a Abs. 4 UWG; BGH I ZR 90/20); an employee's "
                 "salary counts as a benefit, and the FTC Endorsement Guides (16 CFR 255) require employees "
                 "to disclose the relationship.",
@@ -439,8 +502,9 @@ RULES = (
                 "und `company` sowie Produkte unter Sperrfrist) und dabei werben (Rabattcodes, „Rabatt“, "
                 "„% off“, „-20 %“, Shop-Links, „jetzt kaufen“, „Link in Bio“), aber keine Werbekennzeichnung "
                 "tragen („Werbung“, „Anzeige“, „Ad“, „#ad“, „#<firma>employee“ oder eine aus "
-                "`[disclosure] labels`). Ein Fehler auf privaten Konten, eine Warnung auf geschäftlichen. "
-                "Den Arbeitgeber nur zu erwähnen, ist in Ordnung.",
+                "`[disclosure] labels`). Ein Fehler auf privaten Konten, eine Warnung auf geschäftlichen; "
+                "nur ein Hinweis (info), wenn die Signale auch im Alltag vorkommen („Link in Bio“, „Sale“, "
+                "„Black Friday“, ein bloßes „Rabatt“). Den Arbeitgeber nur zu erwähnen, ist in Ordnung.",
                 "Werbung muss als solche erkennbar sein (§ 5a Abs. 4 UWG; BGH I ZR 90/20); das Gehalt gilt "
                 "als Gegenleistung, und nach den FTC Endorsement Guides (16 CFR 255) müssen Beschäftigte die "
                 "Beziehung offenlegen.",

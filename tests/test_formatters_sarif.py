@@ -12,7 +12,9 @@ import pytest
 from postguard.formatters import sarif
 from postguard.model import Finding, Report, RuleDoc, RuleInfo, Severity
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared/reference/sarif-schema-2.1.0.json"
+# The official OASIS schema (https://github.com/oasis-tcs/sarif-spec, Schemata/sarif-schema-2.1.0.json),
+# kept in the repository so that a clone anywhere can run this test.
+SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 
 
 def rule(rule_id: str, name: str, category: str, severity: Severity) -> RuleInfo:

@@ -141,6 +141,52 @@ def test_weak_cues_alone_give_a_hint_not_an_error(check, text: str, cue: str) ->
         assert f"(„{cue}“)" in f.message and f.confidence == 0.7
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nordkap-Jacke: 20 Prozent Rabatt für alle Follower!",
+        "15 Euro Rabatt mit meinem Code bei Nordkap!",
+        "Trekker boots: $10 off",
+        "Save 20% on Trekker boots",
+        "Spart 20 % auf die neue Nordkap-Kollektion!",
+        "Bis zu 50 % auf Nordkap-Jacken!",
+        "Mit meinem Rabattcode anna15 spart ihr bei Nordkap!",
+        "Große Rabattaktion bei Nordkap: alles reduziert!",
+        "Use my code anna15 for Trekker boots.",
+        "Trekker boots now only $49!",
+        "Die Trekker-Stiefel gibt es jetzt nur 1.299 € statt 1.499 €.",
+        "Sichert euch die neue Nordkap-Jacke, solange der Vorrat reicht!",
+        "Nordkap-Jacken jetzt -20 % im Winter.",
+        "Nordkap: 20% discount for employees.",
+    ],
+)
+def test_offers_and_calls_to_buy_are_strong_cues(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    [f] = disclosure(check(text))
+    assert (f.rule_id, f.severity.value, f.confidence) == ("PG501", "error", 1.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nordkap: The sale to Fjell Holdings closed today.",
+        "My discount broker recommended Nordkap shares.",
+        "Our discount rate at Nordkap is 8%.",
+        "Die Rabatt-Schlacht im Handel – Vortrag bei Nordkap.",
+        "Nordkap Q3: Umsatz -12 % gegenüber Vorjahr.",
+        "Nordkap: 3 % off-season growth",
+        "Unser Code of Conduct gilt für alle Nordkap-Events.",
+    ],
+)
+def test_figures_and_business_words_are_no_cues(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert disclosure(check(text)) == []
+
+
+def test_a_weak_label_on_weak_cues_is_a_hint_too(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Sommerfest bei Nordkap, präsentiert von der Stadt. Fotos: Link in Bio"
+    [f] = disclosure(check(text, lang="de"))
+    assert (f.rule_id, f.severity.value, f.confidence) == ("PG503", "info", 0.7)
+
+
 def test_a_strong_cue_beside_a_weak_one_is_named_and_an_error(check) -> None:  # type: ignore[no-untyped-def]
     text = "Black Friday bei Nordkap: 30 % Rabatt auf alle Jacken!"
     [f] = disclosure(check(text, lang="de"))
@@ -241,7 +287,11 @@ def test_weak_labels_at_the_end_get_no_inplace_fix(check, weak: str) -> None:  #
     [
         ('[disclosure]\nbrand = ["Nordkap"]\n', "disclosure.brand", "did you mean 'brands'"),
         ("[disclosure]\nbrands = [1]\n", "disclosure.brands[0]", "expected a string"),
-        ('[disclosure]\nbrands = ["Nordkap"]\nlabels = ["#"]\n', "disclosure.labels[0]", "no letters or digits"),
+        (
+            '[disclosure]\nbrands = ["Nordkap"]\nlabels = ["#"]\n',
+            "disclosure.labels[0]",
+            "no letters or digits",
+        ),
         ('[disclosure]\nbrands = ["Nordkap"]\nshops = ["not a host"]\n', "disclosure.shops[0]", "not a host"),
         ('[disclosure]\nlabels = ["#x"]\n', "disclosure.brands", "list the brands"),
         ('[disclosure]\nbrands = ["Nordkap"]\ncues = 3\n', "disclosure.cues", "expected an array of strings"),

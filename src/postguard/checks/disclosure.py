@@ -37,19 +37,32 @@ from postguard.terms import TermIndex
 PLUGIN = "postguard.checks.disclosure"
 MISSING, LATE, WEAK = "PG501", "PG502", "PG503"
 START_CHARS = 100
-WEAK_CUE_CONFIDENCE = 0.7  # PG501 on weak cues alone: confidence scaled by this, severity info
+WEAK_CUE_CONFIDENCE = 0.7  # findings on weak cues alone: confidence scaled by this, severity info
 
 # Promotion cues, each run only when one of its key strings occurs in the lower-cased text. *Strong*
 # cues make an offer or ask to buy (a percentage off, a price, "jetzt kaufen", a shop); *weak* ones are
 # words that everyday posts use too ("Link in Bio" under a job ad, "Black Friday" as a topic): on
 # their own they make PG501 a hint (info), not an error.
+_NUM = r"\d{1,3}(?:[.,\u202f]\d{3})*(?:[.,]\d{1,2})?"
+_UNIT = r"(?:%|prozent\b|percent\b|€|eur\b|euro\b|\$|usd\b)"
+_AMOUNT = rf"(?:{_NUM}\s?{_UNIT}|[€$]\s?{_NUM})"
+_MONEY = rf"(?:{_NUM}\s?(?:€|eur\b|euro\b|\$|usd\b)|[€$]\s?{_NUM})"
 _CUES: tuple[tuple[tuple[str, ...], Any, bool], ...] = tuple(
     (keys, regex.compile("(?i)" + pattern), strong)
     for keys, pattern, strong in (
         (
-            ("%",),
-            r"\d{1,3}(?:[.,]\d+)?\s?%\s*(?:off|rabatt|reduziert|günstiger|sparen|discount|auf\s+alles"
-            r"|on\s+everything)|(?<![\w.,])[-−–]\s?\d{1,2}\s?%",
+            ("%", "prozent", "percent", "€", "eur", "$", "usd"),
+            # "20 % Rabatt", "10 € off", "spart 20 %", "bis zu 50 %", "jetzt -20 %", "-20 % auf alles";
+            # a bare "-12 %" is no cue (quarterly figures)
+            rf"{_AMOUNT}\s*(?:off(?![\w-])|rabatt|reduziert|günstiger|billiger|sparen|discount|nachlass|auf\s+alles"
+            rf"|on\s+everything)|\b(?:spar(?:e|t|en)?|save|bis\s+zu|up\s+to)\s+(?:bis\s+zu\s+|up\s+to\s+)?{_AMOUNT}"
+            r"|\b(?:jetzt|nur|now|only|alles|all)\s+[-−–]\s?\d{1,2}\s?%|(?<![\w.,])[-−–]\s?\d{1,2}\s?%\s+"
+            r"(?:auf|on|für|for|off)\b",
+            True,
+        ),
+        (
+            ("€", "eur", "$", "usd"),
+            rf"\b(?:nur|only|jetzt|now|ab|statt)\s+(?:noch\s+)?{_MONEY}",
             True,
         ),
         (
@@ -57,6 +70,7 @@ _CUES: tuple[tuple[tuple[str, ...], Any, bool], ...] = tuple(
             r"\b(?:jetzt|hier)\s+(?:kaufen|bestellen|shoppen|sichern|zuschlagen|vorbestellen)\b",
             True,
         ),
+        (("sicher",), r"\b(?:sichere?|sichert)\s+(?:dir|euch|ihnen)\b", True),
         (
             ("shop",),
             r"\b(?:zum|im|in\s+unserem)\s+(?:online[\s-]?)?shop\b|\bshop\s+(?:now|the\s+look)\b",
@@ -66,45 +80,43 @@ _CUES: tuple[tuple[tuple[str, ...], Any, bool], ...] = tuple(
         (("get yours",), r"\bget\s+yours\b", True),
         (("warenkorb", "cart"), r"\bin\s+den\s+warenkorb\b|\badd\s+to\s+cart\b", True),
         (
-            ("€", "eur", "$", "usd"),
-            r"\b(?:nur|only|jetzt|now)\s+(?:noch\s+)?\d+(?:[.,]\d{1,2})?\s?(?:€|eur\b|euro\b|\$|usd\b)",
+            ("code", "aktion"),
+            r"(?<![\p{L}])(?:rabatt|gutschein)[\s-]?(?:code|aktion)(?:s|en)?(?![\p{L}])"
+            r"|\b(?:promo|discount|coupon|voucher)[\s-]?codes?\b",
             True,
         ),
         # A German compound names what its last part names: "Mitarbeiterrabatt" is a Rabatt,
-        # "Rabattschlacht" and "Gutscheinsystem" are not.
-        (
-            ("rabatt",),
-            r"(?<![\p{L}])(?:\p{L}*rabatt(?:e|en|s|es)?|rabatt(?:code|aktion)(?:s|en)?)(?![\p{L}])",
-            False,
-        ),
-        (
-            ("gutschein",),
-            r"(?<![\p{L}])(?:\p{L}*gutschein(?:e|en|s|es)?|gutscheincodes?)(?![\p{L}])",
-            False,
-        ),
-        (("voucher", "coupon"), r"\b(?:voucher|coupon)(?:s|\s+codes?)?\b", False),
-        # "a discount", "20% discount", "discount code", not "discount strategies" or "a discount retailer"
+        # "Rabattschlacht", "Rabatt-Schlacht" and "Gutscheinsystem" are not.
+        (("rabatt",), r"(?<![\p{L}])\p{L}*rabatt(?:e|en|s|es)?(?![\p{L}]|-\p{L})", False),
+        (("gutschein",), r"(?<![\p{L}])\p{L}*gutschein(?:e|en|s|es)?(?![\p{L}]|-\p{L})", False),
+        (("voucher", "coupon"), r"\b(?:voucher|coupon)s?\b", False),
+        # "a discount", "discounts on", not "discount strategies", "a discount retailer", "discount rate"
         (
             ("discount",),
-            r"\b(?:a|an|your|our|my|extra|special|exclusive|employee|\d+\s?%)\s+discount(?:s)?\b(?!\s+(?:retail|store|chain|airline|brand|supermarket)\w*)"
-            r"|\bdiscount(?:s|ed)?\s+(?:codes?|prices?|of\s+\d|on)\b",
+            r"\b(?:a|an|your|our|my|extra|special|exclusive|employee)\s+discounts?\b"
+            r"(?!\s+(?:retail|store|chain|airline|brand|supermarket|broker|rate|grocer)\w*)"
+            r"|\bdiscount(?:s|ed)?\s+(?:prices?|of\s+\d|on)\b",
             False,
         ),
-        (("promo",), r"\bpromo(?:[\s-]?codes?)?\b", False),  # not "Promotion" (a doctorate, a new job)
-        (("sicher",), r"\b(?:sichere?|sichert)\s+(?:dir|euch|ihnen)\b", False),
+        (("promo",), r"\bpromos?\b", False),  # not "Promotion" (a doctorate, a new job)
         (
             ("bio", "profil"),
             r"\blink\s+(?:in\s+(?:(?:my|der|meiner)\s+)?bio|im\s+profil)\b|\blinkinbio\b",
             False,
         ),
         (("swipe",), r"\bswipe\s+up\b", False),
-        (("sale", "friday", "monday"), r"\bsale\b(?!\s+of\b)|\bblack\s+friday\b|\bcyber\s+monday\b", False),
+        (
+            ("sale", "friday", "monday"),
+            r"(?<!\bthe\s)\bsale\b(?!\s+(?:of|to)\b)|\bblack\s*friday\b|\bcyber\s*monday\b",
+            False,
+        ),
     )
 )
-# "Code NORDKAP20", "Rabattcode: NK-15": the word in any case, the code in capitals and digits.
+# "Code NORDKAP20", "Rabattcode: NK-15", "code anna15": the word in any case, the code in capitals and
+# digits, or in small letters with a digit (so not "Code of Conduct").
 _CODE = regex.compile(
     r"(?i:(?<![\w-])(?:(?:rabatt|gutschein|promo|discount|coupon|voucher)[\s-]?)?code)\s*[:=]?\s*[\"„“‚'«»]?"
-    r"(?P<code>[A-Z0-9][A-Z0-9_-]{2,})(?![\w])"
+    r"(?P<code>[A-Z0-9][A-Z0-9_-]{2,}|[a-z][a-z0-9_-]*\d[a-z0-9_-]*)(?![\w])"
 )
 _SHOP_PATH = regex.compile(r"(?i)shop|store|/produkte?/|/products?/|amzn\.to|amazon\.[a-z.]+/|/kaufen|/buy")
 _SHOP_SPEC = regex.compile(r"(?i)(?:https?://)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+(?:/\S*)?")
@@ -367,6 +379,10 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     what = quote(text[brand.start : brand.end], lang)
     cue_text = quote(" ".join(text[cues.shown[0] : cues.shown[1]].split()), lang)
     cue = (cues.first,)
+    # Only words everyday posts use too: every finding is a hint (info), at a lower confidence.
+    hint = not cues.strong
+    confidence = round(brand.confidence * WEAK_CUE_CONFIDENCE, 3) if hint else brand.confidence
+    hint_severity = Severity.INFO if hint else None
     de_label = ctx.lang == "de"
     labels = find_labels(text, comp)
     strong = [lb for lb in labels if not lb.weak]
@@ -400,7 +416,8 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                 de=f"Die Werbekennzeichnung {shown} steht {de_where}, wo man sie übersieht: an den Anfang "
                 f"des Beitrags setzen („Werbung: …“).",
             ),
-            confidence=brand.confidence,
+            confidence=confidence,
+            severity=hint_severity,
         )
         return
     weak = [lb for lb in labels if lb.weak]
@@ -429,7 +446,8 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                 f"{quote(fix, 'de')}{move_de} schreiben.",
             ),
             replacements=(fix,) if at_start else (),
-            confidence=brand.confidence,
+            confidence=confidence,
+            severity=hint_severity,
         )
         return
     start = _content_start(text)
@@ -448,15 +466,15 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             de=f"Dieser Beitrag wirbt für {what} ({cue_text}), ist aber nicht als Werbung gekennzeichnet: "
             f"mit {quote(label, 'de')} beginnen.{de_why}",
         )
-        confidence, severity = brand.confidence, Severity.WARNING if business else None
-    else:  # only words everyday posts use too: a hint, not an error
+        severity = Severity.WARNING if business else None
+    else:
         message = ctx.message(
             en=f"If this post promotes {what} ({cue_text}), it needs an advertising label: start it with "
             f"{quote(label, 'en')}.{en_why}",
             de=f"Falls dieser Beitrag für {what} wirbt ({cue_text}), muss er als Werbung gekennzeichnet "
             f"sein: mit {quote(label, 'de')} beginnen.{de_why}",
         )
-        confidence, severity = round(brand.confidence * WEAK_CUE_CONFIDENCE, 3), Severity.INFO
+        severity = hint_severity
     yield ctx.finding(
         MISSING,
         start,

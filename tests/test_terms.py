@@ -179,7 +179,8 @@ def _pieces_by_definition(text: str) -> list[tuple[int, int]]:
 @settings(max_examples=500, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["a", "B", "ǅ", "5", "ä", "Ö", "o\u0308", "ß", "_", "-", " ", "#", "ǈ"]), max_size=16
+        st.sampled_from(["a", "B", "ǅ", "5", "ä", "Ö", "o\u0308", "ß", "_", "-", " ", "#", "ǈ", "ℍ", "𝐒"]),
+        max_size=16,
     ).map("".join)
 )
 def test_pieces_are_runs_of_letters_and_digits_cut_at_camel_case(text: str) -> None:

@@ -108,7 +108,7 @@ def split_pieces(text: str) -> list[tuple[int, int]]:
     pattern = _PIECE_RE if _MARK_RE.search(text) else _PIECE_FAST
     for m in pattern.finditer(text):
         tail = m.group()[1:]
-        if tail.islower() or tail.lower() == tail:  # no capital after the first letter: one piece
+        if tail.islower() or not any(map(str.isupper, tail)):  # no capital after the first letter: one piece
             append(m.span())
             continue
         start, end = m.span()

@@ -70,8 +70,6 @@ test('findings are listed in the panel (closed to the page) with message and fix
   assert.equal(ta.value, SAMPLE, 'the text is not changed');
   // The page's own scripts cannot reach the panel: its shadow root is closed.
   assert.equal(document.querySelector('postguard-overlay').shadowRoot, null);
-  assert.doesNotMatch(document.documentElement.textContent, /About Sturmvogel/);
-  assert.equal(document.querySelectorAll('.panel, .item, .msg').length, 0);
 });
 
 test('server not running: a discreet notice with the command, typing goes on', async (t) => {

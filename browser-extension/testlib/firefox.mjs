@@ -44,50 +44,78 @@ export async function launchFirefox() {
   const proc = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', '0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const url = await new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`Firefox did not start:\n${seen}`)), 30000);
-    proc.stderr.on('data', (chunk) => {
-      seen += chunk;
-      const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`Firefox exited (${code}):\n${seen}`)));
-  });
-  const ws = new WebSocket(`${url}/session`);
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  const session = new BidiSession(ws);
-  await session.send('session.new', { capabilities: { alwaysMatch: { acceptInsecureCerts: false } } });
-  session.close = async () => {
-    try {
-      await session.send('session.end');
-    } catch {
-      // already gone
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGKILL');
+      await exited;
     }
-    ws.close();
-    proc.kill();
-    await new Promise((resolve) => (proc.exitCode !== null ? resolve() : proc.once('exit', resolve)));
     rmSync(profile, { recursive: true, force: true });
   };
-  return session;
+  let ws;
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`Firefox did not start:\n${seen}`)), 30000);
+      const onData = (chunk) => {
+        seen += chunk;
+        const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(seen);
+        if (m) {
+          clearTimeout(timer);
+          proc.stderr.off('data', onData);
+          proc.stderr.resume(); // keep draining, so Firefox never blocks on a full pipe
+          resolve(m[1]);
+        }
+      };
+      proc.stderr.on('data', onData);
+      proc.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`Firefox exited (${code ?? signal}):\n${seen}`));
+      });
+    });
+    ws = new WebSocket(`${url}/session`);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const session = new BidiSession(ws);
+    await session.send('session.new', { capabilities: { alwaysMatch: { acceptInsecureCerts: false } } });
+    session.close = async () => {
+      try {
+        await session.send('session.end');
+      } catch {
+        // already gone
+      }
+      ws.close();
+      await stop();
+    };
+    return session;
+  } catch (error) {
+    if (ws) ws.terminate();
+    await stop();
+    throw error;
+  }
 }
+
+const REQUEST_TIMEOUT_MS = 30000;
 
 class BidiSession {
   constructor(ws) {
     this.ws = ws;
     this.nextId = 0;
     this.pending = new Map();
+    const failAll = (why) => {
+      for (const waiter of this.pending.values()) waiter.reject(new Error(`BiDi connection ${why}`));
+      this.pending.clear();
+    };
+    ws.on('close', () => failAll('closed'));
+    ws.on('error', (error) => failAll(`failed: ${error.message}`));
     ws.on('message', (data) => {
       const message = JSON.parse(data);
       const waiter = message.id !== undefined && this.pending.get(message.id);
       if (!waiter) return;
       this.pending.delete(message.id);
+      clearTimeout(waiter.timer);
       if (message.type === 'error') waiter.reject(new Error(`${message.error}: ${message.message}`));
       else waiter.resolve(message.result);
     });
@@ -96,7 +124,11 @@ class BidiSession {
   send(method, params = {}) {
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`BiDi ${method}: no answer within ${REQUEST_TIMEOUT_MS} ms`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, timer });
       this.ws.send(JSON.stringify({ id, method, params }));
     });
   }
@@ -125,7 +157,7 @@ class BidiSession {
       expression: "document.querySelector('postguard-overlay')",
       target: { context },
       awaitPromise: false,
-      resultOwnership: 'root',
+      resultOwnership: 'none',
       serializationOptions: { maxDomDepth: 1, includeShadowTree: 'all' },
     });
     const shadow = found.result?.value?.shadowRoot;

@@ -61,6 +61,10 @@ def found(text: str, index: TermIndex = INDEX) -> list[tuple[str, str, str]]:
         ("Projekt Eichhörnchen", [("Projekt Eichhörnchen", EXACT, "PE")]),
         ("#ProjektEichhörnchen", [("ProjektEichhörnchen", EXACT, "PE")]),
         ("TLP:RED", [("TLP:RED", EXACT, "TLP")]),
+        # "fancy fonts" from LinkedIn post generators: mathematical bold/italic and full-width letters
+        ("Unser 𝐒𝐭𝐮𝐫𝐦𝐯𝐨𝐠𝐞𝐥 startet", [("𝐒𝐭𝐮𝐫𝐦𝐯𝐨𝐠𝐞𝐥", EXACT, "SV")]),
+        ("das 𝑺𝒕𝒖𝒓𝒎𝒗𝒐𝒈𝒆𝒍-Team", [("𝑺𝒕𝒖𝒓𝒎𝒗𝒐𝒈𝒆𝒍", EXACT, "SV")]),
+        ("der Ｔｒｅｋｋｅｒ Ｔ５", [("Ｔｒｅｋｋｅｒ Ｔ５", EXACT, "T5")]),
     ],
 )
 def test_catches(text: str, expected: list[tuple[str, str, str]]) -> None:

@@ -83,7 +83,9 @@ def normalise_piece(piece: str) -> str:
         return cached
     s = piece.casefold().translate(_FOLD)
     if not s.isascii():
-        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+        # NFKD also folds "fancy" letters (math bold 𝐒𝐭𝐮𝐫𝐦, full-width) to plain ones: fold case after it
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
+        s = s.translate(_FOLD)
     if len(_NORM_CACHE) > 50_000:
         _NORM_CACHE.clear()
     _NORM_CACHE[piece] = s

@@ -44,9 +44,9 @@ WEAK_CUE_CONFIDENCE = 0.7  # findings on weak cues alone: confidence scaled by t
 # words that everyday posts use too ("Link in Bio" under a job ad, "Black Friday" as a topic): on
 # their own they make PG501 a hint (info), not an error.
 _NUM = r"\d{1,3}(?:[.,\u202f]\d{3})*(?:[.,]\d{1,2})?"
-_UNIT = r"(?:%|prozent\b|percent\b|€|eur\b|euro\b|\$|usd\b)"
-_AMOUNT = rf"(?:{_NUM}\s?{_UNIT}|[€$]\s?{_NUM})"
-_MONEY = rf"(?:{_NUM}\s?(?:€|eur\b|euro\b|\$|usd\b)|[€$]\s?{_NUM})"
+_CURRENCY = r"(?:€|eur\b|euro\b|\$|usd\b)"
+_MONEY = rf"(?:{_NUM}\s?{_CURRENCY}|[€$]\s?{_NUM})"
+_AMOUNT = rf"(?:{_NUM}\s?(?:%|prozent\b|percent\b)|{_MONEY})"
 _CUES: tuple[tuple[tuple[str, ...], Any, bool], ...] = tuple(
     (keys, regex.compile("(?i)" + pattern), strong)
     for keys, pattern, strong in (
@@ -165,12 +165,8 @@ def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
     shops = expect_str_list(t["shops"], where.child("shops")) if "shops" in t else ()
     for i, shop in enumerate(shops):
         if not _SHOP_SPEC.fullmatch(shop):
-            raise (
-                where.child("shops")
-                .child(i)
-                .error(
-                    f"{shop!r} is not a host or web address (write shop.example.com or https://example.com/shop)"
-                )
+            raise where.child("shops").child(i).error(
+                f"{shop!r} is not a host or web address (write shop.example.com or https://example.com/shop)"
             )
     spec = DisclosureSpec(
         brands=expect_terms(t["brands"], where.child("brands")) if "brands" in t else (),
@@ -378,7 +374,6 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     lang = ctx.msg_lang
     what = quote(text[brand.start : brand.end], lang)
     cue_text = quote(" ".join(text[cues.shown[0] : cues.shown[1]].split()), lang)
-    cue = (cues.first,)
     # Only words everyday posts use too: every finding is a hint (info), at a lower confidence.
     hint = not cues.strong
     confidence = round(brand.confidence * WEAK_CUE_CONFIDENCE, 3) if hint else brand.confidence
@@ -388,11 +383,11 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     strong = [lb for lb in labels if not lb.weak]
     content_start = _content_start(text)
     early = [lb for lb in strong if lb.start - content_start < START_CHARS]
-    if any(placement(text, lb, cue[0]) == "start" for lb in early):
+    if any(placement(text, lb, cues.first) == "start" for lb in early):
         return
     if strong:
         lb = strong[0]
-        where = placement(text, lb, cue[0])
+        where = placement(text, lb, cues.first)
         shown = quote(text[lb.start : lb.end], lang)
         en_where = {
             "cluster": "only at the end, in a cluster of hashtags",
@@ -424,7 +419,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     if weak:
         lb = weak[0]
         shown = quote(text[lb.start : lb.end], lang)
-        at_start = placement(text, lb, cue[0]) == "start"
+        at_start = placement(text, lb, cues.first) == "start"
         if not at_start:
             fix = "Werbung" if de_label else "Ad"
         elif lb.kind == "tag":

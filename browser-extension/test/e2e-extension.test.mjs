@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  EXT_DIR, REPO_DIR, SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, highlightedTexts, launch, overlayEval, overlayWait,
+  EXT_DIR, REPO_DIR, SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, equalTo, highlightedTexts, launch, overlayEval, poll,
   serveFile,
 } from '../testlib/e2e.mjs';
 
@@ -34,15 +34,7 @@ const marksIn = (selector) => overlayEval(page, '.mark', (els, sel) => {
 const count = (p, selector) => overlayEval(p, selector, (els) => els.length);
 const firstLeft = () => overlayEval(page, '.mark', (els) => els[0].getBoundingClientRect().left);
 
-async function waitForHighlights(selector, expected) {
-  let last;
-  for (let i = 0; i < 100; i++) {
-    last = await highlightedTexts(page, selector);
-    if (JSON.stringify(last) === JSON.stringify(expected)) return last;
-    await page.waitForTimeout(100);
-  }
-  return last;
-}
+const waitForHighlights = (selector, expected) => poll(() => highlightedTexts(page, selector), equalTo(expected));
 
 async function badgeTexts() {
   return browser.sw.evaluate(async () => {
@@ -150,7 +142,7 @@ test('a clean screenshot of a warning for the docs', { skip: SKIP_REASON }, asyn
   await clean.goto(site.url);
   await clean.click('#ta');
   await clean.keyboard.type(SAMPLE);
-  assert.equal(await overlayWait(clean, '.mark', (els) => els.length, (n) => n === 2), 2);
+  assert.equal(await poll(() => overlayEval(clean, '.mark', (els) => els.length), (n) => n === 2), 2);
   const path = join(artifactsDir(), 'extension-warning.png');
   await clean.screenshot({ path, clip: { x: 0, y: 0, width: 960, height: 290 } });
   if (process.env.POSTGUARD_UPDATE_DOCS_IMG) copyFileSync(path, join(REPO_DIR, 'docs/img/extension-warning.png'));
@@ -168,7 +160,10 @@ test('server not running: a discreet notice with the command, typing is not bloc
     await down.click('#ta');
     await down.keyboard.type(SAMPLE);
     assert.equal(await down.inputValue('#ta'), SAMPLE);
-    const command = await overlayWait(down, '.notice code', (els) => els[0]?.textContent ?? null, (t) => t !== null);
+    const command = await poll(
+      () => overlayEval(down, '.notice code', (els) => els[0]?.textContent ?? null),
+      (t) => t !== null,
+    );
     assert.equal(command, 'postguard serve');
     assert.equal(await count(down, '.mark'), 0);
     assert.ok((await badgeTexts()).includes('!'));

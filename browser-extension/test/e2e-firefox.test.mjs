@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXT_DIR, SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, markRects, serveFile, textUnderHighlights } from '../testlib/e2e.mjs';
+import { EXT_DIR, SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, equalTo, markRects, poll, serveFile, textUnderHighlights } from '../testlib/e2e.mjs';
 import { FIREFOX, launchFirefox, seededCopy } from '../testlib/firefox.mjs';
 
 const SKIP = SKIP_REASON || (existsSync(FIREFOX) ? false : `${FIREFOX} is not installed (Debian: firefox-esr)`);
@@ -14,23 +14,12 @@ let site;
 let extDir;
 let tab;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function highlighted(selector) {
   const marks = await ff.overlayEval(tab, '.mark', markRects);
   return ff.call(tab, textUnderHighlights, { selector, marks });
 }
 
-async function waitForHighlights(selector, expected, { timeout = 10000 } = {}) {
-  const until = Date.now() + timeout;
-  let last;
-  do {
-    last = await highlighted(selector);
-    if (JSON.stringify(last) === JSON.stringify(expected)) return last;
-    await sleep(100);
-  } while (Date.now() < until);
-  return last;
-}
+const waitForHighlights = (selector, expected, options) => poll(() => highlighted(selector), equalTo(expected), options);
 
 before(async () => {
   if (SKIP) return;

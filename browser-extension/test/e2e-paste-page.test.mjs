@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, highlightedTexts, launch } from '../testlib/e2e.mjs';
+import { SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, equalTo, highlightedTexts, launch, poll } from '../testlib/e2e.mjs';
 
 let browser;
 let page;
@@ -21,15 +21,7 @@ after(async () => {
 
 const MARKS = '#highlights mark';
 
-async function waitForHighlights(expected) {
-  let last;
-  for (let i = 0; i < 100; i++) {
-    last = await highlightedTexts(page, '#draft', MARKS);
-    if (JSON.stringify(last) === JSON.stringify(expected)) return last;
-    await page.waitForTimeout(100);
-  }
-  return last;
-}
+const waitForHighlights = (expected) => poll(() => highlightedTexts(page, '#draft', MARKS), equalTo(expected));
 
 test('the page follows the browser language, is labelled, and loads nothing from elsewhere', { skip: SKIP_REASON }, async () => {
   assert.equal(await page.getAttribute('html', 'lang'), 'de');

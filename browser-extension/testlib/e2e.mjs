@@ -96,17 +96,20 @@ export async function overlayEval(page, selector, fn, arg = null) {
   return result.value;
 }
 
-/** Poll `overlayEval` until `ready(value)` holds; returns the last value. */
-export async function overlayWait(page, selector, fn, ready, { timeout = 10000 } = {}) {
+/** Call `read()` every 100 ms until `ready(value)` holds or `timeout` ms pass; returns the last value. */
+export async function poll(read, ready, { timeout = 10000 } = {}) {
   const until = Date.now() + timeout;
   let value;
   do {
-    value = await overlayEval(page, selector, fn);
+    value = await read();
     if (ready(value)) return value;
-    await page.waitForTimeout(100);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   } while (Date.now() < until);
   return value;
 }
+
+/** A `ready` for `poll`: the value equals `expected` (as JSON). */
+export const equalTo = (expected) => (value) => JSON.stringify(value) === JSON.stringify(expected);
 
 /** Runs in the page: the rectangles of highlight elements, with the finding index each belongs to. */
 export const markRects = (els) =>

@@ -12,11 +12,18 @@ from datetime import timedelta
 
 import regex
 
-from postguard import hookimpl
-from postguard.context import CheckContext
-from postguard.messages import format_date, quote
-from postguard.model import Finding, RuleDoc, RuleInfo, Severity
-from postguard.rulepacks import ConfidentialEntry, note_text
+from postguard.plugin import (
+    CheckContext,
+    ConfidentialEntry,
+    Finding,
+    RuleDoc,
+    RuleInfo,
+    Severity,
+    format_date,
+    hookimpl,
+    note_text,
+    quote,
+)
 
 RULE_BY_KIND = {
     "codename": "PG101",

@@ -38,12 +38,22 @@ from typing import Any
 
 import regex
 
-from postguard import hookimpl
-from postguard.checks.imprint import find_urls, overlaps
-from postguard.context import CheckContext
-from postguard.messages import quote
-from postguard.model import Finding, RuleDoc, RuleInfo, Severity
-from postguard.rulepacks import Where, expect_int, expect_str_list, expect_table
+from postguard.plugin import (
+    CheckContext,
+    Finding,
+    RuleDoc,
+    RuleInfo,
+    Severity,
+    Where,
+    expect_int,
+    expect_str_list,
+    expect_table,
+    find_urls,
+    hookimpl,
+    overlaps,
+    quote,
+    trim_url,
+)
 
 PLUGIN = "postguard.checks.copyright"
 STOCK, INVALID, NC, ND, CC_INCOMPLETE, QUOTE, REUPLOAD, IMAGE, EDITORIAL = (
@@ -191,7 +201,9 @@ _SPEECH = (
 _SOURCE_AFTER = regex.compile(
     rf"(?i)^\s*[,.;:]?\s*(?:[—–―~]|--?\s|\((?=[^)]*(?-i:\p{{Lu}}))|(?:{_SPEECH})\b)"
 )
-_SOURCE_NEAR = regex.compile(r"(?i)\b(?:quelle|source|zitiert\s+(?:nach|aus)|quoted\s+from)\s*:|https?://|www\.")
+_SOURCE_NEAR = regex.compile(
+    r"(?i)\b(?:quelle|source|zitiert\s+(?:nach|aus)|quoted\s+from)\s*:|https?://|www\."
+)
 _SOURCE_BEFORE = regex.compile(rf"(?i)\b(?:{_SPEECH})\b[^.!?\n]{{0,80}}$")
 
 
@@ -209,8 +221,10 @@ def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
     hosts = expect_str_list(t["free_hosts"], where.child("free_hosts")) if "free_hosts" in t else ()
     for i, host in enumerate(hosts):
         if not regex.fullmatch(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+", host.strip()):
-            raise where.child("free_hosts").child(i).error(
-                f"{host!r} is not a host name (write cdn.example.com, without scheme or path)"
+            raise (
+                where.child("free_hosts")
+                .child(i)
+                .error(f"{host!r} is not a host name (write cdn.example.com, without scheme or path)")
             )
     words = expect_int(t["quote_words"], where.child("quote_words"), 10, 1000) if "quote_words" in t else None
     near = expect_int(t["near_lines"], where.child("near_lines"), 0, 20) if "near_lines" in t else None
@@ -261,17 +275,6 @@ def _on(host: str, suffixes: Sequence[str]) -> str | None:
         if host == s or host.endswith("." + s):
             return s
     return None
-
-
-def _trim_url(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in ".,;:!?'\"”“’»«*_":
-        end -= 1
-    if end > start and text[end - 1] == ")":
-        surplus = text.count(")", start, end) - text.count("(", start, end)
-        while surplus > 0 and end > start and text[end - 1] == ")":
-            end -= 1
-            surplus -= 1
-    return end
 
 
 class _Lines:
@@ -431,8 +434,10 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
 
 def _is_stock_image(host: str, url: str) -> bool:
     """A picture on a stock site (not its search or contributor pages)."""
-    return host.startswith(("media.", "image.", "images.")) or host.endswith("ftcdn.net") or bool(
-        _STOCK_PICTURE.search(url)
+    return (
+        host.startswith(("media.", "image.", "images."))
+        or host.endswith("ftcdn.net")
+        or bool(_STOCK_PICTURE.search(url))
     )
 
 
@@ -590,7 +595,7 @@ def _creative_commons(
         if _CC_ZERO.search(licence):
             continue
         end = min(max(b for _, b in spans), line_end) if len(spans) == 1 else end
-        end = _trim_url(text, start, end)
+        end = trim_url(text, start, end)
         shown = quote(" ".join(text[start:end].split()), lang)
         own = _FIRST_PERSON.search(text, line_start, line_end) is not None
         w_start, w_end = _clamp(lines.span_of_lines(start, 1, text), start)
@@ -945,7 +950,7 @@ RULES = (
         Severity.WARNING,
         _doc(
             "Long quotation without a source",
-            "Finds verbatim quotations (in „…“, “…”, \"…\", »…« or a block quote) of more than `quote_words` "
+            'Finds verbatim quotations (in „…“, “…”, "…", »…« or a block quote) of more than `quote_words` '
             "words (default 40) with no source: no “— Name” or parenthesis after it, no “says/sagt …” around "
             "it, no “Quelle:”/“Source:” or link next to it.",
             "A quotation is allowed only with a purpose (§ 51 UrhG) and with its source named (§ 63 UrhG).",
@@ -953,7 +958,7 @@ RULES = (
         ),
         _doc(
             "Langes Zitat ohne Quelle",
-            "Findet wörtliche Zitate (in „…“, “…”, \"…\", »…« oder als Blockzitat) mit mehr als "
+            'Findet wörtliche Zitate (in „…“, “…”, "…", »…« oder als Blockzitat) mit mehr als '
             "`quote_words` "
             "Wörtern (Standard 40) ohne Quelle: kein „— Name“ oder Klammer danach, kein „sagt …“ davor oder "
             "danach, kein „Quelle:“ oder Link daneben.",

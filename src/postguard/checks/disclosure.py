@@ -26,13 +26,22 @@ from typing import Any
 
 import regex
 
-from postguard import hookimpl
-from postguard.checks.imprint import find_urls, overlaps
-from postguard.context import CheckContext
-from postguard.messages import quote
-from postguard.model import Finding, RuleDoc, RuleInfo, Severity
-from postguard.rulepacks import Where, expect_str_list, expect_table, expect_terms
-from postguard.terms import TermIndex
+from postguard.plugin import (
+    CheckContext,
+    Finding,
+    RuleDoc,
+    RuleInfo,
+    Severity,
+    TermIndex,
+    Where,
+    expect_str_list,
+    expect_table,
+    expect_terms,
+    find_urls,
+    hookimpl,
+    overlaps,
+    quote,
+)
 
 PLUGIN = "postguard.checks.disclosure"
 MISSING, LATE, WEAK = "PG501", "PG502", "PG503"
@@ -165,8 +174,12 @@ def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
     shops = expect_str_list(t["shops"], where.child("shops")) if "shops" in t else ()
     for i, shop in enumerate(shops):
         if not _SHOP_SPEC.fullmatch(shop):
-            raise where.child("shops").child(i).error(
-                f"{shop!r} is not a host or web address (write shop.example.com or https://example.com/shop)"
+            raise (
+                where.child("shops")
+                .child(i)
+                .error(
+                    f"{shop!r} is not a host or web address (write shop.example.com or https://example.com/shop)"
+                )
             )
     spec = DisclosureSpec(
         brands=expect_terms(t["brands"], where.child("brands")) if "brands" in t else (),

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from postguard import hookimpl
-from postguard.context import CheckContext
-from postguard.messages import format_duration, format_moment, format_remaining, quote
-from postguard.model import Finding, RuleDoc, RuleInfo, Severity
-from postguard.rulepacks import note_text
+from postguard.plugin import (
+    CheckContext,
+    Finding,
+    RuleDoc,
+    RuleInfo,
+    Severity,
+    format_duration,
+    format_moment,
+    format_remaining,
+    hookimpl,
+    note_text,
+    quote,
+)
 
 RULE_ID = "PG201"
 

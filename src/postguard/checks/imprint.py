@@ -16,7 +16,6 @@ Reads the optional ``[imprint]`` pack section::
 
 from __future__ import annotations
 
-import bisect
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,11 +23,22 @@ from typing import Any
 
 import regex
 
-from postguard import hookimpl
-from postguard.context import CheckContext
-from postguard.messages import quote
-from postguard.model import Finding, RuleDoc, RuleInfo, Severity
-from postguard.rulepacks import Where, expect_str_list, expect_table, expect_terms
+from postguard.plugin import (
+    URL_CHARS,
+    CheckContext,
+    Finding,
+    RuleDoc,
+    RuleInfo,
+    Severity,
+    Where,
+    expect_str_list,
+    expect_table,
+    expect_terms,
+    find_urls,
+    hookimpl,
+    overlaps,
+    quote,
+)
 
 PLUGIN = "postguard.checks.imprint"
 MISSING, WEAK, HOME, CITATION = "PG301", "PG302", "PG303", "PG304"
@@ -43,14 +53,9 @@ WEAK_LABELS = (
 )  # fmt: skip
 
 # Links in prose: with a scheme, starting with www., or a bare host with a path (nordkap.example/impressum).
-_URL_CHARS = r"[^\s<>\"'\[\]{}|\\^`]"
-_SCHEME_URL = regex.compile(rf"(?i)(?:https?://|www\.){_URL_CHARS}+")
-_BARE_HOST = regex.compile(r"(?i)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}")
-_PATH = regex.compile(rf"/{_URL_CHARS}*")
 _URL = regex.compile(
-    rf"(?i)(?:https?://|www\.){_URL_CHARS}+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,24}}/{_URL_CHARS}*"
+    rf"(?i)(?:https?://|www\.){URL_CHARS}+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,24}}/{URL_CHARS}*"
 )
-_URL_STOP = frozenset(" \t\r\n<>\"'[](){}|\\^`„“”«»")
 _HTML_ANCHOR = regex.compile(r"(?is)<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>")
 _MD_LINK = regex.compile(r"(?<!!)\[([^\]\n]{1,200})\]\(\s*<?([^\s)>]+)")
 _MD_REF_DEF = regex.compile(r"(?m)^[ \t]{0,3}\[([^\]\n]{1,200})\]:[ \t]*<?([^\s>]+)")
@@ -65,7 +70,6 @@ _OWN_IMPRINT = regex.compile(
     r"|(?:§|Sec(?:t(?:ion)?)?\.?)\s*(?:5\s*(?:Abs\.\s*\d+\s*)?(?:DDG|TMG|ECG)|18\s*(?:Abs\.\s*\d+\s*)?MStV|55\s*(?:Abs\.\s*\d+\s*)?RStV)"
 )
 _OWN_WORDS = ("impressum", "imprint", "legal notice", "anbieterkennzeichnung")
-_FAR = 1 << 62
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/de", "/en", "/home", "/start"})
 
 # § 5 TMG -> § 5 DDG, § 55 RStV -> § 18 MStV (both 2024); "§5 TMG", "§ 55 Abs. 2 RStV", "Sec. 5 TMG".
@@ -95,8 +99,10 @@ def parse_imprint(value: Any, where: Where) -> ImprintSpec:
     urls = expect_str_list(t["urls"], where.child("urls")) if "urls" in t else ()
     for i, url in enumerate(urls):
         if not _ABSOLUTE.fullmatch(url.strip()):
-            raise where.child("urls").child(i).error(
-                f"{url!r} is not an absolute web address (write https://www.example.com/impressum)"
+            raise (
+                where.child("urls")
+                .child(i)
+                .error(f"{url!r} is not an absolute web address (write https://www.example.com/impressum)")
             )
     labels = expect_terms(t["labels"], where.child("labels")) if "labels" in t else ()
     return ImprintSpec(urls=tuple(u.strip() for u in urls), labels=tuple(x.strip() for x in labels))
@@ -140,76 +146,6 @@ def normalise_url(url: str) -> tuple[str, str]:
     if host.startswith("www."):
         host = host[4:]
     return host, path.rstrip("/")
-
-
-def _trim_url(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in ".,;:!?'\"”“’»«*_":
-        end -= 1
-    if end > start and text[end - 1] == ")":
-        surplus = text.count(")", start, end) - text.count("(", start, end)
-        while surplus > 0 and end > start and text[end - 1] == ")":
-            end -= 1
-            surplus -= 1
-    return end
-
-
-def find_urls(text: str) -> list[tuple[int, int]]:
-    """The spans of the web addresses in ``text``, sorted, trailing punctuation trimmed.
-
-    Looks only where an address can start (``http``, ``www.``, a ``/`` after
-    a host name), so prose without links costs next to nothing, and stays
-    linear in the length of the text.
-    """
-    maybe = "ttp" in text or "ww." in text or "TTP" in text or "WW." in text
-    low = text.lower() if maybe else ""
-    found: list[list[tuple[int, int]]] = []
-    for needle in ("http", "www."):
-        spans: list[tuple[int, int]] = []
-        taken = found[0] if found else []
-        k = 0
-        last_end = 0
-        pos = low.find(needle) if low else -1
-        while pos >= 0:
-            while k < len(taken) and taken[k][1] <= pos:
-                k += 1
-            inside = pos < last_end or (k < len(taken) and taken[k][0] <= pos)
-            prev = text[pos - 1] if pos else " "
-            if not inside and not (prev.isalnum() or prev in "_@./-"):
-                m = _SCHEME_URL.match(text, pos)
-                if m:
-                    last_end = _trim_url(text, pos, m.end())
-                    spans.append((pos, last_end))
-            pos = low.find(needle, max(pos + 1, last_end))
-        found.append(spans)
-    taken = sorted(found[0] + found[1]) if found else []
-    bare: list[tuple[int, int]] = []
-    k = 0
-    slash = text.find("/")
-    while slash > 0:
-        while k < len(taken) and taken[k][1] <= slash:
-            k += 1
-        if k < len(taken) and taken[k][0] <= slash:
-            slash = text.find("/", taken[k][1])
-            continue
-        if text[slash - 1].isalnum():
-            start = slash
-            while start > 0 and slash - start < 100 and text[start - 1] not in _URL_STOP:
-                start -= 1
-            while start < slash and not text[start].isalnum():
-                start += 1
-            if "." in text[start:slash] and _BARE_HOST.fullmatch(text, start, slash):
-                m = _PATH.match(text, slash)
-                end = _trim_url(text, start, m.end() if m else slash + 1)
-                bare.append((start, end))
-                slash = end
-        slash = text.find("/", slash + 1)
-    return sorted(taken + bare)
-
-
-def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether ``[start, end)`` overlaps one of the sorted, non-overlapping ``spans``."""
-    i = bisect.bisect_right(spans, (start, _FAR)) - 1
-    return (i >= 0 and spans[i][1] > start) or (i + 1 < len(spans) and spans[i + 1][0] < end)
 
 
 def find_links(ctx: CheckContext) -> list[Link]:

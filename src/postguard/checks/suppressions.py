@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from postguard import hookimpl
-from postguard.model import RuleDoc, RuleInfo, Severity
+from postguard.plugin import RuleDoc, RuleInfo, Severity, hookimpl
 
 UNUSED = "PG001"
 INVALID = "PG002"

@@ -1,0 +1,78 @@
+"""The public API for checks: everything a plugin needs, in one place.
+
+Built-in checks (``postguard.checks.*``) import only this module (and
+``postguard`` itself), exactly as a third-party plugin would; a test fails
+when one reaches for anything else. What is exported here is stable::
+
+    from postguard.plugin import CheckContext, RuleDoc, RuleInfo, Severity, hookimpl
+
+Groups:
+
+- hooks: :data:`hookimpl`;
+- what a check sees and returns: :class:`CheckContext`, :class:`Finding`,
+  :class:`RuleInfo`, :class:`RuleDoc`, :class:`Severity`;
+- pack data: :class:`PackSet`, :class:`ConfidentialEntry`, :class:`EmbargoEntry`,
+  :class:`Channel`, :func:`note_text`;
+- validating a pack section: :class:`Where` and the ``expect_*`` helpers;
+- matching terms: :class:`TermIndex`, :class:`Pieces`;
+- web addresses in prose: :func:`find_urls`, :func:`overlaps`, :func:`trim_url`, :data:`URL_CHARS`;
+- messages: :func:`quote`, :func:`format_date`, :func:`format_moment`,
+  :func:`format_duration`, :func:`format_remaining`.
+"""
+
+from __future__ import annotations
+
+from postguard.context import CheckContext
+from postguard.hookspecs import hookimpl
+from postguard.messages import format_date, format_duration, format_moment, format_remaining, quote
+from postguard.model import Finding, RuleDoc, RuleInfo, Severity
+from postguard.rulepacks import (
+    Channel,
+    ConfidentialEntry,
+    EmbargoEntry,
+    PackSet,
+    Where,
+    expect_bool,
+    expect_choice,
+    expect_int,
+    expect_str,
+    expect_str_list,
+    expect_table,
+    expect_terms,
+    note_text,
+)
+from postguard.terms import Pieces, TermIndex
+from postguard.urls import URL_CHARS, find_urls, overlaps, trim_url
+
+__all__ = [
+    "URL_CHARS",
+    "Channel",
+    "CheckContext",
+    "ConfidentialEntry",
+    "EmbargoEntry",
+    "Finding",
+    "PackSet",
+    "Pieces",
+    "RuleDoc",
+    "RuleInfo",
+    "Severity",
+    "TermIndex",
+    "Where",
+    "expect_bool",
+    "expect_choice",
+    "expect_int",
+    "expect_str",
+    "expect_str_list",
+    "expect_table",
+    "expect_terms",
+    "find_urls",
+    "format_date",
+    "format_duration",
+    "format_moment",
+    "format_remaining",
+    "hookimpl",
+    "note_text",
+    "overlaps",
+    "quote",
+    "trim_url",
+]

@@ -40,3 +40,16 @@ def test_the_guard_sees_an_internal_import(tmp_path: Path) -> None:
 def test_every_exported_name_exists() -> None:
     for name in postguard.plugin.__all__:
         assert hasattr(postguard.plugin, name), name
+
+
+def test_rules_are_read_from_the_data_file_beside_the_check() -> None:
+    rules = postguard.plugin.load_rules("postguard.checks.embargo")
+    assert [r.id for r in rules] == ["PG201"]
+    assert set(rules[0].docs) == {"en", "de"} and rules[0].plugin == "postguard.checks.embargo"
+
+
+def test_a_check_without_its_rule_file_is_a_clear_error() -> None:
+    from postguard.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"shouting\.rules\.toml is missing"):
+        postguard.plugin.load_rules("postguard.checks.shouting")

@@ -8,7 +8,7 @@ when one reaches for anything else. What is exported here is stable::
 
 Groups:
 
-- hooks: :data:`hookimpl`;
+- hooks: :data:`hookimpl`; rules as data beside a check: :func:`load_rules`;
 - what a check sees and returns: :class:`CheckContext`, :class:`Finding`,
   :class:`RuleInfo`, :class:`RuleDoc`, :class:`Severity`;
 - pack data: :class:`PackSet`, :class:`ConfidentialEntry`, :class:`EmbargoEntry`,
@@ -26,6 +26,7 @@ from postguard.context import CheckContext
 from postguard.hookspecs import hookimpl
 from postguard.messages import format_date, format_duration, format_moment, format_remaining, quote
 from postguard.model import Finding, RuleDoc, RuleInfo, Severity
+from postguard.ruledocs import load_rules
 from postguard.rulepacks import (
     Channel,
     ConfidentialEntry,
@@ -71,6 +72,7 @@ __all__ = [
     "format_moment",
     "format_remaining",
     "hookimpl",
+    "load_rules",
     "note_text",
     "overlaps",
     "quote",

@@ -17,10 +17,9 @@ from postguard.plugin import (
     ConfidentialEntry,
     Finding,
     RuleDoc,
-    RuleInfo,
-    Severity,
     format_date,
     hookimpl,
+    load_rules,
     note_text,
     quote,
 )
@@ -234,136 +233,4 @@ def _doc(name: str, what: str, why: str, fix: str, example: str = "") -> RuleDoc
     return RuleDoc(name=name, what=what, why=why, fix=fix, example=example)
 
 
-RULES = (
-    RuleInfo(
-        id="PG101",
-        name="confidential-codename",
-        category="confidential",
-        severity=Severity.ERROR,
-        plugin="postguard.checks.confidential",
-        docs={
-            "en": _doc(
-                "Internal codename",
-                'Finds the internal codenames listed in `[[confidential]]` entries with kind = "codename", '
-                'also inflected, in compounds ("Sturmvogel-Team", "Sturmvogeltests"), as hashtags, with '
-                'odd spacing ("Sturm-vogel") or digits for letters ("Sturmv0gel").',
-                "A codename in a public post tells competitors and journalists that a project exists and "
-                "what it is about. Internal stays internal.",
-                "Remove the codename or use the public product name once it is announced. If the word is "
-                "meant in its everyday sense, add the phrase to the entry's `allow` list or give the entry "
-                "`context` words.",
-                "Stolz auf das #Sturmvogel-Team!",
-            ),
-            "de": _doc(
-                "Interner Projektname",
-                'Findet interne Projektnamen aus `[[confidential]]`-Einträgen mit kind = "codename", auch '
-                "gebeugt, in Komposita („Sturmvogel-Team“, „Sturmvogeltests“), als Hashtag, mit anderen "
-                "Trennzeichen oder Ziffern statt Buchstaben („Sturmv0gel“).",
-                "Ein Projektname in einem öffentlichen Beitrag verrät Wettbewerbern und Presse, dass es das "
-                "Projekt gibt. Internes bleibt intern.",
-                "Den Namen entfernen oder den öffentlichen Produktnamen nach der Ankündigung verwenden. Ist "
-                "das Alltagswort gemeint, die Wendung in `allow` aufnehmen oder `context`-Wörter angeben.",
-                "Stolz auf das #Sturmvogel-Team!",
-            ),
-        },
-    ),
-    RuleInfo(
-        id="PG102",
-        name="confidential-client",
-        category="confidential",
-        severity=Severity.ERROR,
-        plugin="postguard.checks.confidential",
-        docs={
-            "en": _doc(
-                "Client or partner under NDA",
-                'Finds clients and partners listed with kind = "client".',
-                "Naming a client under NDA, or venting about a lost pitch, breaches the contract and trust.",
-                "Leave the name out or get written approval from the client first.",
-            ),
-            "de": _doc(
-                "Kunde oder Partner unter NDA",
-                'Findet Kunden und Partner aus Einträgen mit kind = "client".',
-                "Einen Kunden unter NDA zu nennen oder über einen verlorenen Pitch zu klagen, bricht Vertrag "
-                "und Vertrauen.",
-                "Den Namen weglassen oder vorher die schriftliche Freigabe des Kunden einholen.",
-            ),
-        },
-    ),
-    RuleInfo(
-        id="PG103",
-        name="confidential-host",
-        category="confidential",
-        severity=Severity.ERROR,
-        plugin="postguard.checks.confidential",
-        docs={
-            "en": _doc(
-                "Internal host",
-                "Finds URLs, e-mail addresses and host names on the internal hosts (and their subdomains) "
-                'listed with kind = "host".',
-                "Links into the intranet leak structure and names, and invite attacks.",
-                "Remove the link or replace it with the public page.",
-            ),
-            "de": _doc(
-                "Internes System",
-                "Findet URLs, E-Mail-Adressen und Hostnamen auf internen Hosts (und deren Subdomains) aus "
-                'Einträgen mit kind = "host".',
-                "Links ins Intranet verraten Strukturen und Namen und laden zu Angriffen ein.",
-                "Den Link entfernen oder durch die öffentliche Seite ersetzen.",
-            ),
-        },
-    ),
-    RuleInfo(
-        id="PG104",
-        name="confidential-marking",
-        category="confidential",
-        severity=Severity.ERROR,
-        plugin="postguard.checks.confidential",
-        docs={
-            "en": _doc(
-                "Confidentiality marking",
-                'Finds markings such as "Internal use only", "Strictly confidential", "VS-NfD" and '
-                'TLP:RED/TLP:AMBER. Single words ("Intern", "Confidential") count only as a label: in '
-                'capitals, in brackets or heading a line, so "our intern" or "interne Teams" never fire.',
-                "A marked text was written for internal readers; posting it, even in part, leaks it.",
-                "Don't post marked material. Ask its owner what may be shared.",
-                "TLP:AMBER – Q3-Zahlen",
-            ),
-            "de": _doc(
-                "Vertraulichkeitsvermerk",
-                "Findet Vermerke wie „Nur für den internen Gebrauch“, „Streng vertraulich“, „VS-NfD“ und "
-                "TLP:RED/TLP:AMBER. Einzelwörter („Intern“, „Vertraulich“) zählen nur als Kennzeichnung: in "
-                "Großbuchstaben, in Klammern oder am Zeilenanfang, sodass „unsere internen Teams“ nie "
-                "anschlägt.",
-                "Ein gekennzeichneter Text ist für interne Leser geschrieben; ihn zu posten, auch teilweise, "
-                "gibt ihn preis.",
-                "Gekennzeichnetes Material nicht posten. Den Verantwortlichen fragen, was geteilt werden "
-                "darf.",
-            ),
-        },
-    ),
-    RuleInfo(
-        id="PG105",
-        name="confidential-topic",
-        category="confidential",
-        severity=Severity.WARNING,
-        plugin="postguard.checks.confidential",
-        docs={
-            "en": _doc(
-                "Quiet-period topic",
-                'Finds topics listed with kind = "topic" (earnings, guidance, "Quartalszahlen") while '
-                "their `from`/`until` window is open.",
-                "Before results are published, statements about figures can be insider information (MAR "
-                "Art. 10, 17) or contradict the official release.",
-                "Wait until the quiet period ends, or leave the topic out.",
-            ),
-            "de": _doc(
-                "Thema der Ruhephase",
-                'Findet Themen aus Einträgen mit kind = "topic" (Quartalszahlen, Prognose), solange ihr '
-                "`from`/`until`-Fenster offen ist.",
-                "Vor der Veröffentlichung von Ergebnissen können Aussagen zu Zahlen Insiderinformation sein "
-                "(MAR Art. 10, 17) oder der offiziellen Meldung widersprechen.",
-                "Bis zum Ende der Ruhephase warten oder das Thema weglassen.",
-            ),
-        },
-    ),
-)
+RULES = load_rules(__name__)

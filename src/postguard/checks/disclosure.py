@@ -30,7 +30,6 @@ from postguard.plugin import (
     CheckContext,
     Finding,
     RuleDoc,
-    RuleInfo,
     Severity,
     TermIndex,
     Where,
@@ -39,6 +38,7 @@ from postguard.plugin import (
     expect_terms,
     find_urls,
     hookimpl,
+    load_rules,
     overlaps,
     quote,
 )
@@ -498,106 +498,4 @@ def _doc(name: str, what: str, why: str, fix: str, example: str = "") -> RuleDoc
     return RuleDoc(name=name, what=what, why=why, fix=fix, example=example)
 
 
-RULES = (
-    RuleInfo(
-        id=MISSING,
-        name="disclosure-missing",
-        category="disclosure",
-        severity=Severity.ERROR,
-        plugin=PLUGIN,
-        docs={
-            "en": _doc(
-                "Advertising without a label",
-                "Finds drafts that name the employer's brands or products (`[disclosure] brands` and "
-                "`company`, and embargoed products) together with a cue of promotion (discount codes, "
-                "“Rabatt”, “% off”, “-20 %”, shop links, “buy now”, “jetzt kaufen”, “link in bio”) but carry "
-                "no advertising label (“Werbung”, “Anzeige”, “Ad”, “#ad”, “#<company>employee” or a label "
-                "from `[disclosure] labels`). An error on a private account, a warning on a business post; "
-                "only a hint (info) when the cues are words everyday posts use too (“link in bio”, “Sale”, "
-                "“Black Friday”, a bare “Rabatt”). Merely mentioning the employer is fine.",
-                "Promotion must be recognisable as such (§ 5a Abs. 4 UWG; BGH I ZR 90/20); an employee's "
-                "salary counts as a benefit, and the FTC Endorsement Guides (16 CFR 255) require employees "
-                "to disclose the relationship.",
-                "Start the post with “Werbung” (German) or “Ad” (English), or a hashtag such as "
-                "#nordkapemployee, before the content.",
-                "Meine neue Nordkap-Jacke: 20 % Rabatt mit Code NORDKAP20!",
-            ),
-            "de": _doc(
-                "Werbung ohne Kennzeichnung",
-                "Findet Entwürfe, die Marken oder Produkte des Arbeitgebers nennen (`[disclosure] brands` "
-                "und `company` sowie Produkte unter Sperrfrist) und dabei werben (Rabattcodes, „Rabatt“, "
-                "„% off“, „-20 %“, Shop-Links, „jetzt kaufen“, „Link in Bio“), aber keine Werbekennzeichnung "
-                "tragen („Werbung“, „Anzeige“, „Ad“, „#ad“, „#<firma>employee“ oder eine aus "
-                "`[disclosure] labels`). Ein Fehler auf privaten Konten, eine Warnung auf geschäftlichen; "
-                "nur ein Hinweis (info), wenn die Signale auch im Alltag vorkommen („Link in Bio“, „Sale“, "
-                "„Black Friday“, ein bloßes „Rabatt“). Den Arbeitgeber nur zu erwähnen, ist in Ordnung.",
-                "Werbung muss als solche erkennbar sein (§ 5a Abs. 4 UWG; BGH I ZR 90/20); das Gehalt gilt "
-                "als Gegenleistung, und nach den FTC Endorsement Guides (16 CFR 255) müssen Beschäftigte die "
-                "Beziehung offenlegen.",
-                "Den Beitrag mit „Werbung“ (englisch „Ad“) oder einem Hashtag wie #nordkapmitarbeiter "
-                "beginnen, vor dem Inhalt.",
-                "Meine neue Nordkap-Jacke: 20 % Rabatt mit Code NORDKAP20!",
-            ),
-        },
-    ),
-    RuleInfo(
-        id=LATE,
-        name="disclosure-late",
-        category="disclosure",
-        severity=Severity.WARNING,
-        plugin=PLUGIN,
-        docs={
-            "en": _doc(
-                "Advertising label at the end",
-                f"Finds an advertising label that is not at the start: it stands after the first promotion "
-                f"cue, after the first {START_CHARS} characters, at the very end, or in a cluster of closing "
-                "hashtags.",
-                "A label must be seen before the content; “#ad” at the end among other hashtags is easy to "
-                "miss (OLG Celle 13 U 53/17) and disappears behind the “more” cut.",
-                "Move the label to the start: “Werbung: …” or “Ad: …”.",
-                "Neue Nordkap-Jacke, 20 % Rabatt! #outdoor #wandern #werbung",
-            ),
-            "de": _doc(
-                "Werbekennzeichnung am Ende",
-                f"Findet eine Werbekennzeichnung, die nicht am Anfang steht: nach dem ersten werbenden "
-                f"Element, nach den ersten {START_CHARS} Zeichen, ganz am Ende oder zwischen abschließenden "
-                "Hashtags.",
-                "Die Kennzeichnung muss vor dem Inhalt erkennbar sein; „#ad“ am Ende zwischen anderen "
-                "Hashtags wird übersehen (OLG Celle 13 U 53/17) und verschwindet hinter „mehr“.",
-                "Die Kennzeichnung an den Anfang setzen: „Werbung: …“ bzw. „Ad: …“.",
-                "Neue Nordkap-Jacke, 20 % Rabatt! #outdoor #wandern #werbung",
-            ),
-        },
-    ),
-    RuleInfo(
-        id=WEAK,
-        name="disclosure-weak-label",
-        category="disclosure",
-        severity=Severity.WARNING,
-        plugin=PLUGIN,
-        docs={
-            "en": _doc(
-                "Unclear advertising label",
-                "Finds labels that do not clearly say “advertising” on promoting drafts: “#spon”, "
-                "“#sponsored”, “#collab”, “#partner”, “#ambassador”, “sponsored by”, “powered by”, "
-                "“präsentiert von”, “in Kooperation mit”.",
-                "Courts and the FTC reject these as disclosures (OLG Celle 13 U 53/17; FTC Endorsement "
-                "Guides): readers don't understand them as advertising.",
-                "Replace the label with “Werbung”/“#werbung” (German) or “Ad”/“#ad” (English), at the start "
-                "(the fix replaces a weak label that already stands at the start).",
-                "#spon Neue Nordkap-Jacke mit Code NORDKAP20",
-            ),
-            "de": _doc(
-                "Unklare Werbekennzeichnung",
-                "Findet Kennzeichnungen, die bei werbenden Entwürfen nicht klar „Werbung“ sagen: „#spon“, "
-                "„#sponsored“, „#collab“, „#partner“, „#ambassador“, „sponsored by“, „powered by“, "
-                "„präsentiert von“, „in Kooperation mit“.",
-                "Gerichte und die FTC erkennen sie nicht als Kennzeichnung an (OLG Celle 13 U 53/17; FTC "
-                "Endorsement Guides): Leser verstehen sie nicht als Werbung.",
-                "Durch „Werbung“/„#werbung“ (englisch „Ad“/„#ad“) am Anfang ersetzen (die Korrektur ersetzt "
-                "eine schwache Kennzeichnung, die schon am Anfang steht).",
-                "#spon Neue Nordkap-Jacke mit Code NORDKAP20",
-            ),
-        },
-    ),
-)
+RULES = load_rules(__name__)

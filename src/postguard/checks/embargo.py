@@ -13,13 +13,11 @@ from collections.abc import Iterator
 from postguard.plugin import (
     CheckContext,
     Finding,
-    RuleDoc,
-    RuleInfo,
-    Severity,
     format_duration,
     format_moment,
     format_remaining,
     hookimpl,
+    load_rules,
     note_text,
     quote,
 )
@@ -69,32 +67,4 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(RULE_ID, m.start, m.end, msg, confidence=m.confidence, severity=entry.severity)
 
 
-RULE = RuleInfo(
-    id=RULE_ID,
-    name="embargo",
-    category="embargo",
-    severity=Severity.ERROR,
-    plugin="postguard.checks.embargo",
-    docs={
-        "en": RuleDoc(
-            name="Under embargo",
-            what="Finds products and news listed in `[[embargo]]` entries (name and aliases, with the "
-            "same tolerance for spelling as codenames) until their `until` time. A scheduled post is judged "
-            "at its publication time.",
-            why="Announcing before the lift breaks agreements with press and partners and can spoil a launch "
-            "planned for a trade fair.",
-            fix="Schedule the post for after the embargo lifts, or leave the product out.",
-            example="Der Trekker T5 kommt bald!",
-        ),
-        "de": RuleDoc(
-            name="Sperrfrist",
-            what="Findet Produkte und Neuigkeiten aus `[[embargo]]`-Einträgen (Name und Aliasse, mit "
-            "derselben Toleranz wie bei Projektnamen) bis zu ihrem `until`-Zeitpunkt. Ein geplanter Beitrag "
-            "wird zu seinem Veröffentlichungszeitpunkt beurteilt.",
-            why="Eine Ankündigung vor Ablauf der Sperrfrist bricht Absprachen mit Presse und Partnern und "
-            "kann einen Messestart verderben.",
-            fix="Den Beitrag für nach der Sperrfrist planen oder das Produkt weglassen.",
-            example="Der Trekker T5 kommt bald!",
-        ),
-    },
-)
+RULE = load_rules(__name__)[0]

@@ -28,14 +28,13 @@ from postguard.plugin import (
     CheckContext,
     Finding,
     RuleDoc,
-    RuleInfo,
-    Severity,
     Where,
     expect_str_list,
     expect_table,
     expect_terms,
     find_urls,
     hookimpl,
+    load_rules,
     overlaps,
     quote,
 )
@@ -438,124 +437,4 @@ def _doc(name: str, what: str, why: str, fix: str, example: str = "") -> RuleDoc
     return RuleDoc(name=name, what=what, why=why, fix=fix, example=example)
 
 
-RULES = (
-    RuleInfo(
-        id=MISSING,
-        name="imprint-missing",
-        category="imprint",
-        severity=Severity.ERROR,
-        plugin=PLUGIN,
-        docs={
-            "en": _doc(
-                "No imprint",
-                "On a business channel, a profile, article or page (and a post, when the channel sets "
-                "`imprint_on_posts = true`) must reference the imprint: one of the URLs in `[imprint] urls`, "
-                "or a link labelled “Impressum”, “Anbieterkennzeichnung”, “Kontakt”, “Imprint” or “Legal "
-                "notice” (or a label from `[imprint] labels`). A draft that is the imprint itself (a line "
-                "“Impressum”, or “§ 5 DDG”) passes. Private accounts owe no imprint.",
-                "§ 5 DDG and § 18 MStV require an imprint on every account used for business that is easy "
-                "to recognise and reachable in at most two clicks (BGH I ZR 228/03). A missing imprint is a "
-                "classic warning letter.",
-                "Add “Impressum: <link to the imprint page>” to the profile text, or to the footer of the "
-                "page or article.",
-                "Nordkap Outdoor – Ausrüstung für draußen. Shop: https://www.nordkap.example",
-            ),
-            "de": _doc(
-                "Kein Impressum",
-                "Auf einem geschäftlichen Kanal muss ein Profil, Artikel oder eine Seite (und ein Beitrag, "
-                "wenn der Kanal `imprint_on_posts = true` setzt) auf das Impressum verweisen: eine URL aus "
-                "`[imprint] urls` oder ein Link mit der Bezeichnung „Impressum“, „Anbieterkennzeichnung“, "
-                "„Kontakt“, „Imprint“ oder „Legal notice“ (oder einer aus `[imprint] labels`). Ein Entwurf, "
-                "der selbst das Impressum ist (eine Zeile „Impressum“ oder „§ 5 DDG“), besteht. Private "
-                "Konten brauchen kein Impressum.",
-                "§ 5 DDG und § 18 MStV verlangen für jedes geschäftlich genutzte Konto ein leicht "
-                "erkennbares, mit höchstens zwei Klicks erreichbares Impressum (BGH I ZR 228/03). Ein "
-                "fehlendes Impressum ist ein klassischer Abmahngrund.",
-                "„Impressum: <Link zur Impressumsseite>“ in den Profiltext oder in die Fußzeile der Seite "
-                "bzw. des Artikels aufnehmen.",
-                "Nordkap Outdoor – Ausrüstung für draußen. Shop: https://www.nordkap.example",
-            ),
-        },
-    ),
-    RuleInfo(
-        id=WEAK,
-        name="imprint-weak-label",
-        category="imprint",
-        severity=Severity.WARNING,
-        plugin=PLUGIN,
-        docs={
-            "en": _doc(
-                "Imprint behind a vague label",
-                "Finds a link to the imprint (a configured imprint URL or a path like /impressum) whose "
-                "label is “Info”, “Mehr”, “More”, “About”, “Über uns”, “here” or similar.",
-                "The imprint must be easy to recognise. Courts rejected “Info” (LG Aschaffenburg 2 HK O "
-                "54/11, OLG Düsseldorf I-20 U 75/13); “More” says even less.",
-                "Label the link “Impressum” (German) or “Legal notice”/“Imprint” (English).",
-                "Info: https://www.nordkap.example/impressum",
-            ),
-            "de": _doc(
-                "Impressum hinter unklarer Bezeichnung",
-                "Findet einen Link zum Impressum (eine konfigurierte Impressums-URL oder ein Pfad wie "
-                "/impressum), dessen Linktext „Info“, „Mehr“, „More“, „About“, „Über uns“, „hier“ o. Ä. ist.",
-                "Das Impressum muss leicht erkennbar sein. Gerichte haben „Info“ verworfen (LG Aschaffenburg "
-                "2 HK O 54/11, OLG Düsseldorf I-20 U 75/13); „Mehr“ sagt noch weniger.",
-                "Den Link „Impressum“ nennen (englisch „Legal notice“ oder „Imprint“).",
-                "Info: https://www.nordkap.example/impressum",
-            ),
-        },
-    ),
-    RuleInfo(
-        id=HOME,
-        name="imprint-home-link",
-        category="imprint",
-        severity=Severity.WARNING,
-        plugin=PLUGIN,
-        docs={
-            "en": _doc(
-                "Imprint link leads to the home page",
-                "Finds a link labelled as the imprint (“Impressum”, “Legal notice”, …) that leads to the "
-                "home page of a site whose imprint page is configured in `[imprint] urls`.",
-                "The imprint must be directly reachable; a home page from which readers have to search for "
-                "it does not count.",
-                "Link the imprint page itself (the fix offers the configured URL).",
-                "Impressum: https://www.nordkap.example/",
-            ),
-            "de": _doc(
-                "Impressumslink führt auf die Startseite",
-                "Findet einen als Impressum bezeichneten Link („Impressum“, „Legal notice“, …), der auf die "
-                "Startseite einer Website führt, deren Impressumsseite in `[imprint] urls` steht.",
-                "Das Impressum muss unmittelbar erreichbar sein; eine Startseite, auf der man es erst suchen "
-                "muss, genügt nicht.",
-                "Direkt auf die Impressumsseite verlinken (die Korrektur bietet die konfigurierte URL an).",
-                "Impressum: https://www.nordkap.example/",
-            ),
-        },
-    ),
-    RuleInfo(
-        id=CITATION,
-        name="imprint-outdated-citation",
-        category="imprint",
-        severity=Severity.WARNING,
-        plugin=PLUGIN,
-        docs={
-            "en": _doc(
-                "Outdated legal citation",
-                "Finds “§ 5 TMG” and “§ 55 RStV” (also “§5 TMG”, “§ 55 Abs. 2 RStV”, “Sec. 5 TMG”) in any "
-                "draft.",
-                "The TMG was replaced by the DDG on 14 May 2024 and the RStV by the MStV in 2020; an imprint "
-                "citing them looks neglected and invites warning letters.",
-                "Cite § 5 DDG instead of § 5 TMG and § 18 MStV instead of § 55 RStV (the fix keeps “Abs.”).",
-                "Angaben gemäß § 5 TMG",
-            ),
-            "de": _doc(
-                "Veraltetes Gesetzeszitat",
-                "Findet „§ 5 TMG“ und „§ 55 RStV“ (auch „§5 TMG“, „§ 55 Abs. 2 RStV“, „Sec. 5 TMG“) in "
-                "jedem Entwurf.",
-                "Das TMG wurde am 14. Mai 2024 durch das DDG ersetzt, der RStV 2020 durch den MStV; ein "
-                "Impressum mit den alten Angaben wirkt ungepflegt und lädt zu Abmahnungen ein.",
-                "§ 5 DDG statt § 5 TMG und § 18 MStV statt § 55 RStV zitieren (die Korrektur behält „Abs.“).",
-                "Angaben gemäß § 5 TMG",
-            ),
-        },
-    ),
-)
+RULES = load_rules(__name__)

@@ -184,9 +184,9 @@ def test_static_files_are_served_and_missing_ones_404(server: ServerProcess) -> 
 @pytest.mark.parametrize(
     "path",
     [
-        "/static/../server.py",
-        "/static/%2e%2e/server.py",
-        "/static/..%2fserver.py",
+        "/static/../server/app.py",
+        "/static/%2e%2e/server/app.py",
+        "/static/..%2fserver%2fapp.py",
         "/static/%2e%2e/%2e%2e/pyproject.toml",
         "/static//etc/passwd",
         "/static/%2Fetc%2Fpasswd",

@@ -57,7 +57,7 @@ def log_config() -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG
 
     cfg = copy.deepcopy(LOGGING_CONFIG)
-    cfg.setdefault("filters", {})["redact_query"] = {"()": "postguard.server.RedactQuery"}
+    cfg.setdefault("filters", {})["redact_query"] = {"()": "postguard.server.logs.RedactQuery"}
     cfg["handlers"]["access"]["filters"] = ["redact_query"]
     cfg["loggers"]["postguard"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return cfg

@@ -1,0 +1,128 @@
+"""The security rules, enforced before any endpoint runs (pure ASGI, the outermost layer).
+
+A loopback ``Host`` header (DNS rebinding), CORS only for extension origins and
+the configured ones, the optional bearer token, the body limit, and the last
+error boundary, which never logs request data.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from postguard.server.logs import log_internal_error
+from postguard.server.responses import body_limit, error_response
+from postguard.server.state import ServerState
+
+#: Browser-extension origins (Chromium: 32 letters a-p; Firefox: a UUID).
+_EXTENSION_ORIGIN = re.compile(r"(?:chrome-extension|moz-extension)://[A-Za-z0-9-]+")
+#: Paths that need no token: the paste page shell (it asks for the token) and the liveness probe.
+TOKEN_FREE = ("/", "/v2/healthcheck")
+TOKEN_FREE_PREFIXES = ("/static/",)
+_LOOPBACK_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?", re.IGNORECASE)
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """Is a ``Host`` header a loopback name (``localhost``, ``127.0.0.1``, ``[::1]``, with any port)?"""
+    return bool(host) and _LOOPBACK_HOST.fullmatch(host or "") is not None
+
+
+def origin_allowed(state: ServerState, origin: str, host: str | None) -> bool:
+    """May a page or extension of ``origin`` read answers (CORS)?"""
+    if _EXTENSION_ORIGIN.fullmatch(origin):
+        return True
+    if origin.rstrip("/") in {o.rstrip("/") for o in state.config.server.allow_origins}:
+        return True
+    return bool(host) and origin.lower() == f"http://{(host or '').lower()}"  # same origin: the paste page
+
+
+class Guard:
+    """Outermost ASGI middleware: Host, Origin/CORS, token, body size, and the last error boundary."""
+
+    def __init__(self, app: ASGIApp, state: ServerState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = self.state
+        path: str = scope["path"]
+        method: str = scope["method"]
+        headers = Headers(scope=scope)
+        host = headers.get("host")
+        if not state.allow_remote and not is_loopback_host(host):
+            await error_response(path, 403, "the Host header must name this machine (localhost)")(
+                scope, receive, send
+            )
+            return
+        cors: dict[str, str] = {}
+        origin = headers.get("origin")
+        if origin is not None:
+            if not origin_allowed(state, origin, host):
+                await error_response(path, 403, "this origin is not allowed")(scope, receive, send)
+                return
+            cors = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+            if method == "OPTIONS" and "access-control-request-method" in headers:
+                await self._preflight(cors, headers, scope, receive, send)
+                return
+        if state.token and not _token_free(path) and not _token_ok(headers.get("authorization"), state.token):
+            challenge = {"WWW-Authenticate": 'Bearer realm="postguard"', **cors}
+            await error_response(
+                path, 401, "a valid token is required (Authorization: Bearer ...)", challenge
+            )(scope, receive, send)
+            return
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > body_limit(state.max_text_length)):
+            await error_response(path, 413, "the request body is too large", cors)(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                h = MutableHeaders(scope=message)
+                for k, v in cors.items():
+                    h[k] = v
+                h.setdefault("X-Content-Type-Options", "nosniff")
+                h.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+                h.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            log_internal_error(exc, method, path)
+            if not started:
+                await error_response(path, 500, "internal error (see the server log)", cors)(
+                    scope, receive, send
+                )
+
+    @staticmethod
+    async def _preflight(
+        cors: dict[str, str], headers: Headers, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        out = {
+            **cors,
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type",
+            "Access-Control-Max-Age": "600",
+        }
+        if headers.get("access-control-request-private-network") == "true":
+            out["Access-Control-Allow-Private-Network"] = "true"
+        await Response(status_code=204, headers=out)(scope, receive, send)
+
+
+def _token_free(path: str) -> bool:
+    return path in TOKEN_FREE or path.startswith(TOKEN_FREE_PREFIXES)
+
+
+def _token_ok(header: str | None, token: str) -> bool:
+    scheme, _, value = (header or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())

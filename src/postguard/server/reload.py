@@ -1,0 +1,91 @@
+"""The serving engine: built warm, and rebuilt when its config or pack files change (hot reload)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import anyio
+import anyio.to_thread
+
+from postguard.config import Config, load_config
+from postguard.engine import Engine
+from postguard.errors import PostguardError
+from postguard.model import Extracted
+from postguard.server.logs import log, log_internal_error
+
+if TYPE_CHECKING:
+    from postguard.server.state import ServerState
+
+_WARM_UP = (("de", "Wir freuen uns auf das Treffen mit dem Team."), ("en", "We are proud of the team."))
+
+
+def build_engine(config: Config, previous: Engine | None = None) -> Engine:
+    """A warmed-up engine; reuses the previous one's language pipelines when it can."""
+    nlp = previous.nlp if previous and previous.config.spacy_models == config.spacy_models else None
+    return warm_up(Engine(config, nlp=nlp))
+
+
+def warm_up(engine: Engine) -> Engine:
+    """Check a sentence in each language, so that the first request does not pay for loading."""
+    from postguard.pipeline import lint
+
+    for lang, text in _WARM_UP:
+        lint(engine, text, lang=lang, extracted=Extracted(text=text))
+    return engine
+
+
+Stamp = tuple[tuple[int, int, int] | None, ...]
+
+
+def stamp(paths: Sequence[Path]) -> Stamp:
+    """What identifies the files' current versions: mtime, size and inode (None: missing)."""
+    out: list[tuple[int, int, int] | None] = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(out)
+
+
+def watched_paths(config: Config) -> tuple[Path, ...]:
+    """The files a reload reads: the config file (if any) and every pack."""
+    return ((config.path,) if config.path else ()) + tuple(config.pack_paths)
+
+
+def reload(state: ServerState) -> bool:
+    """Rebuild the engine from the files (call in a worker thread). True if a new engine serves."""
+    current = stamp(state.paths)
+    state.stamp = current
+    try:
+        config = load_config(state.config.path) if state.config.path else state.config
+        engine = build_engine(config, state.engine)
+    except PostguardError as exc:
+        state.last_reload_error = str(exc)
+        log.error("reload failed, still serving the previous rules: %s", exc)
+        return False
+    except Exception as exc:  # a plugin bug must not take the server down either
+        state.last_reload_error = f"{type(exc).__name__} while loading the rules (see the server log)"
+        log_internal_error(exc, "RELOAD", str(state.config.path or "packs"))
+        return False
+    state.config = config
+    state.engine = engine
+    state.paths = watched_paths(config)
+    state.stamp = current if len(current) == len(state.paths) else stamp(state.paths)
+    state.last_reload_error = None
+    state.reloads += 1
+    log.info("reloaded the rules (pack fingerprint %s)", engine.fingerprint)
+    return True
+
+
+async def watch(state: ServerState, interval: float) -> None:
+    """Poll the watched files' stat every ``interval`` seconds and reload on a change."""
+    while True:
+        await anyio.sleep(interval)
+        if stamp(state.paths) != state.stamp:
+            await anyio.to_thread.run_sync(reload, state)

@@ -1,1 +1,1 @@
-"""CLI commands that live in their own modules (serve, baseline); cli.py adds them to the group."""
+"""One module per CLI command; cli.py adds them to the click group (see cli.COMMANDS)."""

@@ -1,0 +1,165 @@
+"""``postguard check``: check drafts; the exit code says whether a finding reached ``--fail-on``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from postguard.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, run_checks
+from postguard.model import KINDS, Report, Severity
+
+if TYPE_CHECKING:
+    from postguard.engine import Engine
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: nearest postguard.toml or pyproject.toml).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "--channel", help="Channel the draft is for (declared in a rule pack). Default: a private account."
+)
+@click.option("--kind", type=click.Choice(KINDS), help="What the draft is. Default: post.")
+@click.option("--lang", type=click.Choice(("auto", "de", "en")), help="Language of the draft. Default: auto.")
+@click.option(
+    "--publish-at", help="Scheduled publication time (ISO 8601); the draft is judged at that moment."
+)
+@click.option("--now", "now_opt", help="Pretend it is this time (ISO 8601), for reproducible runs.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(("error", "warning", "info")),
+    help="Lowest severity that makes the exit code 1. Default: error.",
+)
+@click.option(
+    "--disable",
+    multiple=True,
+    metavar="RULE",
+    help="Disable a rule id, rule name or category (repeatable, comma-separated).",
+)
+@click.option(
+    "--severity",
+    "severity_opts",
+    multiple=True,
+    metavar="RULE=LEVEL",
+    help="Change a rule's or category's severity (repeatable).",
+)
+@click.option("--stdin-filename", help="Name (and format, by extension) to use for standard input.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not recorded in this baseline file (see `postguard baseline`).",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply .gitignore and `exclude` to files named on the command line too (for pre-commit).",
+)
+@click.option(
+    "--report-unused-suppressions",
+    is_flag=True,
+    help="Report inline postguard-disable comments that suppressed nothing (PG001).",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many files. Default: all cores."
+)
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors, no summary.")
+def check(
+    paths: tuple[str, ...],
+    config_path: str | None,
+    fmt: str,
+    channel: str | None,
+    kind: str | None,
+    lang: str | None,
+    publish_at: str | None,
+    now_opt: str | None,
+    fail_on: str | None,
+    disable: tuple[str, ...],
+    severity_opts: tuple[str, ...],
+    stdin_filename: str | None,
+    baseline_path: str | None,
+    force_exclude: bool,
+    report_unused_suppressions: bool,
+    jobs: int | None,
+    color: bool | None,
+    quiet: bool,
+) -> None:
+    """Check drafts: files, directories, or - for standard input.
+
+    \b
+    Examples:
+      postguard check draft.txt
+      echo "Stolz auf das Sturmvogel-Team!" | postguard check -
+      postguard check posts/ --format json --fail-on warning
+    """
+    engine, reports = run_checks(
+        paths,
+        config_path,
+        channel=channel,
+        kind=kind,
+        lang=lang,
+        publish_at=publish_at,
+        now_opt=now_opt,
+        disable=disable,
+        severity_opts=severity_opts,
+        stdin_filename=stdin_filename,
+        force_exclude=force_exclude,
+        report_unused_suppressions=report_unused_suppressions,
+        jobs=jobs,
+        progress=not quiet and fmt == "text",
+    )
+    baseline_file = Path(baseline_path) if baseline_path else engine.config.baseline
+    if baseline_file is not None:
+        from postguard.baseline import load_baseline
+
+        known = load_baseline(baseline_file)
+        reports = [known.filter(r) for r in reports]
+    emit(reports, fmt, engine, color, quiet)
+    threshold = Severity(fail_on) if fail_on else engine.config.fail_on
+    if any(r.error for r in reports):
+        sys.exit(EXIT_ERROR)
+    worst = [f for r in reports for f in r.findings if f.severity.rank >= threshold.rank]
+    sys.exit(EXIT_FINDINGS if worst else EXIT_CLEAN)
+
+
+def emit(reports: Sequence[Report], fmt: str, engine: Engine, color: bool | None, quiet: bool) -> None:
+    if fmt == "json":
+        from postguard.formatters import json as json_fmt
+
+        click.echo(json_fmt.render(reports))
+    elif fmt == "sarif":
+        from postguard.formatters import sarif
+
+        click.echo(sarif.render(reports, engine.rules))
+    elif fmt == "github":
+        from postguard.formatters import github
+
+        text = github.render(reports, engine.rules)
+        if text:
+            click.echo(text)
+    else:
+        from postguard.formatters import text as text_fmt
+
+        use_color = sys.stdout.isatty() if color is None else color
+        lang = reports[0].language if reports else "en"
+        out = text_fmt.render(reports, color=use_color, lang=lang)
+        if quiet:
+            out = "\n".join(
+                line for line in out.splitlines() if not line.startswith(("Found ", "No problems"))
+            )
+        if out.strip():
+            click.echo(out)

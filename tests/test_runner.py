@@ -110,7 +110,7 @@ def test_inline_suppressions(repo: Path, capsys) -> None:  # type: ignore[no-unt
     [result] = doc["results"]
     assert result["suppressed"] == 1
     assert [f["rule_id"] for f in result["findings"]] == ["PG002"]  # the typo is reported, not ignored
-    assert code == 0  # PG002 is a warning
+    assert code == 1  # PG002 is an error: a mistyped directive fails the hook whatever fail_on says
     code, doc = run_json(capsys, "posts/s.md", "--report-unused-suppressions")
     found = [(f["rule_id"], f["line"]) for f in doc["results"][0]["findings"]]
     assert found == [("PG001", 3), ("PG002", 5)]

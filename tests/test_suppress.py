@@ -105,7 +105,7 @@ def test_unused_suppressions_are_listed_with_their_position() -> None:
     findings = [finding_at(source, "Sturmvogel")]
     result = apply_suppressions(findings, source, parse_suppressions(source))
     assert result.kept == ()
-    assert [(u.line, u.column, u.rules) for u in result.unused] == [(2, 1, ("pg201",)), (4, 3, ())]
+    assert [(u.line, u.column, u.rules) for u in result.unused] == [(2, 1, ("PG201",)), (4, 3, ())]
 
 
 def test_malformed_directives_are_reported_not_ignored() -> None:

@@ -21,6 +21,7 @@ from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, SUPPORTED, cache_dir, detect_language
 from postguard.plugins import build_plugin_manager
 from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
+from postguard.suppress import rules as suppress_rules
 
 _RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
 
@@ -75,6 +76,8 @@ class Engine:
                 raise ConfigError(f"rule id {rule.id} is registered twice")
             rules[rule.id] = rule
 
+        for rule in suppress_rules():  # the core's own rules, about suppression directives
+            register(rule)
         self.pm.hook.postguard_register_rules(register=register)
         return dict(sorted(rules.items()))
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from postguard.engine import Engine, Selection
 from postguard.errors import InputError
 from postguard.extract import extract
-from postguard.model import Draft, Extracted, Finding, Report, RuleInfo
+from postguard.model import Draft, Extracted, Report
+from postguard.suppress import suppress_findings
 
 
 def parse_moment(value: str, what: str) -> datetime:
@@ -64,7 +65,14 @@ def lint(
     findings = result.findings
     suppressed = 0
     if "postguard-" in source:
-        findings, suppressed = _suppress(engine, findings, source, report_unused_suppressions, selection)
+        sel = engine.merge(engine.base_selection, selection) if selection else engine.base_selection
+        findings, suppressed = suppress_findings(
+            findings,
+            source,
+            rules=engine.rules,
+            disabled=sel.disabled,
+            report_unused=report_unused_suppressions,
+        )
     return Report(
         name=name, source=source, findings=findings, language=result.language, suppressed=suppressed
     )
@@ -74,52 +82,3 @@ def _language_code(value: str | None) -> str | None:
     """``de``/``en`` from ``de``, ``de-DE``, ``en_US``...; ``None`` (detect) for anything else."""
     base = (value or "").replace("_", "-").split("-")[0].lower()
     return base if base in ("de", "en") else None
-
-
-def _suppress(
-    engine: Engine,
-    findings: tuple[Finding, ...],
-    source: str,
-    report_unused: bool,
-    selection: Selection | None,
-) -> tuple[tuple[Finding, ...], int]:
-    """Apply inline suppressions; report malformed directives (PG002) and, if asked, unused ones (PG001)."""
-    from postguard.checks.suppressions import INVALID, UNUSED
-    from postguard.suppress import apply_suppressions
-
-    known = {k for r in engine.rules.values() for k in (r.id, r.name, r.category)}
-    outcome = apply_suppressions(findings, source, known=known)
-    extra: list[Finding] = []
-    disabled = (
-        engine.merge(engine.base_selection, selection).disabled
-        if selection
-        else engine.base_selection.disabled
-    )
-    if INVALID not in disabled:
-        rule = engine.rules[INVALID]
-        for p in outcome.problems:
-            extra.append(_meta_finding(rule, p.message, p.start, p.end, source))
-    if report_unused and UNUSED not in disabled:
-        rule = engine.rules[UNUSED]
-        for u in outcome.unused:
-            what = ", ".join(u.rules) if u.rules else "any rule"
-            s = u.suppression
-            extra.append(
-                _meta_finding(rule, f"This suppression of {what} matched nothing.", s.start, s.end, source)
-            )
-    kept = tuple(sorted((*outcome.kept, *extra), key=lambda f: (f.start, f.end, f.rule_id)))
-    return kept, len(outcome.suppressed)
-
-
-def _meta_finding(rule: RuleInfo, message: str, start: int, end: int, source: str) -> Finding:
-    end = max(end, start + 1)
-    return Finding(
-        rule_id=rule.id,
-        rule_name=rule.name,
-        category=rule.category,
-        severity=rule.severity,
-        message=message,
-        start=start,
-        end=end,
-        match=source[start:end],
-    )

@@ -17,7 +17,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "postguard.checks.imprint",
     "postguard.checks.disclosure",
     "postguard.checks.copyright",
-    "postguard.checks.suppressions",
 )
 
 

@@ -9,22 +9,34 @@ render and which reads fine in a plain text file)::
     text <!-- postguard-disable-line RULE -->        the line the comment starts on
 
 A RULE is a rule id (``PG101``), a rule name (``confidential-codename``) or a
-category (``confidential``), compared case-insensitively; no RULE means every
-rule. Anything after `` -- `` is a free-text reason. A finding is suppressed when
-its start lies in a directive's scope and a RULE matches it.
+category (``confidential``), compared case-insensitively (messages show it as
+written); no RULE means every rule. Anything after `` -- `` is a free-text
+reason. A finding is suppressed when its start lies in a directive's scope and
+a RULE matches it.
 
 Directives are found anywhere in the source, including inside code blocks
 (so a document that shows the syntax in a code block should use ``&lt;!--``).
 Malformed directives are reported by :func:`directive_problems`, not ignored.
+
+Suppression handling is part of the core, not a plugin: the rules about the
+directives themselves, PG001 (unused, with ``--report-unused-suppressions``) and
+PG002 (invalid, always, severity ``error`` so that a mistyped directive fails a
+pre-commit hook under the default ``fail_on``), are declared in
+``suppress.rules.toml`` beside this module; the engine registers them before any
+plugin's rules, and :func:`suppress_findings` reports them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from postguard.model import Finding, LineIndex
+from postguard.model import Finding, LineIndex, RuleInfo
+from postguard.ruledocs import load_rules
+
+UNUSED = "PG001"
+INVALID = "PG002"
 
 KINDS: tuple[str, ...] = ("disable", "enable", "disable-next-line", "disable-line")
 
@@ -36,8 +48,8 @@ _RULE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 class Suppression:
     """One disable directive and the source range it covers (``scope_start <= finding.start < scope_end``).
 
-    ``rules`` are casefolded selectors; empty means every rule. ``start``/``end``
-    are the comment's own offsets, ``line``/``column`` its 1-based position.
+    ``rules`` are the selectors as the author wrote them (compared casefolded); empty means every
+    rule. ``start``/``end`` are the comment's own offsets, ``line``/``column`` its 1-based position.
     """
 
     kind: str
@@ -58,7 +70,7 @@ class Suppression:
             return ""
         names = {finding.rule_id.casefold(), finding.rule_name.casefold(), finding.category.casefold()}
         for rule in self.rules:
-            if rule in names:
+            if rule.casefold() in names:
                 return rule
         return None
 
@@ -144,7 +156,7 @@ def _scan(source: str, index: LineIndex) -> tuple[list[_Directive], list[Directi
         directives.append(
             _Directive(
                 kind=kind,
-                rules=tuple(n.casefold() for n in names),
+                rules=tuple(names),
                 reason=reason.strip() if sep else "",
                 start=m.start(),
                 end=m.end(),
@@ -192,7 +204,7 @@ def _parse(
         line, column = index.position(d.start)
         if lowered is not None:
             for rule in d.rules:
-                if rule not in lowered:
+                if rule.casefold() not in lowered:
                     problems.append(
                         DirectiveProblem(
                             message=f"unknown rule {rule!r} in postguard-{d.kind}",
@@ -208,11 +220,12 @@ def _parse(
             end_line, _ = index.position(d.end)
             add(d, d.rules, *_line_range(index, end_line + 1))
         elif d.kind == "disable":
-            open_disables.append((d, list(d.rules) or [""]))
+            open_disables.append((d, list(d.rules) or [""]))  # "": every rule
         else:  # enable
             closed = False
             for disable, selectors in open_disables:
-                ending = list(selectors) if not d.rules else [s for s in selectors if s in d.rules]
+                wanted = {r.casefold() for r in d.rules}
+                ending = list(selectors) if not d.rules else [s for s in selectors if s.casefold() in wanted]
                 if not ending:
                     continue
                 rules = tuple(s for s in ending if s)
@@ -288,4 +301,54 @@ def apply_suppressions(
             unused.append(UnusedSuppression(suppression=suppression, rules=idle))
     return SuppressionResult(
         kept=tuple(kept), suppressed=tuple(suppressed), unused=tuple(unused), problems=tuple(problems)
+    )
+
+
+def rules() -> tuple[RuleInfo, ...]:
+    """PG001 and PG002, the rules about suppression directives (the engine registers them)."""
+    return load_rules(__name__)
+
+
+def suppress_findings(
+    findings: tuple[Finding, ...],
+    source: str,
+    *,
+    rules: Mapping[str, RuleInfo],
+    disabled: Collection[str],
+    report_unused: bool = False,
+) -> tuple[tuple[Finding, ...], int]:
+    """Apply inline suppressions to ``findings``; add PG002 for invalid directives and, with
+    ``report_unused``, PG001 for unused ones. Returns the findings kept and how many were suppressed.
+
+    ``rules`` are the engine's registered rules (their ids, names and categories are the known
+    selectors), ``disabled`` the rule ids switched off for this run.
+    """
+    known = {k for r in rules.values() for k in (r.id, r.name, r.category)}
+    outcome = apply_suppressions(findings, source, known=known)
+    extra: list[Finding] = []
+    if INVALID not in disabled:
+        rule = rules[INVALID]
+        extra += [_meta_finding(rule, p.message, p.start, p.end, source) for p in outcome.problems]
+    if report_unused and UNUSED not in disabled:
+        rule = rules[UNUSED]
+        for u in outcome.unused:
+            what = ", ".join(u.rules) if u.rules else "any rule"
+            s = u.suppression
+            message = f"This suppression of {what} matched nothing."
+            extra.append(_meta_finding(rule, message, s.start, s.end, source))
+    kept = tuple(sorted((*outcome.kept, *extra), key=lambda f: (f.start, f.end, f.rule_id)))
+    return kept, len(outcome.suppressed)
+
+
+def _meta_finding(rule: RuleInfo, message: str, start: int, end: int, source: str) -> Finding:
+    end = max(end, start + 1)
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        category=rule.category,
+        severity=rule.severity,
+        message=message,
+        start=start,
+        end=end,
+        match=source[start:end],
     )

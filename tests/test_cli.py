@@ -130,8 +130,6 @@ def test_config_severity_and_disable(project: Path, capsys) -> None:  # type: ig
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        (b"", "empty draft"),
-        (b"   \n\n", "empty draft"),
         (b"\x89PNG\r\n\x1a\n\0\0\0IHDR", "binary file"),
         (b"Gr\xfc\xdfe aus K\xf6ln", "not UTF-8"),
     ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postguard.formatters import github
+from postguard.formatters import RenderOptions, github
 from postguard.model import Finding, Report, RuleDoc, RuleInfo, Severity
 
 RULES = {
@@ -35,7 +35,7 @@ def test_one_annotation_per_finding_with_position_and_title() -> None:
     report = Report(
         name="posts/a.md", source=source, findings=(finding(source, "Sturmvogel", message="Leak"),)
     )
-    assert github.render([report], RULES) == (
+    assert github.render([report], RenderOptions(rules=RULES)) == (
         "::error file=posts/a.md,line=2,col=4,endLine=2,endColumn=14,title=PG101 confidential-codename::Leak"
     )
 
@@ -51,7 +51,7 @@ def test_severities_map_to_commands() -> None:
             finding(source, "c", severity=Severity.INFO),
         ),
     )
-    lines = github.render([report], RULES).splitlines()
+    lines = github.render([report], RenderOptions(rules=RULES)).splitlines()
     assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::warning", "::notice"]
 
 
@@ -62,7 +62,7 @@ def test_messages_and_properties_are_escaped() -> None:
         source=source,
         findings=(finding(source, "Sturmvogel", message="100% sure:\nline two\r, really"),),
     )
-    line = github.render([report], RULES)
+    line = github.render([report], RenderOptions(rules=RULES))
     assert "\n" not in line and "\r" not in line
     assert "file=dir%2Cwith%3Aodd%25name.md," in line
     assert line.endswith("::100%25 sure:%0Aline two%0D, really")
@@ -71,10 +71,10 @@ def test_messages_and_properties_are_escaped() -> None:
 def test_input_errors_are_annotated_on_the_file() -> None:
     report = Report(name="bad.md", source="", error="binary file, not checked")
     assert (
-        github.render([report], RULES)
+        github.render([report], RenderOptions(rules=RULES))
         == "::error file=bad.md,title=postguard%3A input error::binary file, not checked"
     )
 
 
 def test_nothing_to_report_is_empty() -> None:
-    assert github.render([Report(name="a.md", source="fine")], RULES) == ""
+    assert github.render([Report(name="a.md", source="fine")], RenderOptions(rules=RULES)) == ""

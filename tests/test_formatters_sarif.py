@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from postguard.formatters import sarif
+from postguard.formatters import RenderOptions, sarif
 from postguard.model import Finding, Report, RuleDoc, RuleInfo, Severity
 
 # The official OASIS schema (https://github.com/oasis-tcs/sarif-spec, Schemata/sarif-schema-2.1.0.json),
@@ -69,7 +69,7 @@ def validator() -> jsonschema.Draft7Validator:
 
 
 def render(reports: list[Report]) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(sarif.render(reports, RULES))
+    doc: dict[str, Any] = json.loads(sarif.render(reports, RenderOptions(rules=RULES)))
     return doc
 
 

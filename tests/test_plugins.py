@@ -35,6 +35,12 @@ PLUGIN_SOURCE = textwrap.dedent(
     def postguard_check(ctx):
         for m in regex.finditer(r"\\b[A-Z]{6,}\\b", ctx.text):
             yield ctx.finding("SHOUT1", m.start(), m.end(), ctx.message(en="Don't shout.", de="Nicht schreien."))
+
+    @hookimpl
+    def postguard_formatters(register):
+        def render_csv(reports, options):
+            return "\\n".join(f"{r.name},{f.rule_id},{f.start}" for r in reports for f in r.findings)
+        register("csv", render_csv)
     """
 )
 
@@ -84,6 +90,30 @@ def test_third_party_plugin_from_entry_point_shows_in_cli(tmp_path: Path) -> Non
         cwd=tmp_path,
     )
     assert proc.returncode == 0 and "SHOUT1" not in proc.stdout
+
+
+def test_a_plugin_adds_an_output_format(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pg_shouting.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
+    dist = site / "pg_shouting-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: pg-shouting\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text("[postguard]\nshouting = pg_shouting\n", encoding="utf-8")
+    (tmp_path / "draft.txt").write_text("Wir sind UNGLAUBLICH stolz.\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "postguard", "check", "draft.txt", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+
+    proc = run("--format", "csv")
+    assert (proc.returncode, proc.stdout) == (0, "draft.txt,SHOUT1,9\n"), proc.stderr
+    proc = run("--format", "yaml")
+    assert proc.returncode == 2
+    assert "unknown format 'yaml' (known: csv, github, json, sarif, text)" in proc.stderr
 
 
 class Hashtags:

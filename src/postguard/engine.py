@@ -24,6 +24,7 @@ from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
 from postguard.suppress import rules as suppress_rules
 
 _RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
+_RULE_PREFIX = regex.compile(r"[A-Za-z]{1,10}[0-9]{0,3}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,11 +106,14 @@ class Engine:
         return self.packs.fingerprint
 
     def resolve(self, selector: str) -> set[str]:
-        """Rule ids named by an id, a rule name or a category."""
+        """Rule ids named by an id, an id prefix (``PG4``: every PG4xx rule, as ruff's selectors), a
+        rule name or a category."""
         s = selector.strip()
         if s in self.rules:
             return {s}
         ids = {r.id for r in self.rules.values() if s in (r.name, r.category) or s.upper() == r.id}
+        if not ids and _RULE_PREFIX.fullmatch(s):
+            ids = {rid for rid in self.rules if rid.startswith(s.upper())}
         if not ids:
             raise UsageError(f"unknown rule or category {selector!r} (see `postguard rules`)")
         return ids
@@ -121,11 +125,18 @@ class Engine:
         for sel in disable:
             disabled |= self.resolve(sel)
         sev: dict[str, Severity] = {}
-        # categories first, then names and ids, so the more specific wins
-        for key, value in sorted((severity or {}).items(), key=lambda kv: kv[0] not in _categories(self)):
+        # categories first, then id prefixes, then names and ids, so the more specific wins
+        for key, value in sorted((severity or {}).items(), key=lambda kv: self._specificity(kv[0])):
             for rid in self.resolve(key):
                 sev[rid] = value
         return Selection(disabled=frozenset(disabled), severity=sev)
+
+    def _specificity(self, selector: str) -> int:
+        s = selector.strip()
+        if s in _categories(self):
+            return 0
+        exact = s.upper() in self.rules or any(s == r.name for r in self.rules.values())
+        return 2 if exact else 1
 
     def merge(self, *selections: Selection) -> Selection:
         disabled: set[str] = set()

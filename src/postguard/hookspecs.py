@@ -21,6 +21,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from postguard.context import CheckContext
+    from postguard.formatters import Renderer
     from postguard.model import Finding, RuleInfo
 
 PROJECT = "postguard"
@@ -87,4 +88,27 @@ def postguard_check(ctx: CheckContext) -> Iterable[Finding] | None:
 
     :param ctx: the :class:`postguard.context.CheckContext` of this draft.
     :returns: findings, or ``None`` for none.
+    """
+
+
+# -- output phase -----------------------------------------------------------
+
+
+@hookspec
+def postguard_formatters(register: Callable[[str, Renderer], None]) -> None:
+    """Add output formats, by calling ``register(name, render)`` once per format.
+
+    ``render(reports, options)`` receives every :class:`postguard.model.Report` of the run and a
+    :class:`postguard.formatters.RenderOptions` (rules by id, colour, quiet, verbose, label
+    language) and returns the whole output as one string; ``postguard check --format NAME`` prints
+    it. A name that is already taken (``text``, ``json``, ``sarif``, ``github`` or another
+    plugin's) stops postguard. Example::
+
+        @hookimpl
+        def postguard_formatters(register):
+            def render_csv(reports, options):
+                return "\n".join(f"{r.name},{f.rule_id},{f.start}" for r in reports for f in r.findings)
+            register("csv", render_csv)
+
+    :param register: call it with ``(format_name, render_function)``.
     """

@@ -197,12 +197,15 @@ class Report:
 
     ``name`` is the path shown to the user (``-`` or ``<stdin>`` for standard
     input). ``source`` is the full source text the offsets refer to. ``error``
-    is set (and ``findings`` empty) when the input could not be checked.
+    is set (and ``findings`` empty, ``language`` ``None``) when the input could
+    not be checked. ``notices`` are remarks for verbose output (an empty input
+    skipped, an unsupported language replaced by the default).
     """
 
     name: str
     source: str
     findings: tuple[Finding, ...] = ()
-    language: str = "en"
+    language: str | None = "en"
     error: str | None = None
     suppressed: int = 0
+    notices: tuple[str, ...] = ()

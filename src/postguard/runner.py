@@ -29,6 +29,7 @@ from postguard.sources import read_source
 #: Below this many files a run stays in one process (starting workers costs more).
 PARALLEL_THRESHOLD = 24
 CHUNK = 8
+EMPTY_NOTICE = "empty or only whitespace: skipped"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,11 +83,11 @@ class Checker:
     def check(self, item: Input) -> Report:
         opts = self.options
         if item.error:
-            return Report(name=item.name, source="", error=item.error)
+            return Report(name=item.name, source="", error=item.error, language=None)
         try:
             source = item.text if item.text is not None else read_source(item.path)  # type: ignore[arg-type]
-            if not source.strip():
-                raise InputError(f"{item.name}: empty draft, nothing to check")
+            if not source.strip():  # a Hugo _index.md: nothing to check, and nothing wrong
+                return Report(name=item.name, source=source, language=None, notices=(EMPTY_NOTICE,))
             channel, kind, lang = opts.channel, opts.kind, opts.lang
             selection = self.selection
             for o in self.overrides.matching(item.path):
@@ -108,7 +109,8 @@ class Checker:
                 report_unused_suppressions=opts.report_unused_suppressions,
             )
         except InputError as exc:
-            return Report(name=item.name, source="", error=str(exc).removeprefix(f"{item.name}: "))
+            error = str(exc).removeprefix(f"{item.name}: ")
+            return Report(name=item.name, source="", error=error, language=None)
 
 
 _WORKER: Checker | None = None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from postguard.commands.common import EXIT_CLEAN, EXIT_ERROR, run_checks
+from postguard.commands.common import EXIT_CLEAN, EXIT_ERROR, input_args, open_engine, run_checks
 
 
 @click.command()
@@ -31,7 +31,9 @@ def baseline(
     """
     from postguard.baseline import write_baseline
 
-    engine, reports = run_checks(paths, config_path, now_opt=now_opt, jobs=jobs)
+    inputs = input_args(paths)
+    engine = open_engine(inputs, config_path)
+    reports = run_checks(engine, inputs, now_opt=now_opt, jobs=jobs)
     target = Path(output) if output else (engine.config.baseline or Path("postguard-baseline.json"))
     written = write_baseline(target, [r for r in reports if not r.error])
     count = len(written.entries)

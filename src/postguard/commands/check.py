@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from postguard.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, run_checks
-from postguard.model import KINDS, Report, Severity
+from postguard.commands.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    input_args,
+    open_engine,
+    run_checks,
+)
+from postguard.formatters import BUILTIN
+from postguard.model import KINDS, Severity
 
 if TYPE_CHECKING:
-    from postguard.engine import Engine
-
-FORMATS = ("text", "json", "sarif", "github")
+    pass
 
 
 @click.command()
@@ -27,7 +32,11 @@ FORMATS = ("text", "json", "sarif", "github")
     help="Config file (default: nearest postguard.toml or pyproject.toml).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    help=f"Output format: {', '.join(BUILTIN)}, or one a plugin adds.",
 )
 @click.option(
     "--channel", help="Channel the draft is for (declared in a rule pack). Default: a private account."
@@ -78,6 +87,7 @@ FORMATS = ("text", "json", "sarif", "github")
 )
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors, no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print notices (empty inputs skipped, languages).")
 def check(
     paths: tuple[str, ...],
     config_path: str | None,
@@ -97,6 +107,7 @@ def check(
     jobs: int | None,
     color: bool | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Check drafts: files, directories, or - for standard input.
 
@@ -106,9 +117,14 @@ def check(
       echo "Stolz auf das Sturmvogel-Team!" | postguard check -
       postguard check posts/ --format json --fail-on warning
     """
-    engine, reports = run_checks(
-        paths,
-        config_path,
+    from postguard.formatters import RenderOptions, formatter
+
+    inputs = input_args(paths)
+    engine = open_engine(inputs, config_path)
+    render = formatter(engine.pm, fmt)  # an unknown format stops the run before any input is read
+    reports = run_checks(
+        engine,
+        inputs,
         channel=channel,
         kind=kind,
         lang=lang,
@@ -128,38 +144,18 @@ def check(
 
         known = load_baseline(baseline_file)
         reports = [known.filter(r) for r in reports]
-    emit(reports, fmt, engine, color, quiet)
+    options = RenderOptions(
+        rules=engine.rules,
+        color=sys.stdout.isatty() if color is None else color,
+        quiet=quiet,
+        lang=next((r.language for r in reports if r.language), "en"),
+        verbose=verbose,
+    )
+    out = render(reports, options)
+    if out.strip():
+        click.echo(out)
     threshold = Severity(fail_on) if fail_on else engine.config.fail_on
     if any(r.error for r in reports):
         sys.exit(EXIT_ERROR)
     worst = [f for r in reports for f in r.findings if f.severity.rank >= threshold.rank]
     sys.exit(EXIT_FINDINGS if worst else EXIT_CLEAN)
-
-
-def emit(reports: Sequence[Report], fmt: str, engine: Engine, color: bool | None, quiet: bool) -> None:
-    if fmt == "json":
-        from postguard.formatters import json as json_fmt
-
-        click.echo(json_fmt.render(reports))
-    elif fmt == "sarif":
-        from postguard.formatters import sarif
-
-        click.echo(sarif.render(reports, engine.rules))
-    elif fmt == "github":
-        from postguard.formatters import github
-
-        text = github.render(reports, engine.rules)
-        if text:
-            click.echo(text)
-    else:
-        from postguard.formatters import text as text_fmt
-
-        use_color = sys.stdout.isatty() if color is None else color
-        lang = reports[0].language if reports else "en"
-        out = text_fmt.render(reports, color=use_color, lang=lang)
-        if quiet:
-            out = "\n".join(
-                line for line in out.splitlines() if not line.startswith(("Found ", "No problems"))
-            )
-        if out.strip():
-            click.echo(out)

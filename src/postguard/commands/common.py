@@ -28,9 +28,27 @@ def config_for(config_path: str | None, start: Path) -> Config:
     return load_config(Path(config_path) if config_path else None, start=start)
 
 
+def input_args(paths: Sequence[str]) -> list[str]:
+    """The inputs named on the command line; none given means standard input, if it is not a terminal."""
+    inputs = list(paths)
+    if not inputs:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("no input: give files or directories, or - to read standard input")
+        inputs = ["-"]
+    return inputs
+
+
+def open_engine(inputs: Sequence[str], config_path: str | None) -> Engine:
+    """The engine for the config named by ``--config``, else the one nearest the first input."""
+    from postguard.engine import Engine
+
+    first = next((Path(p) for p in inputs if p != "-"), Path.cwd())
+    return Engine(config_for(config_path, first))
+
+
 def run_checks(
-    paths: Sequence[str],
-    config_path: str | None,
+    engine: Engine,
+    inputs: Sequence[str],
     *,
     channel: str | None = None,
     kind: str | None = None,
@@ -44,20 +62,11 @@ def run_checks(
     report_unused_suppressions: bool = False,
     jobs: int | None = None,
     progress: bool = False,
-) -> tuple[Engine, list[Report]]:
-    """Everything `check` and `baseline` share: config, engine, inputs, the run."""
-    from postguard.engine import Engine
+) -> list[Report]:
+    """Everything `check` and `baseline` share: options, inputs, the run."""
     from postguard.pipeline import parse_moment
     from postguard.runner import CheckOptions, check_inputs, progress_wanted
 
-    inputs = list(paths)
-    if not inputs:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise UsageError("no input: give files or directories, or - to read standard input")
-        inputs = ["-"]
-    first = next((Path(p) for p in inputs if p != "-"), Path.cwd())
-    config = config_for(config_path, first)
-    engine = Engine(config)
     options = CheckOptions(
         channel=channel,
         kind=kind,
@@ -74,11 +83,8 @@ def run_checks(
             engine.channel(channel)
         except InputError as exc:
             raise UsageError(f"--channel: {exc}") from None
-    items = expand(inputs, config, stdin_filename, force_exclude)
-    reports = check_inputs(
-        engine, items, options, jobs=jobs, progress=progress_wanted(len(items), not progress)
-    )
-    return engine, reports
+    items = expand(inputs, engine.config, stdin_filename, force_exclude)
+    return check_inputs(engine, items, options, jobs=jobs, progress=progress_wanted(len(items), not progress))
 
 
 def read_stdin(name: str) -> Input:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from postguard.formatters import RenderOptions
 from postguard.formatters.sarif import relative_path, utf16_position
-from postguard.model import LineIndex, Report, RuleInfo, Severity
+from postguard.model import LineIndex, Report, Severity
 
 COMMANDS: Mapping[Severity, str] = {
     Severity.ERROR: "error",
@@ -36,7 +37,8 @@ def _command(name: str, properties: Sequence[tuple[str, object]], message: str) 
     return f"::{name} {props}::{escape_data(message)}"
 
 
-def render(reports: Sequence[Report], rules: Mapping[str, RuleInfo]) -> str:
+def render(reports: Sequence[Report], options: RenderOptions, /) -> str:
+    rules = options.rules
     out: list[str] = []
     for report in reports:
         path = relative_path(report.name)

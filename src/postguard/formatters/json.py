@@ -1,7 +1,7 @@
 """Machine output: a stable JSON document, described in docs/output.md.
 
 ``{"schema": "postguard-check/1", "results": [{"path", "language", "error",
-"suppressed", "findings": [{"rule_id", "rule_name", "category", "severity",
+"suppressed", "notices", "findings": [{"rule_id", "rule_name", "category", "severity",
 "message", "start", "end", "line", "column", "end_line", "end_column",
 "start_utf16", "end_utf16", "match", "replacements", "confidence"}]}],
 "summary": {"inputs", "findings", "errors", "warnings", "infos", "input_errors"}}``
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from postguard.model import Finding, LineIndex, Report, utf16_offset
+
+if TYPE_CHECKING:
+    from postguard.formatters import RenderOptions
 
 SCHEMA = "postguard-check/1"
 
@@ -50,11 +53,13 @@ def report_dict(report: Report) -> dict[str, Any]:
         "language": report.language,
         "error": report.error,
         "suppressed": report.suppressed,
+        "notices": list(report.notices),
         "findings": [finding_dict(f, report.source, index) for f in report.findings],
     }
 
 
-def render(reports: Sequence[Report]) -> str:
+def render(reports: Sequence[Report], options: RenderOptions | None = None, /) -> str:
+    """The JSON document of ``reports`` (``options`` are not used: the document is always the same)."""
     findings = [f for r in reports for f in r.findings]
     doc = {
         "schema": SCHEMA,

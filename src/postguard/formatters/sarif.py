@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from postguard.formatters import RenderOptions
 from postguard.model import Finding, LineIndex, Report, RuleInfo, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -96,7 +97,8 @@ def _uri(name: str) -> str:
     return quote(relative_path(name), safe="/")
 
 
-def render(reports: Sequence[Report], rules: Mapping[str, RuleInfo]) -> str:
+def render(reports: Sequence[Report], options: RenderOptions, /) -> str:
+    rules = options.rules
     descriptors: list[dict[str, Any]] = [_descriptor(rules[key]) for key in sorted(rules)]
     index_of = {d["id"]: i for i, d in enumerate(descriptors)}
     results: list[dict[str, Any]] = []

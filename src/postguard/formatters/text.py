@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import click
 
+from postguard.formatters import RenderOptions
 from postguard.model import LineIndex, Report, Severity
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -21,7 +22,9 @@ def _width(s: str) -> int:
     return w
 
 
-def render(reports: Sequence[Report], *, color: bool = False, lang: str = "en") -> str:
+def render(reports: Sequence[Report], options: RenderOptions, /) -> str:
+    color, lang = options.color, options.lang
+
     def st(text: str, **kw: object) -> str:
         return click.style(text, **kw) if color else text  # type: ignore[arg-type]
 
@@ -61,9 +64,11 @@ def render(reports: Sequence[Report], *, color: bool = False, lang: str = "en") 
                 shown_fixes = ", ".join(f"“{r}”" if r else "(delete)" for r in f.replacements)
                 out.append(f"{gutter} {st('=', fg='blue')} {label}: {shown_fixes}")
             out.append("")
+    if options.verbose:
+        out += [f"{st(r.name, bold=True)}: note: {note}" for r in reports for note in r.notices]
     total = sum(counts.values())
     errors = sum(1 for r in reports if r.error)
-    if total:
+    if total and not options.quiet:
         parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
         parts.reverse()
         checked = sum(1 for r in reports if not r.error)
@@ -73,7 +78,7 @@ def render(reports: Sequence[Report], *, color: bool = False, lang: str = "en") 
         else:
             where = f"{files_with} of {checked} inputs"
         out.append(f"Found {total} problem{plural} ({', '.join(parts)}) in {where}.")
-    elif not errors:
+    elif not errors and not options.quiet:
         out.append(st("No problems found.", fg="green"))
     if errors:
         out.append(f"{errors} input{'s' if errors != 1 else ''} could not be checked.")

@@ -34,7 +34,7 @@ async def v2_check(request: Request) -> Response:
             lt.check_response(
                 request=req,
                 findings=report.findings,
-                language=report.language,
+                language=report.language or "en",  # lint() always sets it
                 detected=guess.lang,
                 confidence=confidence,
                 rules=eng.rules,

@@ -17,8 +17,9 @@ import regex
 from postguard.config import Config
 from postguard.context import CheckContext
 from postguard.errors import ConfigError, InputError, UsageError
+from postguard.language import SUPPORTED, identify, is_mixed
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
-from postguard.nlp import NLP, SUPPORTED, cache_dir, detect_language
+from postguard.nlp import NLP, cache_dir
 from postguard.plugins import build_plugin_manager
 from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
 from postguard.suppress import rules as suppress_rules
@@ -101,6 +102,13 @@ class Engine:
             raise InputError(f"unknown channel {name!r} (known channels: {known})")
         return channel
 
+    def default_language(self, channel: str | None = None) -> str:
+        """The language of a draft too short to tell: the channel's, else the config's, else English."""
+        declared = self.packs.channels.get(channel) if channel else None
+        if declared is not None and declared.lang in SUPPORTED:
+            return str(declared.lang)
+        return self.config.lang if self.config.lang in SUPPORTED else "en"
+
     @property
     def fingerprint(self) -> str:
         return self.packs.fingerprint
@@ -146,6 +154,17 @@ class Engine:
             sev.update(s.severity or {})
         return Selection(disabled=frozenset(disabled), severity=sev)
 
+    def warm_up(self) -> Engine:
+        """Load everything the first draft would wait for (spaCy, both pipelines, the lemma tables,
+        the language models) by checking a sentence in each language; returns the engine.
+
+        The server calls it before it listens, the runner before it forks workers that inherit it.
+        """
+        identify("Hallo.")  # lingua loads its short-text models on first use
+        for lang, text in (("de", "Wir freuen uns über das Team."), ("en", "We are proud of the team.")):
+            self.check(Draft(text=text, lang=lang))
+        return self
+
     # -- checking ----------------------------------------------------------------
 
     def check(
@@ -162,10 +181,11 @@ class Engine:
         channel = self.channel(draft.channel) if draft.channel else None
         ext = extracted or Extracted(text=draft.text)
         text = ext.text
-        guess = detect_language(text)
-        lang = draft.lang if draft.lang in SUPPORTED else (channel.lang if channel and channel.lang else None)
-        lang = lang or guess.lang
-        mixed = guess.mixed
+        if draft.lang in SUPPORTED:
+            lang, mixed = str(draft.lang), is_mixed(text)
+        else:  # the channel's or config's language only when the text is too short to tell
+            guess = identify(text, self.default_language(draft.channel))
+            lang, mixed = guess.lang, guess.mixed
         msg_lang = self.config.messages_lang if self.config.messages_lang in SUPPORTED else lang
         moment = draft.publish_at or now or datetime.now(UTC)
         if moment.tzinfo is None:

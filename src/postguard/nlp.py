@@ -1,4 +1,5 @@
-"""The language work: which language a draft is in, and its spaCy ``Doc``.
+"""The language work: which language a draft is in (delegated to :mod:`postguard.language`), and
+its spaCy ``Doc``.
 
 The only module that loads spaCy. By default it uses spaCy's blank German and
 English pipelines (tokenizer and sentence boundaries from punctuation) plus
@@ -16,62 +17,28 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from postguard.errors import ConfigError
+from postguard.language import SUPPORTED, LanguageGuess, identify
+
+__all__ = ["SUPPORTED", "LanguageGuess", "detect_language"]
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-SUPPORTED = ("de", "en")
 #: ``doc.user_data`` key of the word -> lemma map a Doc was given (the lookup result).
 LEMMAS_KEY = "postguard.lemmas"
 
-_WORD = re.compile(r"[^\W\d_]+")  # runs of letters (stdlib re: faster than regex here)
-_STOP = {
-    "de": frozenset(
-        "der die das und ist nicht ein eine einen einem mit auf für wir ich sie es zu den dem des "
-        "im von sich auch bei noch nach wie aus unsere unser unseren unserem heute wird werden "
-        "sind war hat haben kann können über dass oder aber nur jetzt schon mehr neue neuen neues "
-        "bis vom zum zur am um als so was wer euch ihr mein meine dieser diese dieses gibt freuen "
-        "endlich ".split()
-    ),
-    "en": frozenset(
-        "the and is are to of in for with on we our you this that it be at from will have has new "
-        "an as by not but or can was were been my your their they he she his her its just now more "
-        "today so what who all about into out up proud excited team very get got here there ".split()
-    ),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageGuess:
-    """The draft's language, and whether it mixes German and English."""
-
-    lang: str
-    mixed: bool
-    scores: Mapping[str, float]
-
 
 def detect_language(text: str, default: str = "en") -> LanguageGuess:
-    """Guess German or English from function words and German letters."""
-    sample = text[:20000]
-    words = _WORD.findall(sample.lower())
-    scores = {lang: float(sum(map(_STOP[lang].__contains__, words))) for lang in SUPPORTED}
-    scores["de"] += 0.5 * sum(sample.count(c) for c in "äöüßÄÖÜ")
-    de, en = scores["de"], scores["en"]
-    if de == en:
-        return LanguageGuess(default, False, scores)
-    lang = "de" if de > en else "en"
-    minor, major = min(de, en), max(de, en)
-    return LanguageGuess(lang, minor >= 2 and minor >= 0.3 * major, scores)
+    """German or English (see :mod:`postguard.language`, which does the work)."""
+    return identify(text, default)
 
 
 def cache_dir() -> Path:

@@ -52,11 +52,19 @@ def lint(
     meta = extracted.metadata
     if publish_at is None and meta.get("publish_at"):
         publish_at = parse_moment(meta["publish_at"], f"{name}: front matter publish_at")
-    wanted = lang if lang in ("de", "en") else (meta.get("lang") or engine.config.lang)
+    channel = channel or meta.get("channel") or engine.config.channel
+    requested = lang if lang and lang != "auto" else meta.get("lang")
+    code = _language_code(requested)
+    notices: tuple[str, ...] = ()
+    if requested and requested != "auto" and code is None:
+        code = engine.default_language(channel)
+        notices = (
+            f"language {requested!r} is not supported (postguard checks de and en): checked as {code}",
+        )
     draft = Draft(
         text=source,
-        lang=_language_code(wanted),
-        channel=channel or meta.get("channel") or engine.config.channel,
+        lang=code,
+        channel=channel,
         kind=kind or meta.get("kind") or engine.config.kind,
         publish_at=publish_at,
         path=path,
@@ -74,7 +82,12 @@ def lint(
             report_unused=report_unused_suppressions,
         )
     return Report(
-        name=name, source=source, findings=findings, language=result.language, suppressed=suppressed
+        name=name,
+        source=source,
+        findings=findings,
+        language=result.language,
+        suppressed=suppressed,
+        notices=notices,
     )
 
 

@@ -147,7 +147,7 @@ def check_inputs(
     chunks = [list(inputs[i : i + CHUNK]) for i in range(0, len(inputs), CHUNK)]
     fork = _can_fork()
     if fork:
-        warm_up(engine)  # import spaCy and load both pipelines once, before the workers inherit them
+        engine.warm_up()  # load spaCy, both pipelines and the language models once, before the fork
     reports: list[Report] = []
     import multiprocessing
 
@@ -180,14 +180,6 @@ def _progress(inputs: Sequence[Input], enabled: bool) -> Iterator[Input]:
 
     with click.progressbar(inputs, label="Checking", file=sys.stderr) as bar:
         yield from bar
-
-
-def warm_up(engine: Engine) -> None:
-    """Check a sentence in each language so that spaCy, both pipelines and the lemma tables are loaded."""
-    from postguard.model import Draft
-
-    for lang, text in (("de", "Wir freuen uns über das Team."), ("en", "We are proud of the team.")):
-        engine.check(Draft(text=text, lang=lang))
 
 
 def _can_fork() -> bool:

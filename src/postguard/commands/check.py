@@ -42,7 +42,11 @@ if TYPE_CHECKING:
     "--channel", help="Channel the draft is for (declared in a rule pack). Default: a private account."
 )
 @click.option("--kind", type=click.Choice(KINDS), help="What the draft is. Default: post.")
-@click.option("--lang", type=click.Choice(("auto", "de", "en")), help="Language of the draft. Default: auto.")
+@click.option(
+    "--lang",
+    metavar="auto|de|en",
+    help="Language of the draft. Default: auto (detected; the channel's or config's when too short).",
+)
 @click.option(
     "--publish-at", help="Scheduled publication time (ISO 8601); the draft is judged at that moment."
 )

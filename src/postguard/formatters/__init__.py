@@ -28,8 +28,8 @@ class RenderOptions:
 
     ``rules`` are the engine's registered rules by id; ``color`` asks for terminal colours;
     ``quiet`` for findings and errors only, no summary; ``lang`` is the language of the labels
-    (the messages already are in the draft's language); ``verbose`` asks for notices too (inputs
-    skipped because they are empty, languages replaced by the default).
+    (the messages already are in the draft's language); ``verbose`` asks for every notice (the text
+    format shows a replaced language always, an empty input skipped only when verbose).
     """
 
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)

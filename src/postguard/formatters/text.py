@@ -64,8 +64,10 @@ def render(reports: Sequence[Report], options: RenderOptions, /) -> str:
                 shown_fixes = ", ".join(f"“{r}”" if r else "(delete)" for r in f.replacements)
                 out.append(f"{gutter} {st('=', fg='blue')} {label}: {shown_fixes}")
             out.append("")
-    if options.verbose:
-        out += [f"{st(r.name, bold=True)}: note: {note}" for r in reports for note in r.notices]
+    for r in reports:
+        skipped = r.language is None and r.error is None  # an empty input: a note only when verbose
+        if r.notices and (options.verbose or not (skipped or options.quiet)):
+            out += [f"{st(r.name, bold=True)}: note: {note}" for note in r.notices]
     total = sum(counts.values())
     errors = sum(1 for r in reports if r.error)
     if total and not options.quiet:

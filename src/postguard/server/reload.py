@@ -13,14 +13,10 @@ import anyio.to_thread
 from postguard.config import Config, load_config
 from postguard.engine import Engine
 from postguard.errors import PostguardError
-from postguard.model import Extracted
 from postguard.server.logs import log, log_internal_error
 
 if TYPE_CHECKING:
     from postguard.server.state import ServerState
-
-_WARM_UP = (("de", "Wir freuen uns auf das Treffen mit dem Team."), ("en", "We are proud of the team."))
-
 
 def build_engine(config: Config, previous: Engine | None = None) -> Engine:
     """A warmed-up engine; reuses the previous one's language pipelines when it can."""
@@ -29,12 +25,8 @@ def build_engine(config: Config, previous: Engine | None = None) -> Engine:
 
 
 def warm_up(engine: Engine) -> Engine:
-    """Check a sentence in each language, so that the first request does not pay for loading."""
-    from postguard.pipeline import lint
-
-    for lang, text in _WARM_UP:
-        lint(engine, text, lang=lang, extracted=Extracted(text=text))
-    return engine
+    """Load everything before the first request (:meth:`Engine.warm_up`)."""
+    return engine.warm_up()
 
 
 Stamp = tuple[tuple[int, int, int] | None, ...]

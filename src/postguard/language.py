@@ -1,0 +1,107 @@
+"""Which language a draft is in: German or English, and whether it mixes both.
+
+The language comes from lingua (lingua-language-detector), a maintained identifier built for short
+texts, with only German and English loaded. A text too short (one word) or too ambiguous to tell
+("OK", "Hallo.") gets the caller's default: the channel's language, else the config's, else English.
+Function words ("und", "the") decide first when they are unambiguous, since a German codename
+can tip lingua on a short English post; they also judge whether a draft mixes both languages,
+which lingua's per-word multi-language mode would do at several times the cost.
+
+Measured on 500 short real posts per language (docs/quality.md, "Language detection";
+``python bench/bench_language.py`` reruns it).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
+SUPPORTED: tuple[str, ...] = ("de", "en")
+#: Below this confidence (lingua's, 0.5-1 between two languages) the text is too short to tell.
+MIN_CONFIDENCE = 0.75
+#: A text of fewer words is too short to tell ("Hallo." is German and English alike).
+MIN_WORDS = 2
+#: lingua reads this many characters at most: the start of a long draft decides, at a bounded cost.
+SAMPLE = 2000
+
+_WORD = re.compile(r"[^\W\d_]+")  # runs of letters (stdlib re: faster than regex here)
+_STOP = {
+    "de": frozenset(
+        "der die das und ist nicht ein eine einen einem mit auf für wir ich sie es zu den dem des "
+        "im von sich auch bei noch nach wie aus unsere unser unseren unserem heute wird werden "
+        "sind war hat haben kann können über dass oder aber nur jetzt schon mehr neue neuen neues "
+        "bis vom zum zur am um als so was wer euch ihr mein meine dieser diese dieses gibt freuen "
+        "endlich ".split()
+    ),
+    "en": frozenset(
+        "the and is are to of in for with on we our you this that it be at from will have has new "
+        "an as by not but or can was were been my your their they he she his her its just now more "
+        "today so what who all about into out up proud excited team very get got here there ".split()
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """The draft's language, whether it mixes German and English, and how sure the guess is.
+
+    ``scores`` are lingua's confidence per language (summing to 1, or all 0 for a text without
+    letters); ``decided`` is false when the text was too short to tell and ``lang`` is the default.
+    """
+
+    lang: str
+    mixed: bool
+    scores: Mapping[str, float]
+    decided: bool = True
+
+
+@functools.cache
+def detector() -> LanguageDetector:
+    """lingua with German and English only, built once per process (models load on first use)."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.GERMAN, Language.ENGLISH).build()
+
+
+def identify(text: str, default: str = "en") -> LanguageGuess:
+    """German or English; ``default`` when the text is too short or too ambiguous to tell.
+
+    Function words decide first when they are unambiguous (at least two of one language, none of
+    the other): a German codename must not make "Proud of the Sturmvogel team!" German. Otherwise
+    lingua decides.
+    """
+    counts = _function_words(text)
+    de, en = counts["de"], counts["en"]
+    mixed = min(de, en) >= 2 and min(de, en) >= 0.3 * max(de, en)
+    if min(de, en) == 0 and max(de, en) >= 2:
+        lang = "de" if de else "en"
+        return LanguageGuess(lang, mixed, {x: float(x == lang) for x in SUPPORTED})
+    sample = text[:SAMPLE]
+    scores = {lang: 0.0 for lang in SUPPORTED}
+    if any(ch.isalpha() for ch in sample):
+        for value in detector().compute_language_confidence_values(sample):
+            code = value.language.iso_code_639_1.name.lower()
+            if code in scores:
+                scores[code] = value.value
+    best = max(SUPPORTED, key=scores.__getitem__)
+    decided = scores[best] >= MIN_CONFIDENCE and len(_WORD.findall(sample, 0, 200)) >= MIN_WORDS
+    return LanguageGuess(best if decided else default, mixed, scores, decided)
+
+
+def is_mixed(text: str) -> bool:
+    """Whether a draft mixes German and English: both languages' function words, the minor one at
+    least twice and at least 30 % as often as the major one."""
+    counts = _function_words(text)
+    minor, major = min(counts.values()), max(counts.values())
+    return minor >= 2 and minor >= 0.3 * major
+
+
+def _function_words(text: str) -> dict[str, int]:
+    words = _WORD.findall(text[:20000].lower())
+    return {lang: sum(map(_STOP[lang].__contains__, words)) for lang in SUPPORTED}

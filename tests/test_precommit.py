@@ -2,7 +2,8 @@
 
 Two paths, both through pre-commit itself:
 
-* ``pre-commit try-repo`` against a snapshot of this working tree: pre-commit reads
+* the ``.pre-commit-config.yaml`` of docs/content-repos.md, as written but pointing at a snapshot of
+  this working tree: ``pre-commit autoupdate --freeze`` pins its commit, then pre-commit reads
   ``.pre-commit-hooks.yaml``, builds a virtualenv, ``pip install``-s postguard with its dependencies
   into it and runs the hook. This is what a user's ``repo: <url>`` does, and it is slow (about 40 s
   on a 2-core machine), so it runs once.
@@ -128,8 +129,8 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def snapshot(tmp_path_factory: pytest.TempPathFactory, pre_commit_home: Path) -> Path:
     """This working tree as one commit of a fresh repository.
 
-    try-repo clones a repository's HEAD (plus changes to tracked files). A snapshot of every file that
-    is tracked or untracked-but-not-ignored makes it install exactly the code under test.
+    pre-commit clones a repository at a commit. A snapshot of every file that is tracked or
+    untracked-but-not-ignored makes it install exactly the code under test.
     """
     env = _env(pre_commit_home)
     listed = _git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard", env=env)
@@ -171,19 +172,38 @@ def test_manifest_is_valid_and_checks_posts_only(pre_commit_home: Path) -> None:
     assert set(hook["types_or"]) == {"markdown", "mdx", "html", "plain-text"}  # not every text file
 
 
-def test_try_repo_installs_the_hook_and_fails_on_a_leaking_post(
+def _documented_config(repo_url: str) -> str:
+    """The .pre-commit-config.yaml of docs/content-repos.md, exactly as written but for the URL."""
+    doc = (ROOT / "docs" / "content-repos.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## pre-commit") :]
+    block = section[section.index("```yaml\n") + len("```yaml\n") : section.index("```\n\n")]
+    url = "https://github.com/postguard/postguard"
+    assert url in block and "rev: main" in block
+    return block.replace(url, repo_url)
+
+
+def test_documented_config_pins_a_commit_installs_the_hook_and_fails_on_a_leaking_post(
     tmp_path: Path, snapshot: Path, pre_commit_home: Path
 ) -> None:
     env = _env(pre_commit_home)
     repo = _content_repo(tmp_path / "blog", env)
+    _write(repo, ".pre-commit-config.yaml", _documented_config(str(snapshot)))
+    done = _run(_pre_commit("autoupdate", "--freeze"), repo, env)  # the documented way to pin a commit
+    assert done.returncode == 0, done.stdout + done.stderr
+    head = _git(snapshot, "rev-parse", "HEAD", env=env).strip()
+    assert (
+        yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0]["rev"]
+        == head
+    )
     _write(repo, "posts/jahresrueckblick.md", LEAK)
     _write(repo, "posts/packliste.md", CLEAN)
+    _write(repo, "posts/_index.md", "")  # a Hugo section page: empty, skipped, not an error
     _write(repo, "pages/partner.html", PAGE)
     _write(repo, *NOT_A_POST)
     _write(repo, *EXCLUDED)
     _git(repo, "add", "-A", env=env)
 
-    done = _run(_pre_commit("try-repo", str(snapshot), "postguard", "--all-files"), repo, env, timeout=600)
+    done = _run(_pre_commit("run", "postguard", "--all-files"), repo, env, timeout=600)
     out = done.stdout + done.stderr
 
     assert done.returncode == 1, out
@@ -192,6 +212,7 @@ def test_try_repo_installs_the_hook_and_fails_on_a_leaking_post(
     assert "posts/jahresrueckblick.md:8:15: PG101" in out
     assert "pages/partner.html:3:29: PG102" in out
     assert "packliste.md" not in out
+    assert "_index.md" not in out and "input error" not in out
     assert "notes.py" not in out  # types_or
     assert "drafts/wip.md" not in out  # --force-exclude with the config's exclude
 
@@ -262,6 +283,30 @@ def test_git_commit_leaves_code_and_excluded_drafts_alone(hooked_repo: tuple[Pat
 
     assert done.returncode == 0, out
     assert "PG101" not in out
+    assert _commits(repo, env) == 2
+
+
+def test_git_commit_with_a_misspelt_suppression_is_refused(hooked_repo: tuple[Path, dict[str, str]]) -> None:
+    repo, env = hooked_repo
+    _write(repo, "posts/gruss.md", "<!-- postguard-disabel PG101 -->\nHallo zusammen, schönes Wochenende!\n")
+
+    done = _commit(repo, env, "Gruß")  # the config says nothing about fail_on: the default, error
+    out = done.stdout + done.stderr
+
+    assert done.returncode != 0, out
+    assert "posts/gruss.md:1:1: PG002 [error] unknown directive 'postguard-disabel'" in out
+    assert _commits(repo, env) == 1
+
+
+def test_git_commit_of_an_empty_page_passes(hooked_repo: tuple[Path, dict[str, str]]) -> None:
+    repo, env = hooked_repo
+    _write(repo, "posts/_index.md", "")
+
+    done = _commit(repo, env, "section page")
+    out = done.stdout + done.stderr
+
+    assert done.returncode == 0, out
+    assert "input error" not in out
     assert _commits(repo, env) == 2
 
 

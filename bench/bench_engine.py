@@ -24,7 +24,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psutil
+try:
+    import psutil
+except ModuleNotFoundError:  # pragma: no cover - a message instead of a traceback
+    sys.exit("the benchmarks need psutil: pip install -e '.[bench]' (or pip install psutil)")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))

@@ -28,7 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
+try:
+    import psutil
+except ModuleNotFoundError:  # pragma: no cover - a message instead of a traceback
+    sys.exit("the benchmarks need psutil: pip install -e '.[bench]' (or pip install psutil)")
 
 ROOT = Path(__file__).resolve().parents[1]
 PACK = ROOT / "rules" / "example-company.toml"

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     "--disable",
     multiple=True,
     metavar="RULE",
-    help="Disable a rule id, rule name or category (repeatable, comma-separated).",
+    help="Disable a rule id, id prefix (PG4), rule name or category (repeatable, comma-separated).",
 )
 @click.option(
     "--severity",

@@ -108,3 +108,35 @@ def test_json_for_a_missing_file_names_no_language(project: Path, capsys: pytest
     [result] = json.loads(out)["results"]
     assert code == 2
     assert result["language"] is None and "no such file" in result["error"]
+
+
+def test_an_invalid_pattern_is_quoted_as_written(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "acme.toml").write_text(
+        "[[confidential]]\nkind = \"marking\"\npatterns = ['NK-(\\d']\n", encoding="utf-8"
+    )
+    (project / "postguard.toml").write_text('packs = ["acme.toml"]\n', encoding="utf-8")
+    (project / "post.md").write_text("Hallo Welt.\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", "post.md")
+    assert code == 2
+    assert "acme.toml: confidential[0].patterns[0]: invalid regular expression 'NK-(\\d':" in err
+    assert "\\\\d" not in err
+
+
+def test_a_string_where_the_config_wants_an_array_stops_postguard(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "postguard.toml").write_text(f'packs = "{EXAMPLE_PACK.as_posix()}"\n', encoding="utf-8")
+    (project / "post.md").write_text("Hallo Welt.\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", "post.md")
+    assert code == 2
+    assert "postguard.toml: packs: expected an array of strings, got a string: write [" in err
+
+
+def test_a_missing_spacy_pipeline_names_the_config_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "postguard.toml").write_text('[spacy_models]\nde = "de_no_such_pipeline"\n', encoding="utf-8")
+    (project / "post.md").write_text("Wir freuen uns auf die Messe und euren Besuch!\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", "post.md")
+    assert code == 2
+    assert f"{project / 'postguard.toml'}: spacy_models.de: the spaCy pipeline 'de_no_such_pipeline'" in err

@@ -204,3 +204,28 @@ def test_plugin_pack_section_is_validated_through_the_hook(tmp_path: Path) -> No
     pack.write_text('[shout]\nwords = ["A", "B"]\n', encoding="utf-8")
     engine = Engine(Config(packs=(pack,), default_pack=False), plugin_manager=pm, use_cache=False)
     assert engine.packs.sections["shout"] == [("A", "B")]
+
+
+def test_a_plugin_that_raises_exits_3_and_is_named(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pg_boom.py").write_text(
+        "from postguard import hookimpl\n\n@hookimpl\ndef postguard_check(ctx):\n    raise RuntimeError('boom')\n",
+        encoding="utf-8",
+    )
+    dist = site / "pg_boom-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: pg-boom\nVersion: 1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text("[postguard]\nboom = pg_boom\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Hallo Welt, wie geht es euch?\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "postguard", "check", "a.txt"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 3  # a bug, not "findings" (1)
+    assert "postguard: internal error: RuntimeError: boom (raised in " in proc.stderr
+    assert "pg_boom.py:5" in proc.stderr.splitlines()[-1]

@@ -2,19 +2,24 @@
 
 This module holds only the click group and the one error boundary: a :class:`PostguardError`
 anywhere below becomes one clear line on stderr and exit code 2. Exit codes (like Vale):
-0 nothing reached ``--fail-on``, 1 something did, 2 usage, config or input error.
+0 nothing reached ``--fail-on``, 1 something did, 2 usage, config or input error, 3 a bug: an
+exception from a plugin or from postguard itself (the traceback, then one line naming where it
+was raised), as pre-commit exits 3 for its own bugs.
 Each command is a module of its own under ``postguard/commands/``.
 """
 
 from __future__ import annotations
 
 import importlib
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
+import pluggy
 
 from postguard import __version__
-from postguard.commands.common import EXIT_CLEAN, EXIT_ERROR
+from postguard.commands.common import EXIT_BUG, EXIT_CLEAN, EXIT_ERROR
 from postguard.errors import PostguardError
 
 #: Every command: (module under postguard.commands, the click command's attribute there).
@@ -66,4 +71,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the one boundary for bugs: never exit 1 ("findings")
+        traceback.print_exc()
+        click.echo(f"postguard: internal error: {type(exc).__name__}: {exc} ({_raised_in(exc)})", err=True)
+        return EXIT_BUG
     return EXIT_CLEAN
+
+
+def _raised_in(exc: BaseException) -> str:
+    """Where ``exc`` was raised: the innermost frame outside postguard's core and pluggy (a plugin's
+    file, usually), else the innermost frame."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    core = (str(Path(__file__).parent), str(Path(pluggy.__file__).parent))
+    outside = [f for f in frames if not f.filename.startswith(core)]
+    checks = str(Path(__file__).parent / "checks")
+    builtin = [f for f in frames if f.filename.startswith(checks)]
+    chosen = outside or builtin or list(frames)
+    if not chosen:
+        return "raised in postguard"
+    frame = chosen[-1]
+    return f"raised in {frame.filename}:{frame.lineno}; report it to that plugin's or postguard's authors"

@@ -149,10 +149,17 @@ def _lang(value: Any, where: Where, *, auto: bool = True) -> str:
     return expect_choice(value, where, ("auto", "de", "en") if auto else ("de", "en"))
 
 
+def _str_list(value: Any, where: Where) -> tuple[str, ...]:
+    """An array of strings; a bare string is refused (packs = "a.toml" is a typo for ["a.toml"])."""
+    if isinstance(value, str):
+        raise where.error(f"expected an array of strings, got a string: write [{value!r}]")
+    return expect_str_list(value, where, empty_ok=True)
+
+
 def parse_config(data: Any, where: Where, root: Path, path: Path | None = None) -> Config:
     t = expect_table(data, where, _KEYS)
     packs: list[Path] = []
-    for i, p in enumerate(expect_str_list(t.get("packs", []), where.child("packs"), empty_ok=True)):
+    for i, p in enumerate(_str_list(t.get("packs", []), where.child("packs"))):
         pack = (root / p).resolve() if not Path(p).is_absolute() else Path(p)
         if not pack.is_file():
             raise where.child("packs").child(i).error(f"rule pack {p!r} not found (looked at {pack})")
@@ -204,7 +211,7 @@ def parse_config(data: Any, where: Where, root: Path, path: Path | None = None) 
         root=root,
         packs=tuple(packs),
         default_pack=expect_bool(t.get("default_pack", True), where.child("default_pack")),
-        disable=expect_str_list(t.get("disable", []), where.child("disable"), empty_ok=True),
+        disable=_str_list(t.get("disable", []), where.child("disable")),
         severity=_severity_map(t.get("severity", {}), where.child("severity")),
         lang=_lang(t.get("lang", "auto"), where.child("lang")),
         messages_lang=_lang(t.get("messages_lang", "auto"), where.child("messages_lang")),
@@ -215,7 +222,7 @@ def parse_config(data: Any, where: Where, root: Path, path: Path | None = None) 
         ),
         channel=expect_str(t["channel"], where.child("channel")) if "channel" in t else None,
         kind=expect_choice(t.get("kind", "post"), where.child("kind"), KINDS),
-        exclude=expect_str_list(t.get("exclude", []), where.child("exclude"), empty_ok=True),
+        exclude=_str_list(t.get("exclude", []), where.child("exclude")),
         overrides=tuple(overrides),
         baseline=baseline,
         server=server,

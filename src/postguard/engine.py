@@ -193,7 +193,12 @@ class Engine:
         if not text.strip():
             return CheckResult(findings=(), language=lang, mixed=False)
         other = tuple(x for x in SUPPORTED if x != lang) if mixed else ()
-        doc = self.nlp.make_doc(text, lang, also=other)
+        try:
+            doc = self.nlp.make_doc(text, lang, also=other)
+        except ConfigError as exc:  # a spacy_models pipeline that is not installed: name the config file
+            if exc.path is None and self.config.path is not None:
+                raise ConfigError(exc.detail, path=str(self.config.path), key=exc.key) from None
+            raise
         ctx = CheckContext(
             draft=draft,
             text=text,

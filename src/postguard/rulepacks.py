@@ -267,9 +267,10 @@ def expect_patterns(value: Any, where: Where) -> tuple[Any, ...]:
         try:
             out.append(regex.compile(pattern, regex.IGNORECASE | regex.VERSION1))
         except regex.error as exc:
-            raise where.child(i).error(f"invalid regular expression {pattern!r}: {exc}") from None
+            # quoted as written in the pack (repr would double every backslash)
+            raise where.child(i).error(f"invalid regular expression '{pattern}': {exc}") from None
         if out[-1].match(""):
-            raise where.child(i).error(f"regular expression {pattern!r} matches the empty string")
+            raise where.child(i).error(f"regular expression '{pattern}' matches the empty string")
     return tuple(out)
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from postguard.model import Report
     from postguard.runner import Input
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
 
 
 def split_values(values: Sequence[str]) -> list[str]:

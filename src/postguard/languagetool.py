@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from postguard.engine import Selection
+from postguard.lines import utf16_len
 from postguard.model import Extracted, Finding, OffsetMap, RuleInfo
 
 CONTEXT_CHARS = 40
@@ -217,11 +218,6 @@ def _selection(params: Mapping[str, str], rules: Mapping[str, RuleInfo]) -> Sele
         only = enabled_rules | {rid for rid, r in rules.items() if r.category.lower() in enabled_cats}
         disabled |= set(rules) - only
     return Selection(disabled=frozenset(disabled)) if disabled else None
-
-
-def utf16_len(s: str) -> int:
-    """Length in UTF-16 code units (Java, JavaScript); encoding runs in C, fast on long texts."""
-    return len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _span(f: Finding, source: str) -> tuple[int, int]:

@@ -5,17 +5,20 @@ cannot change what another plugin sees.
 
 Offsets are character (code point) offsets into the *source* text: the text of
 the file or request as the user wrote it. Lines and columns are derived from
-offsets with :class:`LineIndex` only when something is rendered.
+offsets with :class:`postguard.lines.LineIndex` only when something is rendered.
 """
 
 from __future__ import annotations
 
 import bisect
 import enum
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+
+# moved to postguard.lines; re-exported for existing imports
+from postguard.lines import LineIndex as LineIndex
+from postguard.lines import utf16_offset as utf16_offset
 
 KINDS: tuple[str, ...] = ("post", "profile", "article", "page")
 CATEGORIES: tuple[str, ...] = ("confidential", "embargo", "imprint", "copyright", "disclosure")
@@ -161,34 +164,6 @@ class Extracted:
     text: str
     offsets: OffsetMap = field(default_factory=OffsetMap.identity)
     metadata: Mapping[str, str] = field(default_factory=dict)
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-class LineIndex:
-    """Line and column (both 1-based, columns in code points) for offsets in a text.
-
-    ``\\r\\n``, ``\\n`` and ``\\r`` all end a line.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
-
-    def line_text(self, line: int) -> str:
-        start = self.starts[line - 1]
-        end = self.starts[line] if line < len(self.starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
-
-
-def utf16_offset(text: str, offset: int) -> int:
-    """The UTF-16 code unit offset for a code point offset (what JavaScript and Java count)."""
-    return len(text[:offset].encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

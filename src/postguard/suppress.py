@@ -32,7 +32,8 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from postguard.model import Finding, LineIndex, RuleInfo
+from postguard.lines import LineIndex
+from postguard.model import Finding, RuleInfo
 from postguard.ruledocs import load_rules
 
 UNUSED = "PG001"
@@ -165,16 +166,6 @@ def _scan(source: str, index: LineIndex) -> tuple[list[_Directive], list[Directi
     return directives, problems
 
 
-def _line_range(index: LineIndex, line: int) -> tuple[int, int]:
-    """Offsets from the start of ``line`` to the start of the next one (past the end: empty)."""
-    if line > len(index.starts):
-        end = len(index.text)
-        return end, end
-    start = index.starts[line - 1]
-    end = index.starts[line] if line < len(index.starts) else len(index.text)
-    return start, end
-
-
 def _parse(
     source: str, known: Collection[str] | None = None
 ) -> tuple[list[Suppression], list[DirectiveProblem]]:
@@ -215,10 +206,10 @@ def _parse(
                         )
                     )
         if d.kind == "disable-line":
-            add(d, d.rules, *_line_range(index, line))
+            add(d, d.rules, *index.line_range(line))
         elif d.kind == "disable-next-line":
             end_line, _ = index.position(d.end)
-            add(d, d.rules, *_line_range(index, end_line + 1))
+            add(d, d.rules, *index.line_range(end_line + 1))
         elif d.kind == "disable":
             open_disables.append((d, list(d.rules) or [""]))  # "": every rule
         else:  # enable

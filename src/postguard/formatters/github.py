@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from postguard.formatters import RenderOptions
-from postguard.formatters.sarif import relative_path, utf16_position
-from postguard.model import LineIndex, Report, Severity
+from postguard.formatters.sarif import relative_path
+from postguard.lines import LineIndex
+from postguard.model import Report, Severity
 
 COMMANDS: Mapping[Severity, str] = {
     Severity.ERROR: "error",
@@ -47,8 +48,8 @@ def render(reports: Sequence[Report], options: RenderOptions, /) -> str:
             continue
         lines = LineIndex(report.source)
         for finding in report.findings:
-            line, col = utf16_position(lines, finding.start)
-            end_line, end_col = utf16_position(lines, max(finding.end, finding.start))
+            line, col = lines.utf16_position(finding.start)
+            end_line, end_col = lines.utf16_position(max(finding.end, finding.start))
             rule = rules.get(finding.rule_id)
             name = finding.rule_name or (rule.name if rule else "")
             title = f"{finding.rule_id} {name}".strip()

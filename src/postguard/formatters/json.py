@@ -13,7 +13,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from postguard.model import Finding, LineIndex, Report, utf16_offset
+from postguard.lines import LineIndex, utf16_offset
+from postguard.model import Finding, Report
 
 if TYPE_CHECKING:
     from postguard.formatters import RenderOptions

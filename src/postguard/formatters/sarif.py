@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import quote
 
 from postguard.formatters import RenderOptions
-from postguard.model import Finding, LineIndex, Report, RuleInfo, Severity
+from postguard.lines import LineIndex
+from postguard.model import Finding, Report, RuleInfo, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/postguard/postguard"
@@ -51,13 +52,6 @@ def relative_path(name: str) -> str:
         except ValueError:  # another drive on Windows
             return path.as_posix()
     return Path(os.path.normpath(path)).as_posix()
-
-
-def utf16_position(index: LineIndex, offset: int) -> tuple[int, int]:
-    """1-based line and column, the column counted in UTF-16 code units."""
-    line, _ = index.position(offset)
-    prefix = index.text[index.starts[line - 1] : offset]
-    return line, 1 + sum(2 if ord(ch) > 0xFFFF else 1 for ch in prefix)
 
 
 def with_occurrences(report: Report) -> Iterator[tuple[Finding, int]]:
@@ -116,8 +110,8 @@ def render(reports: Sequence[Report], options: RenderOptions, /) -> str:
             if finding.rule_id not in index_of:
                 index_of[finding.rule_id] = len(descriptors)
                 descriptors.append({"id": finding.rule_id, "name": finding.rule_name or finding.rule_id})
-            start_line, start_column = utf16_position(lines, finding.start)
-            end_line, end_column = utf16_position(lines, max(finding.end, finding.start))
+            start_line, start_column = lines.utf16_position(finding.start)
+            end_line, end_column = lines.utf16_position(max(finding.end, finding.start))
             results.append(
                 {
                     "ruleId": finding.rule_id,

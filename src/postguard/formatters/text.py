@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import click
 
 from postguard.formatters import RenderOptions
-from postguard.model import LineIndex, Report, Severity
+from postguard.lines import LineIndex
+from postguard.model import Report, Severity
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 

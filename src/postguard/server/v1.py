@@ -9,7 +9,8 @@ from starlette.responses import JSONResponse, Response
 
 from postguard import __version__
 from postguard import languagetool as lt
-from postguard.model import Extracted, LineIndex
+from postguard.lines import LineIndex
+from postguard.model import Extracted
 from postguard.server.limits import run_limited
 from postguard.server.logs import redact
 from postguard.server.responses import ApiError, RawJSON, json_bytes

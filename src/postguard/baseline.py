@@ -27,7 +27,6 @@ Paths are relative to the directory that contains the baseline file, with ``/``.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import secrets
@@ -37,15 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from postguard.errors import ConfigError, InputError
+from postguard.fingerprints import STDIN_NAMES, fingerprint, occurrences
 from postguard.model import Finding, Report
 
 VERSION = 1
-STDIN_NAMES: frozenset[str] = frozenset({"-", "<stdin>", "<text>"})
-
-
-def fingerprint(salt: str, path: str, rule_id: str, match: str, occurrence: int) -> str:
-    payload = "\0".join((salt, path, rule_id, match.casefold(), str(occurrence)))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def relative_name(name: str, root: Path) -> str:
@@ -64,13 +58,11 @@ def relative_name(name: str, root: Path) -> str:
 def report_fingerprints(report: Report, *, salt: str, root: Path) -> list[tuple[Finding, str]]:
     """Each finding of ``report`` with its fingerprint, occurrence indices counted in source order."""
     path = relative_name(report.name, root)
-    seen: Counter[tuple[str, str]] = Counter()
-    out: list[tuple[Finding, str]] = []
-    for finding in sorted(report.findings, key=lambda f: (f.start, f.end, f.rule_id)):
-        key = (finding.rule_id, finding.match.casefold())
-        out.append((finding, fingerprint(salt, path, finding.rule_id, finding.match, seen[key])))
-        seen[key] += 1
-    return out
+    ordered = sorted(report.findings, key=lambda f: (f.start, f.end, f.rule_id))
+    return [
+        (finding, fingerprint(path, finding.rule_id, finding.match, occurrence, salt=salt))
+        for finding, occurrence in occurrences(ordered)
+    ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,16 +11,15 @@ rule, casefolded match and occurrence index: stable when lines move.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from postguard.fingerprints import STDIN_NAMES, fingerprint, occurrences
 from postguard.formatters import RenderOptions
 from postguard.lines import LineIndex
 from postguard.model import Finding, Report, RuleInfo, Severity
@@ -29,9 +28,6 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/postguard/postguard"
 FINGERPRINT_KEY = "postguardFinding/v1"
 LEVELS: Mapping[Severity, str] = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-
-
-STDIN_NAMES: frozenset[str] = frozenset({"-", "<stdin>", "<text>"})
 
 
 def tool_version() -> str:
@@ -54,19 +50,9 @@ def relative_path(name: str) -> str:
     return Path(os.path.normpath(path)).as_posix()
 
 
-def with_occurrences(report: Report) -> Iterator[tuple[Finding, int]]:
-    """Each finding with how many findings of the same rule and match came before it in the file."""
-    seen: Counter[tuple[str, str]] = Counter()
-    for finding in report.findings:
-        key = (finding.rule_id, finding.match.casefold())
-        yield finding, seen[key]
-        seen[key] += 1
-
-
 def finding_fingerprint(path: str, finding: Finding, occurrence: int) -> str:
     """A stable identity for a finding that survives line shifts and does not spell out the match."""
-    payload = "\0".join((path, finding.rule_id, finding.match.casefold(), str(occurrence)))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+    return fingerprint(path, finding.rule_id, finding.match, occurrence)[:32]
 
 
 def _descriptor(rule: RuleInfo) -> dict[str, Any]:
@@ -106,7 +92,7 @@ def render(reports: Sequence[Report], options: RenderOptions, /) -> str:
             )
             continue
         lines = LineIndex(report.source)
-        for finding, occurrence in with_occurrences(report):
+        for finding, occurrence in occurrences(report.findings):
             if finding.rule_id not in index_of:
                 index_of[finding.rule_id] = len(descriptors)
                 descriptors.append({"id": finding.rule_id, "name": finding.rule_name or finding.rule_id})

@@ -140,3 +140,19 @@ def test_a_missing_spacy_pipeline_names_the_config_file(
     code, _, err = run(capsys, "check", "post.md")
     assert code == 2
     assert f"{project / 'postguard.toml'}: spacy_models.de: the spaCy pipeline 'de_no_such_pipeline'" in err
+
+
+def test_rules_json_has_the_servers_shape(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from postguard.ruledocs import rule_dict
+
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and {r["id"] for r in rows} >= {"PG001", "PG002", "PG101"}
+    pg002 = next(r for r in rows if r["id"] == "PG002")
+    assert set(pg002) == {"id", "name", "category", "severity", "enabled", "summary", "docs"}
+    assert pg002["severity"] == "error" and set(pg002["docs"]) == {"de", "en"}
+    from postguard.config import Config
+    from postguard.engine import Engine
+
+    engine = Engine(Config())
+    assert rule_dict(engine.rules["PG002"], enabled=True) == pg002  # /v1/rules serves the same dict

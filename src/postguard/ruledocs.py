@@ -48,6 +48,24 @@ def load_rules(module: str) -> tuple[RuleInfo, ...]:
     return tuple(_rule(item, f"{where}: rule[{i}]", module) for i, item in enumerate(data.get("rule", [])))
 
 
+def rule_dict(rule: RuleInfo, *, enabled: bool) -> dict[str, Any]:
+    """A rule as JSON-ready data, the one shape of ``postguard rules --format json`` and ``/v1/rules``:
+    id, name, category, default severity, whether the config leaves it enabled, the English summary
+    and its docs per language. Never a pack term: rules carry none."""
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "category": rule.category,
+        "severity": rule.severity.value,
+        "enabled": enabled,
+        "summary": rule.doc("en").name,
+        "docs": {
+            lang: {"name": d.name, "what": d.what, "why": d.why, "fix": d.fix, "example": d.example}
+            for lang, d in sorted(rule.docs.items())
+        },
+    }
+
+
 def _rule(item: Any, where: str, module: str) -> RuleInfo:
     unknown = set(item) - _RULE_KEYS
     if unknown:

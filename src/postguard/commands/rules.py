@@ -30,22 +30,11 @@ def rules(config_path: str | None, fmt: str) -> None:
     if fmt == "json":
         import json
 
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "category": r.category,
-                        "severity": r.severity.value,
-                        "enabled": r.id not in engine.base_selection.disabled,
-                        "summary": r.doc("en").name,
-                    }
-                    for r in engine.rules.values()
-                ],
-                indent=2,
-            )
-        )
+        from postguard.ruledocs import rule_dict
+
+        disabled = engine.base_selection.disabled
+        rows = [rule_dict(r, enabled=r.id not in disabled) for r in engine.rules.values()]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     width = max((len(r.name) for r in engine.rules.values()), default=10)
     for r in engine.rules.values():

@@ -169,6 +169,7 @@ OPENAPI: dict[str, Any] = {
                                 "category": _STR,
                                 "severity": {"enum": ["error", "warning", "info"]},
                                 "enabled": {"type": "boolean"},
+                                "summary": _STR,
                                 "docs": {"type": "object", "additionalProperties": _ref("RuleDoc")},
                             },
                             "additionalProperties": False,

@@ -67,20 +67,9 @@ async def v1_health(request: Request) -> Response:
 
 async def v1_rules(request: Request) -> Response:
     eng = state_of(request).ready_engine
-    rules = [
-        {
-            "id": r.id,
-            "name": r.name,
-            "category": r.category,
-            "severity": r.severity.value,
-            "enabled": r.id not in eng.base_selection.disabled,
-            "docs": {
-                lang: {"name": d.name, "what": d.what, "why": d.why, "fix": d.fix, "example": d.example}
-                for lang, d in sorted(r.docs.items())
-            },
-        }
-        for r in eng.rules.values()
-    ]
+    from postguard.ruledocs import rule_dict
+
+    rules = [rule_dict(r, enabled=r.id not in eng.base_selection.disabled) for r in eng.rules.values()]
     return JSONResponse({"rules": rules})
 
 

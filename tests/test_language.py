@@ -16,10 +16,8 @@ NOW = ["--now", "2026-11-28T12:00:00+01:00"]
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "postguard.toml").write_text(f'packs = ["{EXAMPLE_PACK.as_posix()}"]\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def project(example_project: Path) -> Path:
+    return example_project
 
 
 def check_json(capsys: pytest.CaptureFixture[str], path: Path, *args: str) -> dict[str, object]:

@@ -45,6 +45,21 @@ PLUGIN_SOURCE = textwrap.dedent(
 )
 
 
+def install_plugin(tmp_path: Path, module: str, source: str) -> dict[str, str]:
+    """A plugin module with a real ``postguard`` entry point in a site directory; the environment
+    whose PYTHONPATH finds it."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / f"{module}.py").write_text(source, encoding="utf-8")
+    dist = site / f"{module}-1.0.dist-info"
+    dist.mkdir()
+    name = module.replace("_", "-")
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
+    entry = module.removeprefix("pg_")
+    (dist / "entry_points.txt").write_text(f"[postguard]\n{entry} = {module}\n", encoding="utf-8")
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
+
+
 def test_builtin_checks_are_ordinary_plugins() -> None:
     pm = build_plugin_manager(entry_points=False)
     names = {pm.get_name(p) for p in pm.get_plugins()}
@@ -52,18 +67,9 @@ def test_builtin_checks_are_ordinary_plugins() -> None:
 
 
 def test_third_party_plugin_from_entry_point_shows_in_cli(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "pg_shouting.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
-    dist = site / "pg_shouting-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: pg-shouting\nVersion: 1.0\n", encoding="utf-8"
-    )
-    (dist / "entry_points.txt").write_text("[postguard]\nshouting = pg_shouting\n", encoding="utf-8")
+    env = install_plugin(tmp_path, "pg_shouting", PLUGIN_SOURCE)
     draft = tmp_path / "draft.txt"
     draft.write_text("Wir sind UNGLAUBLICH stolz auf das Team.\n", encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.run(
         [sys.executable, "-m", "postguard", "check", str(draft), "--format", "json"],
         capture_output=True,
@@ -93,17 +99,8 @@ def test_third_party_plugin_from_entry_point_shows_in_cli(tmp_path: Path) -> Non
 
 
 def test_a_plugin_adds_an_output_format(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "pg_shouting.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
-    dist = site / "pg_shouting-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: pg-shouting\nVersion: 1.0\n", encoding="utf-8"
-    )
-    (dist / "entry_points.txt").write_text("[postguard]\nshouting = pg_shouting\n", encoding="utf-8")
+    env = install_plugin(tmp_path, "pg_shouting", PLUGIN_SOURCE)
     (tmp_path / "draft.txt").write_text("Wir sind UNGLAUBLICH stolz.\n", encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "postguard", "check", "draft.txt", *args]
@@ -207,18 +204,9 @@ def test_plugin_pack_section_is_validated_through_the_hook(tmp_path: Path) -> No
 
 
 def test_a_plugin_that_raises_exits_3_and_is_named(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "pg_boom.py").write_text(
-        "from postguard import hookimpl\n\n@hookimpl\ndef postguard_check(ctx):\n    raise RuntimeError('boom')\n",
-        encoding="utf-8",
-    )
-    dist = site / "pg_boom-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: pg-boom\nVersion: 1.0\n", encoding="utf-8")
-    (dist / "entry_points.txt").write_text("[postguard]\nboom = pg_boom\n", encoding="utf-8")
+    boom = "from postguard import hookimpl\n\n@hookimpl\ndef postguard_check(ctx):\n    raise RuntimeError('boom')\n"
+    env = install_plugin(tmp_path, "pg_boom", boom)
     (tmp_path / "a.txt").write_text("Hallo Welt, wie geht es euch?\n", encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.run(
         [sys.executable, "-m", "postguard", "check", "a.txt"],
         capture_output=True,

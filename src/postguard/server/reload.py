@@ -18,6 +18,7 @@ from postguard.server.logs import log, log_internal_error
 if TYPE_CHECKING:
     from postguard.server.state import ServerState
 
+
 def build_engine(config: Config, previous: Engine | None = None) -> Engine:
     """A warmed-up engine; reuses the previous one's language pipelines when it can."""
     nlp = previous.nlp if previous and previous.config.spacy_models == config.spacy_models else None

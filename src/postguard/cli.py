@@ -1,4 +1,4 @@
-"""The command line: ``postguard check | rules | explain | baseline | serve``.
+"""The command line: ``postguard check | rules | explain | baseline | serve | audit``.
 
 This module holds only the click group and the one error boundary: a :class:`PostguardError`
 anywhere below becomes one clear line on stderr and exit code 2. Exit codes (like Vale):
@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("explain", "explain"),
     ("baseline", "baseline"),
     ("serve", "serve"),
+    ("audit", "audit"),
 )
 
 

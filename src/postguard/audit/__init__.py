@@ -1,0 +1,7 @@
+"""``postguard audit``: check what was already published, on a Dask cluster.
+
+``sources`` turns each SOURCE into partitions (small, picklable addresses of documents) and reads
+them back on a worker; ``partitions`` checks one partition with the engine each worker builds once;
+``outputs`` keeps completed partitions on disk (so a rerun resumes) and writes the findings, the
+failures and the summary; ``report`` renders the offline HTML report; ``run`` drives the cluster.
+"""

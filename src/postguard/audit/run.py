@@ -108,6 +108,7 @@ class _Bar(TextProgressBar):
 class Progress:
     submitted: int = 0
     resumed: int = 0
+    setup: float = 0.0  # registering the worker plugin: every worker builds its engine
     completed: int = 0
     failures: list[dict[str, object]] = field(default_factory=list)
 
@@ -128,7 +129,9 @@ def run(
     state = Progress(submitted=len(todo), resumed=len(parts) - len(todo))
     if not todo:
         return state
+    began = time.perf_counter()
     client.register_plugin(EnginePlugin(config, options), name=PLUGIN_NAME)
+    state.setup = time.perf_counter() - began
     try:
         futures = [client.submit(audit_partition, p, key=f"audit_partition-{p.key}", retries=1) for p in todo]
         by_key = {f.key: p for f, p in zip(futures, todo, strict=True)}
@@ -227,6 +230,7 @@ def audit(
         "started": started,
         "seconds": round(seconds, 2),
         "cluster_startup_seconds": round(startup, 2),
+        "engine_setup_seconds": round(state.setup, 2),
         "worker_seconds": round(float(counts.get("seconds", 0)), 2),
     }
     write_outputs(out, table, failures, summary)

@@ -151,7 +151,9 @@ def audit(
     resumed = f", {run['resumed_partitions']} resumed" if run["resumed_partitions"] else ""
     click.echo(
         f"Audited {s['documents']:,} documents in {run['partitions']} partitions{resumed} in "
-        f"{outcome.seconds:.1f} s (cluster start-up {outcome.startup:.1f} s): {s['findings']:,} findings in "
+        f"{outcome.seconds:.1f} s (cluster start-up {outcome.startup:.1f} s, "
+        f"engines {outcome.progress.setup:.1f} s): "
+        f"{s['findings']:,} findings in "
         f"{s['documents_with_findings']:,} documents."
     )
     by_category = s["by_category"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from postguard.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config_for, split_values
 from postguard.errors import UsageError
 from postguard.model import Severity
 
@@ -110,9 +111,9 @@ def audit(
     from postguard.audit.partitions import AuditOptions
     from postguard.audit.records import Columns
     from postguard.audit.run import audit as run_audit
-    from postguard.config import load_config, parse_severity_options
+    from postguard.config import parse_severity_options
 
-    config = load_config(Path(config_path) if config_path else None, start=Path(sources[0]))
+    config = config_for(config_path, Path(sources[0]))
     options = AuditOptions(
         started=datetime.now(UTC).replace(microsecond=0),
         now=_moment(now_opt, "--now"),
@@ -121,7 +122,7 @@ def audit(
         channel=channel,
         kind=kind,
         lang=lang,
-        disable=tuple(d.strip() for value in disable for d in value.split(",") if d.strip()),
+        disable=tuple(split_values(disable)),
         severity=parse_severity_options(severity_opts),
     )
     if options.since and options.until and options.since >= options.until:
@@ -171,6 +172,6 @@ def audit(
     by_severity = s["by_severity"]
     assert isinstance(by_severity, dict)
     if s["failed"]:
-        sys.exit(2)
+        sys.exit(EXIT_ERROR)
     worst = any(Severity(k).rank >= threshold.rank for k in by_severity)
-    sys.exit(1 if worst else 0)
+    sys.exit(EXIT_FINDINGS if worst else EXIT_CLEAN)

@@ -4,8 +4,10 @@ resuming, outputs, the report, and the same findings as `postguard check`."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -291,19 +293,39 @@ def test_same_findings_as_check_on_a_few_hundred_documents(
     assert len(expected) == 200 and got == expected
 
 
-def test_cli_local_process_cluster_and_clear_errors(
+def test_cli_on_local_processes_interrupted_with_ctrl_c_then_resumed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The command itself, on its default local cluster of worker processes."""
+    """The command itself, on its default local cluster of worker processes: a clear error for a
+    missing source; Ctrl-C keeps the completed partitions; the same command again finishes the rest."""
     (tmp_path / "postguard.toml").write_text(f'packs = ["{EXAMPLE_PACK.as_posix()}"]\n', encoding="utf-8")
-    samples.jsonl_posts(tmp_path / "p.jsonl", corrupt=True)
     monkeypatch.chdir(tmp_path)
     assert main(["audit", "nope.jsonl", "--out", "o"]) == 2
     assert capsys.readouterr().err.strip() == "postguard: error: nope.jsonl: no such file or directory"
-    cmd = [sys.executable, "-m", "postguard", "audit"]
-    done = subprocess.run([*cmd, "p.jsonl", "--out", "o", "--workers", "1"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 2, done.stderr  # a failed document: listed, and the exit code says so
-    assert "Audited 3 documents in 1 partitions" in done.stdout and "2 findings in 2 documents" in done.stdout
-    assert "1 documents could not be audited: see o/failures.jsonl" in done.stderr
+
+    lines = [
+        json.dumps({"id": f"n{i}", "text": f"Beitrag {i}: Grüße vom Sturmvogel-Team!"}) for i in range(600)
+    ]
+    lines.insert(300, '{"id": "broken", "text": ')
+    (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "postguard", "audit", "many.jsonl", "--out", "o", "--workers", "1",
+           "--partition-size", "30"]  # fmt: skip
+    first = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    parts = tmp_path / "o" / "parts"
+    deadline = time.monotonic() + 90
+    while len(list(parts.glob("*.json"))) < 2 and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.02)
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 130, err
+    assert "Rerun the same command to resume" in err
+    kept = len(list(parts.glob("*.json")))
+    assert 2 <= kept < 21
+    second = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 2, second.stderr  # a failed document: listed, and the exit code says so
+    assert f"Audited 600 documents in 21 partitions, {kept} resumed" in second.stdout
+    assert "600 findings in 600 documents" in second.stdout
+    assert "1 documents could not be audited: see o/failures.jsonl" in second.stderr
+    assert len(findings(tmp_path / "o")) == 600
+    assert [f["document"] for f in failures(tmp_path / "o")] == ["many.jsonl:301"]
     assert (tmp_path / "o" / "report.html").is_file()

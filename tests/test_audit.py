@@ -158,6 +158,13 @@ def test_bad_post_time_and_missing_text_fail_that_document_only(client: Client, 
     }
 
 
+def test_a_source_named_twice_is_audited_once(client: Client, tmp_path: Path) -> None:
+    source = samples.jsonl_posts(tmp_path / "p.jsonl")
+    (tmp_path / "sub").mkdir()
+    outcome = run(client, [source, tmp_path / "sub" / ".." / "p.jsonl"], tmp_path / "out")
+    assert outcome.summary["documents"] == 3 and len(findings(tmp_path / "out")) == 2
+
+
 def test_since_and_until_limit_by_post_time(client: Client, tmp_path: Path) -> None:
     out = tmp_path / "out"
     outcome = run(client, [samples.jsonl_posts(tmp_path / "p.jsonl")], out,

@@ -201,7 +201,8 @@ def audit(
     engine.selection(options.disable, options.severity)
     if options.channel:
         engine.channel(options.channel)
-    parts = plan(sources, size=size, columns=columns, root=config.root, exclude=config.exclude)
+    planned = plan(sources, size=size, columns=columns, root=config.root, exclude=config.exclude)
+    parts = list({p.key: p for p in planned}.values())  # a source named twice is audited once
     store = Store(out)
     started = store.open(
         _manifest(sources, columns, options, engine.fingerprint), options.started.isoformat()

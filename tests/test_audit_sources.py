@@ -146,3 +146,20 @@ def test_post_times(value: object, expected: datetime | None) -> None:
 def test_an_unreadable_post_time_says_what_it_was() -> None:
     with pytest.raises(ValueError, match="unreadable post time 'letzte Woche'"):
         parse_time("letzte Woche")
+
+
+def test_without_dask_help_works_and_running_says_what_to_install(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    blocked = "import sys; sys.modules['distributed'] = None; sys.modules['pyarrow'] = None; from postguard.cli import main; "
+    helped = subprocess.run([sys.executable, "-c", blocked + "raise SystemExit(main(['audit', '--help']))"],
+                            capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
+    assert helped.returncode == 0 and "--scheduler" in helped.stdout
+    ran = subprocess.run([sys.executable, "-c", blocked + "raise SystemExit(main(['audit', 'p.jsonl', '--out', 'o']))"],
+                         capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
+    assert ran.returncode == 2
+    assert (
+        ran.stderr.strip()
+        == "postguard: error: postguard audit needs Dask and pyarrow: pip install 'postguard[audit]'"
+    )

@@ -79,13 +79,13 @@ def render(summary: Mapping[str, object], info: Mapping[str, str]) -> str:
 
 def month_chart(by_month: Mapping[str, object], height: int = 220) -> str:
     """A stacked bar per month (``unknown``: posts without a time, last)."""
-    months = sorted(by_month, key=lambda m: (m == "unknown", m))
+    months = _every_month(by_month)
     if not months:
         return "<p>No findings.</p>"
-    totals = [sum(_int(v) for v in _mapping(by_month[m]).values()) for m in months]
+    totals = [sum(_int(v) for v in _mapping(by_month.get(m)).values()) for m in months]
     top = max(totals) or 1
-    bar, gap, left, bottom = 22, 6, 44, 40
-    width = left + len(months) * (bar + gap) + 10
+    bar, gap, left, bottom = 22, 6, 44, 64
+    width = left + len(months) * (bar + gap) + 50
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height + bottom}' role='img' "
            "aria-label='findings per month by category'>"]  # fmt: skip
     for tick in _ticks(top):
@@ -95,7 +95,7 @@ def month_chart(by_month: Mapping[str, object], height: int = 220) -> str:
     for i, month in enumerate(months):
         x = left + i * (bar + gap)
         y = float(height)
-        for category, count in sorted(_mapping(by_month[month]).items()):
+        for category, count in sorted(_mapping(by_month.get(month)).items()):
             h = _int(count) / top * (height - 10)
             y -= h
             out.append(
@@ -107,6 +107,18 @@ def month_chart(by_month: Mapping[str, object], height: int = 220) -> str:
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _every_month(by_month: Mapping[str, object]) -> list[str]:
+    """The months from the first to the last with findings, none left out; ``unknown`` last."""
+    known = sorted(m for m in by_month if m != "unknown")
+    months = []
+    if known:
+        year, month = map(int, known[0].split("-"))
+        while f"{year:04d}-{month:02d}" <= known[-1]:
+            months.append(f"{year:04d}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months + (["unknown"] if "unknown" in by_month else [])
 
 
 def rule_chart(rules: Sequence[Mapping[str, object]], top: int = 15) -> str:

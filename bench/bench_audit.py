@@ -92,6 +92,7 @@ class MemoryWatch:
         self.me = psutil.Process()
         self.peak_rss: dict[int, int] = {}
         self.peak_uss: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}  # CPU seconds (user + system) of each worker, last sample
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -102,9 +103,12 @@ class MemoryWatch:
             for child in self.me.children(recursive=True):
                 try:
                     info = child.memory_full_info()
+                    times = child.cpu_times()
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
-                if info.rss < 80 * 2**20:  # the multiprocessing resource tracker, not a worker
+                if times.user + times.system > 0.5:  # not the multiprocessing resource tracker
+                    self.cpu[child.pid] = times.user + times.system
+                if info.rss < 80 * 2**20:
                     continue
                 self.peak_rss[child.pid] = max(self.peak_rss.get(child.pid, 0), info.rss)
                 self.peak_uss[child.pid] = max(self.peak_uss.get(child.pid, 0), info.uss)
@@ -118,8 +122,13 @@ class MemoryWatch:
         self.thread.join()
 
 
-def in_process(path: Path, posts: int) -> float:
-    """Posts per second of a plain lint() loop in this process (one core, no Dask)."""
+def _worker_cpu(mem: MemoryWatch) -> dict[int, float]:
+    time.sleep(0.6)  # let the watcher sample the freshly started workers
+    return dict(mem.cpu)
+
+
+def in_process(path: Path, posts: int) -> tuple[float, float]:
+    """Posts per second (wall, CPU) of a plain lint() loop in this process (one core, no Dask)."""
     from postguard.engine import Engine
     from postguard.pipeline import lint
     from postguard.runner import warm_up
@@ -131,10 +140,10 @@ def in_process(path: Path, posts: int) -> float:
         for _, line in zip(range(posts), fh, strict=False):
             row = json.loads(line)
             texts.append((row["text"], datetime.fromisoformat(row["created_at"])))
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for text, when in texts:
         lint(engine, text, fmt="plain", now=when)
-    return len(texts) / (time.perf_counter() - began)
+    return len(texts) / (time.perf_counter() - began), len(texts) / (time.process_time() - cpu)
 
 
 def cluster_run(path: Path, workers: int, size: int) -> dict[str, float | int]:
@@ -146,6 +155,7 @@ def cluster_run(path: Path, workers: int, size: int) -> dict[str, float | int]:
         with MemoryWatch() as mem:
             cluster = start(workers=workers)
             try:
+                cpu_before = _worker_cpu(mem)
                 outcome = audit(
                     [str(path)],
                     out / "out",
@@ -154,11 +164,14 @@ def cluster_run(path: Path, workers: int, size: int) -> dict[str, float | int]:
                     size=size,
                     client=cluster.client,
                 )
+                time.sleep(0.6)  # one more sample of the workers' CPU time
+                cpu = {pid: t - cpu_before.get(pid, 0.0) for pid, t in mem.cpu.items()}
             finally:
                 cluster.close()
         total = time.perf_counter() - began
         s = outcome.summary
         work = outcome.seconds - outcome.progress.setup
+        task_cpu = float(s["run"]["worker_cpu_seconds"])  # type: ignore[index]
         return {
             "workers": workers,
             "documents": int(str(s["documents"])),
@@ -171,6 +184,13 @@ def cluster_run(path: Path, workers: int, size: int) -> dict[str, float | int]:
             "posts_per_s_total": round(int(str(s["documents"])) / total, 1),
             "worker_peak_rss_mb": round(max(mem.peak_rss.values(), default=0) / 2**20),
             "worker_peak_uss_mb": round(max(mem.peak_uss.values(), default=0) / 2**20),
+            # CPU seconds each worker spent in the audit (engine set-up included): on a machine shared
+            # with other jobs, wall time says how much CPU was free; CPU time says what the work costs
+            "worker_cpu_s": sorted(round(t, 1) for t in cpu.values()),
+            # the workers' CPU time in the tasks (process_time; engine set-up not included)
+            "posts_per_cpu_s": round(int(str(s["documents"])) / max(task_cpu, 1e-9), 1),
+            # the speed if every worker had a core of its own (Dask spreads the partitions evenly)
+            "posts_per_s_own_cores": round(workers * int(str(s["documents"])) / max(task_cpu, 1e-9), 1),
         }
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -199,8 +219,9 @@ def main() -> int:
         "load_before": [round(x, 2) for x in os.getloadavg()],
         "date": datetime.now(UTC).isoformat(timespec="minutes"),
     }
-    results["in_process_posts_per_s"] = round(in_process(path, args.baseline_posts), 1)
-    print(f"in-process lint() loop: {results['in_process_posts_per_s']} posts/s", file=sys.stderr)
+    wall, cpu = in_process(path, args.baseline_posts)
+    results["in_process_posts_per_s"], results["in_process_posts_per_cpu_s"] = round(wall, 1), round(cpu, 1)
+    print(f"in-process lint() loop: {wall:.1f} posts/s, {cpu:.1f} posts per CPU-second", file=sys.stderr)
     runs = []
     for workers in (int(w) for w in args.workers.split(",")):
         run = cluster_run(path, workers, args.partition_size)
@@ -209,14 +230,19 @@ def main() -> int:
         runs.append(run)
     results["runs"] = runs
     if len(runs) >= 2:
-        results["speedup"] = round(float(runs[1]["posts_per_s"]) / float(runs[0]["posts_per_s"]), 2)
+        results["speedup_wall"] = round(float(runs[1]["posts_per_s"]) / float(runs[0]["posts_per_s"]), 2)
+        results["speedup_own_cores"] = round(
+            float(runs[1]["posts_per_s_own_cores"]) / float(runs[0]["posts_per_s_own_cores"]), 2
+        )
     head = ["workers", "posts", "start-up", "engines", "audit", "total", "posts/s (audit)", "posts/s (total)",
-            "peak RSS / USS per worker"]  # fmt: skip
+            "worker CPU", "posts per CPU-s", "posts/s, a core each", "peak RSS / USS per worker"]  # fmt: skip
     print("| " + " | ".join(head) + " |")
     print("| " + " | ".join("---" for _ in head) + " |")
     for r in runs:
         cells = [r["workers"], f"{r['documents']:,}", f"{r['startup_s']} s", f"{r['engine_setup_s']} s",
                  f"{r['audit_s']} s", f"{r['total_s']} s", r["posts_per_s"], r["posts_per_s_total"],
+                 " + ".join(f"{t} s" for t in r["worker_cpu_s"]), r["posts_per_cpu_s"],
+                 r["posts_per_s_own_cores"],
                  f"{r['worker_peak_rss_mb']} / {r['worker_peak_uss_mb']} MB"]  # fmt: skip
         print("| " + " | ".join(map(str, cells)) + " |")
     print(json.dumps({k: v for k, v in results.items() if k != "runs"}))

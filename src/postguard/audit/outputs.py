@@ -110,6 +110,7 @@ class Store:
             "findings": len(result.findings),
             "failures": result.failures,
             "seconds": round(result.seconds, 3),
+            "cpu_seconds": round(result.cpu_seconds, 3),
         }
         _atomic_write(self.parts / f"{result.key}.json", json.dumps(meta, default=str).encode())
 
@@ -127,7 +128,12 @@ class Store:
         counts: Counter[str] = Counter()
         for key in keys:
             meta = json.loads((self.parts / f"{key}.json").read_text(encoding="utf-8"))
-            counts.update(documents=meta["documents"], skipped=meta["skipped"], seconds=meta["seconds"])
+            counts.update(
+                documents=meta["documents"],
+                skipped=meta["skipped"],
+                seconds=meta["seconds"],
+                cpu_seconds=meta.get("cpu_seconds", 0),
+            )
             failures += meta["failures"]
             if meta["findings"]:
                 tables.append(pq.read_table(self.parts / f"{key}.parquet", schema=finding_schema()))

@@ -233,6 +233,7 @@ def audit(
         "cluster_startup_seconds": round(startup, 2),
         "engine_setup_seconds": round(state.setup, 2),
         "worker_seconds": round(float(counts.get("seconds", 0)), 2),
+        "worker_cpu_seconds": round(float(counts.get("cpu_seconds", 0)), 2),
     }
     write_outputs(out, table, failures, summary)
     info = {

@@ -50,7 +50,9 @@ def test_business_page_without_imprint_english(check) -> None:  # type: ignore[n
 
 
 def test_missing_imprint_on_a_long_first_line_points_at_its_start(check) -> None:  # type: ignore[no-untyped-def]
-    text = "Wir sind Nordkap Outdoor und machen seit 1998 Ausrüstung für Menschen, die gern draußen sind, " * 3
+    text = (
+        "Wir sind Nordkap Outdoor und machen seit 1998 Ausrüstung für Menschen, die gern draußen sind, " * 3
+    )
     [f] = imprint(check(text, channel="blog", kind="article"))
     assert f.rule_id == "PG301" and text.startswith(f.match)
     assert f.match == text[: text.rfind(" ", 0, 100)]  # cut at the last word boundary within 100 characters
@@ -100,7 +102,9 @@ def test_reference_style_markdown_links(check) -> None:  # type: ignore[no-untyp
     ok = "Wir machen Ausrüstung.\n\n[Impressum][imp]\n\n[imp]: https://other.example/rechtliches\n"
     assert imprint(check(ok, channel="blog", kind="page", path="page.md")) == []
     weak = f"Wir machen Ausrüstung.\n\n[Mehr][1]\n\n[1]: {IMPRINT}\n"
-    assert spans(imprint(check(weak, channel="blog", kind="page", path="page.md")), weak) == [("PG302", "Mehr")]
+    assert spans(imprint(check(weak, channel="blog", kind="page", path="page.md")), weak) == [
+        ("PG302", "Mehr")
+    ]
 
 
 def test_posts_and_private_accounts_owe_no_imprint(check) -> None:  # type: ignore[no-untyped-def]
@@ -203,7 +207,13 @@ def test_both_citations_in_one_imprint_english(check) -> None:  # type: ignore[n
 
 @pytest.mark.parametrize(
     "text",
-    ["Angaben gemäß § 5 DDG", "Verantwortlich nach § 18 Abs. 2 MStV", "§ 55 TMG", "§ 15 TMG", "Das TMG ist alt."],
+    [
+        "Angaben gemäß § 5 DDG",
+        "Verantwortlich nach § 18 Abs. 2 MStV",
+        "§ 55 TMG",
+        "§ 15 TMG",
+        "Das TMG ist alt.",
+    ],
 )
 def test_current_citations_pass(check, text: str) -> None:  # type: ignore[no-untyped-def]
     assert imprint(check(text)) == []
@@ -240,3 +250,35 @@ def test_pack_errors_name_file_and_key(  # type: ignore[no-untyped-def]
 def test_example_pack_section_parses(example_engine) -> None:  # type: ignore[no-untyped-def]
     [spec] = example_engine.packs.sections["imprint"]
     assert spec.urls == (IMPRINT,)
+
+
+# -- links come from the extraction: hidden markup is no imprint --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        (f"Wir machen Ausrüstung.\n\n<!-- [Impressum]({IMPRINT}) -->\n[Info]({IMPRINT})\n", "page.md"),
+        (f"Wir machen Ausrüstung.\n\n`[Impressum]({IMPRINT})` [Info]({IMPRINT})\n", "page.md"),
+        (
+            f'<p>Wir machen Ausrüstung.</p><!-- <a href="{IMPRINT}">Impressum</a> --><a href="{IMPRINT}">Info</a>',
+            "page.html",
+        ),
+        (f"Wir machen Ausrüstung.\n<!-- [Impressum]({IMPRINT}) -->\n[Info]({IMPRINT})\n", None),
+    ],
+)
+def test_an_imprint_link_in_a_comment_or_code_hides_nothing(check, text: str, path: str | None) -> None:  # type: ignore[no-untyped-def]
+    found = imprint(check(text, channel="blog", kind="page", path=path))
+    assert spans(found, text) == [("PG302", "Info")]
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("Wir machen Ausrüstung.\n\n`[Impressum](/impressum)`\n", "page.md"),
+        ("Wir machen Ausrüstung.\n\n<!-- [Impressum](/impressum) -->\n", "page.md"),
+        ("<p>Wir machen Ausrüstung.</p><code><a href='/impressum'>Impressum</a></code>", "page.html"),
+    ],
+)
+def test_a_hidden_imprint_link_is_no_imprint(check, text: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    assert [f.rule_id for f in imprint(check(text, channel="blog", kind="page", path=path))] == ["PG301"]

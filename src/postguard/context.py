@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from postguard.model import Draft, Finding, RuleInfo, Severity
+from postguard.model import Draft, Finding, RuleInfo, Severity, Structure
 from postguard.nlp import LEMMAS_KEY
 from postguard.rulepacks import Channel, PackSet
 from postguard.terms import Pieces
@@ -25,7 +25,11 @@ class CheckContext:
     source); offsets in findings refer to it. ``lang`` is the draft's
     language, ``mixed`` whether it mixes German and English, ``msg_lang`` the
     language messages are written in. ``moment`` is the time judged: the
-    draft's ``publish_at`` when scheduled, else now.
+    draft's ``publish_at`` when scheduled, else now. ``structure`` is what the
+    extraction saw: links, images, quotes and callouts, code, headings,
+    front-matter fields and credit lines, at offsets of ``text``
+    (:class:`postguard.model.Structure`). Checks read ``text`` and
+    ``structure``, never the source (``draft.text``).
     """
 
     draft: Draft
@@ -40,6 +44,7 @@ class CheckContext:
     channel: Channel | None
     rules: Mapping[str, RuleInfo]
     sentencizer: Callable[[Doc], Doc] = field(repr=False)
+    structure: Structure = field(default_factory=Structure, repr=False)
     _pieces: Pieces | None = field(default=None, repr=False)
     _sentences: list[tuple[int, int]] | None = field(default=None, repr=False)
     _token_starts: list[int] | None = field(default=None, repr=False)

@@ -17,6 +17,7 @@ import regex
 from postguard.config import Config
 from postguard.context import CheckContext
 from postguard.errors import ConfigError, InputError, UsageError
+from postguard.extract.structure import light_pass
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, SUPPORTED, cache_dir, detect_language
 from postguard.plugins import build_plugin_manager
@@ -173,6 +174,7 @@ class Engine:
             channel=channel,
             rules=self.rules,
             sentencizer=self.nlp.sentencizer(lang),
+            structure=ext.structure if ext.structure is not None else light_pass(text),
         )
         sel = self.merge(self.base_selection, selection) if selection else self.base_selection
         raw: list[Finding] = []

@@ -11,6 +11,9 @@ Groups:
 - hooks: :data:`hookimpl`; rules as data beside a check: :func:`load_rules`;
 - what a check sees and returns: :class:`CheckContext`, :class:`Finding`,
   :class:`RuleInfo`, :class:`RuleDoc`, :class:`Severity`;
+- the structure the extraction saw (``ctx.structure``): :class:`Structure` with its
+  :class:`Link`, :class:`Image`, :class:`Block`, :class:`Code`, :class:`Heading`,
+  :class:`Field` and :class:`Credit` elements;
 - pack data: :class:`PackSet`, :class:`ConfidentialEntry`, :class:`EmbargoEntry`,
   :class:`Channel`, :func:`note_text`;
 - validating a pack section: :class:`Where` and the ``expect_*`` helpers;
@@ -25,7 +28,20 @@ from __future__ import annotations
 from postguard.context import CheckContext
 from postguard.hookspecs import hookimpl
 from postguard.messages import format_date, format_duration, format_moment, format_remaining, quote
-from postguard.model import Finding, RuleDoc, RuleInfo, Severity
+from postguard.model import (
+    Block,
+    Code,
+    Credit,
+    Field,
+    Finding,
+    Heading,
+    Image,
+    Link,
+    RuleDoc,
+    RuleInfo,
+    Severity,
+    Structure,
+)
 from postguard.ruledocs import load_rules
 from postguard.rulepacks import (
     Channel,
@@ -47,16 +63,24 @@ from postguard.urls import URL_CHARS, find_urls, overlaps, trim_url
 
 __all__ = [
     "URL_CHARS",
+    "Block",
     "Channel",
     "CheckContext",
+    "Code",
     "ConfidentialEntry",
+    "Credit",
     "EmbargoEntry",
+    "Field",
     "Finding",
+    "Heading",
+    "Image",
+    "Link",
     "PackSet",
     "Pieces",
     "RuleDoc",
     "RuleInfo",
     "Severity",
+    "Structure",
     "TermIndex",
     "Where",
     "expect_bool",

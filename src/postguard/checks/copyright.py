@@ -31,7 +31,6 @@ Reads the optional ``[copyright]`` pack section::
 from __future__ import annotations
 
 import bisect
-import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -96,8 +95,6 @@ _STOCK_PICTURE = regex.compile(
     r"|illustrations?|bilder|stock-photo)/|\.(?:jpe?g|png|gif|webp|tiff?)(?:[?#]|$)|-gm\d{5,}"
 )
 _FREE_FILE = regex.compile(r"(?i)-unsplash\.(?:jpe?g|png|webp)\b|\bpexels-photo-\d+|\bpixabay\b")
-_MD_IMAGE = regex.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^\s)>]+)(?P<title>[^)\n]*)\)")
-_HTML_IMG = regex.compile(r"(?is)<img\b[^>]*?\bsrc\s*=\s*[\"']?(?P<src>[^\"'\s>]+)[^>]*>")
 
 _CREDIT = regex.compile(
     r"""(?ix)
@@ -180,20 +177,6 @@ _EDITORIAL = regex.compile(
 )
 
 
-@functools.lru_cache(maxsize=8)
-def quote_regex(min_chars: int) -> Any:
-    """Quotations in „…“, “…”, "…", »…« or «…» of at least ``min_chars`` characters."""
-    n = f"{{{min_chars},4000}}?"
-    return regex.compile(
-        rf"„(?P<a>[^“”\"„]{n})[“”\"]"
-        rf"|(?<![\p{{L}}\p{{N}}])“(?P<b>[^”“„]{n})”"
-        rf"|(?<![^\s(\[:])\"(?=\S)(?P<c>[^\"]{n})(?<=\S)\"(?![\p{{L}}\p{{N}}])"
-        rf"|»(?P<d>[^«»]{n})«"
-        rf"|«(?P<e>[^«»]{n})»"
-    )
-
-
-_QUOTE_MARKS = ("„", "“", '"', "»", "«")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 _SPEECH = (
     r"sagt|sagte|sagten|schreibt|schrieb|erklärt|erklärte|betont|betonte|meint|meinte|zitiert|so|laut"
@@ -381,9 +364,8 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                     "verwenden.",
                 ),
             )
-    if len(text) >= settings.quote_words * 2 and any(q in text for q in _QUOTE_MARKS):
+    if ctx.structure.blocks:
         yield from _quotations(ctx, settings)
-    if ">" in ctx.draft.text:
         yield from _blockquotes(ctx, settings)
 
 
@@ -412,23 +394,14 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
             if not overlaps(occupied, m.start(), m.end()):
                 refs.append(_Ref(m.start(), m.end(), "stock", _agency(m.group("agency"))))
         occupied = sorted((r.start, r.end) for r in refs)
-    source = ctx.draft.text
-    if "![" in source or "<img" in source.lower():
-        srcs = [m.group("src") for m in _MD_IMAGE.finditer(source)]
-        srcs += [m.group("src") for m in _HTML_IMG.finditer(source)]
-        cursor = 0
-        seen: set[int] = set()
-        for src in srcs:
-            pos = text.find(src, cursor)
-            if pos < 0 and cursor:
-                pos = text.find(src)
-            if pos < 0 or pos in seen:
-                continue
-            seen.add(pos)
-            cursor = pos + len(src)
-            if not overlaps(occupied, pos, pos + len(src)):
-                kind = "free" if _FREE_FILE.search(src) else "image"
-                refs.append(_Ref(pos, pos + len(src), kind))
+    seen: set[int] = set()
+    for image in ctx.structure.images:
+        pos, end = image.src_start, image.src_end
+        if end <= pos or pos in seen or overlaps(occupied, pos, end):
+            continue
+        seen.add(pos)
+        kind = "free" if _FREE_FILE.search(image.src) else "image"
+        refs.append(_Ref(pos, end, kind))
     refs.sort(key=lambda r: r.start)
     return refs
 
@@ -701,16 +674,15 @@ def _incomplete(
 
 def _quotations(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
     text = ctx.text
-    for m in quote_regex(settings.quote_words * 2).finditer(text):
-        inner = m.group(m.lastgroup or 0)
-        if "\n\n" in inner or "\n \n" in inner:
+    for block in ctx.structure.blocks:
+        if block.kind != "quotation":
             continue
-        words = len(_WORD.findall(inner))
+        words = len(_WORD.findall(text, block.start + 1, block.end - 1))
         if words <= settings.quote_words:
             continue
-        if _has_source(text, m.start(), m.end()):
+        if _has_source(text, block.start, block.end):
             continue
-        yield _quote_finding(ctx, m.start(), m.end(), words, settings)
+        yield _quote_finding(ctx, block.start, block.end, words, settings)
 
 
 def _has_source(text: str, start: int, end: int) -> bool:
@@ -725,54 +697,36 @@ def _has_source(text: str, start: int, end: int) -> bool:
     return _SOURCE_NEAR.search(before) is not None
 
 
-_MD_QUOTE_LINE = regex.compile(r"(?m)^[ \t]{0,3}>[ \t]?(.*)$")
-_HTML_BLOCKQUOTE = regex.compile(r"(?is)<blockquote\b[^>]*>(.*?)</blockquote\s*>")
-_TAG = regex.compile(r"<[^>]*>")
-
-
 def _blockquotes(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
+    """Block quotes (not callouts) longer than ``quote_words`` with no attribution in or around them."""
     text = ctx.text
-    source = ctx.draft.text
-    groups: list[str] = []
-    current: list[str] = []
-    last_end = -2
-    for m in _MD_QUOTE_LINE.finditer(source):
-        if m.start() != last_end + 1 and current:
-            groups.append("\n".join(current))
-            current = []
-        current.append(m.group(1))
-        last_end = m.end()
-    if current:
-        groups.append("\n".join(current))
-    groups += [_TAG.sub(" ", m.group(1)) for m in _HTML_BLOCKQUOTE.finditer(source)]
-    cursor = 0
-    for group in groups:
-        words = _WORD.findall(group)
-        if len(words) <= settings.quote_words:
+    for block in ctx.structure.blocks:
+        if block.kind != "quote" or block.cite:
             continue
-        lines = [ln.strip() for ln in group.splitlines() if ln.strip()]
-        if any(regex.match(r"^(?:[—–―~]|--?\s)", ln) for ln in lines[1:]) or "<cite" in group.lower():
+        words = len(_WORD.findall(text, block.start, block.end))
+        if words <= settings.quote_words:
             continue
-        first = _locate(text, lines[0], cursor)
-        last = _locate(text, lines[-1], first[1] if first else cursor)
-        if first is None or last is None:
+        first = _first_line(text, block.start, block.end)
+        if first is None or _has_source(text, first[0], block.end):
             continue
-        cursor = last[1]
-        if _has_source(text, first[0], last[1]):
-            continue
-        yield _quote_finding(ctx, first[0], first[1], len(words), settings)
+        yield _quote_finding(ctx, first[0], first[1], words, settings)
 
 
-def _locate(text: str, line: str, cursor: int) -> tuple[int, int] | None:
-    words = _WORD.findall(line)[:8]
-    if not words:
-        return None
-    pattern = r"\W+".join(regex.escape(w) for w in words)
-    m = regex.compile(pattern).search(text, cursor)
-    if m is None:
-        return None
-    end = text.find("\n", m.start())
-    return m.start(), end if end >= 0 else len(text)
+def _first_line(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the first non-blank line in ``text[start:end]``, without surrounding blanks."""
+    pos = start
+    while pos < end:
+        line_end = text.find("\n", pos, end)
+        line_end = end if line_end < 0 else line_end
+        a, b = pos, line_end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            return a, b
+        pos = line_end + 1
+    return None
 
 
 def _quote_finding(ctx: CheckContext, start: int, end: int, words: int, settings: _Settings) -> Finding:

@@ -332,9 +332,10 @@ def find_labels(text: str, comp: _Compiled) -> list[_Label]:
     return labels
 
 
-def _content_start(text: str) -> int:
-    m = _LEADING.match(text)
-    return m.end() if m else 0
+def _content_start(text: str, body_start: int = 0) -> int:
+    """Where the body's first word is (after the front matter, whose values stay in the checked text)."""
+    m = _LEADING.match(text, body_start)
+    return m.end() if m else body_start
 
 
 def placement(text: str, label: _Label, cue_start: int) -> str:
@@ -458,7 +459,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             severity=hint_severity,
         )
         return
-    start = _content_start(text)
+    start = _content_start(text, ctx.structure.body_start)
     word = regex.match(r"\S{1,60}", text, pos=start)
     end = word.end() if word else min(len(text), start + 1)
     label = "Werbung" if de_label else "Ad"

@@ -16,7 +16,6 @@ Reads the optional ``[imprint]`` pack section::
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +31,8 @@ from postguard.plugin import (
     expect_str_list,
     expect_table,
     expect_terms,
-    find_urls,
     hookimpl,
     load_rules,
-    overlaps,
     quote,
 )
 
@@ -55,11 +52,6 @@ WEAK_LABELS = (
 _URL = regex.compile(
     rf"(?i)(?:https?://|www\.){URL_CHARS}+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,24}}/{URL_CHARS}*"
 )
-_HTML_ANCHOR = regex.compile(r"(?is)<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>")
-_MD_LINK = regex.compile(r"(?<!!)\[([^\]\n]{1,200})\]\(\s*<?([^\s)>]+)")
-_MD_REF_DEF = regex.compile(r"(?m)^[ \t]{0,3}\[([^\]\n]{1,200})\]:[ \t]*<?([^\s>]+)")
-_MD_REF_USE = regex.compile(r"(?<!!)\[([^\]\n]{1,200})\]\[([^\]\n]{0,200})\]")
-_TAG = regex.compile(r"<[^>]*>")
 _BOUNDARY = regex.compile(r"[.!?|·•;]\s|[|·•;]|\n")
 _IMPRINT_PATH = regex.compile(r"(?i)impressum|imprint|legal[-_]?notice|anbieterkennzeichnung|/legal(?:/|$)")
 _ABSOLUTE = regex.compile(r"(?i)https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d+)?(?:/\S*)?")
@@ -122,7 +114,9 @@ def postguard_register_rules(register):  # type: ignore[no-untyped-def]
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Labelled:
+    """A link as the imprint check sees it: where to point, the target, and the label it stands behind."""
+
     start: int
     end: int
     url: str
@@ -147,103 +141,52 @@ def normalise_url(url: str) -> tuple[str, str]:
     return host, path.rstrip("/")
 
 
-def find_links(ctx: CheckContext) -> list[Link]:
-    """Every link in the checked text, with the label it stands behind.
+def find_links(ctx: CheckContext) -> list[Labelled]:
+    """Every link the extraction saw, with the label it stands behind.
 
-    The label of an HTML anchor or a Markdown link is its link text (taken
-    from the source, found again in the checked text); for a bare URL it is
-    the text just before it on its line (``Impressum: https://…``).
+    The label of an HTML anchor or a Markdown link is its link text; for a
+    bare URL or an autolink it is the text just before it on its line
+    (``Impressum: https://…``). Links in code or comments are not links.
     """
     text = ctx.text
-    source = ctx.draft.text
-    anchors: dict[str, list[str]] = {}
-    md: dict[str, list[str]] = {}
-    if "<a" in source or "<A" in source:
-        for m in _HTML_ANCHOR.finditer(source):
-            anchors.setdefault(m.group(1).strip(), []).append(" ".join(_TAG.sub(" ", m.group(2)).split()))
-    refs: dict[str, list[str]] = {}
-    if "](" in source:
-        for m in _MD_LINK.finditer(source):
-            md.setdefault(m.group(2).strip(), []).append(" ".join(m.group(1).split()))
-    if "]:" in source:
-        defs = {m.group(1).strip().casefold(): m.group(2) for m in _MD_REF_DEF.finditer(source)}
-        for m in _MD_REF_USE.finditer(source):
-            url = defs.get((m.group(2).strip() or m.group(1).strip()).casefold())
-            if url:
-                refs.setdefault(url, []).append(" ".join(m.group(1).split()))
-    urls = find_urls(text)
-    spans = list(urls)
-    # relative targets of markup links (``/impressum``) are links too
-    for target in (*anchors, *md, *refs):
-        if _URL.fullmatch(target):
-            continue
-        pos = text.find(target)
-        while pos >= 0:
-            end = pos + len(target)
-            if not overlaps(urls, pos, end) and (end == len(text) or not text[end].isalnum()):
-                spans.append((pos, end))
-            pos = text.find(target, end)
-    spans.sort()
-    links: list[Link] = []
-    used_anchor: dict[str, int] = {}
-    used_md: dict[str, int] = {}
-    ref_spans: dict[str, tuple[int, int]] = {}
+    links: list[Labelled] = []
     prev_end = 0
-    for start, end in spans:
-        url = text[start:end]
-        label, ls, le = "", start, start
-        if url in anchors and used_anchor.get(url, 0) < len(anchors[url]):
-            label = anchors[url][used_anchor.get(url, 0)]
-            used_anchor[url] = used_anchor.get(url, 0) + 1
-            ls, le = _find_words(text, label, end, min(len(text), end + len(label) + 40))
-        elif url in md:
-            nth = used_md.get(url, 0)
-            label = md[url][min(nth, len(md[url]) - 1)]
-            used_md[url] = nth + 1
-            ls, le = _find_words(text, label, max(prev_end, start - len(label) - 20), start, last=True)
-        elif url in refs:
-            # a reference-style link: the label stands where the reference is used
-            label = refs[url][0]
-            if url not in ref_spans:
-                ref_spans[url] = _find_words(text, label, 0, start)
-            ls, le = ref_spans[url]
+    for link in ctx.structure.links:
+        if link.target_end > link.target_start >= 0:
+            start, end = link.target_start, link.target_end
+        elif link.label_end > link.label_start >= 0:
+            start, end = link.label_start, link.label_end
         else:
-            lo = max(prev_end, start - 60)
-            lo = text.rfind("\n", lo, start) + 1 or lo
-            window = text[lo:start]
-            cut = 0
-            for b in _BOUNDARY.finditer(window):
-                if b.end() < len(window):
-                    cut = b.end()
-            ls, le = lo + cut, start
-            while ls < le and not text[ls].isalnum():
-                ls += 1
-            while le > ls and not text[le - 1].isalnum():
-                le -= 1
+            start, end = link.start, link.end
+        if link.kind in ("bare", "autolink"):
+            ls, le = _label_before(text, start, prev_end)
             label = text[ls:le]
-        if le <= ls:
+        else:
+            label, ls, le = link.label, link.label_start, link.label_end
+        if le <= ls or not label:
             ls, le, label = start, start, ""
-        links.append(Link(start, end, url, label, ls, le))
-        prev_end = end
+        links.append(Labelled(start, end, link.target, label, ls, le))
+        prev_end = max(prev_end, end)
     return links
 
 
-@functools.lru_cache(maxsize=256)
-def _words_pattern(words: tuple[str, ...]) -> Any:
-    return regex.compile(r"\s+".join(regex.escape(w) for w in words))
-
-
-def _find_words(text: str, label: str, lo: int, hi: int, *, last: bool = False) -> tuple[int, int]:
-    """The span of ``label`` (whitespace-tolerant) in ``text[lo:hi]``, or an empty span."""
-    words = label.split()
-    if not words:
-        return lo, lo
-    pattern = _words_pattern(tuple(words))
-    found = list(pattern.finditer(text, lo, hi))
-    if not found:
-        return lo, lo
-    m = found[-1] if last else found[0]
-    return m.start(), m.end()
+def _label_before(text: str, start: int, prev_end: int) -> tuple[int, int]:
+    """The words just before a bare URL on its line, back to a sentence or list boundary."""
+    lo = max(prev_end, start - 60)
+    if lo > start:
+        return start, start
+    lo = text.rfind("\n", lo, start) + 1 or lo
+    window = text[lo:start]
+    cut = 0
+    for b in _BOUNDARY.finditer(window):
+        if b.end() < len(window):
+            cut = b.end()
+    ls, le = lo + cut, start
+    while ls < le and not text[ls].isalnum():
+        ls += 1
+    while le > ls and not text[le - 1].isalnum():
+        le -= 1
+    return ls, le
 
 
 # -- the check ----------------------------------------------------------------------
@@ -345,7 +288,7 @@ def _is_the_imprint(text: str) -> bool:
     return _OWN_IMPRINT.search(text) is not None
 
 
-def _home(ctx: CheckContext, link: Link, host: str) -> Finding:
+def _home(ctx: CheckContext, link: Labelled, host: str) -> Finding:
     specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
     target = next((u for s in specs for u in s.urls if not host or normalise_url(u)[0] == host), "")
     shown = quote(link.url, ctx.msg_lang)

@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from postguard.model import Draft, Finding, RuleInfo, Severity, Structure
 from postguard.nlp import LEMMAS_KEY
@@ -29,7 +29,8 @@ class CheckContext:
     extraction saw: links, images, quotes and callouts, code, headings,
     front-matter fields and credit lines, at offsets of ``text``
     (:class:`postguard.model.Structure`). Checks read ``text`` and
-    ``structure``, never the source (``draft.text``).
+    ``structure``, never the source (``draft.text``). ``prepared`` holds each
+    plugin's per-pack state from ``postguard_prepare``, by the key it chose.
     """
 
     draft: Draft
@@ -45,6 +46,7 @@ class CheckContext:
     rules: Mapping[str, RuleInfo]
     sentencizer: Callable[[Doc], Doc] = field(repr=False)
     structure: Structure = field(default_factory=Structure, repr=False)
+    prepared: Mapping[str, Any] = field(default_factory=dict, repr=False)
     _pieces: Pieces | None = field(default=None, repr=False)
     _sentences: list[tuple[int, int]] | None = field(default=None, repr=False)
     _token_starts: list[int] | None = field(default=None, repr=False)

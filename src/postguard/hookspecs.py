@@ -22,6 +22,7 @@ import pluggy
 if TYPE_CHECKING:
     from postguard.context import CheckContext
     from postguard.model import Finding, RuleInfo
+    from postguard.rulepacks import PackSet
 
 PROJECT = "postguard"
 
@@ -63,6 +64,30 @@ def postguard_pack_sections(register: Callable[[str, Callable[[Any, Any], Any]],
     ``ctx.packs.sections[name]`` (a list, one item per pack that had it).
 
     :param register: call it with ``(section_name, parse_function)``.
+    """
+
+
+@hookspec
+def postguard_prepare(packs: PackSet) -> tuple[str, Any] | None:
+    """Prepare what a plugin computes once per set of rule packs (compiled patterns, indexes).
+
+    Called by the engine once, right after the packs are loaded (and again whenever
+    an engine loads packs anew), never per draft. Return ``(key, state)``; checks
+    read the state back as ``ctx.prepared[key]``. Use the plugin's module name as
+    the key. ``state`` should be immutable: drafts are checked concurrently. Example::
+
+        @hookimpl
+        def postguard_prepare(packs):
+            words = [w for spec in packs.sections.get("shouting", []) for w in spec.words]
+            return __name__, regex.compile("|".join(map(regex.escape, words)))
+
+        @hookimpl
+        def postguard_check(ctx):
+            pattern = ctx.prepared[__name__]
+            ...
+
+    :param packs: the loaded :class:`postguard.rulepacks.PackSet`.
+    :returns: ``(key, state)``, or ``None`` when the plugin prepares nothing.
     """
 
 

@@ -16,7 +16,8 @@ Groups:
   :class:`Field` and :class:`Credit` elements;
 - pack data: :class:`PackSet`, :class:`ConfidentialEntry`, :class:`EmbargoEntry`,
   :class:`Channel`, :func:`note_text`;
-- validating a pack section: :class:`Where` and the ``expect_*`` helpers;
+- validating a pack section: :class:`Where` and the ``expect_*`` helpers; vocabularies that
+  later packs extend or replace: :func:`parse_replace`, :func:`merged`;
 - matching terms: :class:`TermIndex`, :class:`Pieces`;
 - web addresses in prose: :func:`find_urls`, :func:`overlaps`, :func:`trim_url`, :data:`URL_CHARS`;
 - messages: :func:`quote`, :func:`format_date`, :func:`format_moment`,
@@ -60,6 +61,7 @@ from postguard.rulepacks import (
 )
 from postguard.terms import Pieces, TermIndex
 from postguard.urls import URL_CHARS, find_urls, overlaps, trim_url
+from postguard.vocab import merged, parse_replace
 
 __all__ = [
     "URL_CHARS",
@@ -97,8 +99,10 @@ __all__ = [
     "format_remaining",
     "hookimpl",
     "load_rules",
+    "merged",
     "note_text",
     "overlaps",
+    "parse_replace",
     "quote",
     "trim_url",
 ]

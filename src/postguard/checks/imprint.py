@@ -7,17 +7,32 @@ profile's imprint unless the channel sets ``imprint_on_posts = true``; an
 employee's private account owes none. Independent of the channel, citations
 of the repealed § 5 TMG and § 55 RStV are flagged with their successors.
 
-Reads the optional ``[imprint]`` pack section::
+An article or post of a content repository that has its own imprint page
+(a file named as in ``page_names``: ``impressum.md``, ``imprint.html``,
+``legal-notice/index.md`` …, anywhere below the repository root) is
+covered by the site's layout, which links that page on every article; so
+is every article when a pack names the imprint the layout links
+(``layout_url``). Profiles and pages must still carry the link themselves.
+
+Reads the ``[imprint]`` pack section; the default pack brings the label lists
+and page names (see rules/default.toml), later packs add to them or replace them::
 
     [imprint]
     urls = ["https://www.nordkap.example/impressum"]   # the imprint page(s)
     labels = ["Impressum & Datenschutz"]              # more accepted link labels
+    weak_labels = ["Rechtliches"]                     # more labels that hide an imprint
+    page_names = ["rechtliches"]                      # more file names of an imprint page
+    layout_url = "https://www.nordkap.example/impressum"  # every article's footer links it
+    replace = ["weak_labels"]                         # this pack's list replaces the earlier ones
 """
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -26,13 +41,17 @@ from postguard.plugin import (
     URL_CHARS,
     CheckContext,
     Finding,
+    PackSet,
     RuleDoc,
     Where,
+    expect_str,
     expect_str_list,
     expect_table,
     expect_terms,
     hookimpl,
     load_rules,
+    merged,
+    parse_replace,
     quote,
 )
 
@@ -40,13 +59,16 @@ PLUGIN = "postguard.checks.imprint"
 MISSING, WEAK, HOME, CITATION = "PG301", "PG302", "PG303", "PG304"
 REQUIRED_KINDS = ("profile", "article", "page")
 
-#: Accepted imprint link labels (BGH I ZR 228/03).
-ACCEPTED_LABELS = ("Impressum", "Anbieterkennzeichnung", "Kontakt", "Imprint", "Legal notice")
-#: Labels that do not announce an imprint (LG Aschaffenburg 2 HK O 54/11, OLG Düsseldorf I-20 U 75/13).
-WEAK_LABELS = (
-    "Info", "Infos", "Information", "Informationen", "Mehr", "Mehr erfahren", "Mehr Infos", "More",
-    "More info", "About", "About us", "Über uns", "Hier", "Here", "Link", "Details",
+LISTS = ("urls", "labels", "weak_labels", "page_names")
+#: Kinds a site's layout (its footer) covers when the repository has an imprint page.
+LAYOUT_KINDS = ("article", "post")
+#: Files that mark a repository's root (where its imprint page is looked for).
+_ROOT_MARKERS = (
+    ".git", "postguard.toml", "pyproject.toml", "package.json", "_config.yml", "_config.yaml", "config.toml",
+    "config.yaml", "hugo.toml", "hugo.yaml", "netlify.toml", "mkdocs.yml", "astro.config.mjs", "_quarto.yml",
 )  # fmt: skip
+_PAGE_SUFFIXES = (".md", ".mdx", ".markdown", ".html", ".htm", ".txt", ".rst", ".adoc")
+_SKIPPED_DIRS = frozenset({"node_modules", "vendor", "_site", "dist", "build", "__pycache__"})
 
 # Links in prose: with a scheme, starting with www., or a bare host with a path (nordkap.example/impressum).
 _URL = regex.compile(
@@ -83,25 +105,64 @@ class ImprintSpec:
 
     urls: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    weak_labels: tuple[str, ...] = ()
+    page_names: tuple[str, ...] = ()
+    layout_url: str = ""
+    replace: tuple[str, ...] = ()
+
+
+def _absolute(url: str, where: Where) -> str:
+    if not _ABSOLUTE.fullmatch(url.strip()):
+        raise where.error(f"{url!r} is not an absolute web address (write https://www.example.com/impressum)")
+    return url.strip()
 
 
 def parse_imprint(value: Any, where: Where) -> ImprintSpec:
-    t = expect_table(value, where, ("urls", "labels"))
+    t = expect_table(value, where, (*LISTS, "layout_url", "replace"))
     urls = expect_str_list(t["urls"], where.child("urls")) if "urls" in t else ()
-    for i, url in enumerate(urls):
-        if not _ABSOLUTE.fullmatch(url.strip()):
-            raise (
-                where.child("urls")
-                .child(i)
-                .error(f"{url!r} is not an absolute web address (write https://www.example.com/impressum)")
-            )
+    urls = tuple(_absolute(u, where.child("urls").child(i)) for i, u in enumerate(urls))
     labels = expect_terms(t["labels"], where.child("labels")) if "labels" in t else ()
-    return ImprintSpec(urls=tuple(u.strip() for u in urls), labels=tuple(x.strip() for x in labels))
+    weak = expect_terms(t["weak_labels"], where.child("weak_labels")) if "weak_labels" in t else ()
+    names = expect_terms(t["page_names"], where.child("page_names")) if "page_names" in t else ()
+    for i, name in enumerate(names):
+        if not regex.fullmatch(r"[\w.-]+", name.strip()):
+            raise (
+                where.child("page_names")
+                .child(i)
+                .error(f"{name!r} is not a file name without extension (write impressum or legal-notice)")
+            )
+    layout = ""
+    if "layout_url" in t:
+        layout = _absolute(expect_str(t["layout_url"], where.child("layout_url")), where.child("layout_url"))
+    return ImprintSpec(
+        urls=urls,
+        labels=tuple(x.strip() for x in labels),
+        weak_labels=tuple(x.strip() for x in weak),
+        page_names=tuple(x.strip().casefold() for x in names),
+        layout_url=layout,
+        replace=parse_replace(t, where, LISTS),
+    )
 
 
 @hookimpl
 def postguard_pack_sections(register):  # type: ignore[no-untyped-def]
     register("imprint", parse_imprint)
+
+
+@hookimpl
+def postguard_prepare(packs: PackSet) -> tuple[str, Prepared]:
+    specs: list[ImprintSpec] = packs.sections.get("imprint", [])
+    urls = merged(specs, "urls")
+    normalised = tuple(normalise_url(u) for u in urls)
+    return __name__, Prepared(
+        url_list=urls,
+        urls=normalised,
+        hosts=frozenset(h for h, _ in normalised),
+        accepted=_label_regex(merged(specs, "labels")),
+        weak=_label_regex(merged(specs, "weak_labels")),
+        page_names=frozenset(merged(specs, "page_names")),
+        layout=any(s.layout_url for s in specs),
+    )
 
 
 @hookimpl
@@ -193,38 +254,22 @@ def _label_before(text: str, start: int, prev_end: int) -> tuple[int, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Compiled:
+class Prepared:
+    """The ``[imprint]`` sections of the loaded packs, merged and compiled once."""
+
+    url_list: tuple[str, ...]
     urls: tuple[tuple[str, str], ...]
     hosts: frozenset[str]
     accepted: Any
     weak: Any
-
-
-_CACHE: dict[int, tuple[object, _Compiled]] = {}
-
-
-def _compiled(ctx: CheckContext) -> _Compiled:
-    key = id(ctx.packs)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is ctx.packs:
-        return hit[1]
-    specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
-    urls = tuple(normalise_url(u) for s in specs for u in s.urls)
-    labels = (*ACCEPTED_LABELS, *(x for s in specs for x in s.labels))
-    compiled = _Compiled(
-        urls=urls,
-        hosts=frozenset(h for h, _ in urls),
-        accepted=_label_regex(labels),
-        weak=_label_regex(WEAK_LABELS),
-    )
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[key] = (ctx.packs, compiled)
-    return compiled
+    page_names: frozenset[str]
+    layout: bool
 
 
 def _label_regex(labels: tuple[str, ...]) -> Any:
     alts = sorted({r"\s+".join(regex.escape(w) for w in x.split()) for x in labels if x.split()}, key=len)
+    if not alts:
+        return regex.compile(r"(?!)")
     return regex.compile(r"(?i)(?<![\p{L}\p{N}])(?:" + "|".join(reversed(alts)) + r")(?![\p{L}\p{N}])")
 
 
@@ -243,7 +288,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         yield from _citations(ctx)
     if not imprint_required(ctx):
         return
-    comp = _compiled(ctx)
+    comp: Prepared = ctx.prepared[__name__]
     links = find_links(ctx)
     referenced = False
     for link in links:
@@ -276,8 +321,54 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                 ),
                 replacements=fix,
             )
-    if not referenced and not _is_the_imprint(ctx.text):
+    if not referenced and not _is_the_imprint(ctx.text) and not _in_layout(ctx, comp):
         yield _missing(ctx)
+
+
+def _in_layout(ctx: CheckContext, comp: Prepared) -> bool:
+    """Whether the site's layout carries the imprint for this draft (articles and posts only)."""
+    if ctx.draft.kind not in LAYOUT_KINDS:
+        return False
+    if comp.layout:
+        return True
+    if not ctx.draft.path or not comp.page_names:
+        return False
+    root = repository_root(str(Path(ctx.draft.path).resolve().parent))
+    return root is not None and bool(imprint_pages(root, comp.page_names))
+
+
+@functools.lru_cache(maxsize=256)
+def repository_root(directory: str) -> str | None:
+    """The nearest directory at or above ``directory`` with a repository or site marker."""
+    here = Path(directory)
+    for candidate in (here, *here.parents):
+        if any((candidate / marker).exists() for marker in _ROOT_MARKERS):
+            return str(candidate)
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def imprint_pages(root: str, names: frozenset[str], limit: int = 50_000) -> tuple[str, ...]:
+    """Imprint pages below ``root``: files (or directories with an index) named as in ``names``.
+
+    Looks at no more than ``limit`` entries and skips hidden and build directories.
+    Cached: a run checks many files of one repository.
+    """
+    found: list[str] = []
+    seen = 0
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS]
+        seen += len(dirs) + len(files)
+        for d in dirs:
+            if d.casefold() in names:
+                found.append(os.path.join(directory, d))
+        for f in files:
+            stem, suffix = os.path.splitext(f)
+            if suffix.lower() in _PAGE_SUFFIXES and stem.casefold() in names:
+                found.append(os.path.join(directory, f))
+        if found or seen > limit:
+            break
+    return tuple(found)
 
 
 def _is_the_imprint(text: str) -> bool:
@@ -289,8 +380,8 @@ def _is_the_imprint(text: str) -> bool:
 
 
 def _home(ctx: CheckContext, link: Labelled, host: str) -> Finding:
-    specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
-    target = next((u for s in specs for u in s.urls if not host or normalise_url(u)[0] == host), "")
+    urls: tuple[str, ...] = ctx.prepared[__name__].url_list
+    target = next((u for u in urls if not host or normalise_url(u)[0] == host), "")
     shown = quote(link.url, ctx.msg_lang)
     msg = ctx.message(
         en=f"The imprint link {shown} leads to the home page: link the imprint page itself"
@@ -301,9 +392,11 @@ def _home(ctx: CheckContext, link: Labelled, host: str) -> Finding:
     return ctx.finding(HOME, link.start, link.end, msg, replacements=(target,) if target else ())
 
 
-def _first_line(text: str, limit: int = 100) -> tuple[int, int]:
-    """The first non-blank line, cut at a word boundary after ``limit`` characters."""
-    start = len(text) - len(text.lstrip())
+def _first_line(text: str, body_start: int = 0, limit: int = 100) -> tuple[int, int]:
+    """The first non-blank line of the body, cut at a word boundary after ``limit`` characters."""
+    if not text[body_start:].strip():
+        body_start = 0
+    start = body_start + len(text[body_start:]) - len(text[body_start:].lstrip())
     end = text.find("\n", start, start + limit + 1)
     if end < 0:
         end = min(len(text), start + limit)
@@ -316,9 +409,8 @@ def _first_line(text: str, limit: int = 100) -> tuple[int, int]:
 
 
 def _missing(ctx: CheckContext) -> Finding:
-    start, end = _first_line(ctx.text)
-    specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
-    url = next((u for s in specs for u in s.urls), "")
+    start, end = _first_line(ctx.text, ctx.structure.body_start)
+    url = next(iter(ctx.prepared[__name__].url_list), "")
     kind = ctx.draft.kind
     channel = ctx.channel.name if ctx.channel else ""
     en_where = {

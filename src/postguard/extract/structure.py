@@ -216,12 +216,11 @@ def light_pass(
     if any(q in text for q in QUOTE_MARKS):
         for m in _QUOTATION.finditer(text):
             inner = m.group(m.lastgroup or 0)
-            if (
-                "\n\n" not in inner
-                and "\n \n" not in inner
-                and not overlaps(hidden, m.start(), m.start() + 1)
-            ):
-                blocks.append(Block(start=m.start(), end=m.end(), kind="quotation"))
+            if _BLANK_LINE.search(inner) or overlaps(hidden, m.start(), m.start() + 1):
+                continue
+            if "{{" in inner or "}}" in inner or "{%" in inner or "%}" in inner:
+                continue  # quotes across template tags (Hugo shortcodes, Liquid) are attribute values
+            blocks.append(Block(start=m.start(), end=m.end(), kind="quotation"))
     return Structure(
         links=tuple(sorted(links, key=lambda x: x.start)),
         images=tuple(sorted(images, key=lambda x: x.start)),

@@ -20,7 +20,7 @@ the employer must disclose it there too) and to posts on business channels.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import regex
 
@@ -37,7 +37,7 @@ from postguard.plugin import (
 
 from .cues import find_cues
 from .labels import _content_start, find_labels, placement
-from .settings import START_CHARS, _Compiled, parse_disclosure, prepare
+from .settings import NEAR_TOKENS, START_CHARS, _Compiled, parse_disclosure, prepare
 
 PLUGIN = "postguard.checks.disclosure"
 
@@ -64,6 +64,25 @@ def postguard_prepare(packs: PackSet) -> tuple[str, _Compiled | None]:
     return __name__, prepare(packs)
 
 
+def _near_a_brand(ctx: CheckContext, brands: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """Whether a span belongs with one of the brands: in a brand's sentence, or a few tokens away."""
+
+    def near(start: int, end: int) -> bool:
+        for b_start, b_end in brands:
+            s_start, s_end = ctx.sentence_at(b_start)
+            if s_start <= start < s_end:
+                return True
+            if start >= b_end:
+                gap = ctx.token_index(start) - ctx.token_index(b_end)
+            else:
+                gap = ctx.token_index(b_start) - ctx.token_index(end)
+            if abs(gap) <= NEAR_TOKENS:
+                return True
+        return False
+
+    return near
+
+
 def _applies(ctx: CheckContext) -> bool:
     ch = ctx.channel
     if ch is None or not ch.business:
@@ -80,16 +99,22 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     brands = comp.brands.find(ctx.pieces)
     if not brands:
         return
-    cues = find_cues(text, comp)
+    near = _near_a_brand(ctx, [(b.start, b.end) for b in brands])
+    cues = find_cues(text, comp, near)
     if cues is None:
         return
     brand = brands[0]
+    # An employee presenting a new product with a pointer to buy ("Die neuen Trekker sind da, Link
+    # in Bio!") promotes it: a warning, even though "Link in Bio" alone is only a hint.
+    launch = None
+    if not cues.strong and cues.pointer is not None:
+        launch = next((m for m in comp.launch.finditer(text) if near(*m.span())), None)
     business = ctx.channel is not None and ctx.channel.business
     lang = ctx.msg_lang
     what = quote(text[brand.start : brand.end], lang)
     cue_text = quote(" ".join(text[cues.shown[0] : cues.shown[1]].split()), lang)
     # Only words everyday posts use too: every finding is a hint (info), at a lower confidence.
-    hint = not cues.strong
+    hint = not cues.strong and launch is None
     confidence = round(brand.confidence * WEAK_CUE_CONFIDENCE, 3) if hint else brand.confidence
     hint_severity = Severity.INFO if hint else None
     de_label = ctx.lang == "de"
@@ -168,7 +193,16 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     else:
         en_why = " Employees promoting their employer must disclose it on private accounts too."
         de_why = " Wer für den eigenen Arbeitgeber wirbt, muss das auch privat kennzeichnen."
-    if cues.strong:
+    severity: Severity | None
+    if launch is not None:
+        message = ctx.message(
+            en=f"This post presents {what} as new and points to where to buy it ({cue_text}): that is "
+            f"promotion and needs an advertising label: start it with {quote(label, 'en')}.{en_why}",
+            de=f"Dieser Beitrag stellt {what} als neu vor und verweist zum Kauf ({cue_text}): das ist "
+            f"Werbung und muss gekennzeichnet sein: mit {quote(label, 'de')} beginnen.{de_why}",
+        )
+        severity = Severity.WARNING
+    elif cues.strong:
         message = ctx.message(
             en=f"This post promotes {what} ({cue_text}) but has no advertising label: start it with "
             f"{quote(label, 'en')}.{en_why}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,10 @@ _MONEY = rf"(?:{_NUM}\s?{_CURRENCY}|[€$]\s?{_NUM})"
 _AMOUNT = rf"(?:{_NUM}\s?(?:%|prozent\b|percent\b)|{_MONEY})"
 
 
+# Pointers to buy that everyday posts use too: weak alone, promotion beside a product launch.
+_POINTER_PATTERN = (
+    r"\blink\s+(?:in\s+(?:(?:my|der|meiner)\s+)?bio|im\s+profil)\b|\blinkinbio\b|\bswipe\s+up\b"
+)
 _CUES: tuple[tuple[tuple[str, ...], Any, bool], ...] = tuple(
     (keys, regex.compile("(?i)" + pattern), strong)
     for keys, pattern, strong in (
@@ -81,12 +86,7 @@ _CUES: tuple[tuple[tuple[str, ...], Any, bool], ...] = tuple(
             False,
         ),
         (("promo",), r"\bpromos?\b", False),  # not "Promotion" (a doctorate, a new job)
-        (
-            ("bio", "profil"),
-            r"\blink\s+(?:in\s+(?:(?:my|der|meiner)\s+)?bio|im\s+profil)\b|\blinkinbio\b",
-            False,
-        ),
-        (("swipe",), r"\bswipe\s+up\b", False),
+        (("bio", "profil", "swipe"), _POINTER_PATTERN, False),
         (
             ("sale", "friday", "monday"),
             r"(?<!\bthe\s)\bsale\b(?!\s+(?:of|to)\b)|\bblack\s*friday\b|\bcyber\s*monday\b",
@@ -96,6 +96,7 @@ _CUES: tuple[tuple[tuple[str, ...], Any, bool], ...] = tuple(
 )
 
 
+_POINTER = next(pattern for _, pattern, _ in _CUES if pattern.pattern == "(?i)" + _POINTER_PATTERN)
 # "Code NORDKAP20", "Rabattcode: NK-15", "code anna15": the word in any case, the code in capitals and
 # digits, or in small letters with a digit (so not "Code of Conduct").
 _CODE = regex.compile(
@@ -114,27 +115,43 @@ class Cues:
     first: int
     shown: tuple[int, int]
     strong: bool
+    pointer: tuple[int, int] | None = None  # a weak pointer to buy ("Link in Bio"), if any
 
 
-def find_cues(text: str, comp: _Compiled) -> Cues | None:
-    """The promotion cues in ``text``: the first of any, and the first strong one (else the first weak)."""
+def _anywhere(start: int, end: int) -> bool:
+    return True
+
+
+def find_cues(text: str, comp: _Compiled, near: Callable[[int, int], bool] = _anywhere) -> Cues | None:
+    """The promotion cues in ``text`` that are ``near`` a brand: the first of any, and the first
+    strong one (else the first weak)."""
     low = text.lower()
     strong: list[tuple[int, int]] = []
     weak: list[tuple[int, int]] = []
+    pointers: list[tuple[int, int]] = []
+
+    def first(pattern: Any) -> tuple[int, int] | None:
+        return next((m.span() for m in pattern.finditer(text) if near(*m.span())), None)
+
     for keys, pattern, is_strong in _CUES:
-        if any(k in low for k in keys) and (m := pattern.search(text)):
-            (strong if is_strong else weak).append(m.span())
-    if "code" in low and (m := _CODE.search(text)):
-        strong.append(m.span())
+        if any(k in low for k in keys) and (span := first(pattern)):
+            (strong if is_strong else weak).append(span)
+            if pattern is _POINTER:
+                pointers.append(span)
+    if "code" in low and (span := first(_CODE)):
+        strong.append(span)
     if "/" in text:
-        shop = next(((a, b) for a, b in find_urls(text) if _SHOP_PATH.search(text, a, b)), None)
+        shop = next(
+            ((a, b) for a, b in find_urls(text) if _SHOP_PATH.search(text, a, b) and near(a, b)), None
+        )
         if shop:
             strong.append(shop)
-    if comp.shop is not None and any(h in low for h in comp.shop_keys) and (m := comp.shop.search(text)):
-        strong.append(m.span())
-    if comp.cues is not None and any(k in low for k in comp.cue_keys) and (m := comp.cues.search(text)):
-        strong.append(m.span())  # the company's own cues: its compliance team chose them
+    if comp.shop is not None and any(h in low for h in comp.shop_keys) and (span := first(comp.shop)):
+        strong.append(span)
+    if comp.cues is not None and any(k in low for k in comp.cue_keys) and (span := first(comp.cues)):
+        strong.append(span)  # the company's own cues: its compliance team chose them
     if not strong and not weak:
         return None
     shown = min(strong) if strong else min(weak)
-    return Cues(first=min(strong + weak)[0], shown=shown, strong=bool(strong))
+    pointer = min(pointers) if pointers else None
+    return Cues(first=min(strong + weak)[0], shown=shown, strong=bool(strong), pointer=pointer)

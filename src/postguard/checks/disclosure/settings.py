@@ -27,8 +27,10 @@ from postguard.plugin import (
 START_CHARS = 100
 LISTS = (
     "brands", "company", "labels", "shops", "cues", "hashtag_labels", "label_words", "weak_hashtags",
-    "weak_phrases", "weak_words",
+    "weak_phrases", "weak_words", "launch_phrases",
 )  # fmt: skip
+#: How many tokens a promotion cue may stand from a brand outside the brand's sentence.
+NEAR_TOKENS = 12
 _SHOP_SPEC = regex.compile(r"(?i)(?:https?://)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+(?:/\S*)?")
 
 
@@ -46,6 +48,7 @@ class DisclosureSpec:
     weak_hashtags: tuple[str, ...] = ()
     weak_phrases: tuple[str, ...] = ()
     weak_words: tuple[str, ...] = ()
+    launch_phrases: tuple[str, ...] = ()
     replace: tuple[str, ...] = ()
 
 
@@ -84,6 +87,7 @@ def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
         weak_hashtags=tuple(x.lstrip("#").lower() for x in tags["weak_hashtags"]),
         weak_phrases=_terms(t, "weak_phrases", where),
         weak_words=_terms(t, "weak_words", where),
+        launch_phrases=_terms(t, "launch_phrases", where),
         replace=parse_replace(t, where, LISTS),
     )
 
@@ -96,6 +100,7 @@ class _Compiled:
     labels: Any
     word_label: Any
     weak: Any
+    launch: Any  # a product presented as new ("sind da", "now available")
     cues: Any
     shop: Any
     shop_keys: tuple[str, ...]
@@ -141,6 +146,9 @@ def prepare(packs: PackSet) -> _Compiled | None:
         labels=regex.compile("(?i)" + "|".join(alts)),
         word_label=word_label,
         weak=weak,
+        launch=regex.compile(
+            r"(?i)(?<![\p{L}])(?:" + _alternation(merged(specs, "launch_phrases")) + r")(?![\p{L}])"
+        ),
         cues=regex.compile("(?i)" + "|".join(cues)) if cues else None,
         shop=regex.compile(r"(?i)(?:https?://)?(?:www\.)?(?:" + "|".join(shops) + r")[^\s<>\"']*")
         if shops

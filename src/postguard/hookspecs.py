@@ -78,7 +78,7 @@ def postguard_prepare(packs: PackSet) -> tuple[str, Any] | None:
 
         @hookimpl
         def postguard_prepare(packs):
-            words = [w for spec in packs.sections.get("shouting", []) for w in spec.words]
+            words = [w for spec in packs.sections.get("shouting", ()) for w in spec.words]
             return __name__, regex.compile("|".join(map(regex.escape, words)))
 
         @hookimpl

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,7 +151,7 @@ def postguard_pack_sections(register):  # type: ignore[no-untyped-def]
 
 @hookimpl
 def postguard_prepare(packs: PackSet) -> tuple[str, Prepared]:
-    specs: list[ImprintSpec] = packs.sections.get("imprint", [])
+    specs: Sequence[ImprintSpec] = packs.sections.get("imprint", ())
     urls = merged(specs, "urls")
     normalised = tuple(normalise_url(u) for u in urls)
     return __name__, Prepared(

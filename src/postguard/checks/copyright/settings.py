@@ -9,6 +9,7 @@ sources that name nobody. A later pack adds to every list, or replaces one by na
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,7 +130,7 @@ def _phrases(words: tuple[str, ...]) -> str:
 
 
 def prepare(packs: PackSet) -> _Settings:
-    specs: list[CopyrightSpec] = packs.sections.get("copyright", [])
+    specs: Sequence[CopyrightSpec] = packs.sections.get("copyright", ())
     words = [s.quote_words for s in specs if s.quote_words is not None]
     near = [s.near_lines for s in specs if s.near_lines is not None]
     agencies: dict[str, Agency] = {}

@@ -114,7 +114,7 @@ def _alternation(words: Sequence[str]) -> str:
 
 def prepare(packs: PackSet) -> _Compiled | None:
     """The compiled state, or ``None`` when no pack names a brand or company (nothing to disclose)."""
-    specs: list[DisclosureSpec] = packs.sections.get("disclosure", [])
+    specs: Sequence[DisclosureSpec] = packs.sections.get("disclosure", ())
     brands, company = merged(specs, "brands"), merged(specs, "company")
     if not brands and not company:
         return None

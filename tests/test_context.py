@@ -61,3 +61,35 @@ def test_the_context_and_its_prepared_state_are_read_only() -> None:
 def test_two_plugins_cannot_prepare_under_one_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="two plugins prepared state under the key 'spy'"):
         Engine(Config(), plugin_manager=build_plugin_manager(entry_points=False, extra=[Spy(), Spy()]))
+
+
+class Hashed:
+    """A plugin input format: lines starting with '#' are comments."""
+
+    @hookimpl
+    def postguard_extractors(self, register: Any) -> None:
+        from postguard.extract.structure import light_pass
+        from postguard.model import Extracted
+        from postguard.plugin import InputFormat
+
+        def extract(source: str) -> Extracted:
+            text = "".join(" " * len(x.rstrip("\n")) + x[len(x.rstrip("\n")) :] if x.startswith("#") else x
+                           for x in source.splitlines(keepends=True))  # fmt: skip
+            return Extracted(text=text, structure=light_pass(text))
+
+        register(InputFormat("hashed", (".hashed",), extract))
+
+
+def test_a_plugin_adds_an_input_format() -> None:
+    from postguard.pipeline import lint
+
+    pm = build_plugin_manager(entry_points=False, extra=[Hashed()])
+    engine = Engine(Config(), plugin_manager=pm, use_cache=False)
+    source = "# Internal use only\nHallo.\n"
+    assert "hashed" in engine.formats
+    assert [
+        f.rule_id for f in lint(engine, source, path="a.hashed").findings
+    ] == []  # the comment is not checked
+    assert [f.rule_id for f in lint(engine, source, path="a.txt").findings] == ["PG104"]  # plain text is
+    with pytest.raises(ConfigError, match="registered twice"):
+        Engine(Config(), plugin_manager=build_plugin_manager(entry_points=False, extra=[Hashed(), Hashed()]))

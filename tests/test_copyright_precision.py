@@ -57,6 +57,10 @@ def test_an_unsourced_block_quote_is_still_caught(check, newline: str) -> None: 
 def test_hugo_shortcode_attributes_are_no_quotation(check) -> None:  # type: ignore[no-untyped-def]
     text = f'{{{{< person name="Julian" role="{WORDS45}" >}}}}\nText.\n{{{{< /person >}}}}\n'
     assert "PG406" not in rules(check(text, path="post.md"))
+    # a shortcode closed by ">}}" at a line start is no block quote of the text after it
+    closed = f'{{{{< person\n    name="Alice"\n>}}}}\n{WORDS45}\n{{{{< /person >}}}}\n'
+    assert "PG406" not in rules(check(closed, path="post.md"))
+    assert "PG406" in rules(check(f"Ein Gedanke:\n\n> {WORDS45}\n", path="post.md"))
 
 
 # -- PG403/PG405: licences in prose and organisations are not credits ------------------------------------------

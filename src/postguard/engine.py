@@ -18,6 +18,7 @@ import regex
 from postguard.config import Config
 from postguard.context import CheckContext
 from postguard.errors import ConfigError, InputError, UsageError
+from postguard.extract import input_formats
 from postguard.extract.structure import light_pass
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, SUPPORTED, cache_dir, detect_language
@@ -61,6 +62,7 @@ class Engine:
             self.config.pack_paths, self.sections, cache_dir=cache_dir() if use_cache else None
         )
         self.prepared = self._prepare()
+        self.formats = input_formats(self.pm)
         self.nlp = nlp or NLP(self.config.spacy_models)
         self.base_selection = self.selection(self.config.disable, self.config.severity)
 

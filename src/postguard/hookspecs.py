@@ -68,6 +68,22 @@ def postguard_pack_sections(register: Callable[[str, Callable[[Any, Any], Any]],
 
 
 @hookspec
+def postguard_extractors(register: Callable[[Any], None]) -> None:
+    """Add input formats, by calling ``register`` with a :class:`postguard.extract.InputFormat`.
+
+    A format names itself, the file extensions read as it and a function from the
+    source text to :class:`postguard.model.Extracted` (the checked text, its offset
+    map back to the source, metadata and structure). Example::
+
+        @hookimpl
+        def postguard_extractors(register):
+            register(InputFormat("rst", (".rst",), extract_rst))
+
+    :param register: call it once per format.
+    """
+
+
+@hookspec
 def postguard_prepare(packs: PackSet) -> tuple[str, Any] | None:
     """Prepare what a plugin computes once per set of rule packs (compiled patterns, indexes).
 

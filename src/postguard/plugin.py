@@ -8,7 +8,8 @@ when one reaches for anything else. What is exported here is stable::
 
 Groups:
 
-- hooks: :data:`hookimpl`; rules as data beside a check: :func:`load_rules`;
+- hooks: :data:`hookimpl`; rules as data beside a check: :func:`load_rules`; an input format
+  for ``postguard_extractors``: :class:`InputFormat`;
 - what a check sees and returns: :class:`CheckContext`, :class:`Finding`,
   :class:`RuleInfo`, :class:`RuleDoc`, :class:`Severity`;
 - the structure the extraction saw (``ctx.structure``): :class:`Structure` with its
@@ -27,6 +28,7 @@ Groups:
 from __future__ import annotations
 
 from postguard.context import CheckContext
+from postguard.extract import InputFormat
 from postguard.hookspecs import hookimpl
 from postguard.messages import format_date, format_duration, format_moment, format_remaining, quote
 from postguard.model import (
@@ -76,6 +78,7 @@ __all__ = [
     "Finding",
     "Heading",
     "Image",
+    "InputFormat",
     "Link",
     "PackSet",
     "Pieces",

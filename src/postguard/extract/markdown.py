@@ -135,7 +135,8 @@ class _Walker:
             elif token.type == "blockquote_close" and quotes:
                 (first, last), lines = quotes.pop()
                 span = self._line_span(first, last)
-                if span and lines:
+                # ">}}" closing a Hugo shortcode at a line start parses as a quote; it is markup
+                if span and lines and not lines[0].lstrip().startswith(("}}", "%}")):
                     block = quote_block(span[0], span[1], lines)
                     self.notes.add("block", *span, block_kind=block.kind, label=block.label, cite=block.cite)
                 if quotes:

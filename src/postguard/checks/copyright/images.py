@@ -102,7 +102,7 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
         seen.add(pos)
         if _FREE_FILE.search(image.src):
             kind = "free"
-        elif own_file(image.src) and not settings.people.search(f"{image.src} {image.alt} {image.caption}"):
+        elif own_file(image.src) and not settings.people.search(f"{image.src} {image.alt} {image.title}"):
             continue  # a file of the repository (a screenshot, a diagram): the team's own
         else:
             kind = "image"

@@ -161,8 +161,8 @@ def prepare(packs: PackSet) -> _Settings:
         stock_file=regex.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?P<prefix>{prefixes})[_-]\d{{4,}}[\w.-]*"),
         file_agencies=file_agencies,
         social_hosts=merged(specs, "social_hosts"),
-        # whole words, and the first part of a file name or compound ("team-foto.jpg", "Teamfoto")
-        people=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{people})"),
+        # whole words, also between the dashes of a file name ("team-2026.jpg"); not "eventually"
+        people=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{people})(?![\p{{L}}])"),
         editorial=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{editorial})(?![\p{{L}}])"),
         invalid=regex.compile(
             r"(?i)[ \t]*(?:das\s+|the\s+)?(?P<src>(?P<always>"

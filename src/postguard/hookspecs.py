@@ -61,7 +61,7 @@ def postguard_pack_sections(register: Callable[[str, Callable[[Any, Any], Any]],
     receives the raw TOML value and a :class:`postguard.rulepacks.Where`
     (use ``where.error(...)`` / ``where.child(...)`` so errors name the file
     and key path) and returns the typed value plugins later read from
-    ``ctx.packs.sections[name]`` (a list, one item per pack that had it).
+    ``ctx.packs.sections[name]`` (a tuple, one item per pack that had it, in load order).
 
     :param register: call it with ``(section_name, parse_function)``.
     """

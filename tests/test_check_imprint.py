@@ -50,7 +50,9 @@ def test_business_page_without_imprint_english(check) -> None:  # type: ignore[n
 
 
 def test_missing_imprint_on_a_long_first_line_points_at_its_start(check) -> None:  # type: ignore[no-untyped-def]
-    text = "Wir sind Nordkap Outdoor und machen seit 1998 Ausrüstung für Menschen, die gern draußen sind, " * 3
+    text = (
+        "Wir sind Nordkap Outdoor und machen seit 1998 Ausrüstung für Menschen, die gern draußen sind, " * 3
+    )
     [f] = imprint(check(text, channel="blog", kind="article"))
     assert f.rule_id == "PG301" and text.startswith(f.match)
     assert f.match == text[: text.rfind(" ", 0, 100)]  # cut at the last word boundary within 100 characters
@@ -100,7 +102,9 @@ def test_reference_style_markdown_links(check) -> None:  # type: ignore[no-untyp
     ok = "Wir machen Ausrüstung.\n\n[Impressum][imp]\n\n[imp]: https://other.example/rechtliches\n"
     assert imprint(check(ok, channel="blog", kind="page", path="page.md")) == []
     weak = f"Wir machen Ausrüstung.\n\n[Mehr][1]\n\n[1]: {IMPRINT}\n"
-    assert spans(imprint(check(weak, channel="blog", kind="page", path="page.md")), weak) == [("PG302", "Mehr")]
+    assert spans(imprint(check(weak, channel="blog", kind="page", path="page.md")), weak) == [
+        ("PG302", "Mehr")
+    ]
 
 
 def test_posts_and_private_accounts_owe_no_imprint(check) -> None:  # type: ignore[no-untyped-def]
@@ -203,7 +207,13 @@ def test_both_citations_in_one_imprint_english(check) -> None:  # type: ignore[n
 
 @pytest.mark.parametrize(
     "text",
-    ["Angaben gemäß § 5 DDG", "Verantwortlich nach § 18 Abs. 2 MStV", "§ 55 TMG", "§ 15 TMG", "Das TMG ist alt."],
+    [
+        "Angaben gemäß § 5 DDG",
+        "Verantwortlich nach § 18 Abs. 2 MStV",
+        "§ 55 TMG",
+        "§ 15 TMG",
+        "Das TMG ist alt.",
+    ],
 )
 def test_current_citations_pass(check, text: str) -> None:  # type: ignore[no-untyped-def]
     assert imprint(check(text)) == []
@@ -226,6 +236,9 @@ def _load(tmp_path: Path, body: str, engine) -> None:  # type: ignore[no-untyped
         ("[imprint]\nlabels = 3\n", "imprint.labels", "expected an array of strings"),
         ('[imprint]\nlabels = ["→"]\n', "imprint.labels[0]", "no letters or digits"),
         ('imprint = "https://x.example"\n', "imprint", "expected a table"),
+        ('[imprint]\nlayout_url = "/impressum"\n', "imprint.layout_url", "absolute web address"),
+        ('[imprint]\npage_names = ["a/b"]\n', "imprint.page_names[0]", "not a file name"),
+        ('[imprint]\nreplace = ["label"]\n', "imprint.replace[0]", "not a list of this section"),
     ],
 )
 def test_pack_errors_name_file_and_key(  # type: ignore[no-untyped-def]
@@ -238,5 +251,103 @@ def test_pack_errors_name_file_and_key(  # type: ignore[no-untyped-def]
 
 
 def test_example_pack_section_parses(example_engine) -> None:  # type: ignore[no-untyped-def]
-    [spec] = example_engine.packs.sections["imprint"]
-    assert spec.urls == (IMPRINT,)
+    default, example = example_engine.packs.sections["imprint"]  # the default pack's vocabulary first
+    assert "Impressum" in default.labels and "Info" in default.weak_labels
+    assert example.urls == (IMPRINT,)
+
+
+# -- links come from the extraction: hidden markup is no imprint --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        (f"Wir machen Ausrüstung.\n\n<!-- [Impressum]({IMPRINT}) -->\n[Info]({IMPRINT})\n", "page.md"),
+        (f"Wir machen Ausrüstung.\n\n`[Impressum]({IMPRINT})` [Info]({IMPRINT})\n", "page.md"),
+        (
+            f'<p>Wir machen Ausrüstung.</p><!-- <a href="{IMPRINT}">Impressum</a> --><a href="{IMPRINT}">Info</a>',
+            "page.html",
+        ),
+        (f"Wir machen Ausrüstung.\n<!-- [Impressum]({IMPRINT}) -->\n[Info]({IMPRINT})\n", None),
+    ],
+)
+def test_an_imprint_link_in_a_comment_or_code_hides_nothing(check, text: str, path: str | None) -> None:  # type: ignore[no-untyped-def]
+    found = imprint(check(text, channel="blog", kind="page", path=path))
+    assert spans(found, text) == [("PG302", "Info")]
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("Wir machen Ausrüstung.\n\n`[Impressum](/impressum)`\n", "page.md"),
+        ("Wir machen Ausrüstung.\n\n<!-- [Impressum](/impressum) -->\n", "page.md"),
+        ("<p>Wir machen Ausrüstung.</p><code><a href='/impressum'>Impressum</a></code>", "page.html"),
+    ],
+)
+def test_a_hidden_imprint_link_is_no_imprint(check, text: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    assert [f.rule_id for f in imprint(check(text, channel="blog", kind="page", path=path))] == ["PG301"]
+
+
+# -- content repositories: the site's layout carries the imprint -----------------------------------------------
+
+
+def _site(tmp_path: Path, imprint_page: str | None) -> Path:
+    (tmp_path / "_config.yml").write_text("title: Blog\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    if imprint_page:
+        page = tmp_path / imprint_page
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("# Impressum\n\nNordkap Outdoor GmbH\n", encoding="utf-8")
+    post = tmp_path / "_posts" / "2026-01-01-hallo.md"
+    post.write_text("---\ntitle: Hallo\n---\nWir waren wandern.\n", encoding="utf-8")
+    return post
+
+
+@pytest.mark.parametrize("page", ["impressum.md", "pages/imprint.html", "legal-notice/index.md"])
+def test_a_repository_imprint_page_covers_its_articles(check, tmp_path: Path, page: str) -> None:  # type: ignore[no-untyped-def]
+    post = _site(tmp_path, page)
+    text = post.read_text(encoding="utf-8")
+    assert imprint(check(text, channel="blog", kind="article", path=str(post))) == []
+    # profiles and pages must still carry the link themselves
+    for kind in ("profile", "page"):
+        assert [f.rule_id for f in imprint(check(text, channel="blog", kind=kind, path=str(post)))] == [
+            "PG301"
+        ]
+
+
+def test_without_an_imprint_page_the_article_still_needs_one(check, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    post = _site(tmp_path, None)
+    text = post.read_text(encoding="utf-8")
+    found = imprint(check(text, channel="blog", kind="article", path=str(post)))
+    assert spans(found, text) == [("PG301", "Wir waren wandern.")]  # the body's first line, not the title
+
+
+def test_layout_url_covers_articles_not_profiles(tmp_path: Path) -> None:
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.pipeline import lint
+
+    pack = tmp_path / "site.toml"
+    pack.write_text('[imprint]\nlayout_url = "https://www.nordkap.example/impressum"\n', encoding="utf-8")
+    engine = Engine(Config(packs=(EXAMPLE_PACK, pack)), use_cache=False)
+    text = "Wir waren wandern."
+    assert imprint(lint(engine, text, channel="blog", kind="article", now=NOW).findings) == []
+    found = lint(engine, text, channel="blog", kind="profile", now=NOW).findings
+    assert [f.rule_id for f in imprint(found)] == ["PG301"]
+
+
+def test_a_pack_replaces_or_extends_the_default_vocabulary(tmp_path: Path) -> None:
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.pipeline import lint
+
+    text = f"Nordkap Outdoor\nRechtliches: {IMPRINT}\nInfo: {IMPRINT}"
+    for body, expected in (
+        ('[imprint]\nweak_labels = ["Rechtliches"]\n', ["Rechtliches", "Info"]),  # extends
+        ('[imprint]\nweak_labels = ["Rechtliches"]\nreplace = ["weak_labels"]\n', ["Rechtliches"]),
+    ):
+        pack = tmp_path / "vocab.toml"
+        pack.write_text(body, encoding="utf-8")
+        engine = Engine(Config(packs=(EXAMPLE_PACK, pack)), use_cache=False)
+        found = imprint(lint(engine, text, channel="instagram-brand", kind="profile", now=NOW).findings)
+        assert [f.match for f in found if f.rule_id == "PG302"] == expected

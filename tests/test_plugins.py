@@ -200,7 +200,7 @@ def test_plugin_pack_section_is_validated_through_the_hook(tmp_path: Path) -> No
         Engine(Config(packs=(pack,), default_pack=False), plugin_manager=pm, use_cache=False)
     pack.write_text('[shout]\nwords = ["A", "B"]\n', encoding="utf-8")
     engine = Engine(Config(packs=(pack,), default_pack=False), plugin_manager=pm, use_cache=False)
-    assert engine.packs.sections["shout"] == [("A", "B")]
+    assert engine.packs.sections["shout"] == (("A", "B"),)
 
 
 def test_a_plugin_that_raises_exits_3_and_is_named(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import re
 import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -31,13 +32,18 @@ def test_the_section_is_found() -> None:
 
 
 @pytest.mark.parametrize("command", [c for c in COMMANDS if "postguard serve" not in c])
-def test_readme_command_runs_as_written(command: str) -> None:
-    """Exit 0 or 1 (findings), never 2 (a missing file, an unknown channel, a bad option)."""
+def test_readme_command_runs_as_written(command: str, tmp_path: Path) -> None:
+    """Exit 0 or 1 (findings), never 2 (a missing file, an unknown channel, a bad option).
+
+    An output directory under /tmp is given a fresh one, so that an earlier run's results (which
+    `audit` resumes, or refuses when its options differ) do not decide this one.
+    """
     for word in shlex.split(command.split("|")[-1]):
         if word.startswith("examples/"):
             assert (ROOT / word).exists(), f"{word} is not shipped"
     python = shlex.quote(sys.executable)
     shell = command.replace("postguard ", f"{python} -m postguard ")
+    shell = re.sub(r"/tmp/[\w.-]+", lambda m: str(tmp_path / m.group(0).rsplit("/", 1)[1]), shell)
     env = dict(os.environ)
     done = subprocess.run(shell, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode in (0, 1), done.stdout + done.stderr

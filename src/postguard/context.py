@@ -6,9 +6,9 @@ import bisect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from postguard.model import Draft, Finding, RuleInfo, Severity
+from postguard.model import Draft, Finding, RuleInfo, Severity, Structure
 from postguard.nlp import LEMMAS_KEY
 from postguard.rulepacks import Channel, PackSet
 from postguard.terms import Pieces
@@ -17,7 +17,18 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-@dataclass(slots=True, kw_only=True)
+class _DraftCache:
+    """What a context computes on first use; private, so the context itself stays immutable."""
+
+    __slots__ = ("pieces", "sentences", "token_starts")
+
+    def __init__(self) -> None:
+        self.pieces: Pieces | None = None
+        self.sentences: list[tuple[int, int]] | None = None
+        self.token_starts: list[int] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CheckContext:
     """One draft, ready to check.
 
@@ -25,7 +36,16 @@ class CheckContext:
     source); offsets in findings refer to it. ``lang`` is the draft's
     language, ``mixed`` whether it mixes German and English, ``msg_lang`` the
     language messages are written in. ``moment`` is the time judged: the
-    draft's ``publish_at`` when scheduled, else now.
+    draft's ``publish_at`` when scheduled, else now. ``structure`` is what the
+    extraction saw: links, images, quotes and callouts, code, headings,
+    front-matter fields and credit lines, at offsets of ``text``
+    (:class:`postguard.model.Structure`). Checks read ``text`` and
+    ``structure``, never the source (``draft.text``). ``prepared`` holds each
+    plugin's per-pack state from ``postguard_prepare``, by the key it chose.
+
+    The context is frozen: a plugin cannot change what another plugin sees.
+    ``pieces``, ``sentences`` and token offsets are computed on first use and
+    kept in a private cache.
     """
 
     draft: Draft
@@ -40,26 +60,26 @@ class CheckContext:
     channel: Channel | None
     rules: Mapping[str, RuleInfo]
     sentencizer: Callable[[Doc], Doc] = field(repr=False)
-    _pieces: Pieces | None = field(default=None, repr=False)
-    _sentences: list[tuple[int, int]] | None = field(default=None, repr=False)
-    _token_starts: list[int] | None = field(default=None, repr=False)
+    structure: Structure = field(default_factory=Structure, repr=False)
+    prepared: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    _cache: _DraftCache = field(default_factory=_DraftCache, repr=False, compare=False)
 
     @property
     def pieces(self) -> Pieces:
         """The text cut into pieces for :class:`postguard.terms.TermIndex`, with spaCy lemmas."""
-        if self._pieces is None:
-            self._pieces = Pieces(self.text, self.doc.user_data.get(LEMMAS_KEY))
-        return self._pieces
+        if self._cache.pieces is None:
+            self._cache.pieces = Pieces(self.text, self.doc.user_data.get(LEMMAS_KEY))
+        return self._cache.pieces
 
     @property
     def sentences(self) -> list[tuple[int, int]]:
         """Sentence spans (character offsets), from spaCy's sentencizer, computed on first use."""
-        if self._sentences is None:
+        if self._cache.sentences is None:
             doc = self.doc
             if not doc.has_annotation("SENT_START"):
                 doc = self.sentencizer(doc)
-            self._sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        return self._sentences
+            self._cache.sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        return self._cache.sentences
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         """The span of the sentence containing ``offset``."""
@@ -70,9 +90,9 @@ class CheckContext:
 
     def token_index(self, offset: int) -> int:
         """The index of the spaCy token at (or just before) a character offset."""
-        if self._token_starts is None:
-            self._token_starts = [t.idx for t in self.doc]
-        return max(0, bisect.bisect_right(self._token_starts, offset) - 1)
+        if self._cache.token_starts is None:
+            self._cache.token_starts = [t.idx for t in self.doc]
+        return max(0, bisect.bisect_right(self._cache.token_starts, offset) - 1)
 
     def message(self, *, en: str, de: str) -> str:
         """The text for the reader's language."""

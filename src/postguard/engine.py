@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 import pluggy
@@ -17,6 +18,8 @@ import regex
 from postguard.config import Config
 from postguard.context import CheckContext
 from postguard.errors import ConfigError, InputError, UsageError
+from postguard.extract import input_formats
+from postguard.extract.structure import light_pass
 from postguard.language import SUPPORTED, identify, is_mixed
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, cache_dir
@@ -61,6 +64,8 @@ class Engine:
         self.packs: PackSet = load_packs(
             self.config.pack_paths, self.sections, cache_dir=cache_dir() if use_cache else None
         )
+        self.prepared = self._prepare()
+        self.formats = input_formats(self.pm)
         self.nlp = nlp or NLP(self.config.spacy_models)
         self.base_selection = self.selection(self.config.disable, self.config.severity)
 
@@ -82,6 +87,20 @@ class Engine:
             register(rule)
         self.pm.hook.postguard_register_rules(register=register)
         return dict(sorted(rules.items()))
+
+    def _prepare(self) -> Mapping[str, Any]:
+        """Each plugin's per-pack state (``postguard_prepare``), read-only."""
+        prepared: dict[str, Any] = {}
+        for result in self.pm.hook.postguard_prepare(packs=self.packs):
+            if result is None:
+                continue
+            if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], str)):
+                raise ConfigError(f"a plugin's postguard_prepare returned {result!r}, not (key, state)")
+            key, state = result
+            if key in prepared:
+                raise ConfigError(f"two plugins prepared state under the key {key!r}")
+            prepared[key] = state
+        return MappingProxyType(prepared)
 
     def _collect_sections(self) -> dict[str, SectionParser]:
         sections: dict[str, SectionParser] = {}
@@ -212,6 +231,8 @@ class Engine:
             channel=channel,
             rules=self.rules,
             sentencizer=self.nlp.sentencizer(lang),
+            structure=ext.structure if ext.structure is not None else light_pass(text),
+            prepared=self.prepared,
         )
         sel = self.merge(self.base_selection, selection) if selection else self.base_selection
         raw: list[Finding] = []

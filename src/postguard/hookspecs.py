@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from postguard.context import CheckContext
     from postguard.formatters import Renderer
     from postguard.model import Finding, RuleInfo
+    from postguard.rulepacks import PackSet
 
 PROJECT = "postguard"
 
@@ -61,9 +62,49 @@ def postguard_pack_sections(register: Callable[[str, Callable[[Any, Any], Any]],
     receives the raw TOML value and a :class:`postguard.rulepacks.Where`
     (use ``where.error(...)`` / ``where.child(...)`` so errors name the file
     and key path) and returns the typed value plugins later read from
-    ``ctx.packs.sections[name]`` (a list, one item per pack that had it).
+    ``ctx.packs.sections[name]`` (a tuple, one item per pack that had it, in load order).
 
     :param register: call it with ``(section_name, parse_function)``.
+    """
+
+
+@hookspec
+def postguard_extractors(register: Callable[[Any], None]) -> None:
+    """Add input formats, by calling ``register`` with a :class:`postguard.extract.InputFormat`.
+
+    A format names itself, the file extensions read as it and a function from the
+    source text to :class:`postguard.model.Extracted` (the checked text, its offset
+    map back to the source, metadata and structure). Example::
+
+        @hookimpl
+        def postguard_extractors(register):
+            register(InputFormat("rst", (".rst",), extract_rst))
+
+    :param register: call it once per format.
+    """
+
+
+@hookspec
+def postguard_prepare(packs: PackSet) -> tuple[str, Any] | None:
+    """Prepare what a plugin computes once per set of rule packs (compiled patterns, indexes).
+
+    Called by the engine once, right after the packs are loaded (and again whenever
+    an engine loads packs anew), never per draft. Return ``(key, state)``; checks
+    read the state back as ``ctx.prepared[key]``. Use the plugin's module name as
+    the key. ``state`` should be immutable: drafts are checked concurrently. Example::
+
+        @hookimpl
+        def postguard_prepare(packs):
+            words = [w for spec in packs.sections.get("shouting", ()) for w in spec.words]
+            return __name__, regex.compile("|".join(map(regex.escape, words)))
+
+        @hookimpl
+        def postguard_check(ctx):
+            pattern = ctx.prepared[__name__]
+            ...
+
+    :param packs: the loaded :class:`postguard.rulepacks.PackSet`.
+    :returns: ``(key, state)``, or ``None`` when the plugin prepares nothing.
     """
 
 

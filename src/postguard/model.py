@@ -150,6 +150,131 @@ class OffsetMap:
         return self.to_source(start), self.to_source(end - 1) + 1
 
 
+# -- structure: what the extraction saw of links, images, quotes, code ----------------------------
+#
+# Every span below is a pair of offsets into the *checked* text (``Extracted.text``,
+# ``CheckContext.text``), like a finding's; ``Extracted.offsets`` maps them to the source.
+# A span of text that is not checked (code, a link target in a comment) is blank there.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    """A link: its label (link text), target and title, as the author wrote them.
+
+    ``kind`` is ``"markdown"`` (``[label](target)``, reference links included),
+    ``"html"`` (``<a href>``), ``"autolink"`` (``<https://…>``) or ``"bare"``
+    (a URL in prose: its label is empty). ``label_start``/``label_end`` is the
+    label's span (empty for bare URLs and autolinks); ``target_start``/``target_end``
+    the target's span when it is in the checked text, else both ``-1``.
+    """
+
+    start: int
+    end: int
+    label: str
+    target: str
+    title: str = ""
+    kind: str = "markdown"
+    label_start: int = -1
+    label_end: int = -1
+    target_start: int = -1
+    target_end: int = -1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Image:
+    """An image: alt text, source and title, and the caption or credit next to it.
+
+    ``caption`` is a ``<figcaption>``, or the text of the line(s) right next to
+    the image in its paragraph (``![x](a.png)\n*Foto: Name*``). ``src_start``/``src_end``
+    is the span of the source in the checked text (``-1`` when not there).
+    """
+
+    start: int
+    end: int
+    src: str
+    alt: str = ""
+    title: str = ""
+    caption: str = ""
+    src_start: int = -1
+    src_end: int = -1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Block:
+    """A block of text set apart: a quotation or a callout.
+
+    ``kind`` is ``"quote"`` (a Markdown ``>`` block or ``<blockquote>``),
+    ``"callout"`` (a GitHub alert ``> [!NOTE]``, a quote opened by a label such as
+    ``> **Note:**``, ``<aside>``, ``<details>``) or ``"quotation"`` (an inline
+    quotation in „…“, “…”, "…", »…« or «…», found in the checked text).
+    ``label`` names the callout (``NOTE``, ``Note``, ``aside``); ``cite`` is an
+    attribution the markup gives (``<cite>``, ``cite=""``, a closing ``— Name`` line).
+    """
+
+    start: int
+    end: int
+    kind: str
+    label: str = ""
+    cite: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Code:
+    """Code: an inline code span (``block=False``) or a code block; blank in the checked text."""
+
+    start: int
+    end: int
+    block: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Heading:
+    """A heading (Markdown ``#``/setext, HTML ``<h1>``-``<h6>``) and its text."""
+
+    start: int
+    end: int
+    level: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Field:
+    """A checked front-matter value (``title: …``, ``image: …``) and the key it belongs to."""
+
+    start: int
+    end: int
+    key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Credit:
+    """A credit line: ``Foto: Name``, ``© Name``, ``Bildnachweis: …``; ``label`` is its opening word."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Structure:
+    """Everything the extraction saw of a draft besides its prose, in document order.
+
+    ``body_start`` is where the body begins in the checked text (after the front
+    matter; a fix that prepends a label goes there).
+    """
+
+    links: tuple[Link, ...] = ()
+    images: tuple[Image, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    code: tuple[Code, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    fields: tuple[Field, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    body_start: int = 0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Extracted:
     """The prose of a source file, ready to check.
@@ -158,12 +283,15 @@ class Extracted:
     source. Extractors blank out what is not prose (code, markup) with spaces
     where they can, so that most offsets map one to one. ``metadata`` holds
     what the source says about itself (front matter: channel, kind, lang,
-    publish_at).
+    publish_at). ``structure`` is what the extractor saw of links, images,
+    quotes, code and headings; ``None`` (a caller that built the text itself)
+    means the engine finds it with the plain-text pass.
     """
 
     text: str
     offsets: OffsetMap = field(default_factory=OffsetMap.identity)
     metadata: Mapping[str, str] = field(default_factory=dict)
+    structure: Structure | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

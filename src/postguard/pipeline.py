@@ -48,7 +48,7 @@ def lint(
     ``data`` annotations).
     """
     if extracted is None:
-        extracted = extract(source, path=path, fmt=fmt)
+        extracted = extract(source, path=path, fmt=fmt, formats=engine.formats)
     meta = extracted.metadata
     if publish_at is None and meta.get("publish_at"):
         publish_at = parse_moment(meta["publish_at"], f"{name}: front matter publish_at")

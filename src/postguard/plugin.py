@@ -8,12 +8,17 @@ when one reaches for anything else. What is exported here is stable::
 
 Groups:
 
-- hooks: :data:`hookimpl`; rules as data beside a check: :func:`load_rules`;
+- hooks: :data:`hookimpl`; rules as data beside a check: :func:`load_rules`; an input format
+  for ``postguard_extractors``: :class:`InputFormat`;
 - what a check sees and returns: :class:`CheckContext`, :class:`Finding`,
   :class:`RuleInfo`, :class:`RuleDoc`, :class:`Severity`;
+- the structure the extraction saw (``ctx.structure``): :class:`Structure` with its
+  :class:`Link`, :class:`Image`, :class:`Block`, :class:`Code`, :class:`Heading`,
+  :class:`Field` and :class:`Credit` elements;
 - pack data: :class:`PackSet`, :class:`ConfidentialEntry`, :class:`EmbargoEntry`,
   :class:`Channel`, :func:`note_text`;
-- validating a pack section: :class:`Where` and the ``expect_*`` helpers;
+- validating a pack section: :class:`Where` and the ``expect_*`` helpers; vocabularies that
+  later packs extend or replace: :func:`parse_replace`, :func:`merged`;
 - matching terms: :class:`TermIndex`, :class:`Pieces`;
 - web addresses in prose: :func:`find_urls`, :func:`overlaps`, :func:`trim_url`, :data:`URL_CHARS`;
 - messages: :func:`quote`, :func:`format_date`, :func:`format_moment`,
@@ -23,9 +28,23 @@ Groups:
 from __future__ import annotations
 
 from postguard.context import CheckContext
+from postguard.extract import InputFormat
 from postguard.hookspecs import hookimpl
 from postguard.messages import format_date, format_duration, format_moment, format_remaining, quote
-from postguard.model import Finding, RuleDoc, RuleInfo, Severity
+from postguard.model import (
+    Block,
+    Code,
+    Credit,
+    Field,
+    Finding,
+    Heading,
+    Image,
+    Link,
+    RuleDoc,
+    RuleInfo,
+    Severity,
+    Structure,
+)
 from postguard.ruledocs import load_rules
 from postguard.rulepacks import (
     Channel,
@@ -44,19 +63,29 @@ from postguard.rulepacks import (
 )
 from postguard.terms import Pieces, TermIndex
 from postguard.urls import URL_CHARS, find_urls, overlaps, trim_url
+from postguard.vocab import merged, parse_replace
 
 __all__ = [
     "URL_CHARS",
+    "Block",
     "Channel",
     "CheckContext",
+    "Code",
     "ConfidentialEntry",
+    "Credit",
     "EmbargoEntry",
+    "Field",
     "Finding",
+    "Heading",
+    "Image",
+    "InputFormat",
+    "Link",
     "PackSet",
     "Pieces",
     "RuleDoc",
     "RuleInfo",
     "Severity",
+    "Structure",
     "TermIndex",
     "Where",
     "expect_bool",
@@ -73,8 +102,10 @@ __all__ = [
     "format_remaining",
     "hookimpl",
     "load_rules",
+    "merged",
     "note_text",
     "overlaps",
+    "parse_replace",
     "quote",
     "trim_url",
 ]

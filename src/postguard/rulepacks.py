@@ -32,7 +32,7 @@ from postguard.terms import TermIndex
 CONFIDENTIAL_KINDS = ("codename", "client", "host", "marking", "topic")
 MATCH_MODES = ("word", "exact", "label")
 LANGS = ("de", "en")
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 SectionParser = Callable[[Any, "Where"], Any]
 #: A pack's note: one text, or one per language (``{de = "...", en = "..."}``).
@@ -114,9 +114,13 @@ class Channel:
     lang: str | None = None
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PackSet:
-    """All loaded packs, merged. Indexes are built once here and cached with the packs."""
+    """All loaded packs, merged. Indexes are built once here and cached with the packs.
+
+    Frozen, and each section's values are a tuple (one item per pack, in load order), so a
+    plugin cannot change what another plugin sees.
+    """
 
     files: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
@@ -124,7 +128,7 @@ class PackSet:
     confidential: tuple[ConfidentialEntry, ...] = ()
     embargo: tuple[EmbargoEntry, ...] = ()
     channels: dict[str, Channel] = field(default_factory=dict)
-    sections: dict[str, list[Any]] = field(default_factory=dict)
+    sections: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     confidential_index: TermIndex = field(default_factory=TermIndex)
     context_index: TermIndex = field(default_factory=TermIndex)
     allow_index: TermIndex = field(default_factory=TermIndex)
@@ -513,7 +517,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         confidential=tuple(confidential),
         embargo=tuple(embargo),
         channels=channels,
-        sections=extra,
+        sections={name: tuple(values) for name, values in extra.items()},
     )
     _index(packs)
     return packs

@@ -7,18 +7,32 @@ profile's imprint unless the channel sets ``imprint_on_posts = true``; an
 employee's private account owes none. Independent of the channel, citations
 of the repealed § 5 TMG and § 55 RStV are flagged with their successors.
 
-Reads the optional ``[imprint]`` pack section::
+An article or post of a content repository that has its own imprint page
+(a file named as in ``page_names``: ``impressum.md``, ``imprint.html``,
+``legal-notice/index.md`` …, anywhere below the repository root) is
+covered by the site's layout, which links that page on every article; so
+is every article when a pack names the imprint the layout links
+(``layout_url``). Profiles and pages must still carry the link themselves.
+
+Reads the ``[imprint]`` pack section; the default pack brings the label lists
+and page names (see rules/default.toml), later packs add to them or replace them::
 
     [imprint]
     urls = ["https://www.nordkap.example/impressum"]   # the imprint page(s)
     labels = ["Impressum & Datenschutz"]              # more accepted link labels
+    weak_labels = ["Rechtliches"]                     # more labels that hide an imprint
+    page_names = ["rechtliches"]                      # more file names of an imprint page
+    layout_url = "https://www.nordkap.example/impressum"  # every article's footer links it
+    replace = ["weak_labels"]                         # this pack's list replaces the earlier ones
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -27,15 +41,17 @@ from postguard.plugin import (
     URL_CHARS,
     CheckContext,
     Finding,
+    PackSet,
     RuleDoc,
     Where,
+    expect_str,
     expect_str_list,
     expect_table,
     expect_terms,
-    find_urls,
     hookimpl,
     load_rules,
-    overlaps,
+    merged,
+    parse_replace,
     quote,
 )
 
@@ -43,23 +59,21 @@ PLUGIN = "postguard.checks.imprint"
 MISSING, WEAK, HOME, CITATION = "PG301", "PG302", "PG303", "PG304"
 REQUIRED_KINDS = ("profile", "article", "page")
 
-#: Accepted imprint link labels (BGH I ZR 228/03).
-ACCEPTED_LABELS = ("Impressum", "Anbieterkennzeichnung", "Kontakt", "Imprint", "Legal notice")
-#: Labels that do not announce an imprint (LG Aschaffenburg 2 HK O 54/11, OLG Düsseldorf I-20 U 75/13).
-WEAK_LABELS = (
-    "Info", "Infos", "Information", "Informationen", "Mehr", "Mehr erfahren", "Mehr Infos", "More",
-    "More info", "About", "About us", "Über uns", "Hier", "Here", "Link", "Details",
+LISTS = ("urls", "labels", "weak_labels", "page_names")
+#: Kinds a site's layout (its footer) covers when the repository has an imprint page.
+LAYOUT_KINDS = ("article", "post")
+#: Files that mark a repository's root (where its imprint page is looked for).
+_ROOT_MARKERS = (
+    ".git", "postguard.toml", "pyproject.toml", "package.json", "_config.yml", "_config.yaml", "config.toml",
+    "config.yaml", "hugo.toml", "hugo.yaml", "netlify.toml", "mkdocs.yml", "astro.config.mjs", "_quarto.yml",
 )  # fmt: skip
+_PAGE_SUFFIXES = (".md", ".mdx", ".markdown", ".html", ".htm", ".txt", ".rst", ".adoc")
+_SKIPPED_DIRS = frozenset({"node_modules", "vendor", "_site", "dist", "build", "__pycache__"})
 
 # Links in prose: with a scheme, starting with www., or a bare host with a path (nordkap.example/impressum).
 _URL = regex.compile(
     rf"(?i)(?:https?://|www\.){URL_CHARS}+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,24}}/{URL_CHARS}*"
 )
-_HTML_ANCHOR = regex.compile(r"(?is)<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>")
-_MD_LINK = regex.compile(r"(?<!!)\[([^\]\n]{1,200})\]\(\s*<?([^\s)>]+)")
-_MD_REF_DEF = regex.compile(r"(?m)^[ \t]{0,3}\[([^\]\n]{1,200})\]:[ \t]*<?([^\s>]+)")
-_MD_REF_USE = regex.compile(r"(?<!!)\[([^\]\n]{1,200})\]\[([^\]\n]{0,200})\]")
-_TAG = regex.compile(r"<[^>]*>")
 _BOUNDARY = regex.compile(r"[.!?|·•;]\s|[|·•;]|\n")
 _IMPRINT_PATH = regex.compile(r"(?i)impressum|imprint|legal[-_]?notice|anbieterkennzeichnung|/legal(?:/|$)")
 _ABSOLUTE = regex.compile(r"(?i)https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d+)?(?:/\S*)?")
@@ -91,25 +105,64 @@ class ImprintSpec:
 
     urls: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    weak_labels: tuple[str, ...] = ()
+    page_names: tuple[str, ...] = ()
+    layout_url: str = ""
+    replace: tuple[str, ...] = ()
+
+
+def _absolute(url: str, where: Where) -> str:
+    if not _ABSOLUTE.fullmatch(url.strip()):
+        raise where.error(f"{url!r} is not an absolute web address (write https://www.example.com/impressum)")
+    return url.strip()
 
 
 def parse_imprint(value: Any, where: Where) -> ImprintSpec:
-    t = expect_table(value, where, ("urls", "labels"))
+    t = expect_table(value, where, (*LISTS, "layout_url", "replace"))
     urls = expect_str_list(t["urls"], where.child("urls")) if "urls" in t else ()
-    for i, url in enumerate(urls):
-        if not _ABSOLUTE.fullmatch(url.strip()):
-            raise (
-                where.child("urls")
-                .child(i)
-                .error(f"{url!r} is not an absolute web address (write https://www.example.com/impressum)")
-            )
+    urls = tuple(_absolute(u, where.child("urls").child(i)) for i, u in enumerate(urls))
     labels = expect_terms(t["labels"], where.child("labels")) if "labels" in t else ()
-    return ImprintSpec(urls=tuple(u.strip() for u in urls), labels=tuple(x.strip() for x in labels))
+    weak = expect_terms(t["weak_labels"], where.child("weak_labels")) if "weak_labels" in t else ()
+    names = expect_terms(t["page_names"], where.child("page_names")) if "page_names" in t else ()
+    for i, name in enumerate(names):
+        if not regex.fullmatch(r"[\w.-]+", name.strip()):
+            raise (
+                where.child("page_names")
+                .child(i)
+                .error(f"{name!r} is not a file name without extension (write impressum or legal-notice)")
+            )
+    layout = ""
+    if "layout_url" in t:
+        layout = _absolute(expect_str(t["layout_url"], where.child("layout_url")), where.child("layout_url"))
+    return ImprintSpec(
+        urls=urls,
+        labels=tuple(x.strip() for x in labels),
+        weak_labels=tuple(x.strip() for x in weak),
+        page_names=tuple(x.strip().casefold() for x in names),
+        layout_url=layout,
+        replace=parse_replace(t, where, LISTS),
+    )
 
 
 @hookimpl
 def postguard_pack_sections(register):  # type: ignore[no-untyped-def]
     register("imprint", parse_imprint)
+
+
+@hookimpl
+def postguard_prepare(packs: PackSet) -> tuple[str, Prepared]:
+    specs: Sequence[ImprintSpec] = packs.sections.get("imprint", ())
+    urls = merged(specs, "urls")
+    normalised = tuple(normalise_url(u) for u in urls)
+    return __name__, Prepared(
+        url_list=urls,
+        urls=normalised,
+        hosts=frozenset(h for h, _ in normalised),
+        accepted=_label_regex(merged(specs, "labels")),
+        weak=_label_regex(merged(specs, "weak_labels")),
+        page_names=frozenset(merged(specs, "page_names")),
+        layout=any(s.layout_url for s in specs),
+    )
 
 
 @hookimpl
@@ -122,7 +175,9 @@ def postguard_register_rules(register):  # type: ignore[no-untyped-def]
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Labelled:
+    """A link as the imprint check sees it: where to point, the target, and the label it stands behind."""
+
     start: int
     end: int
     url: str
@@ -147,141 +202,74 @@ def normalise_url(url: str) -> tuple[str, str]:
     return host, path.rstrip("/")
 
 
-def find_links(ctx: CheckContext) -> list[Link]:
-    """Every link in the checked text, with the label it stands behind.
+def find_links(ctx: CheckContext) -> list[Labelled]:
+    """Every link the extraction saw, with the label it stands behind.
 
-    The label of an HTML anchor or a Markdown link is its link text (taken
-    from the source, found again in the checked text); for a bare URL it is
-    the text just before it on its line (``Impressum: https://…``).
+    The label of an HTML anchor or a Markdown link is its link text; for a
+    bare URL or an autolink it is the text just before it on its line
+    (``Impressum: https://…``). Links in code or comments are not links.
     """
     text = ctx.text
-    source = ctx.draft.text
-    anchors: dict[str, list[str]] = {}
-    md: dict[str, list[str]] = {}
-    if "<a" in source or "<A" in source:
-        for m in _HTML_ANCHOR.finditer(source):
-            anchors.setdefault(m.group(1).strip(), []).append(" ".join(_TAG.sub(" ", m.group(2)).split()))
-    refs: dict[str, list[str]] = {}
-    if "](" in source:
-        for m in _MD_LINK.finditer(source):
-            md.setdefault(m.group(2).strip(), []).append(" ".join(m.group(1).split()))
-    if "]:" in source:
-        defs = {m.group(1).strip().casefold(): m.group(2) for m in _MD_REF_DEF.finditer(source)}
-        for m in _MD_REF_USE.finditer(source):
-            url = defs.get((m.group(2).strip() or m.group(1).strip()).casefold())
-            if url:
-                refs.setdefault(url, []).append(" ".join(m.group(1).split()))
-    urls = find_urls(text)
-    spans = list(urls)
-    # relative targets of markup links (``/impressum``) are links too
-    for target in (*anchors, *md, *refs):
-        if _URL.fullmatch(target):
-            continue
-        pos = text.find(target)
-        while pos >= 0:
-            end = pos + len(target)
-            if not overlaps(urls, pos, end) and (end == len(text) or not text[end].isalnum()):
-                spans.append((pos, end))
-            pos = text.find(target, end)
-    spans.sort()
-    links: list[Link] = []
-    used_anchor: dict[str, int] = {}
-    used_md: dict[str, int] = {}
-    ref_spans: dict[str, tuple[int, int]] = {}
+    links: list[Labelled] = []
     prev_end = 0
-    for start, end in spans:
-        url = text[start:end]
-        label, ls, le = "", start, start
-        if url in anchors and used_anchor.get(url, 0) < len(anchors[url]):
-            label = anchors[url][used_anchor.get(url, 0)]
-            used_anchor[url] = used_anchor.get(url, 0) + 1
-            ls, le = _find_words(text, label, end, min(len(text), end + len(label) + 40))
-        elif url in md:
-            nth = used_md.get(url, 0)
-            label = md[url][min(nth, len(md[url]) - 1)]
-            used_md[url] = nth + 1
-            ls, le = _find_words(text, label, max(prev_end, start - len(label) - 20), start, last=True)
-        elif url in refs:
-            # a reference-style link: the label stands where the reference is used
-            label = refs[url][0]
-            if url not in ref_spans:
-                ref_spans[url] = _find_words(text, label, 0, start)
-            ls, le = ref_spans[url]
+    for link in ctx.structure.links:
+        if link.target_end > link.target_start >= 0:
+            start, end = link.target_start, link.target_end
+        elif link.label_end > link.label_start >= 0:
+            start, end = link.label_start, link.label_end
         else:
-            lo = max(prev_end, start - 60)
-            lo = text.rfind("\n", lo, start) + 1 or lo
-            window = text[lo:start]
-            cut = 0
-            for b in _BOUNDARY.finditer(window):
-                if b.end() < len(window):
-                    cut = b.end()
-            ls, le = lo + cut, start
-            while ls < le and not text[ls].isalnum():
-                ls += 1
-            while le > ls and not text[le - 1].isalnum():
-                le -= 1
+            start, end = link.start, link.end
+        if link.kind in ("bare", "autolink"):
+            ls, le = _label_before(text, start, prev_end)
             label = text[ls:le]
-        if le <= ls:
+        else:
+            label, ls, le = link.label, link.label_start, link.label_end
+        if le <= ls or not label:
             ls, le, label = start, start, ""
-        links.append(Link(start, end, url, label, ls, le))
-        prev_end = end
+        links.append(Labelled(start, end, link.target, label, ls, le))
+        prev_end = max(prev_end, end)
     return links
 
 
-@functools.lru_cache(maxsize=256)
-def _words_pattern(words: tuple[str, ...]) -> Any:
-    return regex.compile(r"\s+".join(regex.escape(w) for w in words))
-
-
-def _find_words(text: str, label: str, lo: int, hi: int, *, last: bool = False) -> tuple[int, int]:
-    """The span of ``label`` (whitespace-tolerant) in ``text[lo:hi]``, or an empty span."""
-    words = label.split()
-    if not words:
-        return lo, lo
-    pattern = _words_pattern(tuple(words))
-    found = list(pattern.finditer(text, lo, hi))
-    if not found:
-        return lo, lo
-    m = found[-1] if last else found[0]
-    return m.start(), m.end()
+def _label_before(text: str, start: int, prev_end: int) -> tuple[int, int]:
+    """The words just before a bare URL on its line, back to a sentence or list boundary."""
+    lo = max(prev_end, start - 60)
+    if lo > start:
+        return start, start
+    lo = text.rfind("\n", lo, start) + 1 or lo
+    window = text[lo:start]
+    cut = 0
+    for b in _BOUNDARY.finditer(window):
+        if b.end() < len(window):
+            cut = b.end()
+    ls, le = lo + cut, start
+    while ls < le and not text[ls].isalnum():
+        ls += 1
+    while le > ls and not text[le - 1].isalnum():
+        le -= 1
+    return ls, le
 
 
 # -- the check ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class _Compiled:
+class Prepared:
+    """The ``[imprint]`` sections of the loaded packs, merged and compiled once."""
+
+    url_list: tuple[str, ...]
     urls: tuple[tuple[str, str], ...]
     hosts: frozenset[str]
     accepted: Any
     weak: Any
-
-
-_CACHE: dict[int, tuple[object, _Compiled]] = {}
-
-
-def _compiled(ctx: CheckContext) -> _Compiled:
-    key = id(ctx.packs)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is ctx.packs:
-        return hit[1]
-    specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
-    urls = tuple(normalise_url(u) for s in specs for u in s.urls)
-    labels = (*ACCEPTED_LABELS, *(x for s in specs for x in s.labels))
-    compiled = _Compiled(
-        urls=urls,
-        hosts=frozenset(h for h, _ in urls),
-        accepted=_label_regex(labels),
-        weak=_label_regex(WEAK_LABELS),
-    )
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[key] = (ctx.packs, compiled)
-    return compiled
+    page_names: frozenset[str]
+    layout: bool
 
 
 def _label_regex(labels: tuple[str, ...]) -> Any:
     alts = sorted({r"\s+".join(regex.escape(w) for w in x.split()) for x in labels if x.split()}, key=len)
+    if not alts:
+        return regex.compile(r"(?!)")
     return regex.compile(r"(?i)(?<![\p{L}\p{N}])(?:" + "|".join(reversed(alts)) + r")(?![\p{L}\p{N}])")
 
 
@@ -300,7 +288,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         yield from _citations(ctx)
     if not imprint_required(ctx):
         return
-    comp = _compiled(ctx)
+    comp: Prepared = ctx.prepared[__name__]
     links = find_links(ctx)
     referenced = False
     for link in links:
@@ -333,8 +321,54 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                 ),
                 replacements=fix,
             )
-    if not referenced and not _is_the_imprint(ctx.text):
+    if not referenced and not _is_the_imprint(ctx.text) and not _in_layout(ctx, comp):
         yield _missing(ctx)
+
+
+def _in_layout(ctx: CheckContext, comp: Prepared) -> bool:
+    """Whether the site's layout carries the imprint for this draft (articles and posts only)."""
+    if ctx.draft.kind not in LAYOUT_KINDS:
+        return False
+    if comp.layout:
+        return True
+    if not ctx.draft.path or not comp.page_names:
+        return False
+    root = repository_root(str(Path(ctx.draft.path).resolve().parent))
+    return root is not None and bool(imprint_pages(root, comp.page_names))
+
+
+@functools.lru_cache(maxsize=256)
+def repository_root(directory: str) -> str | None:
+    """The nearest directory at or above ``directory`` with a repository or site marker."""
+    here = Path(directory)
+    for candidate in (here, *here.parents):
+        if any((candidate / marker).exists() for marker in _ROOT_MARKERS):
+            return str(candidate)
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def imprint_pages(root: str, names: frozenset[str], limit: int = 50_000) -> tuple[str, ...]:
+    """Imprint pages below ``root``: files (or directories with an index) named as in ``names``.
+
+    Looks at no more than ``limit`` entries and skips hidden and build directories.
+    Cached: a run checks many files of one repository.
+    """
+    found: list[str] = []
+    seen = 0
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS]
+        seen += len(dirs) + len(files)
+        for d in dirs:
+            if d.casefold() in names:
+                found.append(os.path.join(directory, d))
+        for f in files:
+            stem, suffix = os.path.splitext(f)
+            if suffix.lower() in _PAGE_SUFFIXES and stem.casefold() in names:
+                found.append(os.path.join(directory, f))
+        if found or seen > limit:
+            break
+    return tuple(found)
 
 
 def _is_the_imprint(text: str) -> bool:
@@ -345,9 +379,9 @@ def _is_the_imprint(text: str) -> bool:
     return _OWN_IMPRINT.search(text) is not None
 
 
-def _home(ctx: CheckContext, link: Link, host: str) -> Finding:
-    specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
-    target = next((u for s in specs for u in s.urls if not host or normalise_url(u)[0] == host), "")
+def _home(ctx: CheckContext, link: Labelled, host: str) -> Finding:
+    urls: tuple[str, ...] = ctx.prepared[__name__].url_list
+    target = next((u for u in urls if not host or normalise_url(u)[0] == host), "")
     shown = quote(link.url, ctx.msg_lang)
     msg = ctx.message(
         en=f"The imprint link {shown} leads to the home page: link the imprint page itself"
@@ -358,9 +392,11 @@ def _home(ctx: CheckContext, link: Link, host: str) -> Finding:
     return ctx.finding(HOME, link.start, link.end, msg, replacements=(target,) if target else ())
 
 
-def _first_line(text: str, limit: int = 100) -> tuple[int, int]:
-    """The first non-blank line, cut at a word boundary after ``limit`` characters."""
-    start = len(text) - len(text.lstrip())
+def _first_line(text: str, body_start: int = 0, limit: int = 100) -> tuple[int, int]:
+    """The first non-blank line of the body, cut at a word boundary after ``limit`` characters."""
+    if not text[body_start:].strip():
+        body_start = 0
+    start = body_start + len(text[body_start:]) - len(text[body_start:].lstrip())
     end = text.find("\n", start, start + limit + 1)
     if end < 0:
         end = min(len(text), start + limit)
@@ -373,9 +409,8 @@ def _first_line(text: str, limit: int = 100) -> tuple[int, int]:
 
 
 def _missing(ctx: CheckContext) -> Finding:
-    start, end = _first_line(ctx.text)
-    specs: list[ImprintSpec] = ctx.packs.sections.get("imprint", [])
-    url = next((u for s in specs for u in s.urls), "")
+    start, end = _first_line(ctx.text, ctx.structure.body_start)
+    url = next(iter(ctx.prepared[__name__].url_list), "")
     kind = ctx.draft.kind
     channel = ctx.channel.name if ctx.channel else ""
     en_where = {

@@ -64,6 +64,8 @@ class FrontMatter:
     end: int
     metadata: Mapping[str, str]
     visible: tuple[tuple[int, int], ...]
+    #: The visible values with the (innermost text) key each belongs to: ``(key, start, end)``.
+    fields: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +109,15 @@ def parse_front_matter(source: str) -> FrontMatter | None:
     # so their line numbers and offsets are the source's.
     body = " " * first.end + source[first.end : close.start]
     if opening == "---":
-        metadata, visible = _parse_yaml(body)
+        metadata, fields = _parse_yaml(body)
         syntax = "yaml"
     else:
-        metadata, visible = _parse_toml(body, first.next)
+        metadata, fields = _parse_toml(body, first.next)
         syntax = "toml"
-    return FrontMatter(syntax=syntax, end=close.next, metadata=metadata, visible=tuple(visible))
+    visible = tuple((start, end) for _, start, end in fields)
+    return FrontMatter(
+        syntax=syntax, end=close.next, metadata=metadata, visible=visible, fields=tuple(fields)
+    )
 
 
 def _choose_metadata(found: Mapping[str, str]) -> dict[str, str]:
@@ -157,7 +162,7 @@ def _error(line: int | None, column: int | None, message: str) -> InputError:
 # --- YAML -------------------------------------------------------------------------------------------
 
 
-def _parse_yaml(body: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
+def _parse_yaml(body: str) -> tuple[dict[str, str], list[tuple[str, int, int]]]:
     try:
         root = yaml.compose(body, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -173,7 +178,7 @@ def _parse_yaml(body: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
         line = root.start_mark.line + 1
         raise _error(line, 1, "front matter must be a mapping of keys to values")
     found: dict[str, str] = {}
-    visible: list[tuple[int, int]] = []
+    visible: list[tuple[str, int, int]] = []
     for key_node, value_node in root.value:
         key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
         if any(key in keys for keys in METADATA_KEYS.values()):
@@ -182,11 +187,12 @@ def _parse_yaml(body: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
                 message = f"front matter key {key!r} must be one value"
                 raise _error(mark.line + 1, mark.column + 1, message)
             found[key] = str(value_node.value)
-        _visible_yaml(value_node, is_text_key(key), visible, set())
+        _visible_yaml(value_node, key if is_text_key(key) else "", visible, set())
     return _choose_metadata(found), visible
 
 
-def _visible_yaml(node: yaml.Node, text: bool, out: list[tuple[int, int]], seen: set[int]) -> None:
+def _visible_yaml(node: yaml.Node, text: str, out: list[tuple[str, int, int]], seen: set[int]) -> None:
+    """Note the scalars under a text key (``text`` is that key, empty outside one)."""
     if id(node) in seen:
         return
     seen.add(id(node))
@@ -196,20 +202,20 @@ def _visible_yaml(node: yaml.Node, text: bool, out: list[tuple[int, int]], seen:
             if node.style in ("'", '"'):
                 start, end = start + 1, end - 1
             if end > start:
-                out.append((start, end))
+                out.append((text, start, end))
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             _visible_yaml(item, text, out, seen)
     elif isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
-            _visible_yaml(value_node, text or is_text_key(key), out, seen)
+            _visible_yaml(value_node, key if is_text_key(key) else text, out, seen)
 
 
 # --- TOML -------------------------------------------------------------------------------------------
 
 
-def _parse_toml(body: str, body_start: int) -> tuple[dict[str, str], list[tuple[int, int]]]:
+def _parse_toml(body: str, body_start: int) -> tuple[dict[str, str], list[tuple[str, int, int]]]:
     try:
         data = tomllib.loads(body)
     except tomllib.TOMLDecodeError as exc:
@@ -243,9 +249,11 @@ def _toml_key_parts(dotted: str) -> list[str]:
     return [part.strip().strip("\"'") for part in dotted.split(".")]
 
 
-def _visible_toml(body: str, body_start: int) -> list[tuple[int, int]]:
+def _visible_toml(body: str, body_start: int) -> list[tuple[str, int, int]]:
     """String contents of text keys, found line by line (tomllib validated them but gives no positions)."""
-    visible: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
+    visible: list[tuple[str, int, int]] = []
+    key_name = ""
     table: list[str] = []
     open_string: str | None = None  # the delimiter of a multi-line string still open
     depth = 0  # open brackets/braces of a value continued on the next line
@@ -256,8 +264,10 @@ def _visible_toml(body: str, body_start: int) -> list[tuple[int, int]]:
         text = line.text(body)
         if open_string or depth:
             open_string, depth = _scan_toml_value(
-                text, line.start, open_string, depth, visible if wanted else None
+                text, line.start, open_string, depth, spans if wanted else None
             )
+            visible.extend((key_name, a, b) for a, b in spans)
+            spans.clear()
             continue
         header = _TOML_HEADER.match(text)
         if header:
@@ -266,10 +276,14 @@ def _visible_toml(body: str, body_start: int) -> list[tuple[int, int]]:
         key = _TOML_KEY.match(text)
         if not key:
             continue
-        wanted = any(is_text_key(part) for part in [*table, *_toml_key_parts(key.group(1))])
+        parts = [*table, *_toml_key_parts(key.group(1))]
+        wanted = any(is_text_key(part) for part in parts)
+        key_name = next((part for part in reversed(parts) if is_text_key(part)), "")
         open_string, depth = _scan_toml_value(
-            text[key.end() :], line.start + key.end(), None, 0, visible if wanted else None
+            text[key.end() :], line.start + key.end(), None, 0, spans if wanted else None
         )
+        visible.extend((key_name, a, b) for a, b in spans)
+        spans.clear()
     return visible
 
 

@@ -19,11 +19,13 @@ apart; inline tags without checked attributes (``<b>``, ``</a>``) are removed, s
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
 from postguard.extract import pieces as pc
 from postguard.extract.frontmatter import parse_front_matter
+from postguard.extract.structure import Collector, Pending, attributes
 from postguard.model import Extracted
 
 CHECKED_ATTRIBUTES: frozenset[str] = frozenset({"href", "src", "srcset", "alt", "title", "poster"})
@@ -40,30 +42,41 @@ INLINE_ELEMENTS: frozenset[str] = frozenset(
 _ATTR = re.compile(
     r"((?<=[\'\"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*(\'[^\']*\'|\"[^\"]*\"|(?![\'\"])[^>\s]*))?(?:\s|/(?!>))*"
 )
+_NOTED = frozenset(
+    {"a", "blockquote", "aside", "details", "cite", "figure", "figcaption", "pre", "code"}
+    | {f"h{n}" for n in range(1, 7)}
+)
 _TAG_NAME = re.compile(r"</?[a-zA-Z][^\t\n\r\f />\x00]*")
 
 
 def extract_html(source: str) -> Extracted:
     """The checked text of an HTML file; a front matter (as Jekyll pages have) is read as in Markdown."""
     front = parse_front_matter(source)
+    notes = Collector()
     if front is None:
-        pieces = fragment_pieces(source)
+        pieces = fragment_pieces(source, notes)
         if source.startswith("\ufeff"):  # a byte order mark is not text
             pieces[0] = " "
         text, offsets = pc.build(pieces)
-        return Extracted(text=text, offsets=offsets)
+        return Extracted(text=text, offsets=offsets, structure=notes.build(pieces, text))
     # The parser sees blank lines where the front matter was, so its positions stay the source's.
     blanked = "".join(pc.blank(c) for c in source[: front.end]) + source[front.end :]
-    pieces = fragment_pieces(blanked)
+    pieces = fragment_pieces(blanked, notes)
     for start, end in front.visible:
         pieces[start:end] = list(source[start:end])
+    for key, start, end in front.fields:
+        notes.add("field", start, end, key=key)
     text, offsets = pc.build(pieces)
-    return Extracted(text=text, offsets=offsets, metadata=dict(front.metadata))
+    structure = notes.build(pieces, text, body_start=front.end)
+    return Extracted(text=text, offsets=offsets, metadata=dict(front.metadata), structure=structure)
 
 
-def fragment_pieces(fragment: str) -> list[str]:
-    """The pieces (see :mod:`postguard.extract.pieces`) for an HTML document or fragment."""
-    parser = _Extractor(fragment)
+def fragment_pieces(fragment: str, notes: Collector | None = None) -> list[str]:
+    """The pieces (see :mod:`postguard.extract.pieces`) for an HTML document or fragment.
+
+    ``notes`` collects the links, images, quotes, code and headings seen, at offsets of ``fragment``.
+    """
+    parser = _Extractor(fragment, notes if notes is not None else Collector())
     try:
         parser.feed(fragment)
         parser.close()
@@ -75,12 +88,78 @@ def fragment_pieces(fragment: str) -> list[str]:
 
 
 class _Extractor(HTMLParser):
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, notes: Collector) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
         self.pieces = pc.initial(source)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self.skip_depth: dict[str, int] = {}
+        self.notes = notes
+        # open elements whose structure is noted at their end tag: tag -> [(start, end of start tag, attrs)]
+        self.open: dict[str, list[tuple[int, int, dict[str, str]]]] = {}
+        self.figure_images: list[list[Pending]] = []  # images inside each open <figure>
+        self.quote_cites: list[list[tuple[int, int]]] = []  # <cite> spans inside each open <blockquote>
+
+    def _note_start(self, tag: str, start: int, end: int) -> None:
+        if tag == "a" and self._skipping():
+            return  # a link inside <code> or <pre> is shown, not followed
+        if tag in _NOTED:
+            raw = self.source[start:end]
+            self.open.setdefault(tag, []).append((start, end, attributes(raw[len(tag) + 1 :])))
+        if tag == "figure":
+            self.figure_images.append([])
+        elif tag == "blockquote":
+            self.quote_cites.append([])
+
+    def _note_end(self, tag: str, start: int, end: int) -> None:
+        stack = self.open.get(tag)
+        if not stack:
+            return
+        open_start, open_end, attrs = stack.pop()
+        add = self.notes.add
+        if tag == "a" and "href" in attrs:
+            href = attrs["href"]
+            item = add("link", open_start, end, target=href, title=attrs.get("title", ""), link_kind="html")
+            item.spans["label"] = (open_end, start)
+            at = self.source.find(href, open_start, open_end) if href else -1
+            if at >= 0:
+                item.spans["target"] = (at, at + len(href))
+        elif tag == "blockquote":
+            cites = self.quote_cites.pop() if self.quote_cites else []
+            item = add("block", open_start, end, block_kind="quote", cite=attrs.get("cite", ""))
+            if cites:
+                item.spans["cite"] = cites[-1]
+        elif tag in ("aside", "details"):
+            add("block", open_start, end, block_kind="callout", label=tag)
+        elif tag == "cite" and self.quote_cites:
+            self.quote_cites[-1].append((open_end, start))
+        elif tag == "figcaption" and self.figure_images:
+            for image in self.figure_images[-1]:
+                image.spans["caption"] = (open_end, start)
+        elif tag == "figure" and self.figure_images:
+            self.figure_images.pop()
+        elif tag in ("pre", "code"):
+            if not (tag == "code" and self.open.get("pre")):
+                add("code", open_start, end, block=tag == "pre")
+        elif tag[:1] == "h" and tag[1:].isdigit():
+            add("heading", open_end, start, level=int(tag[1:]))
+
+    def _note_image(self, start: int, end: int, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: html.unescape(value) for name, value in attrs if value}
+        src = values.get("src", "")
+        if not src or self._skipping():
+            return
+        item = self.notes.add(
+            "image", start, end, src=src, alt=values.get("alt", ""), title=values.get("title", "")
+        )
+        raw_src = next((value for name, value in attrs if name == "src" and value), "")
+        at = self.source.find(raw_src, start, end) if raw_src else -1
+        if at < 0:
+            at = self.source.find(src, start, end)
+        if at >= 0:
+            item.spans["src"] = (at, at + len(raw_src or src))
+        if self.figure_images:
+            self.figure_images[-1].append(item)
 
     # html.parser counts lines by "\n" only; columns are code points.
     def _offset(self) -> int:
@@ -112,8 +191,12 @@ class _Extractor(HTMLParser):
                 pc.decode_entities_in(self.pieces, self.source, vstart, vend)
         else:
             self._blank_tag(start, end, tag)
+        if tag == "img":
+            self._note_image(start, end, attrs)
         if tag in SKIPPED_ELEMENTS and not raw.endswith("/>"):
             self.skip_depth[tag] = self.skip_depth.get(tag, 0) + 1
+        if not raw.endswith("/>"):
+            self._note_start(tag, start, end)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -151,6 +234,7 @@ class _Extractor(HTMLParser):
         self._blank_tag(start, end, tag)
         if self.skip_depth.get(tag):
             self.skip_depth[tag] -= 1
+        self._note_end(tag, start, end)
 
     def handle_data(self, data: str) -> None:
         if self._skipping():

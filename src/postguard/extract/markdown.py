@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
@@ -35,6 +36,7 @@ from markdown_it.token import Token
 from postguard.extract import html as html_extract
 from postguard.extract import pieces as pc
 from postguard.extract.frontmatter import FrontMatter, parse_front_matter
+from postguard.extract.structure import Collector, attributes, quote_block
 from postguard.model import Extracted
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
@@ -70,27 +72,32 @@ def extract_markdown(source: str) -> Extracted:
         pieces[0] = " "
         markdown_source = " " + source[1:]
     metadata: dict[str, str] = {}
+    notes = Collector()
     if front is not None:
-        apply_front_matter(pieces, source, front)
+        apply_front_matter(pieces, source, front, notes)
         metadata = dict(front.metadata)
         # Give the parser blank lines instead, so its line numbers stay the source's.
         markdown_source = "".join(pc.blank(c) for c in source[: front.end]) + source[front.end :]
-    _Walker(source, pieces).run(_parser().parse(markdown_source))
+    _Walker(source, pieces, notes).run(_parser().parse(markdown_source))
     text, offsets = pc.build(pieces)
-    return Extracted(text=text, offsets=offsets, metadata=metadata)
+    structure = notes.build(pieces, text, body_start=front.end if front else 0)
+    return Extracted(text=text, offsets=offsets, metadata=metadata, structure=structure)
 
 
-def apply_front_matter(pieces: list[str], source: str, front: FrontMatter) -> None:
-    """Blank the front matter except its text values."""
+def apply_front_matter(pieces: list[str], source: str, front: FrontMatter, notes: Collector) -> None:
+    """Blank the front matter except its text values, and note those values as fields."""
     pc.blank_range(pieces, source, 0, front.end)
     for start, end in front.visible:
         pc.show_range(pieces, source, start, end)
+    for key, start, end in front.fields:
+        notes.add("field", start, end, key=key)
 
 
 class _Walker:
-    def __init__(self, source: str, pieces: list[str]) -> None:
+    def __init__(self, source: str, pieces: list[str], notes: Collector) -> None:
         self.source = source
         self.pieces = pieces
+        self.notes = notes
         self.lines: list[tuple[int, int]] = []  # (start, end without line break)
         for m in _LINE.finditer(source):
             if m.start() == len(source) and self.lines:
@@ -104,17 +111,51 @@ class _Walker:
             if token.type in _BLANKED_BLOCKS and token.map:
                 self._blank_lines(*token.map)
         previous = ""
+        quotes: list[tuple[list[int], list[str]]] = []  # open block quotes: line map, content lines
+        heading_level = 1
         for token in tokens:
             if token.type == "inline" and token.map:
                 cmap = self._align(token.content, token.map[0], in_row=previous in ("th_open", "td_open"))
                 _Inline(self, token.content, cmap).walk(token.children or [])
+                if quotes:
+                    quotes[-1][1].extend(token.content.split("\n"))
+                if previous == "heading_open":
+                    self._note_lines("heading", token.map, level=heading_level)
             elif token.type == "html_block" and token.map:
                 cmap = self._align(token.content, token.map[0], in_row=False)
-                self.write(html_extract.fragment_pieces(token.content), cmap)
+                fragment = Collector()
+                self.write(html_extract.fragment_pieces(token.content, fragment), cmap)
+                self.notes.extend_mapped(fragment, cmap)
+            elif token.type in ("fence", "code_block") and token.map:
+                self._note_lines("code", token.map, block=True)
+            elif token.type == "heading_open":
+                heading_level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
+            elif token.type == "blockquote_open" and token.map:
+                quotes.append((token.map, []))
+            elif token.type == "blockquote_close" and quotes:
+                (first, last), lines = quotes.pop()
+                span = self._line_span(first, last)
+                # ">}}" closing a Hugo shortcode at a line start parses as a quote; it is markup
+                if span and lines and not lines[0].lstrip().startswith(("}}", "%}")):
+                    block = quote_block(span[0], span[1], lines)
+                    self.notes.add("block", *span, block_kind=block.kind, label=block.label, cite=block.cite)
+                if quotes:
+                    quotes[-1][1].extend(lines)
             previous = token.type
         for number, covered in enumerate(self.covered):
             if not covered:
                 self._tidy_uncovered(number)
+
+    def _line_span(self, first: int, last: int) -> tuple[int, int] | None:
+        last = min(last, len(self.lines))
+        if first >= last:
+            return None
+        return self.lines[first][0], self.lines[last - 1][1]
+
+    def _note_lines(self, kind: str, lines: list[int], **values: Any) -> None:
+        span = self._line_span(lines[0], lines[1])
+        if span:
+            self.notes.add(kind, *span, **values)
 
     def _blank_lines(self, first: int, last: int) -> None:
         for number in range(first, min(last, len(self.lines))):
@@ -206,6 +247,27 @@ class _Inline:
         self.cmap = cmap
         self.cursor = 0
         self.skipping = 0  # inside inline <code>, <script>... written as raw HTML
+        self.open_links: list[tuple[int, dict[str, str]]] = []  # content offset after "[", attributes
+        self.open_anchors: list[tuple[int, int, dict[str, str]]] = []  # <a>: its start, end, attributes
+
+    def at(self, k: int) -> int:
+        """The source offset of content offset ``k`` (-1 when unknown)."""
+        return self.cmap[k] if 0 <= k < len(self.cmap) else -1
+
+    def at_end(self, k: int) -> int:
+        """The source offset just after content offset ``k - 1``."""
+        s = self.at(k - 1)
+        return s + 1 if s >= 0 else -1
+
+    def note(self, kind: str, a: int, b: int, spans: dict[str, tuple[int, int]], **values: str) -> None:
+        start, end = self.at(a), self.at_end(b)
+        if start < 0 or end <= start:
+            return
+        item = self.w.notes.add(kind, start, end, **values)
+        for name, (x, y) in spans.items():
+            sx, sy = self.at(x), self.at_end(y)
+            if 0 <= sx < sy:
+                item.spans[name] = (sx, sy)
 
     def _track_skipped(self, tag: str) -> None:
         m = _TAG.match(tag)
@@ -250,7 +312,11 @@ class _Inline:
             elif kind == "text_special":
                 self._special(tok)
             elif kind == "code_inline":
+                start = self.cursor
                 self._code(tok.markup)
+                p = self.c.find(tok.markup, start)
+                if 0 <= p < self.cursor:
+                    self.note("code", p, self.cursor, {})
             elif kind in ("softbreak", "hardbreak"):
                 p = self.seek("\n")
                 if p >= 0:
@@ -263,23 +329,66 @@ class _Inline:
                     )
                     self._track_skipped(tok.content)
                     self.cursor = p + len(tok.content)
+                    self._html_inline(tok.content, p)
             elif kind == "image":
                 p = self.seek("![")
                 if p >= 0:
                     self.cursor = p + 2
                     self.walk(tok.children or [])
-                    self._destination()
+                    close, target = self._destination()
+                    values = {"src": str(tok.attrGet("src") or ""), "alt": tok.content}
+                    values["title"] = str(tok.attrGet("title") or "")
+                    self.note("image", p, self.cursor, {"src": target} if target else {}, **values)
             elif kind == "link_open":
                 if tok.markup == "autolink":
+                    p = self.cursor
                     self._autolink()
                     skip_autolink = True
+                    p = self.c.find("<", p)
+                    if 0 <= p < self.cursor:
+                        href = str(tok.attrGet("href") or "")
+                        span = {"target": (p + 1, self.cursor - 1)}
+                        self.note("link", p, self.cursor, span, target=href, link_kind="autolink")
                 else:
                     p = self.seek("[")
                     if p >= 0:
                         self.cursor = p + 1
+                        attrs = {
+                            "target": str(tok.attrGet("href") or ""),
+                            "title": str(tok.attrGet("title") or ""),
+                        }
+                        self.open_links.append((p, attrs))
             elif kind == "link_close":
-                self._destination()
+                close, target = self._destination()
+                if self.open_links:
+                    p, attrs = self.open_links.pop()
+                    spans = {"label": (p + 1, close)} if close > p + 1 else {}
+                    if target:
+                        spans["target"] = target
+                    self.note("link", p, max(self.cursor, p + 1), spans, **attrs)
             # em/strong/s open and close: their delimiters are handled as gaps.
+
+    def _html_inline(self, tag: str, p: int) -> None:
+        """``<a href>…</a>`` and ``<img>`` written as raw HTML inside a paragraph."""
+        m = _TAG.match(tag)
+        if not m:
+            return
+        name = m.group(2).lower()
+        if name == "a" and not m.group(1):
+            self.open_anchors.append((p, p + len(tag), attributes(tag[m.end() :])))
+        elif name == "a" and self.open_anchors:
+            start, label_start, attrs = self.open_anchors.pop()
+            if "href" in attrs:
+                values = {"target": attrs["href"], "title": attrs.get("title", ""), "link_kind": "html"}
+                self.note("link", start, p + len(tag), {"label": (label_start, p)}, **values)
+        elif name == "img" and not m.group(1):
+            attrs = attributes(tag[m.end() :])
+            src = attrs.get("src", "")
+            if src:
+                at = tag.find(src)
+                spans = {"src": (p + at, p + at + len(src))} if at >= 0 else {}
+                values = {"src": src, "alt": attrs.get("alt", ""), "title": attrs.get("title", "")}
+                self.note("image", p, p + len(tag), spans, **values)
 
     def _text(self, text: str) -> None:
         if not text:
@@ -339,23 +448,24 @@ class _Inline:
             pos += 1
         return pos
 
-    def _destination(self) -> None:
-        """After link text or alt text: ``](url "title")`` keeps URL and title; ``][label]`` is blanked."""
+    def _destination(self) -> tuple[int, tuple[int, int] | None]:
+        """After link text or alt text: ``](url "title")`` keeps URL and title; ``][label]`` is blanked.
+
+        Returns the content offset of the ``]`` (or the cursor) and the span of the URL, if any.
+        """
         p = self.seek("]")
         if p < 0:
-            return
+            return self.cursor, None
         self.cursor = p + 1
         pos = p + 1
         if pos >= len(self.c) or self.c[pos] != "(":
-            return
+            return p, None
         start = self._skip_space(pos + 1)
         dest = parseLinkDestination(self.c, start, len(self.c))
         if not dest.ok:
-            return
-        if start < dest.pos and self.c[start] == "<":
-            self.show(start + 1, dest.pos - 1)
-        else:
-            self.show(start, dest.pos)
+            return p, None
+        target = (start + 1, dest.pos - 1) if start < dest.pos and self.c[start] == "<" else (start, dest.pos)
+        self.show(*target)
         pos = self._skip_space(dest.pos)
         if pos < len(self.c) and self.c[pos] in "\"'(":
             title = parseLinkTitle(self.c, pos, len(self.c))
@@ -364,3 +474,4 @@ class _Inline:
                 pos = self._skip_space(title.pos)
         if pos < len(self.c) and self.c[pos] == ")":
             self.cursor = pos + 1
+        return p, target if target[1] > target[0] else None

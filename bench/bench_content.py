@@ -1,0 +1,134 @@
+"""Content-check alarms on real public Markdown repositories (issue 11): `python bench/bench_content.py`.
+
+Runs `postguard check DIR --format json` over each corpus as articles on a business channel, with the
+example company pack (rules/example-company.toml) plus a pack that declares that channel, and prints the
+alarms (warning and error) of the imprint, copyright and disclosure checks per 1,000 documents, by rule.
+`--sample N` prints N alarms per rule (file, line, match, message) to judge by hand; `--src DIR` runs
+another checkout's postguard (a peer commit, e.g. a `git worktree` of main) over the same files.
+`--max N` checks N documents per corpus, evenly spread (default 300; 0 for all).
+
+The corpora are exported outside the repository, into /work/cache/corpora (see DEVELOPERS.md):
+nodejs.org's blog (English), de.react.dev's docs (German), CorrelAid's Hugo site (German and
+English blog posts, its own imprint page) and two Freifunk communities' Jekyll blogs (German).
+Figures go to docs/quality.md by hand; nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = Path(os.environ.get("POSTGUARD_CORPORA", "/work/cache/corpora"))
+REPOS = {
+    "nodejs.org": "nodejs.org/apps/site/pages/en",
+    "de.react.dev": "de.react.dev/src/content",
+    "correlaid": "correlaid",
+    "freifunk": "freifunk-content",
+}
+SUFFIXES = (".md", ".mdx", ".markdown", ".html", ".htm")
+CATEGORIES = ("imprint", "copyright", "disclosure")
+CHANNEL_PACK = """[pack]
+name = "bench channel"
+
+[[channels]]
+name = "content-repo"
+business = true
+platform = "web"
+"""
+NOW = "2026-11-28T12:00:00+01:00"
+
+
+def documents(path: Path, most: int) -> list[Path]:
+    """The corpus's documents; every k-th of them when there are more than ``most`` (0: all)."""
+    docs = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+    if most and len(docs) > most:
+        step = len(docs) / most
+        docs = [docs[int(i * step)] for i in range(most)]
+    return docs
+
+
+def run(src: Path, docs: list[Path], config: Path) -> tuple[list[dict[str, object]], float]:
+    # A fresh pack cache: a cache written by other code would serve stale section parses.
+    env = dict(os.environ, PYTHONPATH=str(src), POSTGUARD_CACHE_DIR=str(config.parent / "cache"))
+    cmd = [
+        sys.executable,
+        "-m",
+        "postguard",
+        "check",
+        *map(str, docs),
+        "--format",
+        "json",
+        "--config",
+        str(config),
+    ]
+    cmd += ["--channel", "content-repo", "--kind", "article", "--now", NOW, "--jobs", "2"]
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    elapsed = time.perf_counter() - t0
+    if out.returncode not in (0, 1, 2) or not out.stdout.strip():
+        raise SystemExit(f"postguard failed: {out.stderr[-2000:]}")
+    data = json.loads(out.stdout)
+    findings: list[dict[str, object]] = []
+    for report in data["results"]:
+        for f in report.get("findings", ()):
+            findings.append({**f, "path": report["path"]})
+    return findings, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=0, help="print N alarms per rule to judge")
+    parser.add_argument("--repo", action="append", help="only these corpora (names as in REPOS)")
+    parser.add_argument("--src", default=str(ROOT / "src"), help="postguard source to run (a peer checkout)")
+    parser.add_argument("--max", type=int, default=300, help="documents per corpus, evenly spread (0: all)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        pack = Path(tmp) / "channel.toml"
+        pack.write_text(CHANNEL_PACK, encoding="utf-8")
+        config = Path(tmp) / "postguard.toml"
+        config.write_text(
+            f'packs = ["{ROOT / "rules" / "example-company.toml"}", "{pack}"]\n', encoding="utf-8"
+        )
+        for name, rel in REPOS.items():
+            if args.repo and name not in args.repo:
+                continue
+            corpus = CORPORA / rel
+            if not corpus.exists():
+                print(f"{name}: {corpus} missing, skipped")
+                continue
+            docs = documents(corpus, args.max)
+            n = len(docs)
+            findings, elapsed = run(Path(args.src), docs, config)
+            alarms = [
+                f
+                for f in findings
+                if f.get("category") in CATEGORIES and f.get("severity") in ("warning", "error")
+            ]
+            by_rule = collections.Counter(str(f["rule_id"]) for f in alarms)
+            total = len(alarms)
+            rate = 1000 * total / max(n, 1)
+            print(f"\n{name}: {n} documents, {elapsed:.1f} s, {total} alarms = {rate:.1f} per 1,000")
+            for rule, count in sorted(by_rule.items()):
+                print(f"  {rule}: {count:4d}  ({1000 * count / max(n, 1):5.1f} per 1,000)")
+            if args.sample:
+                seen: dict[str, int] = collections.defaultdict(int)
+                for f in alarms:
+                    rule = str(f["rule_id"])
+                    if seen[rule] >= args.sample:
+                        continue
+                    seen[rule] += 1
+                    where = f"{f['path']}:{f.get('line', '?')}"
+                    match = " ".join(str(f.get("match", "")).split())[:80]
+                    print(f"    {rule} {where} [{match}] {str(f.get('message', ''))[:140]}")
+
+
+if __name__ == "__main__":
+    main()

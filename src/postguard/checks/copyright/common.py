@@ -1,0 +1,107 @@
+"""What the copyright check's parts share: rule ids, settings, line arithmetic."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+PLUGIN = "postguard.checks.copyright"
+
+
+STOCK, INVALID, NC, ND, CC_INCOMPLETE, QUOTE, REUPLOAD, IMAGE, EDITORIAL = (
+    "PG401", "PG402", "PG403", "PG404", "PG405", "PG406", "PG407", "PG408", "PG409",
+)  # fmt: skip
+
+
+QUOTE_WORDS = 40
+
+
+NEAR_LINES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """The ``[copyright]`` sections of the loaded packs, merged and compiled once (``postguard_prepare``)."""
+
+    free_hosts: tuple[str, ...]
+    quote_words: int
+    near_lines: int
+    stock_hosts: Mapping[str, str]  # host suffix -> agency
+    credit_formats: Mapping[str, str]  # agency -> the credit it asks for
+    stock_file: Any  # file names such as AdobeStock_123456.jpeg; group "prefix"
+    file_agencies: Mapping[str, str]  # lower-cased file prefix -> agency
+    social_hosts: tuple[str, ...]
+    people: Any  # words that make an image of the repository a photo of people or an event
+    editorial: Any
+    invalid: Any  # sources that name nobody; groups "src", "always", "bare"
+    valid_sources: tuple[str, ...]  # lower-cased: "google maps" is a source, "google" is not
+
+
+def host_of(url: str) -> str:
+    u: str = regex.sub(r"(?i)^[a-z][a-z0-9+.-]*://", "", url.strip()).lower()
+    host: str = regex.split(r"[/?#]", u, maxsplit=1)[0].split("@")[-1].split(":")[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def _on(host: str, suffixes: Sequence[str]) -> str | None:
+    for s in suffixes:
+        if host == s or host.endswith("." + s):
+            return s
+    return None
+
+
+class _Lines:
+    """Line numbers of offsets, counting only non-blank lines (so blank lines don't add distance)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+        rank = []
+        n = -1
+        for i, s in enumerate(self.starts):
+            end = self.starts[i + 1] if i + 1 < len(self.starts) else len(text)
+            if text[s:end].strip():
+                n += 1
+            rank.append(max(n, 0))
+        self.rank = rank
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def near(self, a: int, b: int, lines: int) -> bool:
+        return abs(self.rank[self.line(a)] - self.rank[self.line(b)]) <= lines
+
+    def span_of_lines(self, offset: int, around: int, text: str) -> tuple[int, int]:
+        """Offsets of the lines within ``around`` non-blank lines of ``offset``."""
+        here = self.rank[self.line(offset)]
+        first = last = self.line(offset)
+        while first > 0 and here - self.rank[first - 1] <= around:
+            first -= 1
+        while last + 1 < len(self.starts) and self.rank[last + 1] - here <= around:
+            last += 1
+        end = self.starts[last + 1] if last + 1 < len(self.starts) else len(text)
+        return self.starts[first], end
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    start: int
+    end: int
+    kind: str  # "stock", "social", "free", "image"
+    agency: str = ""
+
+
+def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = "\x00" * (b - a)
+    return "".join(chars)
+
+
+def _short(s: str, limit: int = 60) -> str:
+    return s if len(s) <= limit else s[: limit - 1] + "…"

@@ -1,0 +1,264 @@
+"""Images: stock photos, re-uploads, uncredited images, sources that name nobody, editorial use."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from postguard.plugin import (
+    CheckContext,
+    Finding,
+    overlaps,
+    quote,
+)
+
+from .common import (
+    IMAGE,
+    REUPLOAD,
+    STOCK,
+    _Lines,
+    _on,
+    _Ref,
+    _Settings,
+    _short,
+    host_of,
+)
+
+_STOCK_PICTURE = regex.compile(
+    r"(?i)/(?:images?|image-(?:photo|vector|illustration)|photos?|fotos?|detail|id|videos?|vektoren|vectors?"
+    r"|illustrations?|bilder|stock-photo)/|\.(?:jpe?g|png|gif|webp|tiff?)(?:[?#]|$)|-gm\d{5,}"
+)
+
+
+_FREE_FILE = regex.compile(r"(?i)-unsplash\.(?:jpe?g|png|webp)\b|\bpexels-photo-\d+|\bpixabay\b")
+
+
+_CREDIT = regex.compile(
+    r"""(?ix)
+    (?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}\s*)?[\p{L}@]
+    | \b(?:foto|fotos|photo|photos|bild|bilder|bildquelle|bildquellen|bildnachweis|bildnachweise|bildrechte
+        |quelle|source|image|images|picture|credit|credits|fotograf|fotografin|photographer|illustration
+        |grafik|abbildung|titelbild|headerbild|beitragsbild|aufmacherbild|cover)
+      \s*(?:\(s\)\s*)?[:|]\s*[\p{L}@©]
+    | \b(?:photo|foto|bild|image|picture|aufnahme|illustration)\s+(?:by|von)\s+@?(?-i:\p{Lu})
+    | [–—-]\s*(?:stock\.adobe\.com|fotolia\.com|adobestock\.com)\b
+    | \bistock(?:photo)?\.com\s*/\s*\p{L}
+    | \bvia\s+getty\s*images\b
+    """
+)
+
+
+_CREDIT_SECTION = regex.compile(
+    r"(?im)^[\s#*_>]*(?:bildnachweise?|bildquellen|fotonachweise?|image\s+credits|photo\s+credits|picture\s+credits"
+    r"|credits)\s*[:\n]"
+)
+
+
+_AGENCY_CREDIT = regex.compile(
+    r"(?i)\s*/\s*(?:shutterstock|getty\s*images|istock(?:photo)?|fotolia|adobe\s*stock)\b"
+)
+
+
+_INVALID_LABEL = regex.compile(
+    r"(?i)(?<![\p{L}\p{N}])(?:quelle|quellen|bildquelle|bildnachweis|foto|fotos|bild|bilder|source|image|photo"
+    r"|picture|credit|credits|grafik)\s*$"
+)
+
+
+_BARE_REST = regex.compile(r"[\s.,;:!)\]–—-]*(?:\n|$)")
+
+
+def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Settings, low: str) -> list[_Ref]:
+    """Stock, social-host, free and other image references, by span in the checked text."""
+    text = ctx.text
+    refs: list[_Ref] = []
+    for start, end in urls:
+        url = text[start:end]
+        host = host_of(url)
+        stock = _on(host, tuple(settings.stock_hosts))
+        if stock and _is_stock_image(host, url):
+            refs.append(_Ref(start, end, "stock", settings.stock_hosts[stock]))
+        elif stock:
+            continue  # a search or portfolio page, not a picture
+        elif _on(host, settings.social_hosts):
+            refs.append(_Ref(start, end, "social"))
+        elif _on(host, settings.free_hosts) or _FREE_FILE.search(url):
+            refs.append(_Ref(start, end, "free"))
+        elif m := settings.stock_file.search(url):
+            refs.append(_Ref(start, end, "stock", settings.file_agencies[m.group("prefix").lower()]))
+    occupied = [(r.start, r.end) for r in refs]
+    for m in settings.stock_file.finditer(text):
+        if not overlaps(occupied, m.start(), m.end()):
+            refs.append(_Ref(m.start(), m.end(), "stock", settings.file_agencies[m.group("prefix").lower()]))
+    occupied = sorted((r.start, r.end) for r in refs)
+    seen: set[int] = set()
+    for image in ctx.structure.images:
+        pos, end = image.src_start, image.src_end
+        if end <= pos or pos in seen or overlaps(occupied, pos, end):
+            continue
+        seen.add(pos)
+        if _FREE_FILE.search(image.src):
+            kind = "free"
+        elif own_file(image.src) and not settings.people.search(f"{image.src} {image.alt} {image.title}"):
+            continue  # a file of the repository (a screenshot, a diagram): the team's own
+        else:
+            kind = "image"
+        refs.append(_Ref(pos, end, kind))
+    refs.sort(key=lambda r: r.start)
+    return refs
+
+
+def _is_stock_image(host: str, url: str) -> bool:
+    """A picture on a stock site (not its search or contributor pages)."""
+    return (
+        host.startswith(("media.", "image.", "images."))
+        or host.endswith("ftcdn.net")
+        or bool(_STOCK_PICTURE.search(url))
+    )
+
+
+def own_file(src: str) -> bool:
+    """Whether an image source is a file of the repository itself (a relative path, no host)."""
+    s = src.strip()
+    return not regex.match(r"(?i)(?:[a-z][a-z0-9+.-]*:|//|www\.)", s)
+
+
+def _images(
+    ctx: CheckContext,
+    refs: Sequence[_Ref],
+    credits: Sequence[int],
+    section: bool,
+    business: bool,
+    lines: _Lines,
+    settings: _Settings,
+) -> Iterator[Finding]:
+    text = ctx.text
+    lang = ctx.msg_lang
+
+    ranks = sorted(lines.rank[lines.line(c)] for c in credits)
+    near = settings.near_lines
+
+    def credited(ref: _Ref) -> bool:
+        if section:
+            return True
+        here = lines.rank[lines.line(ref.start)]
+        i = bisect.bisect_left(ranks, here - near)
+        return i < len(ranks) and ranks[i] <= here + near
+
+    for ref in refs:
+        shown = quote(_short(text[ref.start : ref.end]), lang)
+        if ref.kind == "stock" and not credited(ref):
+            fmt = settings.credit_formats.get(ref.agency, "© Name")
+            yield ctx.finding(
+                STOCK,
+                ref.start,
+                ref.end,
+                ctx.message(
+                    en=f"{shown} is a stock photo ({ref.agency}) without a credit: add "
+                    f"{quote(fmt, 'en')} next to the image.",
+                    de=f"{shown} ist ein Stockfoto ({ref.agency}) ohne Bildnachweis: "
+                    f"{quote(fmt, 'de')} beim Bild angeben.",
+                ),
+            )
+        elif ref.kind == "image" and business and not credited(ref):
+            yield ctx.finding(
+                IMAGE,
+                ref.start,
+                ref.end,
+                ctx.message(
+                    en=f"The image {shown} has no credit: name the photographer (“Photo: Name”) next to it, "
+                    "or list it under “Image credits”.",
+                    de=f"Das Bild {shown} hat keinen Bildnachweis: den Urheber („Foto: Name“) beim Bild oder "
+                    "unter „Bildnachweis“ nennen.",
+                ),
+                confidence=0.8,
+            )
+
+
+def _social(ctx: CheckContext, refs: Sequence[_Ref]) -> Iterator[Finding]:
+    for ref in refs:
+        if ref.kind == "social":
+            shown = quote(_short(ctx.text[ref.start : ref.end]), ctx.msg_lang)
+            yield ctx.finding(
+                REUPLOAD,
+                ref.start,
+                ref.end,
+                ctx.message(
+                    en=f"{shown} is served by a social network's image host: re-uploading someone else's "
+                    "picture needs the rights holder's consent. Link or embed the original post instead.",
+                    de=f"{shown} stammt vom Bildserver eines sozialen Netzwerks: fremde Bilder erneut "
+                    "hochzuladen braucht die Zustimmung des Rechteinhabers. Den Originalbeitrag verlinken "
+                    "oder einbetten.",
+                ),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Invalid:
+    start: int
+    end: int
+    source: str
+
+
+def _invalid_sources(ctx: CheckContext, settings: _Settings) -> list[_Invalid]:
+    """``Quelle: Internet``, ``Foto: Google``, ``via Pinterest``, a bare ``Quelle: Wikipedia``.
+
+    Looks only after credit labels and after "via", so it costs little on prose. "via" counts
+    only where it credits: heading its line, on a credit line, or beside an image ("login via
+    Google" and "via the web interface" are not sources).
+    """
+    text = ctx.text
+    found: list[_Invalid] = []
+    starts: list[tuple[int, int]] = []
+    pos = text.find(":")
+    while pos >= 0:
+        label = _INVALID_LABEL.search(text, max(0, pos - 16), pos)
+        if label:
+            starts.append((label.start(), pos + 1))
+        pos = text.find(":", pos + 1)
+    for needle in ("via ", "Via ", "VIA "):
+        pos = text.find(needle)
+        while pos >= 0:
+            if (pos == 0 or not text[pos - 1].isalnum()) and _credits_here(ctx, pos):
+                starts.append((pos, pos + 3))
+            pos = text.find(needle, pos + 1)
+    for start, after in sorted(starts):
+        m = settings.invalid.match(text, after)
+        if m is None or (m.group("bare") and not _BARE_REST.match(text, m.end())):
+            continue
+        named = text[m.start("src") : m.start("src") + 40].casefold()
+        if any(named.startswith(v) for v in settings.valid_sources):
+            continue
+        found.append(_Invalid(start, m.end(), m.group("src")))
+    return found
+
+
+def _credits_here(ctx: CheckContext, pos: int) -> bool:
+    """Whether ``pos`` is in credit context: heading its line, on a credit line, or beside an image."""
+    text = ctx.text
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not text[line_start:pos].strip(" \t*_>-–—•·|([,;"):
+        return True
+    line_end = text.find("\n", pos)
+    line_end = len(text) if line_end < 0 else line_end
+    if any(c.start < line_end and c.end > line_start for c in ctx.structure.credits):
+        return True
+    lo = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    hi = text.find("\n", line_end + 1)
+    hi = len(text) if hi < 0 else hi
+    return any(i.start < hi and i.end > lo for i in ctx.structure.images)
+
+
+def _invalid_message(ctx: CheckContext, m: _Invalid) -> tuple[int, int, str]:
+    shown = quote(ctx.text[m.start : m.end], ctx.msg_lang)
+    src = m.source
+    msg = ctx.message(
+        en=f"{shown} names no author: {src} is where you found it, not who made it. Credit the author "
+        "(and the licence), e.g. “Photo: Name / source, licence”.",
+        de=f"{shown} nennt keinen Urheber: {src} ist der Fundort, nicht der Urheber. Den Urheber (und die "
+        "Lizenz) nennen, z. B. „Foto: Name / Quelle, Lizenz“.",
+    )
+    return m.start, m.end, msg

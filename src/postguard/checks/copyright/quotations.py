@@ -1,0 +1,152 @@
+"""Quotations: verbatim quotations and block quotes longer than ``quote_words`` without a source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from postguard.plugin import (
+    CheckContext,
+    Finding,
+)
+
+from .common import (
+    QUOTE,
+    _Settings,
+)
+
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+
+
+_SPEECH = (
+    r"sagt|sagte|sagten|schreibt|schrieb|erklärt|erklärte|betont|betonte|meint|meinte|zitiert|so|laut"
+    r"|said|says|writes|wrote|explains|explained|notes|noted|added|according\s+to|put\s+it"
+)
+
+
+_SOURCE_AFTER = regex.compile(
+    rf"(?i)^\s*[,.;:]?\s*(?:[—–―~]|--?\s|\((?=[^)]*(?-i:\p{{Lu}}))|(?:{_SPEECH})\b)"
+)
+
+
+_SOURCE_NEAR = regex.compile(
+    r"(?i)\b(?:quelle|source|zitiert\s+(?:nach|aus)|quoted\s+from)\s*:|https?://|www\."
+)
+
+
+_SOURCE_BEFORE = regex.compile(rf"(?i)\b(?:{_SPEECH})\b[^.!?\n]{{0,80}}$")
+
+
+def _quotations(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
+    text = ctx.text
+    for block in ctx.structure.blocks:
+        if block.kind != "quotation":
+            continue
+        words = len(_WORD.findall(text, block.start + 1, block.end - 1))
+        if words <= settings.quote_words:
+            continue
+        if _has_source(text, block.start, block.end):
+            continue
+        yield _quote_finding(ctx, block.start, block.end, words, settings)
+
+
+_BLANK = regex.compile(r"\r?\n[ \t]*\r?\n")
+# A lead-in paragraph that names where the quotation comes from ("Aus dem Protokoll:", "Comment by @x:").
+_LEAD_IN = regex.compile(
+    rf"(?i)\b(?:{_SPEECH}|lautet|heißt\s+es|wortlaut|aus\s+(?:dem|der|einem|einer|seinem|ihrem)|from\s+(?:the|a|an|his|her)"
+    r"|comment(?:ed)?\s+by|kommentar\s+von|protokoll|pressemitteilung|mitteilung|stellungnahme|bericht"
+    r"|statement|report|press\s+release|announcement|blog\s*post|article|artikel|interview|quote\s+from"
+    r"|zitat\s+(?:von|aus))\b|@[\w.]+|https?://|www\."
+)
+_END_ATTRIBUTION = regex.compile(r"(?:^|\s)(?:[—–―~]|--)\s*\S[^\n]{0,80}$")
+_SPEECH_ANYWHERE = regex.compile(rf"(?i)\b(?:{_SPEECH})\b")
+
+
+def _paragraph_bounds(text: str, at: int, reach: int = 600) -> tuple[int, int]:
+    """The paragraph around ``at`` (between blank lines), no further than ``reach`` either side."""
+    lo = max(0, at - reach)
+    breaks = [m.end() for m in _BLANK.finditer(text, lo, at)]
+    start = breaks[-1] if breaks else lo
+    after = _BLANK.search(text, at, at + reach)
+    return start, after.start() if after else min(len(text), at + reach)
+
+
+def _has_source(text: str, start: int, end: int) -> bool:
+    """Whether a quotation at ``text[start:end]`` names its source: right after it, at the end of its
+    last line, before it in its paragraph, in the lead-in paragraph before, or in the paragraph after."""
+    last_line = text[text.rfind("\n", start, end) + 1 : end].rstrip(' \t\r\n”“"»«')
+    if _END_ATTRIBUTION.search(last_line):
+        return True
+    para_start, para_end = _paragraph_bounds(text, start)
+    para_end = max(para_end, min(len(text), end))
+    after_end = _BLANK.search(text, end, end + 300)
+    after = text[end : after_end.start() if after_end else min(len(text), end + 300)]
+    if _SOURCE_AFTER.match(after) or _SOURCE_NEAR.search(after):
+        return True
+    before = text[max(para_start, start - 300) : start]
+    if _SOURCE_BEFORE.search(before.rstrip(" \t:,")) or _SPEECH_ANYWHERE.search(before):
+        return True
+    if _SOURCE_NEAR.search(before):
+        return True
+    # the lead-in paragraph before, when the quotation opens its own paragraph
+    if not before.strip() and para_start > 0:
+        lead_start, _ = _paragraph_bounds(text, max(0, para_start - 3))
+        lead = text[max(lead_start, para_start - 400) : para_start].strip()
+        if lead.endswith(":") and _LEAD_IN.search(lead):
+            return True
+    # the paragraph right after the quotation
+    if after_end is not None:
+        nxt_end = _BLANK.search(text, after_end.end(), after_end.end() + 300)
+        nxt = text[after_end.end() : nxt_end.start() if nxt_end else min(len(text), after_end.end() + 300)]
+        if _SOURCE_AFTER.match(nxt) or regex.match(r"(?i)\s*(?:quelle|source|zitiert|quoted)\b", nxt):
+            return True
+    return False
+
+
+def _blockquotes(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
+    """Block quotes (not callouts) longer than ``quote_words`` with no attribution in or around them."""
+    text = ctx.text
+    for block in ctx.structure.blocks:
+        if block.kind != "quote" or block.cite:
+            continue
+        words = len(_WORD.findall(text, block.start, block.end))
+        if words <= settings.quote_words:
+            continue
+        first = _first_line(text, block.start, block.end)
+        if first is None or _has_source(text, first[0], block.end):
+            continue
+        yield _quote_finding(ctx, first[0], first[1], words, settings)
+
+
+def _first_line(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the first non-blank line in ``text[start:end]``, without surrounding blanks."""
+    pos = start
+    while pos < end:
+        line_end = text.find("\n", pos, end)
+        line_end = end if line_end < 0 else line_end
+        a, b = pos, line_end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            return a, b
+        pos = line_end + 1
+    return None
+
+
+def _quote_finding(ctx: CheckContext, start: int, end: int, words: int, settings: _Settings) -> Finding:
+    limit = settings.quote_words
+    return ctx.finding(
+        QUOTE,
+        start,
+        end,
+        ctx.message(
+            en=f"A verbatim quotation of {words} words (more than {limit}) without a source: name the author "
+            "and where it appeared (“— Name, Title”), as § 63 UrhG requires.",
+            de=f"Ein wörtliches Zitat mit {words} Wörtern (mehr als {limit}) ohne Quelle: Urheber und "
+            "Fundstelle nennen („— Name, Titel“), wie § 63 UrhG es verlangt.",
+        ),
+        confidence=0.8,
+    )

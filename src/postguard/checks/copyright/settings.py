@@ -1,0 +1,175 @@
+"""The ``[copyright]`` pack section: its keys, their validation, and the merged, compiled settings.
+
+The default pack (rules/default.toml) brings the vocabularies: stock agencies with their hosts,
+file-name prefixes and credit formats, social-network image hosts, free image hosts, the words
+that make a repository's own image a photo of people or an event, editorial-use phrases and
+sources that name nobody. A later pack adds to every list, or replaces one by naming it in
+``replace``; agencies are merged by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from postguard.plugin import (
+    PackSet,
+    Where,
+    expect_int,
+    expect_str,
+    expect_str_list,
+    expect_table,
+    expect_terms,
+    merged,
+    parse_replace,
+)
+
+from .common import NEAR_LINES, QUOTE_WORDS, _Settings
+
+LISTS = (
+    "free_hosts", "social_hosts", "agencies", "people_words", "editorial_phrases", "invalid_sources",
+    "platform_sources", "valid_sources",
+)  # fmt: skip
+_HOST = regex.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agency:
+    """A stock agency: where its pictures are served, how its files are named, the credit it asks for."""
+
+    name: str
+    hosts: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    credit: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CopyrightSpec:
+    """The ``[copyright]`` section of one pack."""
+
+    free_hosts: tuple[str, ...] = ()
+    quote_words: int | None = None
+    near_lines: int | None = None
+    social_hosts: tuple[str, ...] = ()
+    agencies: tuple[Agency, ...] = ()
+    people_words: tuple[str, ...] = ()
+    editorial_phrases: tuple[str, ...] = ()
+    invalid_sources: tuple[str, ...] = ()
+    platform_sources: tuple[str, ...] = ()
+    valid_sources: tuple[str, ...] = ()
+    replace: tuple[str, ...] = ()
+
+
+def _hosts(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
+    hosts = expect_str_list(t[key], where.child(key)) if key in t else ()
+    for i, host in enumerate(hosts):
+        if not _HOST.fullmatch(host.strip()):
+            raise (
+                where.child(key)
+                .child(i)
+                .error(f"{host!r} is not a host name (write cdn.example.com, without scheme or path)")
+            )
+    return tuple(h.strip().lower() for h in hosts)
+
+
+def _terms(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
+    return tuple(x.strip() for x in expect_terms(t[key], where.child(key))) if key in t else ()
+
+
+def _agencies(value: Any, where: Where) -> tuple[Agency, ...]:
+    if not isinstance(value, list):
+        raise where.error("expected an array of tables ([[copyright.agencies]])")
+    out: list[Agency] = []
+    for i, item in enumerate(value):
+        w = where.child(i)
+        t = expect_table(item, w, ("name", "hosts", "files", "credit"), required=("name",))
+        files = expect_str_list(t["files"], w.child("files")) if "files" in t else ()
+        for k, prefix in enumerate(files):
+            if not regex.fullmatch(r"[\w-]+", prefix):
+                raise (
+                    w.child("files")
+                    .child(k)
+                    .error(f"{prefix!r} is not a file-name prefix (write AdobeStock)")
+                )
+        out.append(
+            Agency(
+                name=expect_str(t["name"], w.child("name")).strip(),
+                hosts=_hosts(t, "hosts", w),
+                files=tuple(files),
+                credit=expect_str(t["credit"], w.child("credit")).strip() if "credit" in t else "",
+            )
+        )
+    return tuple(out)
+
+
+def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
+    t = expect_table(value, where, (*LISTS, "quote_words", "near_lines", "replace"))
+    words = expect_int(t["quote_words"], where.child("quote_words"), 10, 1000) if "quote_words" in t else None
+    near = expect_int(t["near_lines"], where.child("near_lines"), 0, 20) if "near_lines" in t else None
+    return CopyrightSpec(
+        free_hosts=_hosts(t, "free_hosts", where),
+        quote_words=words,
+        near_lines=near,
+        social_hosts=_hosts(t, "social_hosts", where),
+        agencies=_agencies(t["agencies"], where.child("agencies")) if "agencies" in t else (),
+        people_words=_terms(t, "people_words", where),
+        editorial_phrases=_terms(t, "editorial_phrases", where),
+        invalid_sources=_terms(t, "invalid_sources", where),
+        platform_sources=_terms(t, "platform_sources", where),
+        valid_sources=_terms(t, "valid_sources", where),
+        replace=parse_replace(t, where, LISTS),
+    )
+
+
+def _phrases(words: tuple[str, ...]) -> str:
+    alts = sorted({r"\s+".join(regex.escape(w) for w in x.split()) for x in words if x.split()}, key=len)
+    return "|".join(reversed(alts)) or "(?!)"
+
+
+def prepare(packs: PackSet) -> _Settings:
+    specs: Sequence[CopyrightSpec] = packs.sections.get("copyright", ())
+    words = [s.quote_words for s in specs if s.quote_words is not None]
+    near = [s.near_lines for s in specs if s.near_lines is not None]
+    agencies: dict[str, Agency] = {}
+    for spec in specs:
+        if "agencies" in spec.replace:
+            agencies = {}
+        for a in spec.agencies:
+            old = agencies.get(a.name)
+            if old is not None:
+                a = Agency(
+                    name=a.name,
+                    hosts=old.hosts + a.hosts,
+                    files=old.files + a.files,
+                    credit=a.credit or old.credit,
+                )
+            agencies[a.name] = a
+    stock_hosts = {h: a.name for a in agencies.values() for h in a.hosts}
+    file_agencies = {f.lower(): a.name for a in agencies.values() for f in a.files}
+    prefixes = "|".join(sorted(map(regex.escape, file_agencies), key=len, reverse=True)) or "(?!)"
+    people = _phrases(merged(specs, "people_words"))
+    editorial = _phrases(merged(specs, "editorial_phrases"))
+    return _Settings(
+        free_hosts=merged(specs, "free_hosts"),
+        quote_words=min(words) if words else QUOTE_WORDS,
+        near_lines=max(near) if near else NEAR_LINES,
+        stock_hosts=stock_hosts,
+        credit_formats={a.name: a.credit for a in agencies.values() if a.credit},
+        stock_file=regex.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?P<prefix>{prefixes})[_-]\d{{4,}}[\w.-]*"),
+        file_agencies=file_agencies,
+        social_hosts=merged(specs, "social_hosts"),
+        # whole words, also between the dashes of a file name ("team-2026.jpg"); not "eventually"
+        people=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{people})(?![\p{{L}}])"),
+        editorial=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{editorial})(?![\p{{L}}])"),
+        invalid=regex.compile(
+            r"(?i)[ \t]*(?:das\s+|the\s+)?(?P<src>(?P<always>"
+            + _phrases(merged(specs, "invalid_sources"))
+            + r")|(?P<bare>"
+            + _phrases(merged(specs, "platform_sources"))
+            + r"))(?![\w.-])"
+        ),
+        valid_sources=tuple(v.casefold() for v in merged(specs, "valid_sources")),
+    )

@@ -1,0 +1,386 @@
+"""The structure of a draft (links, images, quotes, callouts, code, headings, credits).
+
+Extractors note what their parser saw with a :class:`Collector`, at *source*
+offsets, while they build the checked text. :meth:`Collector.build` turns those
+into a :class:`~postguard.model.Structure` at offsets of the checked text and adds
+what a light pass over the checked text finds in every format (:func:`light_pass`):
+bare web addresses, credit lines ("Foto: Name", "© Name") and inline quotations
+(„…“). For plain text, the light pass also reads the Markdown and HTML that
+pasted drafts carry (``[label](url)``, ``![alt](src)``, ``> `` lines, ``<a href>``),
+skipping what sits in ``<!-- -->`` comments and in backticks.
+
+The checks read only this and the checked text, never the source.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from postguard.model import Block, Code, Credit, Field, Heading, Image, Link, Structure
+from postguard.urls import find_urls, overlaps
+
+#: The labels that open a callout rather than a quotation (``> **Note:**``, ``> Hinweis:``).
+CALLOUT_LABELS: tuple[str, ...] = (
+    "note", "notes", "tip", "tips", "hint", "important", "warning", "caution", "danger", "info", "attention",
+    "remember", "example", "summary", "tl;dr", "tldr", "update", "edit", "disclaimer", "hinweis", "hinweise",
+    "tipp", "tipps", "achtung", "wichtig", "warnung", "vorsicht", "beispiel", "zusammenfassung", "anmerkung",
+    "nachtrag", "info",
+)  # fmt: skip
+_ALERT = regex.compile(r"\s*\[!(?P<label>[A-Za-z]+)\]")
+_LABEL_OPEN = regex.compile(r"(?i)\s*[*_]{0,2}\s*(?P<label>[\p{L};]+(?:\s[\p{L}]+)?)\s*[*_]{0,2}\s*:")
+_ATTRIBUTION = regex.compile(r"^\s*(?:[—–―~]|--?\s)\s*(?P<cite>\S.*)$")
+
+_CREDIT_LINE = regex.compile(
+    r"""(?imx)
+    (?P<label>©|\(c\)(?=\s*\p{L})|\bcopyright\b(?=\s*(?:\d{4}\s*)?[\p{L}@])
+      |\b(?:foto|fotos|photo|photos|bild|bilder|bildquelle|bildquellen|bildnachweis|bildnachweise|bildrechte
+        |quelle|source|image|images|picture|credit|credits|fotograf|fotografin|photographer|illustration
+        |grafik|abbildung|titelbild|headerbild|beitragsbild|aufmacherbild|cover)(?=\s*(?:\(s\)\s*)?[:|]\s*[\p{L}@©])
+      |\b(?:photo|foto|bild|image|picture|aufnahme|illustration)\s+(?:by|von)(?=\s+@?(?-i:\p{Lu})))
+    [^\n]{0,200}
+    """
+)
+
+#: Inline quotation marks: opening mark, closing marks.
+QUOTE_MARKS: tuple[str, ...] = ("„", "“", '"', "»", "«")
+_QUOTATION = regex.compile(
+    r"„(?P<a>[^“”\"„]{20,4000}?)[“”\"]"
+    r"|(?<![\p{L}\p{N}])“(?P<b>[^”“„]{20,4000}?)”"
+    r"|(?<![^\s(\[:])\"(?=\S)(?P<c>[^\"]{20,4000}?)(?<=\S)\"(?![\p{L}\p{N}])"
+    r"|»(?P<d>[^«»]{20,4000}?)«"
+    r"|«(?P<e>[^«»]{20,4000}?)»"
+)
+
+# Markup in plain text (pasted drafts).
+_PLAIN_IMAGE = regex.compile(
+    r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^\s)>]+)>?(?:\s+[\"'(](?P<title>[^\n)]*)[\"')])?\s*\)"
+)
+_PLAIN_LINK = regex.compile(r"(?<!!)\[(?P<label>[^\]\n]{1,200})\]\(\s*<?(?P<target>[^\s)>]+)>?[^)\n]*\)")
+_PLAIN_REF_DEF = regex.compile(r"(?m)^[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<target>[^\s>]+)")
+_PLAIN_REF_USE = regex.compile(r"(?<!!)\[(?P<label>[^\]\n]{1,200})\]\[(?P<ref>[^\]\n]{0,200})\]")
+_PLAIN_ANCHOR = regex.compile(r"(?is)<a\b(?P<attrs>[^>]*)>(?P<label>.*?)</a\s*>")
+_PLAIN_IMG = regex.compile(r"(?is)<img\b(?P<attrs>[^>]*)>")
+_PLAIN_BLOCKQUOTE = regex.compile(r"(?is)<blockquote\b[^>]*>.*?</blockquote\s*>")
+_PLAIN_QUOTE_LINES = regex.compile(r"(?m)(?:^[ \t]{0,3}>[^\n]*(?:\n|$))+")
+_PLAIN_HIDDEN = regex.compile(r"(?s)<!--.*?(?:-->|$)|(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
+_BLANK_LINE = regex.compile(r"\r?\n[ \t]*\r?\n")
+_ATTR_VALUE = regex.compile(
+    r"""(?i)\b(?P<name>[a-z-]+)\s*=\s*(?:"(?P<a>[^"]*)"|'(?P<b>[^']*)'|(?P<c>[^\s>]+))"""
+)
+
+
+@dataclass(slots=True)
+class Pending:
+    """One element noted at source offsets: ``spans`` are named (start, end) pairs; ``span`` is required."""
+
+    kind: str  # link, image, block, code, heading, field, credit
+    spans: dict[str, tuple[int, int]]
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class Collector:
+    """Notes elements at source offsets while an extractor walks its parser's output."""
+
+    def __init__(self) -> None:
+        self.items: list[Pending] = []
+
+    def add(self, kind: str, start: int, end: int, **values: Any) -> Pending:
+        item = Pending(kind, {"span": (start, end)}, values)
+        self.items.append(item)
+        return item
+
+    def extend_mapped(self, other: Collector, cmap: Sequence[int]) -> None:
+        """Add ``other``'s elements, noted at offsets of a fragment whose characters sit at ``cmap``."""
+
+        def to(a: int, b: int) -> tuple[int, int] | None:
+            if b <= a or a >= len(cmap):
+                return None
+            first = next((cmap[k] for k in range(a, min(b, len(cmap))) if cmap[k] >= 0), -1)
+            last = next((cmap[k] for k in range(min(b, len(cmap)) - 1, a - 1, -1) if cmap[k] >= 0), -1)
+            return (first, last + 1) if first >= 0 and last >= first else None
+
+        for item in other.items:
+            spans = {name: mapped for name, (a, b) in item.spans.items() if (mapped := to(a, b))}
+            if "span" in spans:
+                self.items.append(Pending(item.kind, spans, item.values))
+
+    def build(
+        self, pieces: Sequence[str], text: str, *, body_start: int = 0, plain: bool = False
+    ) -> Structure:
+        """The structure at offsets of ``text`` (``"".join(pieces)``); ``body_start`` is a source offset."""
+        prefix = [0]
+        total = 0
+        for piece in pieces:
+            total += len(piece)
+            prefix.append(total)
+
+        def at(s: int) -> int:
+            return prefix[max(0, min(s, len(prefix) - 1))]
+
+        found: dict[str, list[Any]] = {}
+        for item in self.items:
+            spans = {name: (at(a), at(b)) for name, (a, b) in item.spans.items()}
+            made = _make(item.kind, spans, item.values, text)
+            if made is not None:
+                found.setdefault(item.kind, []).append(made)
+        return light_pass(text, found, body_start=at(body_start), plain=plain)
+
+
+def _clean(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _make(kind: str, spans: dict[str, tuple[int, int]], v: dict[str, Any], text: str) -> Any:
+    start, end = spans["span"]
+    if kind == "link":
+        ls, le = spans.get("label", (-1, -1))
+        ts, te = spans.get("target", (-1, -1))
+        label = v.get("label") or (_clean(text[ls:le]) if le > ls >= 0 else "")
+        return Link(
+            start=start, end=end, label=label, target=v.get("target", ""), title=v.get("title", ""),
+            kind=v.get("link_kind", "markdown"), label_start=ls, label_end=le, target_start=ts, target_end=te,
+        )  # fmt: skip
+    if kind == "image":
+        ss, se = spans.get("src", (-1, -1))
+        cs, ce = spans.get("caption", (-1, -1))
+        caption = _clean(text[cs:ce]) if ce > cs >= 0 else v.get("caption", "")
+        return Image(
+            start=start, end=end, src=v.get("src", ""), alt=_clean(v.get("alt", "")),
+            title=v.get("title", ""), caption=caption, src_start=ss, src_end=se,
+        )  # fmt: skip
+    if kind == "block":
+        cs, ce = spans.get("cite", (-1, -1))
+        cite = _clean(text[cs:ce]) if ce > cs >= 0 else v.get("cite", "")
+        return Block(
+            start=start, end=end, kind=v.get("block_kind", "quote"), label=v.get("label", ""), cite=cite
+        )
+    if kind == "code":
+        return Code(start=start, end=end, block=bool(v.get("block")))
+    if kind == "heading":
+        return Heading(start=start, end=end, level=int(v.get("level", 1)), text=_clean(text[start:end]))
+    if kind == "field":
+        return Field(start=start, end=end, key=v.get("key", ""), value=text[start:end])
+    return None
+
+
+def _spans(items: Iterable[Any], *names: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for item in items:
+        for a, b in ((getattr(item, f"{n}start"), getattr(item, f"{n}end")) for n in names):
+            if b > a >= 0:
+                out.append((a, b))
+    return sorted(out)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
+def light_pass(
+    text: str, found: dict[str, list[Any]] | None = None, *, body_start: int = 0, plain: bool = True
+) -> Structure:
+    """Complete the structure with what the checked text itself shows (and, for plain text, its markup)."""
+    found = found if found is not None else {}
+    links: list[Link] = list(found.get("link", ()))
+    images: list[Image] = list(found.get("image", ()))
+    blocks: list[Block] = list(found.get("block", ()))
+    if plain:
+        hidden = [m.span() for m in _PLAIN_HIDDEN.finditer(text)] if ("<!--" in text or "`" in text) else []
+        _plain_markup(text, links, images, blocks, hidden)
+    else:
+        hidden = []
+    taken = _merge(_spans(links, "target_", "") + _spans(images, "src_", "") + hidden)
+    for a, b in find_urls(text):
+        if not overlaps(taken, a, b):
+            links.append(
+                Link(start=a, end=b, label="", target=text[a:b], kind="bare", target_start=a, target_end=b)
+            )
+    images = [_with_caption(text, img) for img in images]
+    credits = [
+        Credit(start=m.start(), end=m.end(), label=m.group("label"), text=m.group().strip())
+        for m in _CREDIT_LINE.finditer(text)
+        if not overlaps(hidden, m.start(), m.start() + 1)
+    ]
+    if any(q in text for q in QUOTE_MARKS):
+        for m in _QUOTATION.finditer(text):
+            inner = m.group(m.lastgroup or 0)
+            if _BLANK_LINE.search(inner) or overlaps(hidden, m.start(), m.start() + 1):
+                continue
+            if "{{" in inner or "}}" in inner or "{%" in inner or "%}" in inner:
+                continue  # quotes across template tags (Hugo shortcodes, Liquid) are attribute values
+            blocks.append(Block(start=m.start(), end=m.end(), kind="quotation"))
+    return Structure(
+        links=tuple(sorted(links, key=lambda x: x.start)),
+        images=tuple(sorted(images, key=lambda x: x.start)),
+        blocks=tuple(sorted(blocks, key=lambda x: x.start)),
+        code=tuple(sorted(found.get("code", ()), key=lambda x: x.start)),
+        headings=tuple(sorted(found.get("heading", ()), key=lambda x: x.start)),
+        fields=tuple(sorted(found.get("field", ()), key=lambda x: x.start)),
+        credits=tuple(credits),
+        body_start=body_start,
+    )
+
+
+def _with_caption(text: str, img: Image) -> Image:
+    """The text of the image's paragraph around it, when the extractor found no caption."""
+    if img.caption:
+        return img
+    lo = max(0, img.start - 400)
+    breaks = [m.end() for m in _BLANK_LINE.finditer(text, lo, img.start)]
+    after_break = _BLANK_LINE.search(text, img.end, img.end + 400)
+    before = text[breaks[-1] if breaks else lo : img.start]
+    after = text[img.end : after_break.start() if after_break else min(len(text), img.end + 400)]
+    caption = _clean(before[-200:] + " " + after[:200])
+    if not caption:
+        return img
+    return Image(
+        start=img.start, end=img.end, src=img.src, alt=img.alt, title=img.title, caption=caption,
+        src_start=img.src_start, src_end=img.src_end,
+    )  # fmt: skip
+
+
+def attributes(raw: str) -> dict[str, str]:
+    """The attribute values of a start tag, entities decoded (names lower-cased)."""
+    out: dict[str, str] = {}
+    for m in _ATTR_VALUE.finditer(raw):
+        value = (
+            m.group("a")
+            if m.group("a") is not None
+            else m.group("b")
+            if m.group("b") is not None
+            else m.group("c")
+        )
+        out.setdefault(m.group("name").lower(), html.unescape(value or ""))
+    return out
+
+
+def _plain_markup(
+    text: str, links: list[Link], images: list[Image], blocks: list[Block], hidden: list[tuple[int, int]]
+) -> None:
+    def visible(a: int) -> bool:
+        return not overlaps(hidden, a, a + 1)
+
+    if "![" in text:
+        for m in _PLAIN_IMAGE.finditer(text):
+            if visible(m.start()):
+                images.append(
+                    Image(
+                        start=m.start(),
+                        end=m.end(),
+                        src=m.group("src"),
+                        alt=m.group("alt"),
+                        title=m.group("title") or "",
+                        src_start=m.start("src"),
+                        src_end=m.end("src"),
+                    )
+                )
+    if "](" in text:
+        for m in _PLAIN_LINK.finditer(text):
+            if visible(m.start()):
+                links.append(_plain_link(m, m.group("target"), m.start("target"), m.end("target")))
+    if "]:" in text:
+        defs = {
+            m.group("label").strip().casefold(): m
+            for m in _PLAIN_REF_DEF.finditer(text)
+            if visible(m.start())
+        }
+        for m in _PLAIN_REF_USE.finditer(text):
+            d = defs.get((m.group("ref").strip() or m.group("label").strip()).casefold())
+            if d is not None and visible(m.start()):
+                links.append(_plain_link(m, d.group("target"), d.start("target"), d.end("target")))
+    if "<" in text:
+        low = text.lower()
+        if "<a" in low:
+            for m in _PLAIN_ANCHOR.finditer(text):
+                attrs = attributes(m.group("attrs"))
+                if "href" in attrs and visible(m.start()):
+                    ls, le = m.span("label")
+                    label = _clean(regex.sub(r"<[^>]*>", " ", m.group("label")))
+                    links.append(
+                        Link(
+                            start=m.start(),
+                            end=m.end(),
+                            label=label,
+                            target=attrs["href"],
+                            title=attrs.get("title", ""),
+                            kind="html",
+                            label_start=ls,
+                            label_end=le,
+                        )
+                    )
+        if "<img" in low:
+            for m in _PLAIN_IMG.finditer(text):
+                attrs = attributes(m.group("attrs"))
+                src = attrs.get("src", "")
+                pos = text.find(src, m.start(), m.end()) if src else -1
+                if src and visible(m.start()):
+                    images.append(
+                        Image(
+                            start=m.start(),
+                            end=m.end(),
+                            src=src,
+                            alt=attrs.get("alt", ""),
+                            title=attrs.get("title", ""),
+                            src_start=pos,
+                            src_end=pos + len(src) if pos >= 0 else -1,
+                        )
+                    )
+        if "<blockquote" in low:
+            for m in _PLAIN_BLOCKQUOTE.finditer(text):
+                cite = regex.search(r"(?is)<cite\b[^>]*>(.*?)</cite", m.group())
+                blocks.append(
+                    Block(
+                        start=m.start(), end=m.end(), kind="quote", cite=_clean(cite.group(1)) if cite else ""
+                    )
+                )
+    if ">" in text:
+        for m in _PLAIN_QUOTE_LINES.finditer(text):
+            if visible(m.start()):
+                lines = [regex.sub(r"^[ \t]{0,3}>[ \t]?", "", ln) for ln in m.group().splitlines()]
+                blocks.append(quote_block(m.start(), m.end(), lines))
+
+
+def _plain_link(m: Any, target: str, ts: int, te: int) -> Link:
+    ls, le = m.span("label")
+    return Link(
+        start=m.start(), end=m.end(), label=_clean(m.group("label")), target=target, kind="markdown",
+        label_start=ls, label_end=le, target_start=ts, target_end=te,
+    )  # fmt: skip
+
+
+def quote_block(start: int, end: int, lines: Sequence[str]) -> Block:
+    """A ``>`` block from its lines (markers removed): a callout when a label opens it, else a quote."""
+    label = callout_label(lines[0] if lines else "")
+    if label:
+        return Block(start=start, end=end, kind="callout", label=label)
+    cite = ""
+    rest = [ln for ln in lines if ln.strip()]
+    if len(rest) > 1 and (m := _ATTRIBUTION.match(rest[-1])):
+        cite = _clean(m.group("cite"))
+    return Block(start=start, end=end, kind="quote", cite=cite)
+
+
+@functools.cache
+def _callout_labels() -> frozenset[str]:
+    return frozenset(CALLOUT_LABELS)
+
+
+def callout_label(first_line: str) -> str:
+    """``NOTE`` for ``[!NOTE]``, ``Note`` for ``**Note:**``; empty when the line opens no callout."""
+    if m := _ALERT.match(first_line):
+        return m.group("label").upper()
+    if (m := _LABEL_OPEN.match(first_line)) and m.group("label").casefold() in _callout_labels():
+        return m.group("label")
+    return ""

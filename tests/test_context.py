@@ -1,0 +1,95 @@
+"""What a check sees is immutable, and per-pack state is prepared once (issue 10)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postguard.config import Config
+from postguard.engine import Engine
+from postguard.errors import ConfigError
+from postguard.model import Draft
+from postguard.plugin import CheckContext, PackSet, hookimpl
+from postguard.plugins import build_plugin_manager
+
+
+class Spy:
+    """Counts postguard_prepare calls and keeps the context it is handed."""
+
+    def __init__(self) -> None:
+        self.prepared = 0
+        self.seen: list[CheckContext] = []
+
+    @hookimpl
+    def postguard_prepare(self, packs: PackSet) -> tuple[str, Any]:
+        self.prepared += 1
+        return "spy", ("state for", len(packs.files))
+
+    @hookimpl
+    def postguard_check(self, ctx: CheckContext) -> None:
+        self.seen.append(ctx)
+
+
+def test_prepare_runs_once_per_pack_set_and_reaches_every_check() -> None:
+    spy = Spy()
+    engine = Engine(
+        Config(), plugin_manager=build_plugin_manager(entry_points=False, extra=[spy]), use_cache=False
+    )
+    for text in ("Erster Entwurf.", "Second draft."):
+        engine.check(Draft(text=text))
+    assert spy.prepared == 1
+    assert [ctx.prepared["spy"] for ctx in spy.seen] == [("state for", len(engine.packs.files))] * 2
+
+
+def test_the_context_and_its_prepared_state_are_read_only() -> None:
+    spy = Spy()
+    engine = Engine(
+        Config(), plugin_manager=build_plugin_manager(entry_points=False, extra=[spy]), use_cache=False
+    )
+    engine.check(Draft(text="Ein Entwurf. Zwei Sätze."))
+    [ctx] = spy.seen
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ctx.text = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ctx.prepared["spy"] = "changed"  # type: ignore[index]
+    assert ctx.sentences == ctx.sentences and len(ctx.sentences) == 2  # lazy caches still work
+
+
+def test_two_plugins_cannot_prepare_under_one_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="two plugins prepared state under the key 'spy'"):
+        Engine(Config(), plugin_manager=build_plugin_manager(entry_points=False, extra=[Spy(), Spy()]))
+
+
+class Hashed:
+    """A plugin input format: lines starting with '#' are comments."""
+
+    @hookimpl
+    def postguard_extractors(self, register: Any) -> None:
+        from postguard.extract.structure import light_pass
+        from postguard.model import Extracted
+        from postguard.plugin import InputFormat
+
+        def extract(source: str) -> Extracted:
+            text = "".join(" " * len(x.rstrip("\n")) + x[len(x.rstrip("\n")) :] if x.startswith("#") else x
+                           for x in source.splitlines(keepends=True))  # fmt: skip
+            return Extracted(text=text, structure=light_pass(text))
+
+        register(InputFormat("hashed", (".hashed",), extract))
+
+
+def test_a_plugin_adds_an_input_format() -> None:
+    from postguard.pipeline import lint
+
+    pm = build_plugin_manager(entry_points=False, extra=[Hashed()])
+    engine = Engine(Config(), plugin_manager=pm, use_cache=False)
+    source = "# Internal use only\nHallo.\n"
+    assert "hashed" in engine.formats
+    assert [
+        f.rule_id for f in lint(engine, source, path="a.hashed").findings
+    ] == []  # the comment is not checked
+    assert [f.rule_id for f in lint(engine, source, path="a.txt").findings] == ["PG104"]  # plain text is
+    with pytest.raises(ConfigError, match="registered twice"):
+        Engine(Config(), plugin_manager=build_plugin_manager(entry_points=False, extra=[Hashed(), Hashed()]))

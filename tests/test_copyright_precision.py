@@ -1,0 +1,189 @@
+"""Copyright checks on real content: the false-alarm shapes of content repositories, each beside a
+true case that must still be caught (issue 11)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_PACK, NOW, spans
+from test_check_copyright import EN45, WORDS45, copyright_, rules
+
+FIRST, SECOND = " ".join(WORDS45.split()[:20]), " ".join(WORDS45.split()[20:])
+
+
+# -- PG406: callouts are not quotations; a source before, at the end or after counts ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Ein Hinweis:\n\n> [!NOTE]\n> {FIRST}\n> {SECOND}\n",
+        f"Ein Hinweis:\n\n> **Hinweis:** {FIRST}\n> {SECOND}\n",
+        f"Vorab:\n\n> **Note:** {EN45}\n",
+        f"<p>Vorab</p>\n<aside>{WORDS45}</aside>\n",
+        f"<p>Vorab</p>\n<details><summary>Mehr</summary>{WORDS45}</details>\n",
+    ],
+)
+def test_a_callout_is_not_a_quotation(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    path = "post.html" if text.startswith("<p>") else "post.md"
+    assert "PG406" not in rules(check(text, path=path))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Aus dem Protokoll der Sitzung:\n\n> {FIRST}\n> {SECOND}\n",  # the lead-in names it
+        f"Comment by @anna_berg:\n\n> {FIRST}\n> {SECOND}\n",
+        f"Im [Interview](https://example.com/interview) sagte sie:\n\n> {FIRST}\n> {SECOND}\n",
+        f"Ein Gedanke:\n\n> {FIRST}\n> {SECOND} -- Reinhold Messner\n",  # at the end of its last line
+        f"Ein Gedanke:\n\n> {FIRST}\n> {SECOND}\n\n— Reinhold Messner, Berge versetzen\n",  # the paragraph after
+        f"„{WORDS45[:60]}“, sagte Messner. „{WORDS45}“\n",  # continues a quotation with a source
+    ],
+)
+def test_a_source_before_at_the_end_or_after_counts(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" not in rules(check(text, path="post.md"))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_an_unsourced_block_quote_is_still_caught(check, newline: str) -> None:  # type: ignore[no-untyped-def]
+    text = f"Zum Nachdenken:\n\n> {FIRST}\n> {SECOND}\n\nSchönes Wochenende!\n".replace("\n", newline)
+    assert spans(copyright_(check(text, path="post.md")), text) == [("PG406", FIRST)]
+    callout_looking = f"Zum Nachdenken:\n\n> Wichtig ist, {FIRST}\n> {SECOND}\n"  # no label, no colon
+    assert "PG406" in rules(check(callout_looking, path="post.md"))
+
+
+def test_hugo_shortcode_attributes_are_no_quotation(check) -> None:  # type: ignore[no-untyped-def]
+    text = f'{{{{< person name="Julian" role="{WORDS45}" >}}}}\nText.\n{{{{< /person >}}}}\n'
+    assert "PG406" not in rules(check(text, path="post.md"))
+    # a shortcode closed by ">}}" at a line start is no block quote of the text after it
+    closed = f'{{{{< person\n    name="Alice"\n>}}}}\n{WORDS45}\n{{{{< /person >}}}}\n'
+    assert "PG406" not in rules(check(closed, path="post.md"))
+    assert "PG406" in rules(check(f"Ein Gedanke:\n\n> {WORDS45}\n", path="post.md"))
+
+
+# -- PG403/PG405: licences in prose and organisations are not credits ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Stadt hat den Datensatz unter CC-BY-4.0 veröffentlicht, wir haben ihn ausgewertet.",
+        "The data set is published under CC BY-NC 4.0 by the city council.",
+        "Alle Inhalte dieser Website stehen unter CC BY-SA 4.0.",
+        "Wir sprachen mit Wikimedia Deutschland über freie Lizenzen.",
+        "Die Wikimedia Foundation betreibt Wikipedia.",
+    ],
+)
+def test_a_licence_in_prose_is_no_credit(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules(check(text, channel="linkedin-company")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Der Leuchtturm.\nBild: Wikimedia Commons, CC BY-SA 4.0", "PG405"),
+        ("*Das Titelbild dieses Posts ist lizenziert unter CC BY-SA 2.0.*", "PG405"),
+        ("Blick vom Gipfel.\nFoto: Max Muster, Flickr, CC BY-NC 2.0", "PG403"),
+        ("![Gipfel](img/gipfel.jpg)\nMax Muster, Flickr, CC BY-NC 2.0", "PG403"),
+    ],
+)
+def test_a_licence_in_a_credit_is_still_judged(check, text: str, rule: str) -> None:  # type: ignore[no-untyped-def]
+    assert rule in rules(check(text, channel="linkedin-company", path="post.md"))
+
+
+# -- PG402: "via" credits only in credit context -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Einstellungen änderst du via the web interface oder per API.",
+        "Login via Google ist jetzt möglich.",
+        "You can log in via Google or via the web interface.",
+    ],
+)
+def test_via_in_prose_is_no_source(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG402" not in rules(check(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schöner Sonnenuntergang.\nvia Pinterest",
+        "Schöner Sonnenuntergang. Foto: Anna Berg, via Pinterest",
+        "![Sonnenuntergang](https://example.com/s.jpg)\nGefunden via Google",
+    ],
+)
+def test_via_in_a_credit_is_still_judged(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG402" in rules(check(text, path="post.md"))
+
+
+# -- PG408: the repository's own images ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/images/docs/devtools.png",
+        "img/architecture-diagram.svg",
+        "../assets/screenshot-settings.png",
+        "vector.JPG",
+    ],
+)
+def test_a_repository_screenshot_needs_no_credit(check, src: str) -> None:  # type: ignore[no-untyped-def]
+    text = f"So sieht es aus:\n\n![Einstellungen]({src})\n\nWeiter geht's.\n"
+    assert copyright_(check(text, channel="blog", kind="article", path="post.md")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unser Stand:\n\n![Unser Stand auf der Messe](img/stand.jpg)\n",  # an event, by its alt text
+        "Das Team:\n\n![Foto](img/team-2026.jpg)\n",  # people, by its file name
+        "Fundstück:\n\n![Gipfel](https://i.imgur.com/3pbhoUs.png)\n",  # hot-linked from another host
+        "Fundstück:\n\n![Gipfel](img/AdobeStock_123456789.jpeg)\n",  # a stock file, even in the repository
+    ],
+)
+def test_people_events_hotlinks_and_stock_still_need_a_credit(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules(check(text, channel="blog", kind="article", path="post.md")) in (["PG408"], ["PG401"])
+
+
+# -- vocabularies from the default pack: new agencies, and packs that replace a list --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "agency"),
+    [
+        ("https://c8.alamy.com/comp/2B4X5YT/gipfel.jpg", "Alamy"),
+        (
+            "https://st.depositphotos.com/1000/2000/i/450/depositphotos_20001234-stock-photo.jpg",
+            "Depositphotos",
+        ),
+        ("https://previews.123rf.com/images/anna/anna1234/123456789-gipfel.jpg", "123RF"),
+        ("https://thumbs.dreamstime.com/b/gipfel-123456789.jpg", "Dreamstime"),
+        ("https://media.istockphoto.com/id/123456789/photo/gipfel.jpg", "iStock"),
+    ],
+)
+def test_more_stock_agencies(check, url: str, agency: str) -> None:  # type: ignore[no-untyped-def]
+    text = f"Blick vom Gipfel:\n{url}\n"
+    [f] = copyright_(check(text))
+    assert f.rule_id == "PG401" and f"({agency})" in f.message
+
+
+def test_a_pack_replaces_the_people_words(tmp_path: Path) -> None:
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.pipeline import lint
+
+    pack = tmp_path / "vocab.toml"
+    pack.write_text(
+        '[copyright]\npeople_words = ["belegschaft"]\nreplace = ["people_words"]\n', encoding="utf-8"
+    )
+    engine = Engine(Config(packs=(EXAMPLE_PACK, pack)), use_cache=False)
+    team = "Das Team:\n\n![Team](img/team.jpg)\n"
+    staff = "Die Belegschaft:\n\n![Foto](img/belegschaft.jpg)\n"
+    assert copyright_(lint(engine, team, channel="blog", kind="article", path="p.md", now=NOW).findings) == []
+    found = lint(engine, staff, channel="blog", kind="article", path="p.md", now=NOW).findings
+    assert [f.rule_id for f in copyright_(found)] == ["PG408"]

@@ -17,10 +17,12 @@ from postguard.plugin import (
     ConfidentialEntry,
     Finding,
     RuleDoc,
+    find_urls,
     format_date,
     hookimpl,
     load_rules,
     note_text,
+    overlaps,
     quote,
 )
 
@@ -35,6 +37,7 @@ RULE_BY_KIND = {
 _HOST = regex.compile(
     r"(?i)(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-])"
 )
+_BULLET = regex.compile(r"\s*(?:[-*+•·]|\d+[.)])\s")
 _LABEL_DECORATION = " \t*_#>•·|[](){}<>\"'„“”‚‘’«»:-–—"
 
 
@@ -52,6 +55,10 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     entries = packs.confidential
     matches = packs.confidential_index.find(ctx.pieces) if len(packs.confidential_index) else []
     allow_spans: dict[int, list[tuple[int, int]]] = {}
+    idioms: list[tuple[int, int]] = []
+    urls: list[tuple[int, int]] | None = None
+    if matches and len(packs.idiom_index):
+        idioms = [(m.start, m.end) for m in packs.idiom_index.find(ctx.pieces)]
     context_tokens: dict[int, list[int]] | None = None
     if matches and len(packs.allow_index):
         for m in packs.allow_index.find(ctx.pieces):
@@ -74,8 +81,16 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         )
 
     def applies(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
+        nonlocal urls
         if not entry.active.contains(ctx.moment):
             return False
+        if entry.kind != "marking" and _overlaps(idioms, start, end):
+            return False
+        if entry.kind == "topic":  # a topic in a link's slug is the link's, not a statement
+            if urls is None:
+                urls = find_urls(ctx.text)
+            if overlaps(urls, start, end):
+                return False
         if entry.lang and ctx.lang not in entry.lang and not ctx.mixed:
             return False
         if entry.match == "label" and not is_label(ctx.text, start, end):
@@ -168,9 +183,13 @@ def is_label(text: str, start: int, end: int) -> bool:
     before = text[line_start:start]
     after = text[end:line_end]
     if before.rstrip()[-1:] in ("[", "(", "<", "{") and after.lstrip()[:1] in ("]", ")", ">", "}"):
-        return True
+        # "(internal) routing" is an adjective in brackets, "[Intern] Zahlen Q3" a label
+        following = after.lstrip()[1:].lstrip()
+        return not following[:1].islower()
     if before.strip(_LABEL_DECORATION) == "" or not regex.search(r"[\p{L}\p{N}]", before):
         rest = after.lstrip(" \t*_")
+        if rest[:1] == ":" and _BULLET.match(before) and not regex.search(r"\p{L}{3}", rest):
+            return False  # "- Internal: 10.0.0.0/16" is a row of a definition list
         if rest == "" or rest[:1] in (":", "-", "–", "—", "!", "|", "/", "]", ")"):
             return True
     return False

@@ -34,9 +34,10 @@ def normalise_piece(piece: str) -> str:
     cached = _NORM_CACHE.get(piece)
     if cached is not None:
         return cached
+    if not piece.isascii():  # look-alikes first, in their own case: Greek "Τ" is "T", its "τ" is no "t"
+        piece = piece.translate(_STRIP_INVISIBLE).translate(skeleton_table())
     s = piece.casefold().translate(FOLD)
     if not s.isascii():
-        s = s.translate(_STRIP_INVISIBLE)
         # NFKD also folds "fancy" letters (math bold 𝐒𝐭𝐮𝐫𝐦, full-width) to plain ones: fold case after it
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
         s = s.translate(FOLD)
@@ -50,7 +51,7 @@ def normalise_piece(piece: str) -> str:
 
 @cache
 def skeleton_table() -> dict[int, str]:
-    """Non-ASCII letters and digits that look like one ASCII letter or digit, mapped to it (lower case).
+    """Non-ASCII letters and digits that look like one ASCII letter or digit, mapped to it.
 
     Built from UTS #39 data. Only characters outside ASCII are mapped, so "l",
     "1" and "I" (confusable with each other) stay what they are, and only to a
@@ -66,9 +67,9 @@ def skeleton_table() -> dict[int, str]:
         ascii_ = [c for c in plain if len(c) == 1 and c.isascii() and c.isalnum()]
         if not ascii_:
             continue
-        # a lower-case look-alike of a lower-case letter first: "о" -> "o", not "O"
-        lower = [c for c in ascii_ if c.islower()]
-        table[ord(char)] = (lower or ascii_)[0].lower()
+        # a look-alike of the same case first: "о" -> "o", "Τ" -> "T"
+        same = [c for c in ascii_ if c.isupper() == char.isupper() and c.isalpha()]
+        table[ord(char)] = (same or ascii_)[0]
     return table
 
 

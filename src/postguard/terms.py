@@ -98,8 +98,10 @@ _DERIVING = ("er", "ern")
 _DERIVATIONS = frozenset(
     "er erin erinnen ern ers ung ungen isch ische ischen ischer lich liche lichen heit keit".split()
 )
-#: Words joining the parts of a name: skipped between parts, in terms and in text alike.
+#: Words joining the parts of a name: read as "&" between parts, in terms and in text alike, so
+#: "Kessler und Söhne" is "Kessler & Söhne" but "Hofbräu und Logistik" is not "Hofbräu Logistik".
 JOINERS = frozenset({"und", "and", "n"})
+AMP = "&"
 
 _PIECE_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _PIECE_INVISIBLE = regex.compile(rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}\p{{N}}]+)*")
@@ -107,7 +109,9 @@ _PIECE_FAST = re.compile(r"[^\W_]+")
 _MARK_RE = regex.compile(r"\p{M}")
 _HAS_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _CAMEL_RE = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
-_JOINABLE_GAP = regex.compile(r"[ \t\u00a0\u202f\-\u2010\u2011\u2012\u2013#_/:+&.'’\"„“”‚‘«»‹›]{0,3}")
+_JOINABLE_GAP = regex.compile(
+    rf"[ \t\u00a0\u202f\-\u2010\u2011\u2012\u2013#_/:+&＆＋.'’\"„“”‚‘«»‹›{INVISIBLE}]{{0,4}}"
+)
 _DEOBFUSCATE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
 _INNER_DIGIT = regex.compile(r"\p{L}\d+\p{L}")
 
@@ -147,8 +151,26 @@ def split_pieces(text: str) -> list[tuple[int, int]]:
 
 def term_pieces(term: str) -> list[str]:
     """The normalised pieces of a term, without joiners between its parts ("Kessler und Söhne")."""
-    norms = [normalise_piece(term[a:b]) for a, b in split_pieces(term)]
-    return [n for k, n in enumerate(norms) if not (0 < k < len(norms) - 1 and n in JOINERS)]
+    return [n for n in _term_parts(term) if n != AMP]
+
+
+def _term_parts(term: str) -> list[str]:
+    """The normalised pieces of a term, with :data:`AMP` where a joiner ("&", "+", "und") stood."""
+    spans = split_pieces(term)
+    out: list[str] = []
+    for k, (a, b) in enumerate(spans):
+        norm = normalise_piece(term[a:b])
+        if 0 < k < len(spans) - 1 and norm in JOINERS:
+            out.append(AMP)
+            continue
+        if k and _has_amp(term[spans[k - 1][1] : a]) and out[-1:] != [AMP]:
+            out.append(AMP)
+        out.append(norm)
+    return out
+
+
+def _has_amp(gap: str) -> bool:
+    return "&" in gap or "+" in gap or "＆" in gap or "＋" in gap
 
 
 def term_key(term: str) -> tuple[str, tuple[int, ...]]:
@@ -192,7 +214,9 @@ class Pieces:
         self.norms = norms = [_NORM_CACHE.get(w) or normalise_piece(w) for w in words]
         gaps = _GAP_JOINED
         joined = [False]
+        self.amps = amps = [False]
         for gap in (text[e:s] for e, s in zip(ends, starts[1:], strict=False)):
+            amps.append(_has_amp(gap))
             j = gaps.get(gap)
             if j is None:
                 j = _JOINABLE_GAP.fullmatch(gap) is not None and not gap.startswith((". ", ": "))
@@ -200,6 +224,7 @@ class Pieces:
                     gaps[gap] = j
             joined.append(j)
         self.joined = joined[: len(spans)]
+        del amps[len(spans) :]
         self.deobs = deobs = [None if n.isalpha() else _deobfuscate(n) for n in norms]
         self.lemmas: list[str | None] = [None] * len(spans)
         self.lemma_heads: dict[int, str] = {}
@@ -311,18 +336,22 @@ class TermIndex:
         distinctive last word of a multi-word term counts alone, and a model
         number counts near its product family.
         """
-        norms = term_pieces(term)
+        parts_ = _term_parts(term)
+        norms = [n for n in parts_ if n != AMP]
         key = "".join(norms)
         if not key:
             return False
-        lengths = tuple(len(n) for n in norms)
-        umlauts = umlaut_count(term)
         typos = typos and mode == "word"
-        self._store(key, Entry(ref, mode, lengths, EXACT, umlauts, typos))
-        for form in translit_forms(term):
-            k2, l2 = term_key(form)
-            if k2 and k2 != key:
-                self._store(k2, Entry(ref, mode, l2, TRANSLIT, umlaut_count(form), typos))
+        for form, variant in ((term, EXACT), *((f, TRANSLIT) for f in sorted(translit_forms(term)))):
+            fparts = parts_ if form is term else _term_parts(form)
+            fnorms = [n for n in fparts if n != AMP]
+            fkey = "".join(fnorms)
+            if not fkey or (variant == TRANSLIT and fkey == key):
+                continue
+            entry = Entry(ref, mode, tuple(len(n) for n in fnorms), variant, umlaut_count(form), typos)
+            self._store(fkey, entry)  # also without the joiner: "Kessler Söhne"
+            if AMP in fparts:
+                self._store("".join(fparts), entry)
         if typos and len(norms) == 1 and key.isalpha() and MIN_TYPO_LEN <= len(key) <= MAX_TYPO_LEN:
             self.typo_keys.add(key, self._stored(key), self.key_transform, self.prefixes is not None)
             self.end_lengths.add(len(key))
@@ -399,7 +428,7 @@ class TermIndex:
         bounds: list[int] = []
         limit = self.max_len + 4
         starts, ends, norms, deobs = pieces.starts, pieces.ends, pieces.norms, pieces.deobs
-        joined, lemmas = pieces.joined, pieces.lemmas
+        joined, lemmas, amps = pieces.joined, pieces.lemmas, pieces.amps
         start = starts[i]
         n = len(norms)
         for j in range(i, min(n, i + MAX_PIECES)):
@@ -407,9 +436,13 @@ class TermIndex:
                 break
             plain = norms[j]
             if j > i and plain in JOINERS and j + 1 < n and joined[j + 1]:
-                continue  # "Kessler und Söhne": the joiner is not part of the key
+                if not s.endswith(AMP):
+                    s += AMP  # "Kessler und Söhne" reads as "Kessler & Söhne"
+                continue
             norm = (deobs[j] or plain) if deob else plain
             end = ends[j]
+            if j > i and amps[j] and not s.endswith(AMP):
+                s += AMP
             prev = s
             s += norm
             bounds.append(len(norm))

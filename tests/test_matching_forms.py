@@ -144,3 +144,61 @@ def test_folding_never_moves_a_span_outside_the_word(text: str) -> None:
     for m in index.find(Pieces(text)):
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start].isalnum() and text[m.end - 1].isalnum()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nur intern: Zahlen Q3", [("PG104", "Nur intern", "error")]),
+        ("Roadmap (nur intern)", [("PG104", "nur intern", "error")]),
+        ("Das ist eigentlich nur intern, aber egal", [("PG104", "nur intern", "warning")]),
+        ("INTERNAL ONLY – hiring plan", [("PG104", "INTERNAL ONLY", "error")]),
+        ("this is confidential, but", [("PG104", "is confidential", "warning")]),
+        ("not public yet, but we move", [("PG104", "not public yet", "warning")]),
+        ("Die Roadmap ist vertraulich.", [("PG104", "ist vertraulich", "warning")]),
+        ("Pressemitteilung – Sperrfrist: 12.03.2027, 10:00 Uhr", [("PG104", "Sperrfrist", "warning")]),
+        ("Sperrfrist bis 12. März, 10 Uhr", [("PG104", "Sperrfrist bis 12. März", "warning")]),
+        (
+            "Die Unterlagen sind nur für den internen Gebrauch.",
+            [("PG104", "nur für den internen Gebrauch", "error")],
+        ),
+    ],
+)
+def test_markings_as_people_phrase_them(default_engine, text, expected) -> None:  # type: ignore[no-untyped-def]
+    from postguard.pipeline import lint
+
+    found = [(f.rule_id, f.match, f.severity.value) for f in lint(default_engine, text, now=NOW).findings]
+    assert found == expected
+    assert all(text[f.start : f.end] == f.match for f in lint(default_engine, text, now=NOW).findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We moved the (internal) routing to a mesh.",
+        "Network:\n- Internal: 10.0.0.0/16\n- External: 203.0.113.0/24",
+        "Changes\n- Internal\n  - removed the perf counters",
+        "fix edge cases that throw ERR_INTERNAL_ASSERTION",
+        "make _createSocketHandle() internal only",
+        "Die Folien waren nur für den internen Gebrauch gedacht.",
+        "Those slides were meant for internal use only.",
+        "Die Sperrfrist für die Fahrerlaubnis läuft noch drei Monate.",
+        "Ihre Daten sind vertraulich.",
+    ],
+)
+def test_markings_leave_alone(default_engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    from postguard.pipeline import lint
+
+    assert [
+        f.rule_id for f in lint(default_engine, text, now=NOW).findings if f.rule_id.startswith("PG1")
+    ] == []
+
+
+def test_server_answers_quote_only_what_the_draft_wrote(server) -> None:  # type: ignore[no-untyped-def]
+    """/v1 and /v2: a finding for an alias never prints the entry's name (the internal one)."""
+    text = "Bald: die Kollektion Herbst 2027 und der TrekkerT5!"
+    v1 = server.client.post("/v1/check", json={"text": text}).text
+    v2 = server.client.post("/v2/check", data={"language": "de-DE", "text": text}).text
+    for body in (v1, v2):
+        assert "Kollektion Herbst 2027" in body and "TrekkerT5" in body  # the findings are there
+        assert "Herbstkollektion" not in body and "Nordkap Trekker" not in body

@@ -169,6 +169,8 @@ def is_label(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     if line_end < 0:
         line_end = len(text)
+    if text[start - 1 : start] == "_" or text[end : end + 1] == "_":
+        return False  # part of an identifier: ERR_INTERNAL_ASSERTION
     word = text[start:end]
     letters = [c for c in word if c.isalpha()]
     if len(letters) >= 3 and all(c.isupper() for c in letters):
@@ -190,6 +192,8 @@ def is_label(text: str, start: int, end: int) -> bool:
         rest = after.lstrip(" \t*_")
         if rest[:1] == ":" and _BULLET.match(before) and not regex.search(r"\p{L}{3}", rest):
             return False  # "- Internal: 10.0.0.0/16" is a row of a definition list
+        if rest == "" and _BULLET.match(before):
+            return False  # "- Internal" alone on a list line: a heading of release notes
         if rest == "" or rest[:1] in (":", "-", "–", "—", "!", "|", "/", "]", ")"):
             return True
     return False

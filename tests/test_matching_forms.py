@@ -15,11 +15,9 @@ from postguard.terms import Pieces, TermIndex, split_pieces
 EVAL = Path(__file__).parent / "data" / "eval"
 DRAFTS = [json.loads(line) for line in (EVAL / "drafts.jsonl").read_text(encoding="utf-8").splitlines()]
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-#: clean drafts that still raise a finding (reported in docs/quality.md): a sentence-bound context
-#: window, past-tense word order and a rare everyday word ("Bergfeuer") are not handled yet
+#: clean drafts that still raise a finding (reported in docs/quality.md): "Bergfeuer" is a rare but
+#: real German word, and the distinctive last word of "Kollektion Bergfeuer"
 KNOWN_FALSE_ALARMS = {
-    "Another sprint review, Groundhog Day vibes. Murmeltier, anyone?",
-    "Früher war das Handbuch nur für den internen Gebrauch bestimmt, jetzt ist es Open Source.",
     "Ein Feuer in den Bergen, ein Bergfeuer zur Sonnenwende – Tradition im Allgäu.",
 }
 
@@ -184,6 +182,8 @@ def test_markings_as_people_phrase_them(default_engine, text, expected) -> None:
         "Those slides were meant for internal use only.",
         "Die Sperrfrist für die Fahrerlaubnis läuft noch drei Monate.",
         "Ihre Daten sind vertraulich.",
+        "Früher war das Handbuch nur für den internen Gebrauch bestimmt, jetzt ist es Open Source.",
+        "Originally these notes were strictly confidential; today we publish them.",
     ],
 )
 def test_markings_leave_alone(default_engine, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -202,3 +202,18 @@ def test_server_answers_quote_only_what_the_draft_wrote(server) -> None:  # type
     for body in (v1, v2):
         assert "Kollektion Herbst 2027" in body and "TrekkerT5" in body  # the findings are there
         assert "Herbstkollektion" not in body and "Nordkap Trekker" not in body
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Der Eichhörnchen-Prototyp ist fertig.", [("PG101", "Eichhörnchen")]),
+        ("Our project Eichhörnchen is in beta.", [("PG101", "Eichhörnchen")]),  # "project" = "Projekt"
+        ("Das Projekt läuft gut. Eichhörnchen sitzen im Baum.", []),  # another sentence
+        ("Heute ist das streng vertraulich. Früher war alles anders.", [("PG104", "streng vertraulich")]),
+    ],
+)
+def test_context_and_history_count_in_their_sentence(check, text, expected) -> None:  # type: ignore[no-untyped-def]
+    from conftest import spans
+
+    assert spans(check(text), text) == expected

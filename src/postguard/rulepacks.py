@@ -136,6 +136,9 @@ class PackSet:
     #: [vocabulary] idioms: phrases in which no codename counts ("Und täglich grüßt das Murmeltier")
     idioms: tuple[str, ...] = ()
     idiom_index: TermIndex = field(default_factory=TermIndex)
+    #: [vocabulary] history: words that put a sentence in the past ("damals"): no marking counts there
+    history: tuple[str, ...] = ()
+    history_index: TermIndex = field(default_factory=TermIndex)
 
     @property
     def term_count(self) -> int:
@@ -300,7 +303,7 @@ _CONFIDENTIAL_KEYS = (
 )
 _EMBARGO_KEYS = ("name", "aliases", "until", "severity", "note")
 _CHANNEL_KEYS = ("name", "business", "platform", "imprint_on_posts", "lang")
-_VOCABULARY_KEYS = ("equivalents", "idioms")
+_VOCABULARY_KEYS = ("equivalents", "idioms", "history")
 
 
 def expect_array_of_tables(value: Any, where: Where) -> list[Any]:
@@ -377,7 +380,7 @@ def _parse_channel(raw: Any, where: Where) -> Channel:
     )
 
 
-def _parse_vocabulary(raw: Any, where: Where) -> tuple[list[tuple[str, ...]], list[str]]:
+def _parse_vocabulary(raw: Any, where: Where) -> tuple[list[tuple[str, ...]], list[str], list[str]]:
     t = expect_table(raw, where, _VOCABULARY_KEYS)
     groups = []
     eq = where.child("equivalents")
@@ -390,7 +393,8 @@ def _parse_vocabulary(raw: Any, where: Where) -> tuple[list[tuple[str, ...]], li
                 raise eq.child(i).error("a group of equivalents needs at least two words")
             groups.append(words)
     idioms = list(expect_terms(t["idioms"], where.child("idioms"))) if "idioms" in t else []
-    return groups, idioms
+    history = list(expect_terms(t["history"], where.child("history"))) if "history" in t else []
+    return groups, idioms, history
 
 
 # -- loading --------------------------------------------------------------------
@@ -491,6 +495,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
     allowed_top = ("pack", "confidential", "embargo", "channels", "vocabulary", *sections)
     equivalents: list[tuple[str, ...]] = []
     idioms: list[str] = []
+    history: list[str] = []
     for path, blob in blobs:
         file = str(path)
         try:
@@ -529,9 +534,10 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
             ch = _parse_channel(raw, root.child("channels").child(i))
             channels[ch.name] = ch
         if "vocabulary" in data:
-            groups, phrases = _parse_vocabulary(data["vocabulary"], root.child("vocabulary"))
+            groups, phrases, past = _parse_vocabulary(data["vocabulary"], root.child("vocabulary"))
             equivalents += groups
             idioms += phrases
+            history += past
         for name, parse in sections.items():
             if name in data:
                 extra.setdefault(name, []).append(parse(data[name], root.child(name)))
@@ -545,6 +551,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         sections=extra,
         equivalents=tuple(equivalents),
         idioms=tuple(idioms),
+        history=tuple(history),
     )
     _index(packs)
     return packs
@@ -580,6 +587,8 @@ def _index(packs: PackSet) -> None:
             packs.embargo_index.add(term, n, "word", typos=True, parts=True)
     for phrase in packs.idioms:
         packs.idiom_index.add(phrase, phrase, "word")
+    for word in packs.history:
+        packs.history_index.add(word, word, "exact")
     for index in (packs.confidential_index, packs.embargo_index):
         index.freeze()
 

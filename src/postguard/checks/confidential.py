@@ -37,6 +37,7 @@ RULE_BY_KIND = {
 _HOST = regex.compile(
     r"(?i)(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-])"
 )
+_SENTENCE_END = regex.compile(r"(?<!\b\p{L}{1,2})[.!?…]+[\s\"“”»)]+(?=[\p{Lu}\p{N}\"„“«])|\n\s*\n")
 _BULLET = regex.compile(r"\s*(?:[-*+•·]|\d+[.)])\s")
 _LABEL_DECORATION = " \t*_#>•·|[](){}<>\"'„“”‚‘’«»:-–—"
 
@@ -59,7 +60,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     urls: list[tuple[int, int]] | None = None
     if matches and len(packs.idiom_index):
         idioms = [(m.start, m.end) for m in packs.idiom_index.find(ctx.pieces)]
-    context_tokens: dict[int, list[int]] | None = None
+    context_tokens: dict[int, list[tuple[int, int]]] | None = None
     if matches and len(packs.allow_index):
         for m in packs.allow_index.find(ctx.pieces):
             for ref in m.refs:
@@ -73,18 +74,30 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             context_tokens = {}
             for m in packs.context_index.find(ctx.pieces):
                 for ref in m.refs:
-                    context_tokens.setdefault(int(str(ref)), []).append(ctx.token_index(m.start))
+                    context_tokens.setdefault(int(str(ref)), []).append((ctx.token_index(m.start), m.start))
         here = ctx.token_index(start)
         there = ctx.token_index(max(start, end - 1))
         return any(
-            min(abs(t - here), abs(t - there)) <= entry.window for t in context_tokens.get(entry_no, ())
+            min(abs(t - here), abs(t - there)) <= entry.window and not _sentence_between(ctx.text, at, start)
+            for t, at in context_tokens.get(entry_no, ())
         )
+
+    past: list[int] | None = None
+
+    def in_history(start: int) -> bool:
+        """A marking in a sentence about the past ("Früher war das nur für den internen Gebrauch")."""
+        nonlocal past
+        if past is None:
+            past = [m.start for m in packs.history_index.find(ctx.pieces)] if len(packs.history_index) else []
+        return any(not _sentence_between(ctx.text, at, start) for at in past)
 
     def applies(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
         nonlocal urls
         if not entry.active.contains(ctx.moment):
             return False
         if entry.kind != "marking" and _overlaps(idioms, start, end):
+            return False
+        if entry.kind == "marking" and entry.match == "exact" and in_history(start):
             return False
         if entry.kind == "topic":  # a topic in a link's slug is the link's, not a statement
             if urls is None:
@@ -117,6 +130,12 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                     yield _finding(ctx, entry, s, e, 1.0)
     if packs.hosts:
         yield from _hosts(ctx)
+
+
+def _sentence_between(text: str, a: int, b: int) -> bool:
+    """Whether a sentence ends between offsets ``a`` and ``b``: context words count in their own sentence."""
+    lo, hi = min(a, b), max(a, b)
+    return _SENTENCE_END.search(text, lo, hi + 1) is not None
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -4,7 +4,8 @@ Every error names the file and the key path (``embargo[2].until``). Unknown
 keys are errors, never ignored. The format is documented in
 ``docs/rule-packs.md`` and described by ``schema/rulepack.schema.json``.
 
-Sections built in here: ``pack``, ``confidential``, ``embargo``, ``channels``.
+Sections built in here: ``pack``, ``confidential``, ``embargo``, ``channels``,
+``vocabulary`` (context words across languages, idioms that are never a codename).
 Plugins add sections through the ``postguard_pack_sections`` hook.
 """
 
@@ -134,6 +135,14 @@ class PackSet:
     allow_index: TermIndex = field(default_factory=TermIndex)
     embargo_index: TermIndex = field(default_factory=TermIndex)
     hosts: dict[str, list[int]] = field(default_factory=dict)
+    #: [vocabulary] equivalents: groups of words that stand for each other as context words
+    equivalents: tuple[tuple[str, ...], ...] = ()
+    #: [vocabulary] idioms: phrases in which no codename counts ("Und täglich grüßt das Murmeltier")
+    idioms: tuple[str, ...] = ()
+    idiom_index: TermIndex = field(default_factory=TermIndex)
+    #: [vocabulary] history: words that put a sentence in the past ("damals"): no marking counts there
+    history: tuple[str, ...] = ()
+    history_index: TermIndex = field(default_factory=TermIndex)
 
     @property
     def term_count(self) -> int:
@@ -298,6 +307,7 @@ _CONFIDENTIAL_KEYS = (
 )
 _EMBARGO_KEYS = ("name", "aliases", "until", "severity", "note")
 _CHANNEL_KEYS = ("name", "business", "platform", "imprint_on_posts", "lang")
+_VOCABULARY_KEYS = ("equivalents", "idioms", "history")
 
 
 def expect_array_of_tables(value: Any, where: Where) -> list[Any]:
@@ -374,6 +384,23 @@ def _parse_channel(raw: Any, where: Where) -> Channel:
     )
 
 
+def _parse_vocabulary(raw: Any, where: Where) -> tuple[list[tuple[str, ...]], list[str], list[str]]:
+    t = expect_table(raw, where, _VOCABULARY_KEYS)
+    groups = []
+    eq = where.child("equivalents")
+    if "equivalents" in t:
+        if not isinstance(t["equivalents"], list):
+            raise eq.error(f"expected an array of arrays of words, got {typename(t['equivalents'])}")
+        for i, group in enumerate(t["equivalents"]):
+            words = expect_terms(group, eq.child(i))
+            if len(words) < 2:
+                raise eq.child(i).error("a group of equivalents needs at least two words")
+            groups.append(words)
+    idioms = list(expect_terms(t["idioms"], where.child("idioms"))) if "idioms" in t else []
+    history = list(expect_terms(t["history"], where.child("history"))) if "history" in t else []
+    return groups, idioms, history
+
+
 # -- loading --------------------------------------------------------------------
 
 
@@ -439,10 +466,10 @@ def load_packs(
 
 def _code_fingerprint() -> bytes:
     """The code that shapes the cached objects: a change to it invalidates every cache."""
-    from postguard import terms
+    from postguard import folding, terms, typos
 
     digest = hashlib.sha256()
-    for module_file in (__file__, terms.__file__):
+    for module_file in (__file__, terms.__file__, folding.__file__, typos.__file__):
         try:
             digest.update(Path(module_file).read_bytes())
         except OSError:
@@ -469,7 +496,10 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
     channels: dict[str, Channel] = {}
     extra: dict[str, list[Any]] = {}
     names: list[str] = []
-    allowed_top = ("pack", "confidential", "embargo", "channels", *sections)
+    allowed_top = ("pack", "confidential", "embargo", "channels", "vocabulary", *sections)
+    equivalents: list[tuple[str, ...]] = []
+    idioms: list[str] = []
+    history: list[str] = []
     for path, blob in blobs:
         file = str(path)
         try:
@@ -507,6 +537,11 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         for i, raw in enumerate(expect_array_of_tables(data.get("channels", []), root.child("channels"))):
             ch = _parse_channel(raw, root.child("channels").child(i))
             channels[ch.name] = ch
+        if "vocabulary" in data:
+            groups, phrases, past = _parse_vocabulary(data["vocabulary"], root.child("vocabulary"))
+            equivalents += groups
+            idioms += phrases
+            history += past
         for name, parse in sections.items():
             if name in data:
                 extra.setdefault(name, []).append(parse(data[name], root.child(name)))
@@ -518,26 +553,48 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         embargo=tuple(embargo),
         channels=channels,
         sections={name: tuple(values) for name, values in extra.items()},
+        equivalents=tuple(equivalents),
+        idioms=tuple(idioms),
+        history=tuple(history),
     )
     _index(packs)
     return packs
 
 
 def _index(packs: PackSet) -> None:
+    """Build the term indexes of the merged packs.
+
+    Codenames and clients without ``context`` are distinctive (no everyday
+    word, or the pack would have given context words): their one-edit typos
+    count, and they may end a closed compound. Embargo names are distinctive
+    too, and the distinctive last word of a multi-word name and a model number
+    near its family count on their own (at lower confidence).
+    """
+    same: dict[str, set[str]] = {}
+    for group in packs.equivalents:
+        for word in group:
+            same.setdefault(word.casefold(), set()).update(group)
     for n, entry in enumerate(packs.confidential):
         if entry.kind == "host":
             for term in entry.terms:
                 packs.hosts.setdefault(term.strip().lower().rstrip("."), []).append(n)
             continue
+        distinctive = entry.kind in ("codename", "client") and not entry.context
         for term in entry.terms:
-            packs.confidential_index.add(term, n, entry.match)
-        for term in entry.context:
+            packs.confidential_index.add(term, n, entry.match, typos=distinctive)
+        for term in sorted({w for c in entry.context for w in (c, *same.get(c.casefold(), ()))}):
             packs.context_index.add(term, n, "word")
         for phrase in entry.allow:
             packs.allow_index.add(phrase, n, "word")
     for n, emb in enumerate(packs.embargo):
         for term in (emb.name, *emb.aliases):
-            packs.embargo_index.add(term, n, "word")
+            packs.embargo_index.add(term, n, "word", typos=True, parts=True)
+    for phrase in packs.idioms:
+        packs.idiom_index.add(phrase, phrase, "word")
+    for word in packs.history:
+        packs.history_index.add(word, word, "exact")
+    for index in (packs.confidential_index, packs.embargo_index):
+        index.freeze()
 
 
 def now_utc() -> datetime:

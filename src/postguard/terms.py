@@ -22,8 +22,23 @@ Variants and their confidence:
                   spaCy lookup lemma, leads to the term                    0.9
 * ``spacing``     same letters, other piece boundaries ("Trek-ker T5")     0.85
 * ``compound``    the term starts a closed compound ("Sturmvogeltests");
-                  only for terms of 6+ letters with a remainder of 3+      0.75
+                  only for terms of 6+ letters with a remainder of 3+
+                  letters or of digits ("Gipfelsturm2027"); a distinctive
+                  term may also end one ("Projektgipfelsturm")             0.75
+* ``transliterated`` "ae/oe/ue/ss" for "ä/ö/ü/ß" or back ("Soehne")   0.9
 * ``obfuscated``  digits inside a word read as letters ("Sturmv0gel")      0.7
+* ``typo``        one edit in a distinctive term of 8+ letters ("Sturmvgoel"),
+                  see :mod:`postguard.typos`                               0.6
+* ``part``        the distinctive last word of a multi-word name alone
+                  ("#Bergfeuer" for "Kollektion Bergfeuer")                0.6
+* ``model``       a model number near its product family ("Trailrunner-Fans:
+                  der X9 kommt" for "Trailrunner X9")                      0.6
+
+Also exact: joiners between the parts of a multi-word term ("Kessler und
+Söhne", "Kessler&Söhne", "#KesslerUndSöhne" for "Kessler & Söhne"), quotes
+around or inside a name, invisible characters inside a word (soft hyphen,
+zero-width characters, word joiner, BOM) and look-alike letters from other
+scripts (see :mod:`postguard.folding`).
 
 A match never ends inside a word except for a compound, and never starts
 inside one, so "Sturm" does not match "Sturmvogel", "Sturmwarnung" matches
@@ -33,66 +48,72 @@ neither, and "Trekker T4" is not "Trekker T5".
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import regex
 
+from postguard.folding import _NORM_CACHE, INVISIBLE, everyday_word, translit_forms, umlaut_count
+from postguard.folding import normalise_piece as normalise_piece
+from postguard.typos import MAX_TYPO_LEN, MIN_TYPO_LEN, DeletionKeys, edits
+
 EXACT = "exact"
 INFLECTED = "inflected"
+TRANSLIT = "transliterated"
 SPACING = "spacing"
 COMPOUND = "compound"
 OBFUSCATED = "obfuscated"
+TYPO = "typo"
+PART = "part"
+MODEL = "model"
 
 CONFIDENCE: dict[str, float] = {
     EXACT: 1.0,
     INFLECTED: 0.9,
+    TRANSLIT: 0.9,
     SPACING: 0.85,
     COMPOUND: 0.75,
     OBFUSCATED: 0.7,
+    TYPO: 0.6,
+    PART: 0.6,
+    MODEL: 0.6,
 }
 
 #: Which variants each matching mode accepts.
 MODES: dict[str, frozenset[str]] = {
     "word": frozenset(CONFIDENCE),
-    "exact": frozenset({EXACT}),
-    "label": frozenset({EXACT}),
+    "exact": frozenset({EXACT, TRANSLIT}),
+    "label": frozenset({EXACT, TRANSLIT}),
 }
 
 MAX_PIECES = 8
 MIN_COMPOUND_TERM = 6
 MIN_COMPOUND_REST = 3
+MODEL_WINDOW = 8  # pieces between a model number and its product family
 _SUFFIXES = ("e", "s", "es", "n", "en", "er", "ern", "ens", "ns", "nen")
+#: Suffixes that, with an umlaut the term does not have, make a new word: "Gipfelstürmer".
+_DERIVING = ("er", "ern")
+#: Rests of a closed compound that derive a word rather than add one: "Gipfelsturmerin", "-isch".
+_DERIVATIONS = frozenset(
+    "er erin erinnen ern ers ung ungen isch ische ischen ischer lich liche lichen heit keit".split()
+)
+#: Words joining the parts of a name: read as "&" between parts, in terms and in text alike, so
+#: "Kessler und Söhne" is "Kessler & Söhne" but "Hofbräu und Logistik" is not "Hofbräu Logistik".
+JOINERS = frozenset({"und", "and", "n"})
+AMP = "&"
 
 _PIECE_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_PIECE_INVISIBLE = regex.compile(rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}\p{{N}}]+)*")
 _PIECE_FAST = re.compile(r"[^\W_]+")
 _MARK_RE = regex.compile(r"\p{M}")
+_HAS_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _CAMEL_RE = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
-_JOINABLE_GAP = regex.compile(r"[ \t\u00a0\u202f\-\u2010\u2011\u2012\u2013#_/:+.'’]{0,3}")
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "å": "a"})
+_JOINABLE_GAP = regex.compile(
+    rf"[ \t\u00a0\u202f\-\u2010\u2011\u2012\u2013#_/:+&＆＋.'’\"„“”‚‘«»‹›{INVISIBLE}]{{0,4}}"
+)
 _DEOBFUSCATE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
 _INNER_DIGIT = regex.compile(r"\p{L}\d+\p{L}")
-
-
-def normalise_piece(piece: str) -> str:
-    """Case-fold and fold umlauts and accents: ``"Vögel"`` -> ``"vogel"``."""
-    cached = _NORM_CACHE.get(piece)
-    if cached is not None:
-        return cached
-    s = piece.casefold().translate(_FOLD)
-    if not s.isascii():
-        # NFKD also folds "fancy" letters (math bold 𝐒𝐭𝐮𝐫𝐦, full-width) to plain ones: fold case after it
-        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
-        s = s.translate(_FOLD)
-    if len(_NORM_CACHE) > 50_000:
-        _NORM_CACHE.clear()
-    _NORM_CACHE[piece] = s
-    return s
-
-
-_NORM_CACHE: dict[str, str] = {}
 
 
 def _deobfuscate(norm: str) -> str | None:
@@ -102,13 +123,19 @@ def _deobfuscate(norm: str) -> str | None:
 
 
 def split_pieces(text: str) -> list[tuple[int, int]]:
-    """The (start, end) offsets of the pieces of ``text``."""
+    """The (start, end) offsets of the pieces of ``text``.
+
+    Invisible characters inside a word (soft hyphen, zero-width space) do not cut it.
+    """
     out: list[tuple[int, int]] = []
     append = out.append
     # Python's own ``re`` finds runs of letters and digits faster than ``regex``; its ``[^\W_]`` is
     # \p{L} and \p{N} (Unicode as of this Python), without the combining marks of decomposed text.
-    pattern = _PIECE_RE if _MARK_RE.search(text) else _PIECE_FAST
-    for m in pattern.finditer(text):
+    if _HAS_INVISIBLE.search(text):
+        matches: Iterable[re.Match[str] | regex.Match[str]] = _PIECE_INVISIBLE.finditer(text)
+    else:
+        matches = (_PIECE_RE if _MARK_RE.search(text) else _PIECE_FAST).finditer(text)
+    for m in matches:
         tail = m.group()[1:]
         if tail.islower() or not any(map(str.isupper, tail)):  # no capital after the first letter: one piece
             append(m.span())
@@ -122,12 +149,36 @@ def split_pieces(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def term_pieces(term: str) -> list[str]:
+    """The normalised pieces of a term, without joiners between its parts ("Kessler und Söhne")."""
+    return [n for n in _term_parts(term) if n != AMP]
+
+
+def _term_parts(term: str) -> list[str]:
+    """The normalised pieces of a term, with :data:`AMP` where a joiner ("&", "+", "und") stood."""
+    spans = split_pieces(term)
+    out: list[str] = []
+    for k, (a, b) in enumerate(spans):
+        norm = normalise_piece(term[a:b])
+        if 0 < k < len(spans) - 1 and norm in JOINERS:
+            out.append(AMP)
+            continue
+        if k and _has_amp(term[spans[k - 1][1] : a]) and out[-1:] != [AMP]:
+            out.append(AMP)
+        out.append(norm)
+    return out
+
+
+def _has_amp(gap: str) -> bool:
+    return "&" in gap or "+" in gap or "＆" in gap or "＋" in gap
+
+
 def term_key(term: str) -> tuple[str, tuple[int, ...]]:
     """The lookup key of a term and the lengths of its normalised pieces.
 
     Returns ``("", ())`` for a term without letters or digits.
     """
-    norms = [normalise_piece(term[a:b]) for a, b in split_pieces(term)]
+    norms = term_pieces(term)
     return "".join(norms), tuple(len(n) for n in norms)
 
 
@@ -163,7 +214,9 @@ class Pieces:
         self.norms = norms = [_NORM_CACHE.get(w) or normalise_piece(w) for w in words]
         gaps = _GAP_JOINED
         joined = [False]
+        self.amps = amps = [False]
         for gap in (text[e:s] for e, s in zip(ends, starts[1:], strict=False)):
+            amps.append(_has_amp(gap))
             j = gaps.get(gap)
             if j is None:
                 j = _JOINABLE_GAP.fullmatch(gap) is not None and not gap.startswith((". ", ": "))
@@ -171,6 +224,7 @@ class Pieces:
                     gaps[gap] = j
             joined.append(j)
         self.joined = joined[: len(spans)]
+        del amps[len(spans) :]
         self.deobs = deobs = [None if n.isalpha() else _deobfuscate(n) for n in norms]
         self.lemmas: list[str | None] = [None] * len(spans)
         self.lemma_heads: dict[int, str] = {}
@@ -232,50 +286,115 @@ class TermMatch:
     refs: tuple[object, ...]
 
 
+class Entry(NamedTuple):
+    """What one stored key stands for."""
+
+    ref: object
+    mode: str
+    lengths: tuple[int, ...]
+    form: str = EXACT  # EXACT, or the variant this key is (TRANSLIT, PART, MODEL)
+    umlauts: int = 0  # umlauts in the term as written: more in the text with -er is a derivation
+    typos: bool = False  # a distinctive term: typos and leading words count
+    family: str | None = None  # MODEL: the stored key of the product family that must be near
+
+
+def _worst(*variants: str | None) -> str:
+    return min((v for v in variants if v), key=CONFIDENCE.__getitem__)
+
+
 class TermIndex:
     """An index of terms, each with a payload (what the term belongs to) and a mode.
 
     ``key_transform`` turns a normalised key into what is stored and looked
     up; the identity by default. A salted hash here lets a pack ship hashes
-    instead of names (the prefix filter is then switched off, since it would
-    leak the first letters).
+    instead of names (the prefix filters are then switched off, since they
+    would leak letters).
     """
 
     def __init__(self, key_transform: Callable[[str], str] | None = None) -> None:
         self.key_transform = key_transform
-        self.entries: dict[str, list[tuple[object, str, tuple[int, ...]]]] = {}
+        self.entries: dict[str, list[Entry]] = {}
         self.prefixes: set[str] | None = None if key_transform else set()
         self.max_len = 0
         self.modes: set[str] = set()
         self.short_lengths: set[int] = set()
         self.long_prefixes: set[str] = set()
+        self.typo_keys = DeletionKeys()
+        self.end_lengths: set[int] = set()  # distinctive terms that may end a closed compound
+        self.end_tails: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def add(self, term: str, ref: object, mode: str = "word") -> bool:
-        """Index ``term``; returns False when it has no letters or digits."""
-        key, lengths = term_key(term)
+    def add(
+        self, term: str, ref: object, mode: str = "word", *, typos: bool = False, parts: bool = False
+    ) -> bool:
+        """Index ``term``; returns False when it has no letters or digits.
+
+        ``typos``: the term is distinctive (no everyday word): one-edit typos of
+        it (8+ letters) count, and it may end a closed compound. ``parts``: the
+        distinctive last word of a multi-word term counts alone, and a model
+        number counts near its product family.
+        """
+        parts_ = _term_parts(term)
+        norms = [n for n in parts_ if n != AMP]
+        key = "".join(norms)
         if not key:
             return False
+        typos = typos and mode == "word"
+        for form, variant in ((term, EXACT), *((f, TRANSLIT) for f in sorted(translit_forms(term)))):
+            fparts = parts_ if form is term else _term_parts(form)
+            fnorms = [n for n in fparts if n != AMP]
+            fkey = "".join(fnorms)
+            if not fkey or (variant == TRANSLIT and fkey == key):
+                continue
+            entry = Entry(ref, mode, tuple(len(n) for n in fnorms), variant, umlaut_count(form), typos)
+            self._store(fkey, entry)  # also without the joiner: "Kessler Söhne"
+            if AMP in fparts:
+                self._store("".join(fparts), entry)
+        if typos and len(norms) == 1 and key.isalpha() and MIN_TYPO_LEN <= len(key) <= MAX_TYPO_LEN:
+            self.typo_keys.add(key, self._stored(key), self.key_transform, self.prefixes is not None)
+            self.end_lengths.add(len(key))
+            if self.prefixes is not None:
+                self.end_tails.add(key[-4:])
+        if parts and mode == "word" and len(norms) >= 2:
+            self._add_parts(term, norms, ref)
+        return True
+
+    def _add_parts(self, term: str, norms: list[str], ref: object) -> None:
+        last, before = norms[-1], norms[-2]
+        if not last.isalpha() and not last.isdigit() and before.isalpha() and len(before) >= 3:
+            # "Trailrunner X9": "X9" near "Trailrunner"
+            self._store(last, Entry(ref, "word", (len(last),), MODEL, family=self._stored(before)))
+        elif last.isalpha() and len(last) >= 6 and any(n.isalpha() for n in norms[:-1]):
+            word = term[split_pieces(term)[-1][0] :]
+            if not everyday_word(word.casefold()):
+                self._store(last, Entry(ref, "word", (len(last),), PART, umlaut_count(word)))
+
+    def _stored(self, key: str) -> str:
+        return self.key_transform(key) if self.key_transform else key
+
+    def _store(self, key: str, entry: Entry) -> None:
         self.max_len = max(self.max_len, len(key))
         if self.prefixes is not None:
             self.prefixes.add(key[:4])
             self.long_prefixes.add(key[:8])
             if len(key) < 4:
                 self.short_lengths.add(len(key))
-        stored = self.key_transform(key) if self.key_transform else key
-        self.entries.setdefault(stored, []).append((ref, mode, lengths))
-        self.modes.add(mode)
-        return True
+        self.entries.setdefault(self._stored(key), []).append(entry)
+        self.modes.add(entry.mode)
 
-    def _get(self, key: str) -> list[tuple[object, str, tuple[int, ...]]] | None:
+    def freeze(self) -> None:
+        """Sort what :meth:`add` collected (done once, before the first search or caching)."""
+        self.typo_keys.freeze()
+
+    def _get(self, key: str) -> list[Entry] | None:
         if self.key_transform:
             key = self.key_transform(key)
         return self.entries.get(key)
 
     def find(self, pieces: Pieces) -> list[TermMatch]:
-        """All matches in the text, overlaps resolved (leftmost, then longest)."""
+        """All matches in the text, overlaps resolved (leftmost, then longest, then most confident)."""
         if not self.entries:
             return []
         found: list[TermMatch] = []
@@ -300,6 +419,8 @@ class TermIndex:
                 if deob and head == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
                     continue
                 self._scan(pieces, i, deob, found)
+        if len(self.typo_keys) or self.end_lengths:
+            self._distinctive(pieces, found)
         return _resolve(found)
 
     def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:
@@ -307,14 +428,21 @@ class TermIndex:
         bounds: list[int] = []
         limit = self.max_len + 4
         starts, ends, norms, deobs = pieces.starts, pieces.ends, pieces.norms, pieces.deobs
-        joined, lemmas = pieces.joined, pieces.lemmas
+        joined, lemmas, amps = pieces.joined, pieces.lemmas, pieces.amps
         start = starts[i]
-        for j in range(i, min(len(norms), i + MAX_PIECES)):
+        n = len(norms)
+        for j in range(i, min(n, i + MAX_PIECES)):
             if j > i and not joined[j]:
                 break
             plain = norms[j]
+            if j > i and plain in JOINERS and j + 1 < n and joined[j + 1]:
+                if not s.endswith(AMP):
+                    s += AMP  # "Kessler und Söhne" reads as "Kessler & Söhne"
+                continue
             norm = (deobs[j] or plain) if deob else plain
             end = ends[j]
+            if j > i and amps[j] and not s.endswith(AMP):
+                s += AMP
             prev = s
             s += norm
             bounds.append(len(norm))
@@ -328,28 +456,37 @@ class TermIndex:
             ):
                 break
             base = OBFUSCATED if deob and deobs[j] else None
-            self._record(self._get(s), start, end, s, EXACT, tuple(bounds), base, found)
+            here = (pieces, i, start, end)
+            self._record(self._get(s), here, s, EXACT, tuple(bounds), base, found)
             for suf in _SUFFIXES:
                 if len(s) > len(suf) + 2 and s.endswith(suf):
                     cand = s[: -len(suf)]
-                    self._record(self._get(cand), start, end, cand, INFLECTED, None, base, found)
+                    hit = self._get(cand)
+                    if hit and suf in _DERIVING:
+                        more = umlaut_count(pieces.text[start:end])
+                        hit = [e for e in hit if e.umlauts >= more]
+                    self._record(hit, here, cand, INFLECTED, None, base, found)
             if s.endswith("ies"):
                 cand = s[:-3] + "y"
-                self._record(self._get(cand), start, end, cand, INFLECTED, None, base, found)
+                self._record(self._get(cand), here, cand, INFLECTED, None, base, found)
             lemma = lemmas[j]
             if lemma and not deob:
                 cand = prev + lemma
-                self._record(self._get(cand), start, end, cand, INFLECTED, None, base, found)
-            # closed compound: the term ends inside this piece, a word of 3+ letters follows
+                self._record(self._get(cand), here, cand, INFLECTED, None, base, found)
+            # closed compound: the term ends inside this piece, a word of 3+ letters (or a number) follows
             lo = max(1, MIN_COMPOUND_TERM - len(prev))
-            for cut in range(lo, len(norm) - MIN_COMPOUND_REST + 1):
+            cuts = list(range(lo, len(norm) - MIN_COMPOUND_REST + 1))
+            digits = len(norm) - len(norm.rstrip("0123456789"))
+            if 0 < digits < len(norm) and norm[-digits - 1].isalpha() and len(norm) - digits >= lo:
+                cuts.append(len(norm) - digits)  # "Gipfelsturm2027"
+            for cut in cuts:
                 rest = norm[cut:]
-                if not rest.isalpha():
+                if not rest.isdigit() and (not rest.isalpha() or rest in _DERIVATIONS):
                     continue
                 cand = prev + norm[:cut]
                 hit = self._get(cand)
-                if hit and len(plain) == len(norm) and _suffix_not_inflection(rest):
-                    self._record(hit, start, starts[j] + cut, cand, COMPOUND, None, base, found)
+                if hit and len(plain) == len(norm) and rest not in _SUFFIXES:
+                    self._record(hit, (pieces, i, start, starts[j] + cut), cand, COMPOUND, None, base, found)
 
     def _inside_short(self, prev: str, norm: str) -> bool:
         """Whether a key of 8 letters or fewer could end inside ``prev + norm`` (inflected or compound)."""
@@ -357,11 +494,43 @@ class TermIndex:
             prev + norm[:k] in self.long_prefixes for k in range(max(1, 4 - len(prev)), 8 - len(prev) + 1)
         )
 
+    def _distinctive(self, pieces: Pieces, found: list[TermMatch]) -> None:
+        """Typos of distinctive terms; distinctive terms ending a closed compound ("Projektgipfelsturm")."""
+        typo_keys, tf = self.typo_keys, self.key_transform
+        min_end = min(self.end_lengths, default=99) + MIN_COMPOUND_REST
+        for i, norm in enumerate(pieces.norms):
+            if len(norm) < MIN_TYPO_LEN - 1 or not norm.isalpha():
+                continue
+            here = (pieces, i, pieces.starts[i], pieces.ends[i])
+            if self._get(norm):
+                continue
+            if typo_keys.may_match(norm):
+                stored = {*typo_keys.candidates(norm, tf)}
+                for key in stored:
+                    self._record_typo(self.entries.get(key), here, found)
+                for cand in edits(norm):
+                    self._record_typo(self._get(cand), here, found)
+            if len(norm) < min_end or (self.prefixes is not None and norm[-4:] not in self.end_tails):
+                continue
+            if pieces.ends[i] - pieces.starts[i] != len(norm):
+                continue
+            for length in self.end_lengths:
+                if len(norm) - length >= MIN_COMPOUND_REST:
+                    cand = norm[-length:]
+                    hit = [e for e in self._get(cand) or () if e.typos]
+                    start = pieces.ends[i] - length
+                    self._record(hit, (pieces, i, start, pieces.ends[i]), cand, COMPOUND, None, None, found)
+
+    def _record_typo(
+        self, hit: list[Entry] | None, here: tuple[Pieces, int, int, int], found: list[TermMatch]
+    ) -> None:
+        if hit:
+            self._record([e for e in hit if e.typos], here, "", TYPO, None, None, found)
+
     def _record(
         self,
-        hit: list[tuple[object, str, tuple[int, ...]]] | None,
-        start: int,
-        end: int,
+        hit: list[Entry] | None,
+        here: tuple[Pieces, int, int, int],
         key: str,
         variant: str,
         bounds: tuple[int, ...] | None,
@@ -372,22 +541,26 @@ class TermIndex:
             return
         refs: list[object] = []
         worst = variant
-        for ref, mode, lengths in hit:
+        for entry in hit:
             v = variant
-            if v == EXACT and bounds is not None and bounds != lengths:
+            if v == EXACT and bounds is not None and bounds != entry.lengths:
                 v = SPACING
-            if base:
-                v = base
-            if v in MODES[mode]:
-                refs.append(ref)
-                if CONFIDENCE[v] < CONFIDENCE[worst]:
-                    worst = v
+            v = _worst(v, base, entry.form)
+            if v not in MODES[entry.mode]:
+                continue
+            if entry.form == MODEL and not _near(here[0], here[1], entry.family, self._stored):
+                continue
+            refs.append(entry.ref)
+            worst = _worst(worst, v)
         if refs:
-            found.append(TermMatch(start, end, key, worst, CONFIDENCE[worst], tuple(refs)))
+            found.append(TermMatch(here[2], here[3], key, worst, CONFIDENCE[worst], tuple(refs)))
 
 
-def _suffix_not_inflection(rest: str) -> bool:
-    return rest not in _SUFFIXES
+def _near(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], str]) -> bool:
+    """Whether the product family's key is among the pieces near piece ``i``."""
+    norms = pieces.norms
+    lo, hi = max(0, i - MODEL_WINDOW), min(len(norms), i + MODEL_WINDOW + 1)
+    return any(k != i and stored(norms[k]) == family for k in range(lo, hi))
 
 
 def _resolve(found: list[TermMatch]) -> list[TermMatch]:
@@ -407,4 +580,5 @@ def build_index(terms: Iterable[tuple[str, object, str]]) -> TermIndex:
     index = TermIndex()
     for term, ref, mode in terms:
         index.add(term, ref, mode)
+    index.freeze()
     return index

@@ -17,10 +17,12 @@ from postguard.plugin import (
     ConfidentialEntry,
     Finding,
     RuleDoc,
+    find_urls,
     format_date,
     hookimpl,
     load_rules,
     note_text,
+    overlaps,
     quote,
 )
 
@@ -35,6 +37,8 @@ RULE_BY_KIND = {
 _HOST = regex.compile(
     r"(?i)(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-])"
 )
+_SENTENCE_END = regex.compile(r"(?<!\b\p{L}{1,2})[.!?…]+[\s\"“”»)]+(?=[\p{Lu}\p{N}\"„“«])|\n\s*\n")
+_BULLET = regex.compile(r"\s*(?:[-*+•·]|\d+[.)])\s")
 _LABEL_DECORATION = " \t*_#>•·|[](){}<>\"'„“”‚‘’«»:-–—"
 
 
@@ -52,7 +56,11 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     entries = packs.confidential
     matches = packs.confidential_index.find(ctx.pieces) if len(packs.confidential_index) else []
     allow_spans: dict[int, list[tuple[int, int]]] = {}
-    context_tokens: dict[int, list[int]] | None = None
+    idioms: list[tuple[int, int]] = []
+    urls: list[tuple[int, int]] | None = None
+    if matches and len(packs.idiom_index):
+        idioms = [(m.start, m.end) for m in packs.idiom_index.find(ctx.pieces)]
+    context_tokens: dict[int, list[tuple[int, int]]] | None = None
     if matches and len(packs.allow_index):
         for m in packs.allow_index.find(ctx.pieces):
             for ref in m.refs:
@@ -66,16 +74,36 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             context_tokens = {}
             for m in packs.context_index.find(ctx.pieces):
                 for ref in m.refs:
-                    context_tokens.setdefault(int(str(ref)), []).append(ctx.token_index(m.start))
+                    context_tokens.setdefault(int(str(ref)), []).append((ctx.token_index(m.start), m.start))
         here = ctx.token_index(start)
         there = ctx.token_index(max(start, end - 1))
         return any(
-            min(abs(t - here), abs(t - there)) <= entry.window for t in context_tokens.get(entry_no, ())
+            min(abs(t - here), abs(t - there)) <= entry.window and not _sentence_between(ctx.text, at, start)
+            for t, at in context_tokens.get(entry_no, ())
         )
 
+    past: list[int] | None = None
+
+    def in_history(start: int) -> bool:
+        """A marking in a sentence about the past ("Früher war das nur für den internen Gebrauch")."""
+        nonlocal past
+        if past is None:
+            past = [m.start for m in packs.history_index.find(ctx.pieces)] if len(packs.history_index) else []
+        return any(not _sentence_between(ctx.text, at, start) for at in past)
+
     def applies(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
+        nonlocal urls
         if not entry.active.contains(ctx.moment):
             return False
+        if entry.kind != "marking" and _overlaps(idioms, start, end):
+            return False
+        if entry.kind == "marking" and entry.match == "exact" and in_history(start):
+            return False
+        if entry.kind == "topic":  # a topic in a link's slug is the link's, not a statement
+            if urls is None:
+                urls = find_urls(ctx.text)
+            if overlaps(urls, start, end):
+                return False
         if entry.lang and ctx.lang not in entry.lang and not ctx.mixed:
             return False
         if entry.match == "label" and not is_label(ctx.text, start, end):
@@ -102,6 +130,12 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                     yield _finding(ctx, entry, s, e, 1.0)
     if packs.hosts:
         yield from _hosts(ctx)
+
+
+def _sentence_between(text: str, a: int, b: int) -> bool:
+    """Whether a sentence ends between offsets ``a`` and ``b``: context words count in their own sentence."""
+    lo, hi = min(a, b), max(a, b)
+    return _SENTENCE_END.search(text, lo, hi + 1) is not None
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -154,6 +188,8 @@ def is_label(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     if line_end < 0:
         line_end = len(text)
+    if text[start - 1 : start] == "_" or text[end : end + 1] == "_":
+        return False  # part of an identifier: ERR_INTERNAL_ASSERTION
     word = text[start:end]
     letters = [c for c in word if c.isalpha()]
     if len(letters) >= 3 and all(c.isupper() for c in letters):
@@ -168,9 +204,15 @@ def is_label(text: str, start: int, end: int) -> bool:
     before = text[line_start:start]
     after = text[end:line_end]
     if before.rstrip()[-1:] in ("[", "(", "<", "{") and after.lstrip()[:1] in ("]", ")", ">", "}"):
-        return True
+        # "(internal) routing" is an adjective in brackets, "[Intern] Zahlen Q3" a label
+        following = after.lstrip()[1:].lstrip()
+        return not following[:1].islower()
     if before.strip(_LABEL_DECORATION) == "" or not regex.search(r"[\p{L}\p{N}]", before):
         rest = after.lstrip(" \t*_")
+        if rest[:1] == ":" and _BULLET.match(before) and not regex.search(r"\p{L}{3}", rest):
+            return False  # "- Internal: 10.0.0.0/16" is a row of a definition list
+        if rest == "" and _BULLET.match(before):
+            return False  # "- Internal" alone on a list line: a heading of release notes
         if rest == "" or rest[:1] in (":", "-", "–", "—", "!", "|", "/", "]", ")"):
             return True
     return False

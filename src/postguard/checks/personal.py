@@ -275,11 +275,11 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     if "@" in text:
         for m in _EMAIL.finditer(text):
             local, domain = m.group("local").casefold(), m.group("domain").casefold()
-            first = regex.split(r"[._+-]", local, maxsplit=1)[0]
+            parts = regex.split(r"[._+-]", local)
             word_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
             if "://" in text[word_start : m.start()]:
                 continue  # user:password@host of a web address (the secret check's)
-            if local in sets["role_mailboxes"] or first in sets["role_mailboxes"]:
+            if local in sets["role_mailboxes"] or any(p in sets["role_mailboxes"] for p in parts):
                 continue
             if any(domain == d or domain.endswith("." + d) for d in sets["example_domains"]):
                 continue
@@ -298,7 +298,9 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             )
     if not any(c.isdigit() for c in text):
         return
+    numbers: list[tuple[int, int]] = []  # account and card candidates: never read as phone numbers
     for m in _IBAN.finditer(text):
+        numbers.append(m.span())
         compact = _compact(m.group(0))
         if compact in comp.public_numbers or not iban.is_valid(compact) or not free(*m.span()):
             continue
@@ -312,6 +314,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             0.95,
         )
     for m in _CARD_CANDIDATE.finditer(text):
+        numbers.append(m.span())
         digits = _compact(m.group(0))
         if digits in comp.public_numbers or not is_card(digits) or not free(*m.span()):
             continue
@@ -355,11 +358,14 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         candidate = text[start:end]
         if _DATE.search(candidate) or not free(start, end) or sum(c.isdigit() for c in candidate) < 7:
             continue
+        if any(s < end and start < e for s, e in numbers):
+            continue
         e164 = _e164(candidate, comp.regions)
         if e164 is None or e164 in comp.public_numbers or _compact(candidate) in comp.public_numbers:
             continue
         cued = _cued(comp.cues["phone_cues"], text, start, 25)
         mobile = _is_mobile(e164)
+        international = candidate.startswith(("+", "00"))
         yield emit(
             PHONE,
             start,
@@ -367,7 +373,8 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             "A phone number: post a person's number only with their consent (list public ones in the pack).",
             "Eine Telefonnummer: die Nummer einer Person nur mit Einwilligung posten "
             "(öffentliche im Regelpaket eintragen).",
-            0.9 if cued or mobile else 0.6,
+            # a bare national landline number is as likely a commit id or an order number
+            0.9 if cued or mobile else (0.6 if international else 0.45),
             Severity.INFO if contact_page or not (mobile or cued) else None,
         )
     for extra in comp.patterns:

@@ -166,7 +166,7 @@ def _build(specs: Sequence[SecretSpec]) -> _Compiled:
         regex.VERSION1,
     )
     url = regex.compile(
-        r"(?i)\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[^\s:/@?#\"'<>]{1,64}):(?P<secret>[^\s/@?#\"'<>]{1,128})@"
+        r"(?i)\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[^\s:/@?#\"'<>]{1,64}):(?P<secret>[^\s/@?\"'<>]{1,128})@"
         r"[\w.-]+",
         regex.VERSION1,
     )

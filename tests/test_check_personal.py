@@ -82,3 +82,13 @@ def test_a_bad_region_names_the_key(tmp_path: Path) -> None:
     pack.write_text("[personal]\nregions = ['DE', 'XX']\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"personal\.regions\[1\]"):
         Engine(Config(packs=(pack,)))
+
+
+@pytest.mark.parametrize("text", ["Handy 0049 170 1234567", "WhatsApp: +49 176 12345678"])
+def test_long_international_numbers_are_phones_not_card_candidates(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [f.rule_id for f in check(text)] == ["PG702"]
+
+
+def test_a_single_word_mailbox_at_an_organisation_is_not_reported(check) -> None:  # type: ignore[no-untyped-def]
+    assert check("Schreibt an berlin@correlaid.org oder ffhb@irc.hackint.org") == []
+    assert [f.rule_id for f in check("Schreibt an garrx@gmail.com")] == ["PG701"]

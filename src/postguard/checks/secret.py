@@ -149,7 +149,7 @@ class _Compiled:
 
 def _alternatives(words: Sequence[str]) -> str:
     parts = sorted(
-        {regex.escape(w).replace(r"\ ", r"\s+") for w in words if w.strip()}, key=len, reverse=True
+        {regex.escape(w).replace(r"\ ", r"[ \t]+") for w in words if w.strip()}, key=len, reverse=True
     )
     return "|".join(parts) or r"(?!x)x"
 
@@ -161,8 +161,11 @@ def _build(specs: Sequence[SecretSpec]) -> _Compiled:
             lists[k].extend(v)
     keys = _alternatives([k.replace("_", "-") for k in lists["key_names"]]).replace(r"\-", "[-_]?")
     value = r"(?P<secret>[^\s\"'`,;<>]{6,200})"
+    # the key name whole, or a part between _ . - (GITHUB_TOKEN, apiKey), never inside a word (attachauth);
+    # the operator and the value on the same line (a blanked code block must not join two lines)
     assignment = regex.compile(
-        rf"(?i)(?<![\w.-])(?P<key>[\w.-]*?(?:{keys})[\w-]*)[\"']?\s*(?:=>|:=|=|:)\s*(?P<q>[\"'`]?){value}(?P=q)",
+        rf"(?i)(?<![\w.-])(?P<key>(?:[^\W_]+[_.-])*?(?:{keys})(?:[_.-][^\W_]+)*)(?![\w])[\"']?"
+        rf"[ \t]*(?:=>|:=|=|:)[ \t]*(?P<q>[\"'`]?){value}(?P=q)",
         regex.VERSION1,
     )
     url = regex.compile(
@@ -174,18 +177,21 @@ def _build(specs: Sequence[SecretSpec]) -> _Compiled:
     links = _alternatives(lists["password_links"])
     quote = "[\"'„“”‚‘’»«]?"
     prose = regex.compile(
-        rf"(?i)(?<![\w-])(?:{labels})(?:\s+(?:für|fürs|for|des|der|vom|of|zum|zur|to|ins)(?:\s+[\w-]+){{1,3}}?)?"
-        rf"\s*(?:{links})\s*{quote}(?P<secret>[^\s\"“”„»«‘’]{{4,64}})",
+        rf"(?i)(?<![\w-])(?:{labels})"
+        r"(?:[ \t]+(?:für|fürs|for|des|der|vom|of|zum|zur|to|ins)(?:[ \t]+[\w-]+){1,3}?)?"
+        rf"[ \t]*(?:{links})[ \t]*{quote}(?P<secret>[^\s\"“”„»«‘’]{{4,64}})",
         regex.VERSION1,
     )
     pair = regex.compile(
-        rf"(?i)(?<![\w-])(?:{_alternatives(lists['credential_labels'])})\s*:\s*{quote}(?P<user>[^\s/]{{2,64}})"
-        rf"\s+/\s+(?P<secret>[^\s/]{{3,64}})",
+        rf"(?i)(?<![\w-])(?:{_alternatives(lists['credential_labels'])})"
+        rf"[ \t]*:[ \t]*{quote}(?P<user>[^\s/]{{2,64}})"
+        rf"[ \t]+/[ \t]+(?P<secret>[^\s/]{{3,64}})",
         regex.VERSION1,
     )
     login = regex.compile(
-        rf"(?i)(?<![\w-])(?:{_alternatives(lists['user_labels'])})\s*[:=]\s*(?P<user>\S{{2,64}}?)[,;/]?\s+"
-        rf"(?:(?:and|und)\s+)?(?:{_alternatives(lists['user_password_labels'])})\s*[:=]\s*{quote}"
+        rf"(?i)(?<![\w-])(?:{_alternatives(lists['user_labels'])})"
+        r"[ \t]*[:=][ \t]*(?P<user>\S{2,64}?)[,;/]?[ \t]+"
+        rf"(?:(?:and|und)[ \t]+)?(?:{_alternatives(lists['user_password_labels'])})[ \t]*[:=][ \t]*{quote}"
         r"(?P<secret>[^\s\"“”„»«‘’]{3,64})",
         regex.VERSION1,
     )

@@ -28,7 +28,7 @@ from secrets_fixtures import cases  # noqa: E402
 
 from postguard.config import Config  # noqa: E402
 from postguard.engine import Engine  # noqa: E402
-from postguard.model import LineIndex  # noqa: E402
+from postguard.lines import LineIndex  # noqa: E402
 from postguard.pipeline import lint  # noqa: E402
 
 FAMILIES = ("secret", "personal")

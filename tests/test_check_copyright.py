@@ -94,11 +94,7 @@ def test_a_credit_too_far_away_does_not_count(check) -> None:  # type: ignore[no
 
 
 def test_a_credit_section_credits_every_image(check) -> None:  # type: ignore[no-untyped-def]
-    text = (
-        f"![Bergsee]({STOCK})\n\n"
-        + "Ein Absatz.\n\n" * 6
-        + "Bildnachweis:\nBergsee © Max Muster – stock.adobe.com\n"
-    )
+    text = f"![Bergsee]({STOCK})\n\n" + "Ein Absatz.\n\n" * 6 + "Bildnachweis:\nBergsee © Max Muster – stock.adobe.com\n"
     assert copyright_(check(text, channel="blog", kind="article", path="post.md")) == []
 
 
@@ -329,9 +325,7 @@ def test_social_image_hosts_are_reuploads(check) -> None:  # type: ignore[no-unt
         ("PG407", "https://scontent.cdninstagram.com/v/t51/abc.jpg")
     ]
     plain = "Look: scontent-fra3-1.xx.fbcdn.net/v/t39.30808-6/123_n.jpg"
-    assert spans(copyright_(check(plain)), plain) == [
-        ("PG407", "scontent-fra3-1.xx.fbcdn.net/v/t39.30808-6/123_n.jpg")
-    ]
+    assert spans(copyright_(check(plain)), plain) == [("PG407", "scontent-fra3-1.xx.fbcdn.net/v/t39.30808-6/123_n.jpg")]
 
 
 def test_links_to_posts_are_not_reuploads(check) -> None:  # type: ignore[no-untyped-def]
@@ -363,10 +357,7 @@ def test_html_image_without_credit(check) -> None:  # type: ignore[no-untyped-de
     [
         ("![Team](img/team.jpg)\nFoto: Anna Berg\n", "post.md"),
         ('![Team](img/team.jpg "Foto: Anna Berg")\n', "post.md"),
-        (
-            '<figure><img src="/media/team.jpg" alt="Team"><figcaption>Foto: Anna Berg</figcaption></figure>',
-            "p.html",
-        ),
+        ('<figure><img src="/media/team.jpg" alt="Team"><figcaption>Foto: Anna Berg</figcaption></figure>', "p.html"),
         ('<p>Our team</p><img src="/media/team.jpg" title="© Anna Berg">', "p.html"),
         ("![Berg](https://images.unsplash.com/photo-1500.jpg)\n", "post.md"),
         ("![Berg](https://cdn.pixabay.com/photo/2020/01/01/berg.jpg)\n", "post.md"),
@@ -389,13 +380,9 @@ def test_private_accounts_need_no_image_credit(check) -> None:  # type: ignore[n
 
 def test_editorial_only_on_business_channels(check) -> None:  # type: ignore[no-untyped-def]
     text = "Die Messe war voll!\nFoto: Getty Images – Editorial use only"
-    assert spans(copyright_(check(text, channel="linkedin-company")), text) == [
-        ("PG409", "Editorial use only")
-    ]
+    assert spans(copyright_(check(text, channel="linkedin-company")), text) == [("PG409", "Editorial use only")]
     de = "Die Messe war voll!\nFoto: dpa, nur für redaktionelle Nutzung"
-    assert spans(copyright_(check(de, channel="linkedin-company")), de) == [
-        ("PG409", "nur für redaktionelle Nutzung")
-    ]
+    assert spans(copyright_(check(de, channel="linkedin-company")), de) == [("PG409", "nur für redaktionelle Nutzung")]
     assert copyright_(check(text)) == []
 
 
@@ -408,11 +395,7 @@ def test_editorial_only_on_business_channels(check) -> None:  # type: ignore[no-
         ("[copyright]\nquote_word = 40\n", "copyright.quote_word", "did you mean 'quote_words'"),
         ('[copyright]\nquote_words = "40"\n', "copyright.quote_words", "expected an integer"),
         ("[copyright]\nnear_lines = 50\n", "copyright.near_lines", "between 0 and 20"),
-        (
-            '[copyright]\nfree_hosts = ["https://cdn.example.com/"]\n',
-            "copyright.free_hosts[0]",
-            "not a host name",
-        ),
+        ('[copyright]\nfree_hosts = ["https://cdn.example.com/"]\n', "copyright.free_hosts[0]", "not a host name"),
         ("[copyright]\nfree_hosts = true\n", "copyright.free_hosts", "expected an array of strings"),
     ],
 )

@@ -50,9 +50,7 @@ def test_business_page_without_imprint_english(check) -> None:  # type: ignore[n
 
 
 def test_missing_imprint_on_a_long_first_line_points_at_its_start(check) -> None:  # type: ignore[no-untyped-def]
-    text = (
-        "Wir sind Nordkap Outdoor und machen seit 1998 Ausrüstung für Menschen, die gern draußen sind, " * 3
-    )
+    text = "Wir sind Nordkap Outdoor und machen seit 1998 Ausrüstung für Menschen, die gern draußen sind, " * 3
     [f] = imprint(check(text, channel="blog", kind="article"))
     assert f.rule_id == "PG301" and text.startswith(f.match)
     assert f.match == text[: text.rfind(" ", 0, 100)]  # cut at the last word boundary within 100 characters
@@ -102,9 +100,7 @@ def test_reference_style_markdown_links(check) -> None:  # type: ignore[no-untyp
     ok = "Wir machen Ausrüstung.\n\n[Impressum][imp]\n\n[imp]: https://other.example/rechtliches\n"
     assert imprint(check(ok, channel="blog", kind="page", path="page.md")) == []
     weak = f"Wir machen Ausrüstung.\n\n[Mehr][1]\n\n[1]: {IMPRINT}\n"
-    assert spans(imprint(check(weak, channel="blog", kind="page", path="page.md")), weak) == [
-        ("PG302", "Mehr")
-    ]
+    assert spans(imprint(check(weak, channel="blog", kind="page", path="page.md")), weak) == [("PG302", "Mehr")]
 
 
 def test_posts_and_private_accounts_owe_no_imprint(check) -> None:  # type: ignore[no-untyped-def]
@@ -207,13 +203,7 @@ def test_both_citations_in_one_imprint_english(check) -> None:  # type: ignore[n
 
 @pytest.mark.parametrize(
     "text",
-    [
-        "Angaben gemäß § 5 DDG",
-        "Verantwortlich nach § 18 Abs. 2 MStV",
-        "§ 55 TMG",
-        "§ 15 TMG",
-        "Das TMG ist alt.",
-    ],
+    ["Angaben gemäß § 5 DDG", "Verantwortlich nach § 18 Abs. 2 MStV", "§ 55 TMG", "§ 15 TMG", "Das TMG ist alt."],
 )
 def test_current_citations_pass(check, text: str) -> None:  # type: ignore[no-untyped-def]
     assert imprint(check(text)) == []

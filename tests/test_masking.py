@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest_server import ServerProcess
+from postguard.lines import LineIndex, utf16_offset
 from postguard.masking import mask, mask_source
-from postguard.model import Finding, LineIndex, Severity, utf16_offset
+from postguard.model import Finding, Severity
 
 pytest_plugins = ("conftest_server",)
 

@@ -140,6 +140,8 @@ class _Compiled:
     placeholders: tuple[str, ...]
     examples: frozenset[str]
     label_words: frozenset[str]
+    key_words: tuple[str, ...]
+    cue_words: tuple[str, ...]
     assignment: Any
     url: Any
     prose: Any
@@ -161,10 +163,11 @@ def _build(specs: Sequence[SecretSpec]) -> _Compiled:
             lists[k].extend(v)
     keys = _alternatives([k.replace("_", "-") for k in lists["key_names"]]).replace(r"\-", "[-_]?")
     value = r"(?P<secret>[^\s\"'`,;<>]{6,200})"
-    # the key name whole, or a part between _ . - (GITHUB_TOKEN, apiKey), never inside a word (attachauth);
+    # the key name whole, or a part between _ . - (GITHUB_TOKEN, apiKey), never inside a word (attachauth:
+    # checked in postguard_check, a prefix in the pattern would be tried at every position);
     # the operator and the value on the same line (a blanked code block must not join two lines)
     assignment = regex.compile(
-        rf"(?i)(?<![\w.-])(?P<key>(?:[^\W_]+[_.-])*?(?:{keys})(?:[_.-][^\W_]+)*)(?![\w])[\"']?"
+        rf"(?i)(?P<key>(?:{keys})(?:[_.-][^\W_]+)*)(?![\w])[\"']?"
         rf"[ \t]*(?:=>|:=|=|:)[ \t]*(?P<q>[\"'`]?){value}(?P=q)",
         regex.VERSION1,
     )
@@ -205,6 +208,15 @@ def _build(specs: Sequence[SecretSpec]) -> _Compiled:
         placeholders=tuple(p.casefold() for p in lists["placeholders"]),
         examples=frozenset(lists["documented_examples"]),
         label_words=label_words,
+        key_words=tuple({k.casefold().replace("_", "").replace("-", "") for k in lists["key_names"]}),
+        cue_words=tuple(
+            {
+                w.casefold().split()[0]
+                for k in ("password_labels", "user_labels", "credential_labels")
+                for w in lists[k]
+                if w.strip()
+            }
+        ),
         assignment=assignment,
         url=url,
         prose=prose,
@@ -227,6 +239,12 @@ def _compiled(ctx: CheckContext) -> _Compiled | None:
         _CACHE.clear()
     _CACHE[key] = (ctx.packs, comp)
     return comp
+
+
+def _has_key(comp: _Compiled, text: str) -> bool:
+    """A cheap test before the assignment pattern: does any key name occur at all?"""
+    squeezed = text.casefold().replace("_", "").replace("-", "")
+    return any(k in squeezed for k in comp.key_words)
 
 
 def is_placeholder(value: str, comp: _Compiled) -> bool:
@@ -298,7 +316,10 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             "Ein Passwort in einer Adresse: ändern und herausnehmen.",
             0.9,
         )
-    for m in comp.assignment.finditer(text):
+    for m in comp.assignment.finditer(text) if _has_key(comp, text) else ():
+        key_start = m.start("key")
+        if key_start and text[key_start - 1].isalnum():
+            continue  # inside a word: attachauth=
         start, end = _trim(text, *m.span("secret"))
         value = text[start:end]
         quoted = bool(m.group("q"))
@@ -315,6 +336,9 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             "Ein Geheimnis in einer Konfiguration: widerrufen und einen Platzhalter zeigen.",
             0.85 if strong else 0.7,
         )
+    folded = text.casefold()
+    if not any(w in folded for w in comp.cue_words):
+        return
     for pattern, words_ok in ((comp.pair, True), (comp.login, True), (comp.prose, False)):
         for m in pattern.finditer(text):
             start, end = _trim(text, *m.span("secret"))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from postguard.checks.personal import parse_personal
+from postguard.checks.secret import parse_secrets
 from postguard.errors import ConfigError
 from postguard.rulepacks import load_packs
 
@@ -108,7 +110,13 @@ def test_invalid_toml_names_line(tmp_path: Path) -> None:
 def test_bundled_packs_are_valid() -> None:
     packs = load_packs(
         [ROOT / "rules" / "default.toml", ROOT / "rules" / "example-company.toml"],
-        {"imprint": lambda v, w: v, "disclosure": lambda v, w: v, "copyright": lambda v, w: v},
+        {
+            "imprint": lambda v, w: v,
+            "disclosure": lambda v, w: v,
+            "copyright": lambda v, w: v,
+            "secrets": parse_secrets,
+            "personal": parse_personal,
+        },
     )
     assert packs.names == ("postguard default", "Nordkap Outdoor GmbH")
     assert {c.name for c in packs.channels.values()} >= {"linkedin-company", "employee-private"}

@@ -108,8 +108,13 @@ class CheckContext:
         replacements: tuple[str, ...] = (),
         confidence: float = 1.0,
         severity: Severity | None = None,
+        sensitive: bool = False,
     ) -> Finding:
-        """A finding of a registered rule; category and default severity come from the rule."""
+        """A finding of a registered rule; category and default severity come from the rule.
+
+        ``sensitive=True`` for a match that must never be shown (a secret, personal
+        data): every output shows it masked (``AKIA…X7QZ``).
+        """
         rule = self.rules[rule_id]
         if end <= start:
             end = min(len(self.text), start + 1)
@@ -124,4 +129,5 @@ class CheckContext:
             match=self.text[start:end],
             replacements=replacements,
             confidence=confidence,
+            sensitive=sensitive,
         )

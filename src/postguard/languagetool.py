@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl
 
 from postguard.engine import Selection
 from postguard.lines import utf16_len
+from postguard.masking import mask_source
 from postguard.model import Extracted, Finding, OffsetMap, RuleInfo
 
 CONTEXT_CHARS = 40
@@ -54,6 +55,8 @@ ISSUE_TYPES: Mapping[str, str] = {
     "imprint": "legal",
     "copyright": "legal",
     "disclosure": "legal",
+    "secret": "legal",
+    "personal": "legal",
     "suppression": "other",
 }
 CATEGORY_NAMES: Mapping[str, Mapping[str, str]] = {
@@ -62,6 +65,8 @@ CATEGORY_NAMES: Mapping[str, Mapping[str, str]] = {
     "imprint": {"en": "Imprint", "de": "Impressum"},
     "copyright": {"en": "Copyright", "de": "Urheberrecht"},
     "disclosure": {"en": "Advertising disclosure", "de": "Werbekennzeichnung"},
+    "secret": {"en": "Secrets", "de": "Zugangsdaten"},
+    "personal": {"en": "Personal data", "de": "Personenbezogene Daten"},
     "suppression": {"en": "Suppression comments", "de": "Unterdrückungskommentare"},
 }
 
@@ -317,6 +322,7 @@ def check_response(
     version: str,
 ) -> dict[str, Any]:
     """The ``/v2/check`` answer for the findings of ``request``."""
+    source = mask_source(request.source, findings)  # context and sentence never show a secret
     lang_info: dict[str, Any] = language_dict(request.language, language)
     lang_info["detectedLanguage"] = {
         "name": _NAMES.get(detected, detected),
@@ -327,5 +333,5 @@ def check_response(
         "software": software(version),
         "warnings": {"incompleteResults": False},
         "language": lang_info,
-        "matches": [match_dict(f, request.source, rules.get(f.rule_id), language) for f in findings],
+        "matches": [match_dict(f, source, rules.get(f.rule_id), language) for f in findings],
     }

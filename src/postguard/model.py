@@ -21,7 +21,15 @@ from postguard.lines import LineIndex as LineIndex
 from postguard.lines import utf16_offset as utf16_offset
 
 KINDS: tuple[str, ...] = ("post", "profile", "article", "page")
-CATEGORIES: tuple[str, ...] = ("confidential", "embargo", "imprint", "copyright", "disclosure")
+CATEGORIES: tuple[str, ...] = (
+    "confidential",
+    "embargo",
+    "imprint",
+    "copyright",
+    "disclosure",
+    "secret",
+    "personal",
+)
 
 
 class Severity(enum.StrEnum):
@@ -83,6 +91,9 @@ class Finding:
     ``start``/``end`` are code point offsets into the source text; ``match`` is
     ``source[start:end]``. ``replacements`` are suggested texts for that span
     (an empty string means "delete it"); ``confidence`` is 0..1.
+    ``sensitive`` marks a match that must never be shown (a password, a key,
+    an IBAN): :func:`postguard.masking.mask_report` masks it, and ``lint()``
+    applies that to every report before anything renders it.
     """
 
     rule_id: str
@@ -95,6 +106,7 @@ class Finding:
     replacements: tuple[str, ...] = ()
     confidence: float = 1.0
     rule_name: str = ""
+    sensitive: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

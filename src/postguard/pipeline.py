@@ -7,6 +7,7 @@ from datetime import datetime
 from postguard.engine import Engine, Selection
 from postguard.errors import InputError
 from postguard.extract import extract
+from postguard.masking import mask_report
 from postguard.model import Draft, Extracted, Report
 from postguard.suppress import suppress_findings
 
@@ -81,7 +82,7 @@ def lint(
             disabled=sel.disabled,
             report_unused=report_unused_suppressions,
         )
-    return Report(
+    report = Report(
         name=name,
         source=source,
         findings=findings,
@@ -89,6 +90,8 @@ def lint(
         suppressed=suppressed,
         notices=notices,
     )
+    # Secrets and personal data never leave lint() unmasked (postguard.masking).
+    return mask_report(report)
 
 
 def _language_code(value: str | None) -> str | None:

@@ -17,6 +17,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "postguard.checks.imprint",
     "postguard.checks.disclosure",
     "postguard.checks.copyright",
+    "postguard.checks.secret",
+    "postguard.checks.personal",
 )
 
 

@@ -1,0 +1,350 @@
+"""Built-in check: credentials in a post (PG6xx).
+
+Four kinds, all read from the ``[secrets]`` section of the rule packs (the
+default pack ships the shapes and vocabularies, docs/checks-secrets-personal.md):
+
+- provider tokens with a known shape (``[[secrets.token]]``: AWS, GitHub, Slack, ...);
+- a high-entropy value assigned to a key-like name (``api_key = "..."``);
+- a password inside a URL (``postgres://user:pass@host``);
+- a password in prose, German or English ("Passwort: X", "the password is X",
+  "Zugangsdaten: max / X", "login: x pass: y").
+
+Every finding is ``sensitive``: outputs show the value masked (``AKIA…X7QZ``).
+Placeholders (``<password>``, ``xxxx``, ``changeme``, ``your-api-key``, the
+providers' documented example keys) and ordinary words are never reported.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from postguard.plugin import (
+    CheckContext,
+    Finding,
+    PackSet,
+    Where,
+    expect_str,
+    expect_str_list,
+    expect_table,
+    hookimpl,
+    load_rules,
+)
+
+RULES = load_rules(__name__)
+TOKEN, ASSIGNMENT, URL, PASSWORD = "PG601", "PG602", "PG603", "PG604"
+
+_SECTION_KEYS = (
+    "token",
+    "placeholders",
+    "documented_examples",
+    "key_names",
+    "password_labels",
+    "password_links",
+    "user_labels",
+    "user_password_labels",
+    "credential_labels",
+)
+_LIST_KEYS = _SECTION_KEYS[1:]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TokenShape:
+    name: str
+    pattern: Any
+    min_entropy: float = 3.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SecretSpec:
+    """One pack's ``[secrets]`` section."""
+
+    tokens: tuple[TokenShape, ...] = ()
+    lists: dict[str, tuple[str, ...]]
+
+
+def parse_secrets(value: Any, where: Where) -> SecretSpec:
+    table = expect_table(value, where, _SECTION_KEYS)
+    tokens: list[TokenShape] = []
+    raw_tokens = table.get("token", [])
+    if not isinstance(raw_tokens, list):
+        raise where.child("token").error("expected an array of tables ([[secrets.token]])")
+    for i, item in enumerate(raw_tokens):
+        w = where.child("token").child(i)
+        t = expect_table(item, w, ("name", "pattern", "min_entropy"), required=("name", "pattern"))
+        pattern = expect_str(t["pattern"], w.child("pattern"))
+        try:
+            compiled = regex.compile(pattern, regex.VERSION1)
+        except regex.error as exc:
+            raise w.child("pattern").error(f"invalid regular expression {pattern!r}: {exc}") from None
+        if compiled.match(""):
+            raise w.child("pattern").error(f"regular expression {pattern!r} matches the empty string")
+        entropy = t.get("min_entropy", 3.0)
+        if isinstance(entropy, bool) or not isinstance(entropy, int | float) or not 0 <= entropy <= 8:
+            raise w.child("min_entropy").error("expected a number of bits per character, 0 to 8")
+        tokens.append(
+            TokenShape(
+                name=expect_str(t["name"], w.child("name")), pattern=compiled, min_entropy=float(entropy)
+            )
+        )
+    lists = {k: expect_str_list(table[k], where.child(k), empty_ok=True) for k in _LIST_KEYS if k in table}
+    return SecretSpec(tokens=tuple(tokens), lists=lists)
+
+
+@hookimpl
+def postguard_pack_sections(register):  # type: ignore[no-untyped-def]
+    register("secrets", parse_secrets)
+
+
+@hookimpl
+def postguard_register_rules(register):  # type: ignore[no-untyped-def]
+    for rule in RULES:
+        register(rule)
+
+
+# -- judging a value ------------------------------------------------------------------
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def classes(value: str) -> int:
+    """How many of lower case, upper case, digits and other characters ``value`` mixes."""
+    return sum(
+        (
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+            any(not c.isalnum() for c in value),
+        )
+    )
+
+
+_REFERENCE_START = tuple("<[{$%(@#")
+_TRAILING = ".,;:)]}\"'“”»«’‘`"
+_MASKED = regex.compile(r"^(.)\1{3,}$|^[*•xX.#_-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    tokens: tuple[TokenShape, ...]
+    placeholders: tuple[str, ...]
+    examples: frozenset[str]
+    label_words: frozenset[str]
+    key_words: tuple[str, ...]
+    cue_words: tuple[str, ...]
+    assignment: Any
+    url: Any
+    prose: Any
+    pair: Any
+    login: Any
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    parts = sorted(
+        {regex.escape(w).replace(r"\ ", r"[ \t]+") for w in words if w.strip()}, key=len, reverse=True
+    )
+    return "|".join(parts) or r"(?!x)x"
+
+
+def _build(specs: Sequence[SecretSpec]) -> _Compiled:
+    lists: dict[str, list[str]] = {k: [] for k in _LIST_KEYS}
+    for spec in specs:
+        for k, v in spec.lists.items():
+            lists[k].extend(v)
+    keys = _alternatives([k.replace("_", "-") for k in lists["key_names"]]).replace(r"\-", "[-_]?")
+    value = r"(?P<secret>[^\s\"'`,;<>]{6,200})"
+    # the key name whole, or a part between _ . - (GITHUB_TOKEN, apiKey), never inside a word (attachauth:
+    # checked in postguard_check, a prefix in the pattern would be tried at every position);
+    # the operator and the value on the same line (a blanked code block must not join two lines)
+    assignment = regex.compile(
+        rf"(?i)(?P<key>(?:{keys})(?:[_.-][^\W_]+)*)(?![\w])[\"']?"
+        rf"[ \t]*(?:=>|:=|=|:)[ \t]*(?P<q>[\"'`]?){value}(?P=q)",
+        regex.VERSION1,
+    )
+    url = regex.compile(
+        r"(?i)\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[^\s:/@?#\"'<>]{1,64}):(?P<secret>[^\s/@?\"'<>]{1,128})@"
+        r"[\w.-]+",
+        regex.VERSION1,
+    )
+    labels = _alternatives(lists["password_labels"])
+    links = _alternatives(lists["password_links"])
+    quote = "[\"'„“”‚‘’»«]?"
+    prose = regex.compile(
+        rf"(?i)(?<![\w-])(?:{labels})"
+        r"(?:[ \t]+(?:für|fürs|for|des|der|vom|of|zum|zur|to|ins)(?:[ \t]+[\w-]+){1,3}?)?"
+        rf"[ \t]*(?:{links})[ \t]*{quote}(?P<secret>[^\s\"“”„»«‘’]{{4,64}})",
+        regex.VERSION1,
+    )
+    pair = regex.compile(
+        rf"(?i)(?<![\w-])(?:{_alternatives(lists['credential_labels'])})"
+        rf"[ \t]*:[ \t]*{quote}(?P<user>[^\s/]{{2,64}})"
+        rf"[ \t]+/[ \t]+(?P<secret>[^\s/]{{3,64}})",
+        regex.VERSION1,
+    )
+    login = regex.compile(
+        rf"(?i)(?<![\w-])(?:{_alternatives(lists['user_labels'])})"
+        r"[ \t]*[:=][ \t]*(?P<user>\S{2,64}?)[,;/]?[ \t]+"
+        rf"(?:(?:and|und)[ \t]+)?(?:{_alternatives(lists['user_password_labels'])})[ \t]*[:=][ \t]*{quote}"
+        r"(?P<secret>[^\s\"“”„»«‘’]{3,64})",
+        regex.VERSION1,
+    )
+    label_words = frozenset(
+        w.casefold()
+        for k in ("password_labels", "user_labels", "user_password_labels", "key_names")
+        for w in lists[k]
+    )
+    return _Compiled(
+        tokens=tuple(t for s in specs for t in s.tokens),
+        placeholders=tuple(p.casefold() for p in lists["placeholders"]),
+        examples=frozenset(lists["documented_examples"]),
+        label_words=label_words,
+        key_words=tuple({k.casefold().replace("_", "").replace("-", "") for k in lists["key_names"]}),
+        cue_words=tuple(
+            {
+                w.casefold().split()[0]
+                for k in ("password_labels", "user_labels", "credential_labels")
+                for w in lists[k]
+                if w.strip()
+            }
+        ),
+        assignment=assignment,
+        url=url,
+        prose=prose,
+        pair=pair,
+        login=login,
+    )
+
+
+@hookimpl
+def postguard_prepare(packs: PackSet) -> tuple[str, _Compiled | None]:
+    """Compile the ``[secrets]`` sections once per loaded pack set."""
+    specs: Sequence[SecretSpec] = packs.sections.get("secrets", ())
+    return __name__, (_build(specs) if specs else None)
+
+
+def _has_key(comp: _Compiled, text: str) -> bool:
+    """A cheap test before the assignment pattern: does any key name occur at all?"""
+    squeezed = text.casefold().replace("_", "").replace("-", "")
+    return any(k in squeezed for k in comp.key_words)
+
+
+def is_placeholder(value: str, comp: _Compiled) -> bool:
+    """An example, a reference to a variable or a masked value, not a secret."""
+    if not value or value.startswith(_REFERENCE_START) or value in comp.examples:
+        return True
+    if _MASKED.match(value) or value.casefold() in comp.label_words:
+        return True
+    folded = value.casefold()
+    return any(p in folded for p in comp.placeholders)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    return start, end
+
+
+def _is_word(value: str) -> bool:
+    """An ordinary word (or one with ! or ? after it): letters only, at most an initial capital."""
+    core = value.rstrip("!?")
+    return core.isalpha() and (core[1:].islower() or core.isupper() or core.islower())
+
+
+# -- the check ----------------------------------------------------------------------
+
+
+@hookimpl
+def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
+    comp: _Compiled | None = ctx.prepared[__name__]
+    if comp is None:
+        return
+    text = ctx.text
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in taken)
+
+    def emit(rule: str, start: int, end: int, en: str, de: str, confidence: float) -> Finding:
+        taken.append((start, end))
+        return ctx.finding(rule, start, end, ctx.message(en=en, de=de), confidence=confidence, sensitive=True)
+
+    for shape in comp.tokens:
+        for m in shape.pattern.finditer(text):
+            group = "secret" if "secret" in m.groupdict() else 0
+            start, end = m.span(group)
+            value = text[start:end]
+            body = value.split("_", 1)[-1] if "_" in value[:12] else value
+            if is_placeholder(value, comp) or entropy(body) < shape.min_entropy or not free(start, end):
+                continue
+            yield emit(
+                TOKEN,
+                start,
+                end,
+                f"A secret ({shape.name}) in the text: revoke it and take it out.",
+                f"Ein Geheimnis ({shape.name}) im Text: widerrufen und herausnehmen.",
+                0.95,
+            )
+    for m in comp.url.finditer(text):
+        start, end = m.span("secret")
+        value = m.group("secret")
+        if is_placeholder(value, comp) or len(value) < 3 or not free(start, end):
+            continue
+        yield emit(
+            URL,
+            start,
+            end,
+            "A password inside a web address: change it and take it out.",
+            "Ein Passwort in einer Adresse: ändern und herausnehmen.",
+            0.9,
+        )
+    for m in comp.assignment.finditer(text) if _has_key(comp, text) else ():
+        key_start = m.start("key")
+        if key_start and text[key_start - 1].isalnum():
+            continue  # inside a word: attachauth=
+        start, end = _trim(text, *m.span("secret"))
+        value = text[start:end]
+        quoted = bool(m.group("q"))
+        strong = entropy(value) >= 3.0 and classes(value) >= 2 and len(value) >= 10
+        password_key = any(w in m.group("key").casefold() for w in ("pass", "pwd", "kennwort"))
+        weak = quoted and password_key and classes(value) >= 2 and not _is_word(value)
+        if value.isdigit() or is_placeholder(value, comp) or not (strong or weak) or not free(start, end):
+            continue
+        yield emit(
+            ASSIGNMENT,
+            start,
+            end,
+            "A secret assigned in a configuration snippet: revoke it and show a placeholder instead.",
+            "Ein Geheimnis in einer Konfiguration: widerrufen und einen Platzhalter zeigen.",
+            0.85 if strong else 0.7,
+        )
+    folded = text.casefold()
+    if not any(w in folded for w in comp.cue_words):
+        return
+    for pattern, words_ok in ((comp.pair, True), (comp.login, True), (comp.prose, False)):
+        for m in pattern.finditer(text):
+            start, end = _trim(text, *m.span("secret"))
+            value = text[start:end]
+            if len(value) < 4 or is_placeholder(value, comp) or not free(start, end):
+                continue
+            if _is_word(value) and not words_ok:
+                continue
+            mixed = classes(value) >= 2 or value.isdigit()
+            yield emit(
+                PASSWORD,
+                start,
+                end,
+                "A password in the text: change it and share it privately, never in a post.",
+                "Ein Passwort im Text: ändern und nur privat weitergeben, nie in einem Beitrag.",
+                0.85 if mixed else 0.6,
+            )

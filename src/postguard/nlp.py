@@ -143,6 +143,57 @@ class LemmaTable:
         return out
 
 
+#: Runs without spaces that spaCy's tokenizer must not see: it strips prefixes and suffixes one at a
+#: time, each strip a regex search over the rest of the run, so its cost grows with the square of a run
+#: that has many of them (10 KB of "!" took 12 s), and it is slow even on one long word. Long runs (33
+#: characters or more: base64, minified code, 1 MB "words") become one token each; shorter runs with
+#: four or more non-word characters (short URLs aside) are cut by :data:`_PIECE`. Checks read the
+#: text, not the tokens; tokens give lemmas, sentences and word distances, none found in such runs.
+_COSTLY_RUN = re.compile(r"(?<!\S)(?:(\S{33,}+)|(?![^\s:]*+://)(?=(?:\w*+[^\w\s]){4})\S++)")
+#: Tokens of a short costly run: words, a character repeated (up to 64 times), any other character.
+_PIECE = re.compile(r"\w+|([^\w\s])\1{0,63}")
+
+
+def tokenize(nlp: Language, text: str) -> Doc:
+    """spaCy's tokens of ``text``, in time linear in its length whatever the text.
+
+    Ordinary prose goes through spaCy's tokenizer as it is; runs it would handle
+    slowly (see :data:`_COSTLY_RUN`) are cut by a linear regex. The Doc's text is
+    ``text`` exactly, so every offset stays true. spaCy's ``max_length`` (meant for
+    the parser and NER, which blank pipelines do not have) is not applied: the
+    callers' size limits are.
+    """
+    from spacy.tokens import Doc
+
+    costly = list(_COSTLY_RUN.finditer(text))
+    if not costly:
+        return nlp.tokenizer(text)
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+
+    def prose(part: str) -> None:
+        if part:
+            for token in nlp.tokenizer(part):
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+
+    for run in costly:
+        start, end = run.span()
+        prose(text[pos:start])
+        if run.group(1):
+            words.append(run.group(1))
+        else:
+            words.extend(m.group() for m in _PIECE.finditer(text, start, end))
+        spaces.extend(False for _ in range(len(words) - len(spaces)))
+        pos = end
+        if text.startswith(" ", end):  # spaCy's own way: one space after a token belongs to it
+            spaces[-1] = True
+            pos += 1
+    prose(text[pos:])
+    return Doc(nlp.vocab, words=words, spaces=spaces)
+
+
 _UNSEEN = object()
 _MEMO_LIMIT = 200_000
 #: A blank pipeline is rebuilt after this many documents: spaCy's string store grows with every new
@@ -226,7 +277,7 @@ class NLP:
         with _BLANK_LOCK:  # spaCy's tokenizer caches are not safe to share between threads
             if lang in self.models:
                 return nlp(text)  # a trained pipeline brings its own lemmatizer and sentences
-            doc = nlp.make_doc(text)
+            doc = tokenize(nlp, text)
             self._made += 1
             if self._made >= _RENEW_AFTER and lang not in self.models:
                 self._made = 0

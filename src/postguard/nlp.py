@@ -256,6 +256,8 @@ class NLP:
 
     def after_fork(self) -> None:
         """Make a forked worker process open its own database connections and locks."""
+        global _BLANK_LOCK
+        _BLANK_LOCK = threading.Lock()  # another thread may have held it at the fork
         self._lock = threading.Lock()
         for table in self._tables.values():
             table.forget_connection()

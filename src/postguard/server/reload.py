@@ -80,5 +80,6 @@ async def watch(state: ServerState, interval: float) -> None:
     """Poll the watched files' stat every ``interval`` seconds and reload on a change."""
     while True:
         await anyio.sleep(interval)
-        if stamp(state.paths) != state.stamp:
-            await anyio.to_thread.run_sync(reload, state)
+        changed = stamp(state.paths) != state.stamp
+        if changed and await anyio.to_thread.run_sync(reload, state) and state.pool is not None:
+            state.pool.renew()  # the workers fork again, from the new engine

@@ -9,45 +9,46 @@ from starlette.responses import JSONResponse, Response
 
 from postguard import __version__
 from postguard import languagetool as lt
+from postguard.engine import Engine
 from postguard.lines import LineIndex
 from postguard.model import Extracted
-from postguard.server.limits import run_limited
+from postguard.server.limits import run_check
 from postguard.server.logs import redact
 from postguard.server.responses import ApiError, RawJSON, json_bytes
 from postguard.server.state import state_of
 
 
+def check_job(eng: Engine, max_text_length: int, body: bytes) -> bytes:
+    """The answer to a ``/v1/check`` body (runs in a check worker)."""
+    from postguard.formatters.json import finding_dict
+    from postguard.pipeline import lint, parse_moment
+
+    args = check_args(body, max_text_length)
+    text = args["text"]
+    publish_at = parse_moment(args["publish_at"], "publish_at") if args.get("publish_at") else None
+    report = lint(
+        eng,
+        text,
+        name="<request>",
+        channel=args.get("channel"),
+        kind=args.get("kind"),
+        lang=args.get("lang"),
+        publish_at=publish_at,
+        extracted=Extracted(text=text),
+    )
+    index = LineIndex(text)
+    return json_bytes(
+        {
+            "findings": [finding_dict(f, text, index) for f in report.findings],
+            "language": report.language,
+            "pack_fingerprint": eng.fingerprint,
+        }
+    )
+
+
 async def v1_check(request: Request) -> Response:
     state = state_of(request)
-    eng = state.ready_engine
-
-    def work(body: bytes) -> bytes:
-        from postguard.formatters.json import finding_dict
-        from postguard.pipeline import lint, parse_moment
-
-        args = check_args(body, state.max_text_length)
-        text = args["text"]
-        publish_at = parse_moment(args["publish_at"], "publish_at") if args.get("publish_at") else None
-        report = lint(
-            eng,
-            text,
-            name="<request>",
-            channel=args.get("channel"),
-            kind=args.get("kind"),
-            lang=args.get("lang"),
-            publish_at=publish_at,
-            extracted=Extracted(text=text),
-        )
-        index = LineIndex(text)
-        return json_bytes(
-            {
-                "findings": [finding_dict(f, text, index) for f in report.findings],
-                "language": report.language,
-                "pack_fingerprint": eng.fingerprint,
-            }
-        )
-
-    return RawJSON(await run_limited(state, request, work))
+    return RawJSON(await run_check(state, request, check_job, state.max_text_length))
 
 
 async def v1_health(request: Request) -> Response:

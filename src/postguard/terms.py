@@ -342,7 +342,10 @@ class TermIndex:
                 self._record(self._get(cand), start, end, cand, INFLECTED, None, base, found)
             # closed compound: the term ends inside this piece, a word of 3+ letters follows
             lo = max(1, MIN_COMPOUND_TERM - len(prev))
-            for cut in range(lo, len(norm) - MIN_COMPOUND_REST + 1):
+            # no key is longer than max_len: cutting further would only copy a long piece again and
+            # again (a 100 KB "word" took a minute)
+            hi = min(len(norm) - MIN_COMPOUND_REST, self.max_len - len(prev))
+            for cut in range(lo, hi + 1):
                 rest = norm[cut:]
                 if not rest.isalpha():
                     continue

@@ -138,7 +138,9 @@ class CheckPool:
             idle, self._idle = self._idle, []
         for worker in idle:
             self._retire(worker)
-            self._idle.append(self._spawn())
+            fresh = self._spawn()
+            with self._lock:
+                self._idle.append(fresh)
 
     def heal(self) -> int:
         """Replace idle workers that died; the number replaced."""
@@ -149,8 +151,9 @@ class CheckPool:
             log.warning("check worker %d died; starting a new one", worker.pid)
             self._retire(worker)
             self.restarts += 1
+            fresh = self._spawn()
             with self._lock:
-                self._idle.append(self._spawn())
+                self._idle.append(fresh)
         return len(dead)
 
     def call(self, deadline: float, job: Job, *args: Any) -> bytes:

@@ -196,10 +196,12 @@ def tokenize(nlp: Language, text: str) -> Doc:
 
 
 _UNSEEN = object()
-_MEMO_LIMIT = 200_000
-#: A blank pipeline is rebuilt after this many documents: spaCy's string store grows with every new
-#: word it sees, and a server runs for weeks.
-_RENEW_AFTER = 50_000
+#: Words a lemma table remembers before it forgets them all (bounded memory; a query refills it).
+_MEMO_LIMIT = 50_000
+#: A blank pipeline is rebuilt when its string store holds this many strings: the store (and the
+#: vocabulary and tokenizer cache beside it) grows with every new word spaCy sees, and a server runs
+#: for weeks. Rebuilding takes under a second; ordinary prose reaches this rarely.
+_RENEW_STRINGS = 100_000
 
 _BLANK: dict[str, Language] = {}
 _BLANK_LOCK = threading.Lock()
@@ -215,7 +217,6 @@ class NLP:
         self._tables: dict[str, LemmaTable] = {}
         self._sentencizers: dict[str, Callable[[Doc], Doc]] = {}
         self._lock = threading.Lock()
-        self._made = 0
 
     def pipeline(self, lang: str) -> Language:
         with self._lock:
@@ -281,9 +282,7 @@ class NLP:
             if lang in self.models:
                 return nlp(text)  # a trained pipeline brings its own lemmatizer and sentences
             doc = tokenize(nlp, text)
-            self._made += 1
-            if self._made >= _RENEW_AFTER and lang not in self.models:
-                self._made = 0
+            if len(nlp.vocab.strings) > _RENEW_STRINGS:
                 _BLANK.pop(lang, None)
                 self._pipelines.pop(lang, None)
         strings = doc.vocab.strings

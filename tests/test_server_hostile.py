@@ -115,11 +115,9 @@ def test_an_endless_check_is_stopped_with_503_and_others_are_served(troubled: Se
     ],
     ids=["punctuation", "emoji", "one-word", "base64", "minified-html"],
 )
-def test_long_runs_without_spaces_are_checked_within_the_time_limit(
-    troubled: ServerProcess, text: str
-) -> None:
-    """Before: 10 KB of "!" took 12 s (spaCy's affix handling); 100,000 characters now check in < 1 s."""
-    r = troubled.client.post("/v1/check", json={"text": "Sturmvogel " + text[:99_000]})
+def test_long_runs_without_spaces_are_checked_within_the_time_limit(server: ServerProcess, text: str) -> None:
+    """Before: 10 KB of "!" took 12 s (spaCy's affix handling); 99,000 characters now pass the 5 s limit."""
+    r = server.client.post("/v1/check", json={"text": "Sturmvogel " + text[:99_000]})
     assert r.status_code == 200, r.text
     assert [f["match"] for f in r.json()["findings"]] == ["Sturmvogel"]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postguard.errors import ConfigError
 from postguard.nlp import LEMMAS_KEY, NLP, detect_language
@@ -51,3 +53,34 @@ def test_trained_pipeline_must_be_installed(tmp_path: Path) -> None:
     nlp = NLP({"de": "de_core_news_nonexistent"}, directory=tmp_path)
     with pytest.raises(ConfigError, match="not installed"):
         nlp.make_doc("Hallo", "de")
+
+
+_ALPHABET = "aäZ1_ !?.,;:()\"'-/@#+=\n\t😀🚀\u0301"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=200))
+def test_tokens_cover_the_text_exactly(text: str) -> None:
+    """Whatever the text (costly runs cut by postguard, prose by spaCy), the Doc is the text."""
+    doc = NLP().make_doc(text, "de")
+    assert doc.text == text
+    for token in doc:
+        assert text[token.idx : token.idx + len(token.text)] == token.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["!" * 40_000, "😀" * 40_000, "a" * 1_100_000, "Q2FmZQ+/" * 5_000, "Wir sind (s.o.) stolz!!!! " * 500],
+)
+def test_costly_runs_are_cut_and_long_texts_accepted(text: str) -> None:
+    """Runs spaCy would strip affix by affix are cut linearly; spaCy's max_length is not applied."""
+    doc = NLP().make_doc(text, "en")
+    assert doc.text == text
+    assert len(doc) <= len(text) // 2 + 1  # not one token per character: runs are grouped
+
+
+def test_prose_keeps_spacys_tokens() -> None:
+    text = "Wir freuen uns, z.B. auf das Treffen (heute) mit dem Team! https://example.com/a"
+    import spacy
+
+    assert [t.text for t in NLP().make_doc(text, "de")] == [t.text for t in spacy.blank("de")(text)]

@@ -15,7 +15,7 @@ from conftest import NOW
 from postguard import hookimpl
 from postguard.config import Config
 from postguard.engine import Engine
-from postguard.errors import ConfigError
+from postguard.errors import ConfigError, PluginError
 from postguard.model import RuleDoc, RuleInfo, Severity
 from postguard.pipeline import lint
 from postguard.plugins import DEFAULT_PLUGINS, build_plugin_manager
@@ -215,5 +215,39 @@ def test_a_plugin_that_raises_exits_3_and_is_named(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert proc.returncode == 3  # a bug, not "findings" (1)
-    assert "postguard: internal error: RuntimeError: boom (raised in " in proc.stderr
+    assert (
+        "postguard: internal error: the plugin 'boom' (package pg-boom) failed while checking: "
+        "RuntimeError: boom (raised in " in proc.stderr
+    )
     assert "pg_boom.py:5" in proc.stderr.splitlines()[-1]
+
+
+def test_a_plugin_that_fails_to_load_is_named_with_its_package(tmp_path: Path) -> None:
+    env = install_plugin(tmp_path, "pg_unloadable", "import no_such_module_here\n")
+    (tmp_path / "a.txt").write_text("Hallo.\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "postguard", "check", "a.txt"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert (
+        "the plugin 'unloadable = pg_unloadable' (package pg-unloadable) failed to load: "
+        "ModuleNotFoundError" in proc.stderr
+    )
+
+
+def test_failing_plugin_names_an_in_process_plugin() -> None:
+    class Crash:
+        @hookimpl
+        def postguard_check(self, ctx):  # type: ignore[no-untyped-def]
+            return [1 / 0]
+
+    crash = Crash()
+    pm = build_plugin_manager(entry_points=False, extra=[crash])
+    with pytest.raises(PluginError) as info:
+        lint(Engine(Config(), plugin_manager=pm), "Text", now=NOW)
+    assert info.value.cause_type == "ZeroDivisionError" and info.value.package is None
+    assert info.value.plugin == pm.get_name(crash)

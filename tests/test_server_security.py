@@ -16,8 +16,10 @@ import httpx
 import pytest
 
 from conftest_server import EXAMPLE_PACK, ROOT, ServerProcess, raw_request, write_config
+from postguard.server.guard import CHROMIUM_EXTENSION_ID
 
 pytest_plugins = ("conftest_server",)
+OUR_EXTENSION = f"chrome-extension://{CHROMIUM_EXTENSION_ID}"
 
 ENDPOINTS = [
     ("GET", "/v1/health"),
@@ -75,7 +77,7 @@ def test_a_request_without_host_header_is_refused(server: ServerProcess) -> None
 
 @pytest.mark.parametrize(
     "origin",
-    ["chrome-extension://abcdefghijklmnopabcdefghijklmnop", "moz-extension://6d1e2f7a-0b5c-4e1d-9f0a-1"],
+    [f"chrome-extension://{CHROMIUM_EXTENSION_ID}", "moz-extension://6d1e2f7a-0b5c-4e1d-9f0a-1b2c3d4e5f60"],
 )
 def test_extension_origins_are_granted(server: ServerProcess, origin: str) -> None:
     r = server.client.post("/v1/check", json={"text": "Sturmvogel"}, headers={"Origin": origin})
@@ -99,7 +101,15 @@ def test_extension_origins_are_granted(server: ServerProcess, origin: str) -> No
 
 @pytest.mark.parametrize(
     "origin",
-    ["https://evil.example", "null", "http://localhost.evil.example", "chrome-extension://", "file://"],
+    [
+        "https://evil.example",
+        "null",
+        "http://localhost.evil.example",
+        "chrome-extension://",
+        "chrome-extension://abcdefghijklmnopabcdefghijklmnop",  # another extension
+        "moz-extension://6d1e2f7a",
+        "file://",
+    ],
 )
 @pytest.mark.parametrize(
     ("method", "path"), [("POST", "/v1/check"), ("POST", "/v2/check"), ("GET", "/v1/rules")]
@@ -162,15 +172,15 @@ def test_page_shell_and_healthcheck_need_no_token(secured: ServerProcess) -> Non
     assert secured.client.get("/v2/healthcheck").text == "OK"
     assert secured.client.get("/").status_code in (200, 404)  # 404 only while the page is not installed
     preflight = secured.client.options(
-        "/v1/check", headers={"Origin": "chrome-extension://abc", "Access-Control-Request-Method": "POST"}
+        "/v1/check", headers={"Origin": OUR_EXTENSION, "Access-Control-Request-Method": "POST"}
     )
     assert preflight.status_code == 204  # browsers send no Authorization with a preflight
 
 
 def test_a_401_is_readable_by_an_extension(secured: ServerProcess) -> None:
-    r = secured.client.get("/v1/health", headers={"Origin": "chrome-extension://abc"})
+    r = secured.client.get("/v1/health", headers={"Origin": OUR_EXTENSION})
     assert r.status_code == 401
-    assert r.headers["access-control-allow-origin"] == "chrome-extension://abc"
+    assert r.headers["access-control-allow-origin"] == OUR_EXTENSION
 
 
 def test_configured_origins_are_granted(secured: ServerProcess) -> None:
@@ -398,3 +408,51 @@ def test_many_connections_at_once_are_all_answered(server: ServerProcess) -> Non
     for t in threads:
         t.join()
     assert codes == [200] * 160
+
+
+def test_the_pinned_extension_id_is_the_one_of_the_manifest_key() -> None:
+    """Chromium derives an unpacked extension's id from the manifest's public key."""
+    import base64
+    import hashlib
+
+    key = json.loads((ROOT / "browser-extension" / "manifest.json").read_text(encoding="utf-8"))["key"]
+    digest = hashlib.sha256(base64.b64decode(key)).hexdigest()[:32]
+    assert "".join(chr(ord("a") + int(c, 16)) for c in digest) == CHROMIUM_EXTENSION_ID
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/v2/check?language=de&text=Quasarkranich"), ("POST", "/v1/check")]
+)
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_requests_another_site_makes_are_refused_before_any_check(
+    server: ServerProcess, method: str, path: str, site: str
+) -> None:
+    """What an <img src> or a no-cors fetch sends: no Origin, Sec-Fetch-Site cross-site."""
+    headers = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}
+    r = send(server, method, path, headers=headers, json={"text": "Quasarkranich"})
+    assert r.status_code == 403
+    assert "Quasarkranich" not in r.text and "other sites" in r.text
+
+
+def test_refused_cross_site_answers_take_the_same_time_whatever_the_pack_holds(server: ServerProcess) -> None:
+    """The timing oracle: a pack term (Quasarkranich) against an unknown word, as a cross-site <img>."""
+    headers = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}
+
+    def took(word: str) -> float:
+        times = []
+        for _ in range(15):
+            started = time.perf_counter()
+            r = server.client.get(f"/v2/check?language=de&text={word}+{'Wort+' * 3000}", headers=headers)
+            times.append(time.perf_counter() - started)
+            assert r.status_code == 403
+        return sorted(times)[len(times) // 2]
+
+    took("Warmup")
+    known, unknown = took("Quasarkranich"), took("Blumentopf")
+    assert known < 0.05 and unknown < 0.05  # refused before a check (a check of this text takes longer)
+
+
+def test_navigating_to_the_paste_page_from_another_site_works(server: ServerProcess) -> None:
+    headers = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+    assert server.client.get("/", headers=headers).status_code in (200, 404)
+    assert server.client.get("/v1/rules", headers=headers).status_code == 403

@@ -20,7 +20,7 @@ import pluggy
 
 from postguard import __version__
 from postguard.commands.common import EXIT_BUG, EXIT_CLEAN, EXIT_ERROR
-from postguard.errors import PostguardError
+from postguard.errors import InternalError, PostguardError
 
 #: Every command: (module under postguard.commands, the click command's attribute there).
 #: A new command is one module and one line here.
@@ -73,8 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the one boundary for bugs: never exit 1 ("findings")
-        traceback.print_exc()
-        click.echo(f"postguard: internal error: {type(exc).__name__}: {exc} ({_raised_in(exc)})", err=True)
+        cause = exc.__cause__ if isinstance(exc, InternalError) and exc.__cause__ else exc
+        traceback.print_exception(cause)
+        what = f"{type(cause).__name__}: {cause}"
+        if isinstance(exc, InternalError):  # a plugin failed: named with its package, then the cause
+            what = f"{exc}: {cause}" if str(cause) else str(exc)
+        click.echo(f"postguard: internal error: {what} ({_raised_in(cause)})", err=True)
         return EXIT_BUG
     return EXIT_CLEAN
 

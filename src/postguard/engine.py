@@ -17,13 +17,13 @@ import regex
 
 from postguard.config import Config
 from postguard.context import CheckContext
-from postguard.errors import ConfigError, InputError, UsageError
+from postguard.errors import ConfigError, InputError, PluginError, PostguardError, UsageError
 from postguard.extract import input_formats
 from postguard.extract.structure import light_pass
 from postguard.language import SUPPORTED, identify, is_mixed
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, cache_dir
-from postguard.plugins import build_plugin_manager
+from postguard.plugins import build_plugin_manager, failing_plugin
 from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
 from postguard.suppress import rules as suppress_rules
 
@@ -236,7 +236,15 @@ class Engine:
         )
         sel = self.merge(self.base_selection, selection) if selection else self.base_selection
         raw: list[Finding] = []
-        for result in self.pm.hook.postguard_check(ctx=ctx):
+        try:
+            results = self.pm.hook.postguard_check(ctx=ctx)
+        except PostguardError:
+            raise
+        except Exception as exc:  # a plugin's bug: name it (exit 3, HTTP 500), never "findings"
+            raise PluginError(
+                *failing_plugin(self.pm, "postguard_check", exc), "while checking", exc
+            ) from exc
+        for result in results:
             if result is None:
                 continue
             for f in result:

@@ -173,7 +173,7 @@ def parse_annotation(data: str) -> tuple[str, Extracted]:
     segments.append((chk_len, src_len))
     extracted = Extracted(text="".join(checked_parts), offsets=OffsetMap.from_segments(segments))
     source = "".join(source_parts)
-    if not is_valid_unicode(source):
+    if not (is_valid_unicode(source) and is_valid_unicode(extracted.text)):  # interpretAs too
         raise LanguageToolError("'data' contains an unpaired surrogate, which is not text")
     return source, extracted
 

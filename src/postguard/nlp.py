@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
@@ -143,11 +144,64 @@ class LemmaTable:
         return out
 
 
+#: Runs without spaces that spaCy's tokenizer must not see: it strips prefixes and suffixes one at a
+#: time, each strip a regex search over the rest of the run, so its cost grows with the square of a run
+#: that has many of them (10 KB of "!" took 12 s), and it is slow even on one long word. Long runs (33
+#: characters or more: base64, minified code, 1 MB "words") become one token each; shorter runs with
+#: four or more non-word characters (short URLs aside) are cut by :data:`_PIECE`. Checks read the
+#: text, not the tokens; tokens give lemmas, sentences and word distances, none found in such runs.
+_COSTLY_RUN = re.compile(r"(?<!\S)(?:(\S{33,}+)|(?![^\s:]*+://)(?=(?:\w*+[^\w\s]){4})\S++)")
+#: Tokens of a short costly run: words, a character repeated (up to 64 times), any other character.
+_PIECE = re.compile(r"\w+|([^\w\s])\1{0,63}")
+
+
+def tokenize(nlp: Language, text: str) -> Doc:
+    """spaCy's tokens of ``text``, in time linear in its length whatever the text.
+
+    Ordinary prose goes through spaCy's tokenizer as it is; runs it would handle
+    slowly (see :data:`_COSTLY_RUN`) are cut by a linear regex. The Doc's text is
+    ``text`` exactly, so every offset stays true. spaCy's ``max_length`` (meant for
+    the parser and NER, which blank pipelines do not have) is not applied: the
+    callers' size limits are.
+    """
+    from spacy.tokens import Doc
+
+    costly = list(_COSTLY_RUN.finditer(text))
+    if not costly:
+        return nlp.tokenizer(text)
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+
+    def prose(part: str) -> None:
+        if part:
+            for token in nlp.tokenizer(part):
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+
+    for run in costly:
+        start, end = run.span()
+        prose(text[pos:start])
+        if run.group(1):
+            words.append(run.group(1))
+        else:
+            words.extend(m.group() for m in _PIECE.finditer(text, start, end))
+        spaces.extend(False for _ in range(len(words) - len(spaces)))
+        pos = end
+        if text.startswith(" ", end):  # spaCy's own way: one space after a token belongs to it
+            spaces[-1] = True
+            pos += 1
+    prose(text[pos:])
+    return Doc(nlp.vocab, words=words, spaces=spaces)
+
+
 _UNSEEN = object()
-_MEMO_LIMIT = 200_000
-#: A blank pipeline is rebuilt after this many documents: spaCy's string store grows with every new
-#: word it sees, and a server runs for weeks.
-_RENEW_AFTER = 50_000
+#: Words a lemma table remembers before it forgets them all (bounded memory; a query refills it).
+_MEMO_LIMIT = 50_000
+#: A blank pipeline is rebuilt when its string store holds this many strings: the store (and the
+#: vocabulary and tokenizer cache beside it) grows with every new word spaCy sees, and a server runs
+#: for weeks. Rebuilding takes under a second; ordinary prose reaches this rarely.
+_RENEW_STRINGS = 100_000
 
 _BLANK: dict[str, Language] = {}
 _BLANK_LOCK = threading.Lock()
@@ -163,7 +217,6 @@ class NLP:
         self._tables: dict[str, LemmaTable] = {}
         self._sentencizers: dict[str, Callable[[Doc], Doc]] = {}
         self._lock = threading.Lock()
-        self._made = 0
 
     def pipeline(self, lang: str) -> Language:
         with self._lock:
@@ -204,6 +257,8 @@ class NLP:
 
     def after_fork(self) -> None:
         """Make a forked worker process open its own database connections and locks."""
+        global _BLANK_LOCK
+        _BLANK_LOCK = threading.Lock()  # another thread may have held it at the fork
         self._lock = threading.Lock()
         for table in self._tables.values():
             table.forget_connection()
@@ -226,10 +281,8 @@ class NLP:
         with _BLANK_LOCK:  # spaCy's tokenizer caches are not safe to share between threads
             if lang in self.models:
                 return nlp(text)  # a trained pipeline brings its own lemmatizer and sentences
-            doc = nlp.make_doc(text)
-            self._made += 1
-            if self._made >= _RENEW_AFTER and lang not in self.models:
-                self._made = 0
+            doc = tokenize(nlp, text)
+            if len(nlp.vocab.strings) > _RENEW_STRINGS:
                 _BLANK.pop(lang, None)
                 self._pipelines.pop(lang, None)
         strings = doc.vocab.strings

@@ -475,7 +475,10 @@ class TermIndex:
                 self._record(self._get(cand), here, cand, INFLECTED, None, base, found)
             # closed compound: the term ends inside this piece, a word of 3+ letters (or a number) follows
             lo = max(1, MIN_COMPOUND_TERM - len(prev))
-            cuts = list(range(lo, len(norm) - MIN_COMPOUND_REST + 1))
+            # no key is longer than max_len: cutting further would only copy a long piece again and
+            # again (a 100 KB "word" took a minute)
+            hi = min(len(norm) - MIN_COMPOUND_REST, self.max_len - len(prev))
+            cuts = list(range(lo, hi + 1))
             digits = len(norm) - len(norm.rstrip("0123456789"))
             if 0 < digits < len(norm) and norm[-digits - 1].isalpha() and len(norm) - digits >= lo:
                 cuts.append(len(norm) - digits)  # "Gipfelsturm2027"

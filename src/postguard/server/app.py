@@ -22,7 +22,9 @@ from postguard.engine import Engine
 from postguard.errors import PostguardError
 from postguard.server import v1, v2
 from postguard.server.guard import Guard
+from postguard.server.limits import Disconnected
 from postguard.server.openapi import openapi
+from postguard.server.pool import CheckPool
 from postguard.server.reload import build_engine, watch
 from postguard.server.responses import ApiError, error_response
 from postguard.server.state import ServerState
@@ -46,6 +48,8 @@ ROUTES = [
 
 async def on_error(request: Request, exc: Exception) -> Response:
     """The one mapping from refusals to answers (PostguardError: the caller's input, 400)."""
+    if isinstance(exc, Disconnected):
+        return Response(status_code=400)  # nobody is listening; not an internal error
     if isinstance(exc, ApiError):
         return error_response(request.url.path, exc.status, exc.message)
     if isinstance(exc, lt.LanguageToolError):
@@ -62,6 +66,7 @@ HANDLERS: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
     lt.LanguageToolError: on_error,
     PostguardError: on_error,
     HTTPException: on_error,
+    Disconnected: on_error,
 }
 
 
@@ -71,11 +76,27 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     state: ServerState = app.state.postguard
     if state.engine is None:
         state.engine = await anyio.to_thread.run_sync(build_engine, state.config)
-    async with anyio.create_task_group() as tg:
-        if state.reload_interval > 0:
-            tg.start_soon(watch, state, state.reload_interval)
-        yield
-        tg.cancel_scope.cancel()
+    if state.processes > 0:
+        state.pool = CheckPool(state.processes, lambda: state.ready_engine)
+        state.pool.start()
+    try:
+        async with anyio.create_task_group() as tg:
+            if state.reload_interval > 0:
+                tg.start_soon(watch, state, state.reload_interval)
+            if state.pool is not None:
+                tg.start_soon(heal, state.pool)
+            yield
+            tg.cancel_scope.cancel()
+    finally:
+        if state.pool is not None:
+            state.pool.close()
+
+
+async def heal(pool: CheckPool, interval: float = 0.5) -> None:
+    """Replace check workers that died while idle (``kill -9``), so the pool stays full."""
+    while True:
+        await anyio.sleep(interval)
+        pool.heal()
 
 
 def create_app(
@@ -86,12 +107,15 @@ def create_app(
     allow_remote: bool = False,
     reload_interval: float = 1.0,
     threads: int = 4,
+    processes: int = 0,
     web_dir: Path | None = None,
 ) -> Starlette:
     """The server app. Without ``engine`` the lifespan builds one from ``config``.
 
     ``reload_interval`` <= 0 switches hot reload off. ``token`` overrides the
-    config's ``[server].token``.
+    config's ``[server].token``. ``processes`` > 0 runs checks in that many
+    worker processes (see :mod:`postguard.server.pool`), else in ``threads``
+    threads of this process.
     """
     config = config or (engine.config if engine else Config())
     state = ServerState(
@@ -101,6 +125,7 @@ def create_app(
         allow_remote=allow_remote,
         threads=threads,
         reload_interval=reload_interval,
+        processes=processes,
         web_dir=web_dir or WEB_DIR,
     )
     app = Starlette(

@@ -18,8 +18,18 @@ from postguard.server.logs import log_internal_error
 from postguard.server.responses import body_limit, error_response
 from postguard.server.state import ServerState
 
-#: Browser-extension origins (Chromium: 32 letters a-p; Firefox: a UUID).
-_EXTENSION_ORIGIN = re.compile(r"(?:chrome-extension|moz-extension)://[A-Za-z0-9-]+")
+#: The postguard extension in Chromium browsers: its id follows from the public ``key`` in
+#: browser-extension/manifest.json (a test recomputes it), so no other extension may read findings.
+CHROMIUM_EXTENSION_ID = "kkfhaadabojjbfffpckfmddoldphjpfg"
+EXTENSION_ORIGINS = frozenset({f"chrome-extension://{CHROMIUM_EXTENSION_ID}"})
+#: Firefox gives each installation of an add-on its own random UUID origin (the gecko id
+#: postguard@postguard.invalid is not sent), so a server cannot pin it: moz-extension origins are
+#: allowed unless ``[server].allow_origins`` lists moz-extension origins, then only those.
+_MOZ_EXTENSION_ORIGIN = re.compile(
+    r"moz-extension://[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
+#: What a browser says about a request that another site made (Fetch Metadata).
+_CROSS_SITE = ("cross-site", "same-site")
 #: Paths that need no token: the paste page shell (it asks for the token) and the liveness probe.
 TOKEN_FREE = ("/", "/v2/healthcheck")
 TOKEN_FREE_PREFIXES = ("/static/",)
@@ -33,10 +43,11 @@ def is_loopback_host(host: str | None) -> bool:
 
 def origin_allowed(state: ServerState, origin: str, host: str | None) -> bool:
     """May a page or extension of ``origin`` read answers (CORS)?"""
-    if _EXTENSION_ORIGIN.fullmatch(origin):
+    configured = {o.rstrip("/") for o in state.config.server.allow_origins}
+    if origin in EXTENSION_ORIGINS or origin.rstrip("/") in configured:
         return True
-    if origin.rstrip("/") in {o.rstrip("/") for o in state.config.server.allow_origins}:
-        return True
+    if _MOZ_EXTENSION_ORIGIN.fullmatch(origin):
+        return not any(o.startswith("moz-extension://") for o in configured)
     return bool(host) and origin.lower() == f"http://{(host or '').lower()}"  # same origin: the paste page
 
 
@@ -71,6 +82,13 @@ class Guard:
             if method == "OPTIONS" and "access-control-request-method" in headers:
                 await self._preflight(cors, headers, scope, receive, send)
                 return
+        elif headers.get("sec-fetch-site") in _CROSS_SITE and not (
+            headers.get("sec-fetch-mode") == "navigate" and _token_free(path)
+        ):
+            # Another site's <img>, <script>, form or no-cors fetch (no Origin header): refused before
+            # any check runs, in the same time whatever it asks, so its timing says nothing of the pack.
+            await error_response(path, 403, "requests from other sites are refused")(scope, receive, send)
+            return
         if state.token and not _token_free(path) and not _token_ok(headers.get("authorization"), state.token):
             challenge = {"WWW-Authenticate": 'Bearer realm="postguard"', **cors}
             await error_response(

@@ -9,11 +9,18 @@ import traceback
 log = logging.getLogger("postguard.server")
 
 _QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|„[^“\n]*“")
+#: An absolute path (POSIX or Windows): only its last part is shown.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.-])(?:[A-Za-z]:)?[\\/](?:[^\\/\s:]+[\\/])*([^\\/\s:]+)")
+#: The name of an unknown key (a typo can be a pack term: ``[Quasarkranich]``).
+_UNKNOWN_KEY = re.compile(r"(^|[.:]\s?)[^\s.:\[\]]+(?=(?:\[\d+\])?: unknown key)")
 
 
 def redact(message: str) -> str:
-    """A reload error for callers: quoted values (which may be pack terms) replaced by ``'…'``."""
-    return _QUOTED.sub("'…'", message)
+    """A reload error for callers: what a pack author wrote (quoted values, unknown key names,
+    which may be pack terms) replaced by ``…``, absolute paths cut to the file's name."""
+    message = _QUOTED.sub("'…'", message)
+    message = _UNKNOWN_KEY.sub(lambda m: m.group(1) + "…", message)
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1), message)
 
 
 def log_internal_error(exc: BaseException, method: str, path: str) -> None:

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from postguard import __version__
+from postguard.server.models import components
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -66,134 +67,7 @@ OPENAPI: dict[str, Any] = {
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
-            "Error": {
-                "type": "object",
-                "required": ["error", "status"],
-                "properties": {"error": _STR, "status": _INT},
-                "additionalProperties": False,
-            },
-            "CheckRequest": {
-                "type": "object",
-                "required": ["text"],
-                "properties": {
-                    "text": _STR,
-                    "channel": {"type": ["string", "null"], "description": "A channel of the rule packs."},
-                    "kind": {
-                        "type": ["string", "null"],
-                        "enum": ["post", "profile", "article", "page", None],
-                    },
-                    "lang": {"type": ["string", "null"], "enum": ["auto", "de", "en", None]},
-                    "publish_at": {"type": ["string", "null"], "description": "ISO 8601 date-time"},
-                },
-            },
-            "Finding": {
-                "type": "object",
-                "required": [
-                    "rule_id",
-                    "rule_name",
-                    "category",
-                    "severity",
-                    "message",
-                    "start",
-                    "end",
-                    "line",
-                    "column",
-                    "end_line",
-                    "end_column",
-                    "start_utf16",
-                    "end_utf16",
-                    "match",
-                    "replacements",
-                    "confidence",
-                ],
-                "properties": {
-                    "rule_id": _STR,
-                    "rule_name": _STR,
-                    "category": _STR,
-                    "severity": {"enum": ["error", "warning", "info"]},
-                    "message": _STR,
-                    "start": {"type": "integer", "minimum": 0, "description": "code points"},
-                    "end": {"type": "integer", "minimum": 0},
-                    "line": {"type": "integer", "minimum": 1},
-                    "column": {"type": "integer", "minimum": 1},
-                    "end_line": {"type": "integer", "minimum": 1},
-                    "end_column": {"type": "integer", "minimum": 1},
-                    "start_utf16": {"type": "integer", "minimum": 0, "description": "UTF-16 code units"},
-                    "end_utf16": {"type": "integer", "minimum": 0},
-                    "match": _STR,
-                    "replacements": {"type": "array", "items": _STR},
-                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                },
-                "additionalProperties": False,
-            },
-            "CheckResponse": {
-                "type": "object",
-                "required": ["findings", "language", "pack_fingerprint"],
-                "properties": {
-                    "findings": {"type": "array", "items": _ref("Finding")},
-                    "language": {"enum": ["de", "en"]},
-                    "pack_fingerprint": _STR,
-                },
-                "additionalProperties": False,
-            },
-            "Health": {
-                "type": "object",
-                "required": ["status", "version", "rule_count", "pack_fingerprint", "last_reload_error"],
-                "properties": {
-                    "status": {"enum": ["ok", "degraded", "loading"]},
-                    "version": _STR,
-                    "rule_count": _INT,
-                    "pack_fingerprint": _STR,
-                    "last_reload_error": {"type": ["string", "null"]},
-                },
-                "additionalProperties": False,
-            },
-            "RuleDoc": {
-                "type": "object",
-                "required": ["name", "what", "why", "fix", "example"],
-                "properties": {"name": _STR, "what": _STR, "why": _STR, "fix": _STR, "example": _STR},
-                "additionalProperties": False,
-            },
-            "Rules": {
-                "type": "object",
-                "required": ["rules"],
-                "properties": {
-                    "rules": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["id", "name", "category", "severity", "enabled", "docs"],
-                            "properties": {
-                                "id": _STR,
-                                "name": _STR,
-                                "category": _STR,
-                                "severity": {"enum": ["error", "warning", "info"]},
-                                "enabled": {"type": "boolean"},
-                                "summary": _STR,
-                                "docs": {"type": "object", "additionalProperties": _ref("RuleDoc")},
-                            },
-                            "additionalProperties": False,
-                        },
-                    }
-                },
-                "additionalProperties": False,
-            },
-            "Channels": {
-                "type": "object",
-                "required": ["channels"],
-                "properties": {
-                    "channels": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["name", "business"],
-                            "properties": {"name": _STR, "business": {"type": "boolean"}},
-                            "additionalProperties": False,
-                        },
-                    }
-                },
-                "additionalProperties": False,
-            },
+            **components(),
             "Software": {
                 "type": "object",
                 "required": ["name", "version", "apiVersion"],
@@ -318,7 +192,10 @@ OPENAPI: dict[str, Any] = {
         "/v2/check": {
             method: {
                 "summary": "LanguageTool-compatible check (form data whatever the Content-Type)",
-                "parameters": _LT_PARAMS,
+                # language is required: in the query for GET; in the form (or the query) for POST
+                "parameters": [
+                    {**p, "required": method == "get" and p["name"] == "language"} for p in _LT_PARAMS
+                ],
                 **(
                     {
                         "requestBody": {
@@ -327,6 +204,7 @@ OPENAPI: dict[str, Any] = {
                                     "schema": {
                                         "type": "object",
                                         "properties": {p["name"]: _STR for p in _LT_PARAMS},
+                                        "required": ["language"],
                                     }
                                 }
                             }

@@ -54,15 +54,20 @@ def watched_paths(config: Config) -> tuple[Path, ...]:
 def reload(state: ServerState) -> bool:
     """Rebuild the engine from the files (call in a worker thread). True if a new engine serves."""
     current = stamp(state.paths)
-    state.stamp = current
     try:
         config = load_config(state.config.path) if state.config.path else state.config
         engine = build_engine(config, state.engine)
+        if stamp(state.paths) != current:
+            return False  # written to while being read: the watcher tries again once it settles
     except PostguardError as exc:
+        if stamp(state.paths) != current:
+            return False
+        state.stamp = current
         state.last_reload_error = str(exc)
         log.error("reload failed, still serving the previous rules: %s", exc)
         return False
     except Exception as exc:  # a plugin bug must not take the server down either
+        state.stamp = current
         state.last_reload_error = f"{type(exc).__name__} while loading the rules (see the server log)"
         log_internal_error(exc, "RELOAD", str(state.config.path or "packs"))
         return False
@@ -76,9 +81,32 @@ def reload(state: ServerState) -> bool:
     return True
 
 
+def settled(before: Stamp, seen: Stamp | None, now: Stamp) -> bool:
+    """Is a change from ``before`` to ``now`` complete enough to load?
+
+    Yes when the files are as they were at the previous poll (``seen``: unchanged
+    for an interval, so an editor or a script writing in steps has finished), or
+    when every changed file is a new file put in place by a rename (a new inode,
+    written completely before it appeared).
+    """
+    if now == seen:
+        return True
+    changed = [(a, b) for a, b in zip(before, now, strict=True) if a != b]
+    return all(a is not None and b is not None and a[2] != b[2] for a, b in changed)
+
+
 async def watch(state: ServerState, interval: float) -> None:
-    """Poll the watched files' stat every ``interval`` seconds and reload on a change."""
+    """Poll the watched files' stat every ``interval`` seconds; reload a change once it has settled."""
+    seen: Stamp | None = None
     while True:
         await anyio.sleep(interval)
-        if stamp(state.paths) != state.stamp:
-            await anyio.to_thread.run_sync(reload, state)
+        now = stamp(state.paths)
+        if now == state.stamp:
+            seen = None
+            continue
+        if not settled(state.stamp, seen, now):
+            seen = now
+            continue
+        seen = None
+        if await anyio.to_thread.run_sync(reload, state) and state.pool is not None:
+            state.pool.renew()  # the workers fork again, from the new engine

@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from postguard.config import Config
 from postguard.engine import Engine
+from postguard.server.pool import CheckPool
 from postguard.server.reload import Stamp, stamp, watched_paths
 from postguard.server.responses import ApiError
 
@@ -25,6 +26,7 @@ class ServerState:
         allow_remote: bool = False,
         threads: int = 4,
         reload_interval: float = 1.0,
+        processes: int = 0,
         web_dir: Path,
     ) -> None:
         self.config = config
@@ -33,6 +35,9 @@ class ServerState:
         self.allow_remote = allow_remote
         self.limiter = anyio.CapacityLimiter(max(1, threads))
         self.reload_interval = reload_interval
+        #: Check worker processes to run (0: checks run in threads of this process).
+        self.processes = processes
+        self.pool: CheckPool | None = None
         self.web_dir = web_dir
         self.last_reload_error: str | None = None
         self.reloads = 0

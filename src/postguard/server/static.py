@@ -18,10 +18,10 @@ def static_file(web: Path, name: str, path: str) -> Response:
     root = web.resolve()
     try:
         target = (root / name).resolve()
-        target.relative_to(root)
-    except (ValueError, OSError):
-        return error_response(path, 404, "not found")
-    if not target.is_file() or any(part.startswith(".") for part in target.relative_to(root).parts):
+        hidden = any(part.startswith(".") for part in target.relative_to(root).parts)
+        if hidden or not target.is_file():
+            return error_response(path, 404, "not found")
+    except (ValueError, OSError):  # outside the web directory; a name too long for the file system
         return error_response(path, 404, "not found")
     return FileResponse(target, headers={"Cache-Control": "no-cache"})
 

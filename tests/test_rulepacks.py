@@ -108,7 +108,13 @@ def test_invalid_toml_names_line(tmp_path: Path) -> None:
 def test_bundled_packs_are_valid() -> None:
     packs = load_packs(
         [ROOT / "rules" / "default.toml", ROOT / "rules" / "example-company.toml"],
-        {"imprint": lambda v, w: v, "disclosure": lambda v, w: v, "copyright": lambda v, w: v},
+        {
+            "imprint": lambda v, w: v,
+            "disclosure": lambda v, w: v,
+            "copyright": lambda v, w: v,
+            "images": lambda v, w: v,
+            "sites": lambda v, w: v,
+        },
     )
     assert packs.names == ("postguard default", "Nordkap Outdoor GmbH")
     assert {c.name for c in packs.channels.values()} >= {"linkedin-company", "employee-private"}

@@ -83,6 +83,11 @@ class Finding:
     ``start``/``end`` are code point offsets into the source text; ``match`` is
     ``source[start:end]``. ``replacements`` are suggested texts for that span
     (an empty string means "delete it"); ``confidence`` is 0..1.
+
+    A finding in an image names it (``image``: its path or upload name) and,
+    when it is about a part of the picture, the ``box`` there (left, top,
+    width, height in pixels); its span is then the image's reference in the
+    post (or the OCR text, when the image itself was checked).
     """
 
     rule_id: str
@@ -95,6 +100,8 @@ class Finding:
     replacements: tuple[str, ...] = ()
     confidence: float = 1.0
     rule_name: str = ""
+    image: str | None = None
+    box: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,6 +17,9 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "postguard.checks.imprint",
     "postguard.checks.disclosure",
     "postguard.checks.copyright",
+    "postguard.checks.image_embargo",
+    "postguard.checks.image_metadata",
+    "postguard.checks.image_input",
 )
 
 

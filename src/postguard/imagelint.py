@@ -6,9 +6,9 @@ the image's name and the box of its words, or, for a finding in a metadata
 value, the field's name in front of its message. What only pictures have
 (hash, GPS, credit fields) goes to the ``postguard_check_image`` plugins.
 
-:func:`lint_image` checks one image file or upload; :func:`attach_images`
-checks the local images a Markdown or HTML post shows and adds their findings
-to the post's report, on the span of each reference.
+:func:`lint_image` checks one image file or upload; :func:`image_findings`
+(called by :func:`postguard.pipeline.lint`) checks the local images a Markdown
+or HTML post shows and adds their findings on the span of each reference.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from postguard.engine import Engine, Selection
 from postguard.errors import InputError
-from postguard.images import ImageError, ImageFacts, analyse, ocr_unavailable
+from postguard.images import ImageError, ImageFacts, analyse
 from postguard.images.refs import find_refs, resolve
 from postguard.model import Draft, Extracted, Finding, Report
 
@@ -90,9 +90,10 @@ def check_facts(engine: Engine, facts: ImageFacts, options: ImageOptions) -> Ima
 def _place(f: Finding, facts: ImageFacts, ranges: Sequence[tuple[int, int, str]]) -> Finding:
     for start, end, label in ranges:
         if start <= f.start < end + 1:
-            return replace(f, image=facts.name, message=f"{label}: {f.message}")
+            return replace(f, image=facts.name, message=f"{label}: {f.message}", replacements=())
     box = facts.ocr.box_of(f.start, f.end) if facts.ocr else None
-    return replace(f, image=facts.name, box=(box.x, box.y, box.w, box.h) if box else None)
+    # a replacement text cannot be typed into pixels: image findings suggest none
+    return replace(f, image=facts.name, box=(box.x, box.y, box.w, box.h) if box else None, replacements=())
 
 
 def lint_image(engine: Engine, data: bytes, *, name: str, options: ImageOptions | None = None) -> Report:
@@ -103,7 +104,10 @@ def lint_image(engine: Engine, data: bytes, *, name: str, options: ImageOptions 
     except ImageError as exc:
         return Report(name=name, source="", error=str(exc).removeprefix(f"{name}: "))
     result = check_facts(engine, facts, options)
-    return Report(name=name, source=result.text, findings=result.findings, language=result.language)
+    notices = (facts.ocr_skipped,) if facts.ocr_skipped and options.ocr else ()
+    return Report(
+        name=name, source=result.text, findings=result.findings, language=result.language, notices=notices
+    )
 
 
 def file_loader(post: Path, root: Path | None) -> Loader:
@@ -124,29 +128,40 @@ def file_loader(post: Path, root: Path | None) -> Loader:
     return load
 
 
-def attach_images(
-    engine: Engine, report: Report, *, fmt: str, loader: Loader, options: ImageOptions
-) -> Report:
-    """Check the local images ``report.source`` references; their findings join the report."""
-    if report.error or fmt not in ("markdown", "html"):
-        return report
-    refs = find_refs(report.source, fmt)
+def image_findings(
+    engine: Engine,
+    source: str,
+    fmt: str,
+    findings: Sequence[Finding],
+    loader: Loader,
+    options: ImageOptions,
+) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+    """``findings`` plus those of the local images ``source`` references, on each reference's span.
+
+    Each image is read and analysed once, however often it is referenced.
+    Returns the findings and the notices to show (OCR skipped on this machine).
+    """
+    if fmt not in ("markdown", "html"):
+        return tuple(findings), ()
+    refs = find_refs(source, fmt)
     if not refs:
-        return report
-    found: list[Finding] = list(report.findings)
+        return tuple(findings), ()
+    found: list[Finding] = list(findings)
     checked: dict[str, ImageResult | str] = {}
     for ref in refs:
         if ref.src not in checked:
             checked[ref.src] = _check_ref(engine, ref.src, loader, options)
         outcome = checked[ref.src]
-        match = report.source[ref.start : ref.end]
+        match = source[ref.start : ref.end]
         if isinstance(outcome, str):
             found.extend(_unreadable(engine, outcome, ref.start, ref.end, match, ref.src, options))
             continue
         for f in outcome.findings:
             found.append(replace(f, start=ref.start, end=ref.end, match=match, image=ref.src))
     found.sort(key=lambda f: (f.start, f.end, f.rule_id))
-    return replace(report, findings=tuple(found))
+    skipped = [r.facts.ocr_skipped for r in checked.values() if isinstance(r, ImageResult)]
+    notices = tuple(dict.fromkeys(why for why in skipped if why and options.ocr))
+    return tuple(found), notices
 
 
 def _check_ref(engine: Engine, src: str, loader: Loader, options: ImageOptions) -> ImageResult | str:
@@ -184,9 +199,3 @@ def _unreadable(
             image=src,
         )
     ]
-
-
-def ocr_notice() -> str | None:
-    """The one notice to show when OCR is skipped on this machine."""
-    why = ocr_unavailable()
-    return f"postguard: note: {why}; the other image checks still run." if why else None

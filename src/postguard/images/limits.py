@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from postguard.errors import InputError
 
+#: How the notice that OCR is skipped begins (the CLI shows it once per run, not once per image).
+OCR_SKIPPED = "text in images is not checked"
 #: Largest image file checked (bytes).
 MAX_BYTES = 20 * 1024 * 1024
 #: Largest canvas checked (width x height): a 48-megapixel photo, well above any screenshot.

@@ -25,6 +25,7 @@ from typing import Any
 from PIL import Image, ImageOps, ImageStat
 
 from postguard.images.facts import Box, OcrText, Word
+from postguard.images.limits import OCR_SKIPPED
 
 #: Where Debian (and other distributions) put the language data.
 TESSDATA_DIRS: tuple[str, ...] = (
@@ -55,10 +56,10 @@ def unavailable() -> str | None:
     try:
         import tesserocr  # noqa: F401
     except ImportError:
-        return "text in images is not checked: the Python package tesserocr is not installed"
+        return f"{OCR_SKIPPED}: the Python package tesserocr is not installed"
     if tessdata_dir() is None:
         return (
-            "text in images is not checked: Tesseract's German and English data were not found "
+            f"{OCR_SKIPPED}: Tesseract's German and English data were not found "
             "(install tesseract-ocr-deu and tesseract-ocr-eng, or set TESSDATA_PREFIX)"
         )
     return None

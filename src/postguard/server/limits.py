@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from postguard import languagetool as lt
 from postguard.errors import PostguardError
+from postguard.server.images import body_allowance
 from postguard.server.logs import log_internal_error
 from postguard.server.responses import ApiError, body_limit
 from postguard.server.state import ServerState
@@ -36,7 +37,10 @@ async def run_limited(
     """Read the body and run ``work(body)`` in a worker thread, all within the time limit."""
     try:
         with anyio.fail_after(state.timeout):
-            body = await read_body(request, body_limit(state.max_text_length)) if read else b""
+            limit = body_limit(state.max_text_length)
+            if request.url.path == "/v1/check":
+                limit += body_allowance()  # images sent with the draft
+            body = await read_body(request, limit) if read else b""
             return await anyio.to_thread.run_sync(work, body, limiter=state.limiter, abandon_on_cancel=True)
     except TimeoutError:
         raise ApiError(

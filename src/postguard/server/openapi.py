@@ -26,7 +26,7 @@ _ERRORS_V1 = {
     "400": _json(_ref("Error"), "Malformed request, unknown channel or kind"),
     "401": _json(_ref("Error"), "Token required (when one is configured)"),
     "403": _json(_ref("Error"), "Host header not loopback, or origin not allowed"),
-    "413": _json(_ref("Error"), "Body or text too large"),
+    "413": _json(_ref("Error"), "Body, text or an image too large (bytes, pixels, decompression bomb)"),
     "503": _json(_ref("Error"), "Time limit exceeded, or the engine is still loading"),
 }
 _ERRORS_V2 = {
@@ -84,6 +84,28 @@ OPENAPI: dict[str, Any] = {
                     },
                     "lang": {"type": ["string", "null"], "enum": ["auto", "de", "en", None]},
                     "publish_at": {"type": ["string", "null"], "description": "ISO 8601 date-time"},
+                    "images": {
+                        "type": "array",
+                        "maxItems": 4,
+                        "items": _ref("ImageUpload"),
+                        "description": "Images posted with the draft (JPEG, PNG, WebP, GIF, BMP, TIFF; "
+                        "10 MB and 50 megapixels each at most, else 413)",
+                    },
+                },
+            },
+            "CheckForm": {
+                "type": "object",
+                "properties": {
+                    "text": _STR,
+                    "channel": _STR,
+                    "kind": _STR,
+                    "lang": _STR,
+                    "publish_at": _STR,
+                    "image": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "maxItems": 4,
+                    },
                 },
             },
             "Finding": {
@@ -123,6 +145,35 @@ OPENAPI: dict[str, Any] = {
                     "match": _STR,
                     "replacements": {"type": "array", "items": _STR},
                     "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                    "image": {"type": "string", "description": "The image the finding is in (its name)"},
+                    "box": {
+                        "type": ["array", "null"],
+                        "items": {"type": "integer", "minimum": 0},
+                        "minItems": 4,
+                        "maxItems": 4,
+                        "description": "Left, top, width, height in the image, in pixels (null: the file)",
+                    },
+                },
+                "additionalProperties": False,
+            },
+            "ImageUpload": {
+                "type": "object",
+                "required": ["data"],
+                "properties": {
+                    "name": {"type": "string", "description": "Shown in findings (e.g. the file name)"},
+                    "data": {"type": "string", "description": "The image, base64 (or a data: URL)"},
+                },
+                "additionalProperties": False,
+            },
+            "ImageResult": {
+                "type": "object",
+                "required": ["name", "error", "findings"],
+                "properties": {
+                    "name": _STR,
+                    "width": _INT,
+                    "height": _INT,
+                    "error": {"type": ["string", "null"], "description": "Why the image was not checked"},
+                    "findings": {"type": "array", "items": _ref("Finding")},
                 },
                 "additionalProperties": False,
             },
@@ -133,6 +184,16 @@ OPENAPI: dict[str, Any] = {
                     "findings": {"type": "array", "items": _ref("Finding")},
                     "language": {"enum": ["de", "en"]},
                     "pack_fingerprint": _STR,
+                    "images": {
+                        "type": "array",
+                        "items": _ref("ImageResult"),
+                        "description": "One entry per image sent, in order (only when images were sent)",
+                    },
+                    "notices": {
+                        "type": "array",
+                        "items": _STR,
+                        "description": "E.g. that text in images was not read (no Tesseract here)",
+                    },
                 },
                 "additionalProperties": False,
             },
@@ -295,7 +356,10 @@ OPENAPI: dict[str, Any] = {
                 "summary": "Check a draft",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref("CheckRequest")}},
+                    "content": {
+                        "application/json": {"schema": _ref("CheckRequest")},
+                        "multipart/form-data": {"schema": _ref("CheckForm")},
+                    },
                 },
                 "responses": {"200": _json(_ref("CheckResponse"), "The findings"), **_ERRORS_V1},
             }

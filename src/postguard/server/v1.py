@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,11 +22,14 @@ async def v1_check(request: Request) -> Response:
     state = state_of(request)
     eng = state.ready_engine
 
+    content_type = request.headers.get("content-type", "")
+
     def work(body: bytes) -> bytes:
         from postguard.formatters.json import finding_dict
         from postguard.pipeline import lint, parse_moment
+        from postguard.server import images
 
-        args = check_args(body, state.max_text_length)
+        args, uploads = check_request(body, content_type, state.max_text_length)
         text = args["text"]
         publish_at = parse_moment(args["publish_at"], "publish_at") if args.get("publish_at") else None
         report = lint(
@@ -39,13 +43,14 @@ async def v1_check(request: Request) -> Response:
             extracted=Extracted(text=text),
         )
         index = LineIndex(text)
-        return json_bytes(
-            {
-                "findings": [finding_dict(f, text, index) for f in report.findings],
-                "language": report.language,
-                "pack_fingerprint": eng.fingerprint,
-            }
-        )
+        answer = {
+            "findings": [finding_dict(f, text, index) for f in report.findings],
+            "language": report.language,
+            "pack_fingerprint": eng.fingerprint,
+        }
+        if uploads:
+            answer.update(images.check_uploads(eng, uploads, args, publish_at))
+        return json_bytes(answer)
 
     return RawJSON(await run_limited(state, request, work))
 
@@ -82,14 +87,31 @@ async def v1_channels(request: Request) -> Response:
 _CHECK_KEYS = ("channel", "kind", "lang", "publish_at")
 
 
-def check_args(body: bytes, max_text_length: int) -> dict[str, str]:
-    """The fields of a ``/v1/check`` body, validated."""
+def check_request(body: bytes, content_type: str, max_text_length: int) -> tuple[dict[str, str], list[Any]]:
+    """The fields and the images of a ``/v1/check`` body (JSON, or a multipart form with images)."""
+    from postguard.server import images
+
+    if content_type.lower().startswith("multipart/form-data"):
+        fields, uploads = images.multipart_form(body, content_type)
+        fields.setdefault("text", "")
+        return check_args(fields, max_text_length), uploads
+    payload = _json_object(body)
+    return check_args(payload, max_text_length), images.json_images(payload)
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):
         raise ApiError(400, 'the body is not valid JSON (expected {"text": ...})') from None
     if not isinstance(payload, dict):
         raise ApiError(400, 'the body must be a JSON object (expected {"text": ...})')
+    return payload
+
+
+def check_args(body: bytes | dict[str, Any], max_text_length: int) -> dict[str, str]:
+    """The fields of a ``/v1/check`` body, validated."""
+    payload = body if isinstance(body, dict) else _json_object(body)
     text = payload.get("text")
     if not isinstance(text, str):
         raise ApiError(400, "'text' is required and must be a string")

@@ -41,7 +41,10 @@ def decode(data: bytes, name: str, *, max_bytes: int = MAX_BYTES, max_pixels: in
         try:
             raw = Image.open(io.BytesIO(data), formats=FORMATS)
         except Image.DecompressionBombError:
-            raise ImageTooLarge(f"{name}: image dimensions too large (a decompression bomb?)") from None
+            raise ImageTooLarge(
+                f"{name}: image dimensions too large (over {max_pixels / 1e6:.0f} megapixels; "
+                "a decompression bomb?)"
+            ) from None
         except UnidentifiedImageError:
             raise ImageError(f"{name}: not an image postguard can read ({', '.join(FORMATS)})") from None
         except (OSError, ValueError, SyntaxError) as exc:

@@ -30,7 +30,10 @@ def parse_hash(text: str) -> int:
     s = text.strip().lower()
     if not s.startswith(PREFIX) or len(s) != len(PREFIX) + 16:
         raise ValueError(f"{text!r} is not an image hash (expected p: and 16 hex digits)")
-    return int(s[len(PREFIX) :], 16)
+    try:
+        return int(s[len(PREFIX) :], 16)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an image hash (expected p: and 16 hex digits)") from None
 
 
 def format_hashes(values: Sequence[int]) -> list[str]:

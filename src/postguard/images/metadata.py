@@ -9,6 +9,7 @@ position if there is one.
 
 from __future__ import annotations
 
+import contextlib
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -105,6 +106,10 @@ def _text(value: Any) -> str:
                 value = value.decode("latin-1")
     if isinstance(value, tuple) and all(isinstance(v, int) for v in value):  # XP* tags read as bytes tuples
         return _text(bytes(value))
+    if isinstance(value, str) and any("\x80" <= c <= "\xff" for c in value):
+        # EXIF ASCII written as UTF-8 (as cameras and tools do) comes back as Latin-1
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            value = value.encode("latin-1").decode("utf-8")
     return " ".join(str(value).replace("\0", " ").split())[:MAX_VALUE]
 
 

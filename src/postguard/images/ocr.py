@@ -42,10 +42,10 @@ SMALL_TEXT = 12
 
 
 def tessdata_dir() -> str | None:
-    """The first directory holding both German and English language data."""
-    candidates = [os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_DIRS]
-    for d in candidates:
-        if d and all((Path(d) / f"{lang}.traineddata").is_file() for lang in LANGUAGES.split("+")):
+    """The directory with German and English language data: ``TESSDATA_PREFIX`` if set, else Debian's."""
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    for d in (prefix,) if prefix else TESSDATA_DIRS:
+        if all((Path(d) / f"{lang}.traineddata").is_file() for lang in LANGUAGES.split("+")):
             return d
     return None
 
@@ -111,6 +111,8 @@ def recognise(image: Image.Image) -> OcrText:
         api.SetImage(grey)
         try:
             api.Recognize()
+            if not (api.GetUTF8Text() or "").strip():
+                return OcrText(text="", words=())
             it = api.GetIterator()
             pending = ""  # the separator owed before the next word
             for w in tesserocr.iterate_level(it, level):

@@ -20,6 +20,8 @@ from postguard.server.responses import ApiError
 
 MAX_IMAGES = 4
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+#: Seconds added to the check's time limit per image sent (OCR of a large screenshot takes about one).
+SECONDS_PER_IMAGE = 10.0
 _FIELDS = ("text", "channel", "kind", "lang", "publish_at")
 
 
@@ -32,6 +34,12 @@ class Upload:
 def body_allowance() -> int:
     """Bytes a ``/v1/check`` body may carry beyond the text: the images, base64-encoded, and their framing."""
     return MAX_IMAGES * (MAX_IMAGE_BYTES * 4 // 3 + 4096)
+
+
+def time_budget(body: bytes) -> float:
+    """The extra time a body's images may take: :data:`SECONDS_PER_IMAGE` for each (a cheap count)."""
+    count = body.count(b'filename="') + body.count(b'"data"')
+    return SECONDS_PER_IMAGE * min(count, MAX_IMAGES)
 
 
 def _checked(uploads: list[Upload]) -> list[Upload]:

@@ -32,15 +32,25 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 async def run_limited(
-    state: ServerState, request: Request, work: Callable[[bytes], T], *, read: bool = True
+    state: ServerState,
+    request: Request,
+    work: Callable[[bytes], T],
+    *,
+    read: bool = True,
+    extra_time: Callable[[bytes], float] | None = None,
 ) -> T:
-    """Read the body and run ``work(body)`` in a worker thread, all within the time limit."""
+    """Read the body and run ``work(body)`` in a worker thread, all within the time limit.
+
+    ``extra_time(body)`` adds seconds to the limit once the body is read (images take longer than text).
+    """
     try:
-        with anyio.fail_after(state.timeout):
+        with anyio.fail_after(state.timeout) as scope:
             limit = body_limit(state.max_text_length)
             if request.url.path == "/v1/check":
                 limit += body_allowance()  # images sent with the draft
             body = await read_body(request, limit) if read else b""
+            if extra_time is not None:
+                scope.deadline += extra_time(body)
             return await anyio.to_thread.run_sync(work, body, limiter=state.limiter, abandon_on_cancel=True)
     except TimeoutError:
         raise ApiError(

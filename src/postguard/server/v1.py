@@ -52,7 +52,9 @@ async def v1_check(request: Request) -> Response:
             answer.update(images.check_uploads(eng, uploads, args, publish_at))
         return json_bytes(answer)
 
-    return RawJSON(await run_limited(state, request, work))
+    from postguard.server.images import time_budget
+
+    return RawJSON(await run_limited(state, request, work, extra_time=time_budget))
 
 
 async def v1_health(request: Request) -> Response:

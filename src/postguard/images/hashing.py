@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 PREFIX = "p:"
 #: Largest Hamming distance (of 64 bits) that still counts as the same picture.
-THRESHOLD = 10
+THRESHOLD = 8
 
 
 def distance(a: int, b: int) -> int:

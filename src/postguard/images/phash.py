@@ -17,12 +17,20 @@ from __future__ import annotations
 import imagehash
 from PIL import Image
 
-#: Reference crops: (left, top, right, bottom) as fractions of the picture.
-CROPS: tuple[tuple[float, float, float, float], ...] = tuple(
-    (x, y, x + size, y + size)
-    for size in (0.9, 0.8)
-    for x in (0.0, (1 - size) / 2, 1 - size)
-    for y in (0.0, (1 - size) / 2, 1 - size)
+#: Reference crops: (left, top, right, bottom) as fractions of the picture: squares of 90% and 80%
+#: at nine places, and one side cut by 10% or 20% (a crop that changes the aspect ratio).
+CROPS: tuple[tuple[float, float, float, float], ...] = (
+    *(
+        (x, y, x + size, y + size)
+        for size in (0.9, 0.8)
+        for x in (0.0, (1 - size) / 2, 1 - size)
+        for y in (0.0, (1 - size) / 2, 1 - size)
+    ),
+    *(
+        box
+        for c in (0.1, 0.2)
+        for box in ((c, 0.0, 1.0, 1.0), (0.0, 0.0, 1 - c, 1.0), (0.0, c, 1.0, 1.0), (0.0, 0.0, 1.0, 1 - c))
+    ),
 )
 
 

@@ -206,3 +206,18 @@ def test_an_unreadable_image_is_a_report_error(engine: Engine) -> None:
 def test_a_grey_png_with_alpha_is_read(engine: Engine) -> None:
     img = Image.new("LA", (300, 200), (200, 128))
     assert run(engine, encode(img, "PNG")).error is None
+
+
+def test_image_hash_prints_what_a_pack_can_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from postguard.cli import main
+
+    (tmp_path / "look.jpg").write_bytes(encode(photo(90, (800, 600)), "JPEG"))
+    assert main(["image-hash", str(tmp_path / "look.jpg")]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith('image_hashes = ["p:') and line.count('"p:') > 20
+    pack = tmp_path / "p.toml"
+    pack.write_text(f'[[embargo]]\nname = "Look 7"\nuntil = 2099-01-01\n{line}\n', encoding="utf-8")
+    engine = Engine(Config(packs=(pack,)), use_cache=False)
+    cropped = photo(90, (800, 600)).crop((0, 0, 640, 600)).resize((320, 300))
+    assert ids(run(engine, encode(cropped, "JPEG", quality=50))) == ["PG801"]
+    assert ids(run(engine, encode(photo(91, (800, 600)), "JPEG"))) == []

@@ -116,6 +116,8 @@ def test_bundled_packs_are_valid() -> None:
             "copyright": lambda v, w: v,
             "secrets": parse_secrets,
             "personal": parse_personal,
+            "images": lambda v, w: v,
+            "sites": lambda v, w: v,
         },
     )
     assert packs.names == ("postguard default", "Nordkap Outdoor GmbH")

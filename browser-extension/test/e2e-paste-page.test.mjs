@@ -93,3 +93,38 @@ test('a clean draft says so clearly; the UI switches to English', { skip: SKIP_R
   await assert.doesNotReject(page.getByLabel('Draft', { exact: true }).waitFor());
   await page.screenshot({ path: join(artifactsDir(), 'paste-page-clean-en.png'), fullPage: true });
 });
+
+test('a pasted screenshot is checked with the draft and its findings are boxed on it', { skip: SKIP_REASON }, async () => {
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByLabel('Draft', { exact: true }).click();
+  // A slide drawn in the page (system fonts), pasted into the draft as an image file.
+  await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 900;
+    canvas.height = 160;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, 900, 160);
+    g.fillStyle = '#111';
+    g.font = '28px "DejaVu Sans", sans-serif';
+    g.fillText('VERTRAULICH', 20, 50);
+    g.fillText('Projekt Sturmvogel: Zeitplan', 20, 110);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    const data = new DataTransfer();
+    data.items.add(new File([blob], 'slide.png', { type: 'image/png' }));
+    document.getElementById('draft').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  const items = page.locator('#images figure .findings li');
+  const rules = await poll(async () => (await items.evaluateAll((els) => els.map((e) => e.dataset.rule))).sort(), equalTo(['PG101', 'PG104']), { timeout: 30000 });
+  assert.deepEqual(rules, ['PG101', 'PG104']);
+  assert.equal(await page.inputValue('#draft'), '', 'the image did not end up in the text');
+  assert.equal(await page.locator('#images figure .box').count(), 2);
+  const image = await page.locator('#images figure img').boundingBox();
+  for (const box of await page.locator('#images figure .box').all()) {
+    const b = await box.boundingBox();
+    assert.ok(b.x >= image.x - 1 && b.y >= image.y - 1 && b.x + b.width <= image.x + image.width + 1, 'the box lies on the image');
+  }
+  await page.screenshot({ path: join(artifactsDir(), 'paste-page-image.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Remove slide.png' }).click();
+  assert.equal(await page.locator('#images figure').count(), 0);
+});

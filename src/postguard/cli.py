@@ -32,6 +32,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("serve", "serve"),
     ("init", "init"),
     ("audit", "audit"),
+    ("image_hash", "image_hash"),
 )
 
 

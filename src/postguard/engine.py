@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 import regex
@@ -26,6 +26,9 @@ from postguard.nlp import NLP, cache_dir
 from postguard.plugins import build_plugin_manager, failing_plugin
 from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
 from postguard.suppress import rules as suppress_rules
+
+if TYPE_CHECKING:
+    from postguard.images import ImageFacts
 
 _RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
 _RULE_PREFIX = regex.compile(r"[A-Za-z]{1,10}[0-9]{0,3}")
@@ -269,6 +272,42 @@ class Engine:
             out.append(replace(f, **changes) if changes else f)
         out.sort(key=lambda f: (f.start, f.end, f.rule_id))
         return CheckResult(findings=tuple(out), language=lang, mixed=mixed)
+
+    def check_image(
+        self,
+        image: ImageFacts,
+        draft: Draft,
+        *,
+        now: datetime | None = None,
+        selection: Selection | None = None,
+    ) -> tuple[Finding, ...]:
+        """Run the ``postguard_check_image`` hooks on one image; ``draft`` gives channel and time."""
+        from postguard.image_context import ImageContext
+
+        channel = self.channel(draft.channel) if draft.channel else None
+        moment = draft.publish_at or now or datetime.now(UTC)
+        lang = draft.lang if draft.lang in SUPPORTED else "en"
+        ctx = ImageContext(
+            image=image,
+            moment=moment if moment.tzinfo else moment.replace(tzinfo=UTC),
+            scheduled=draft.publish_at is not None,
+            packs=self.packs,
+            channel=channel,
+            msg_lang=self.config.messages_lang if self.config.messages_lang in SUPPORTED else lang,
+            rules=self.rules,
+        )
+        sel = self.merge(self.base_selection, selection) if selection else self.base_selection
+        out: list[Finding] = []
+        for result in self.pm.hook.postguard_check_image(ctx=ctx):
+            for f in result or ():
+                if f.rule_id not in self.rules:
+                    raise ConfigError(f"a plugin reported unregistered rule {f.rule_id!r}")
+                if f.rule_id in sel.disabled or f.confidence < self.config.min_confidence:
+                    continue
+                if sel.severity and f.rule_id in sel.severity:
+                    f = replace(f, severity=sel.severity[f.rule_id])
+                out.append(f)
+        return tuple(out)
 
 
 def _categories(engine: Engine) -> set[str]:

@@ -22,6 +22,7 @@ import pluggy
 if TYPE_CHECKING:
     from postguard.context import CheckContext
     from postguard.formatters import Renderer
+    from postguard.image_context import ImageContext
     from postguard.model import Finding, RuleInfo
     from postguard.rulepacks import PackSet
 
@@ -128,6 +129,27 @@ def postguard_check(ctx: CheckContext) -> Iterable[Finding] | None:
                                   ctx.message(en="Don't shout.", de="Nicht schreien."))
 
     :param ctx: the :class:`postguard.context.CheckContext` of this draft.
+    :returns: findings, or ``None`` for none.
+    """
+
+
+@hookspec
+def postguard_check_image(ctx: ImageContext) -> Iterable[Finding] | None:
+    """Check one image (its hash, size and metadata) and return (or yield) findings.
+
+    The text in the image (OCR) goes through ``postguard_check`` like any
+    draft; this hook sees what only an image has: ``ctx.image`` is a
+    :class:`postguard.plugin.ImageFacts` (``phash``, ``width``, ``height``,
+    ``metadata.fields``, ``metadata.gps``). Build findings with
+    ``ctx.finding(rule_id, message, box=...)``; ``box`` defaults to the whole
+    picture. Example::
+
+        @hookimpl
+        def postguard_check_image(ctx):
+            if ctx.image.width * ctx.image.height > 40_000_000:
+                yield ctx.finding("ACME2", ctx.message(en="Huge picture.", de="Riesiges Bild."))
+
+    :param ctx: the :class:`postguard.image_context.ImageContext` of this image.
     :returns: findings, or ``None`` for none.
     """
 

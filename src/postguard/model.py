@@ -94,6 +94,11 @@ class Finding:
     ``sensitive`` marks a match that must never be shown (a password, a key,
     an IBAN): :func:`postguard.masking.mask_report` masks it, and ``lint()``
     applies that to every report before anything renders it.
+
+    A finding in an image names it (``image``: its path or upload name) and,
+    when it is about a part of the picture, the ``box`` there (left, top,
+    width, height in pixels); its span is then the image's reference in the
+    post (or the OCR text, when the image itself was checked).
     """
 
     rule_id: str
@@ -107,6 +112,8 @@ class Finding:
     confidence: float = 1.0
     rule_name: str = ""
     sensitive: bool = False
+    image: str | None = None
+    box: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from postguard.engine import Engine, Selection
 from postguard.errors import InputError
@@ -10,6 +11,9 @@ from postguard.extract import extract
 from postguard.masking import mask_report
 from postguard.model import Draft, Extracted, Report
 from postguard.suppress import suppress_findings
+
+if TYPE_CHECKING:
+    from postguard.imagelint import ImageOptions, Loader
 
 
 def parse_moment(value: str, what: str) -> datetime:
@@ -40,13 +44,17 @@ def lint(
     selection: Selection | None = None,
     extracted: Extracted | None = None,
     report_unused_suppressions: bool = False,
+    images: Loader | None = None,
+    image_options: ImageOptions | None = None,
 ) -> Report:
     """Check one source text and return its :class:`Report`.
 
     Explicit arguments win over what the source's front matter says, which
     wins over the config's defaults. ``extracted`` replaces the extraction
     step when the caller already knows the prose (e.g. LanguageTool's
-    ``data`` annotations).
+    ``data`` annotations). With ``images`` (a loader of referenced files),
+    the local images a Markdown or HTML source shows are checked with it
+    (see :mod:`postguard.imagelint`).
     """
     if extracted is None:
         extracted = extract(source, path=path, fmt=fmt, formats=engine.formats)
@@ -72,6 +80,25 @@ def lint(
     )
     result = engine.check(draft, extracted, now=now, selection=selection)
     findings = result.findings
+    if images is not None:
+        from dataclasses import replace
+
+        from postguard.extract import format_for
+        from postguard.imagelint import ImageOptions, image_findings
+
+        judged = replace(
+            image_options or ImageOptions(),
+            channel=draft.channel,
+            kind=draft.kind,
+            lang=draft.lang or result.language,
+            publish_at=publish_at,
+            now=now,
+            selection=selection,
+        )
+        findings, image_notices = image_findings(
+            engine, source, fmt or format_for(path), findings, images, judged
+        )
+        notices += image_notices
     suppressed = 0
     if "postguard-" in source:
         sel = engine.merge(engine.base_selection, selection) if selection else engine.base_selection

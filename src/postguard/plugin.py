@@ -22,7 +22,10 @@ Groups:
 - matching terms: :class:`TermIndex`, :class:`Pieces`;
 - web addresses in prose: :func:`find_urls`, :func:`overlaps`, :func:`trim_url`, :data:`URL_CHARS`;
 - messages: :func:`quote`, :func:`format_date`, :func:`format_moment`,
-  :func:`format_duration`, :func:`format_remaining`.
+  :func:`format_duration`, :func:`format_remaining`;
+- images (``postguard_check_image``): :class:`ImageContext`, :class:`ImageFacts`,
+  :class:`Box`, :class:`MetaField`, :class:`GeoPoint`, :func:`image_distance`,
+  :data:`IMAGE_MATCH_THRESHOLD`.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from __future__ import annotations
 from postguard.context import CheckContext
 from postguard.extract import InputFormat
 from postguard.hookspecs import hookimpl
+from postguard.image_context import ImageContext
+from postguard.images.facts import Box, GeoPoint, ImageFacts, MetaField
+from postguard.images.hashing import THRESHOLD as IMAGE_MATCH_THRESHOLD
+from postguard.images.hashing import nearest as image_distance
 from postguard.messages import format_date, format_duration, format_moment, format_remaining, quote
 from postguard.model import (
     Block,
@@ -66,8 +73,10 @@ from postguard.urls import URL_CHARS, find_urls, overlaps, trim_url
 from postguard.vocab import merged, parse_replace
 
 __all__ = [
+    "IMAGE_MATCH_THRESHOLD",
     "URL_CHARS",
     "Block",
+    "Box",
     "Channel",
     "CheckContext",
     "Code",
@@ -76,10 +85,14 @@ __all__ = [
     "EmbargoEntry",
     "Field",
     "Finding",
+    "GeoPoint",
     "Heading",
     "Image",
+    "ImageContext",
+    "ImageFacts",
     "InputFormat",
     "Link",
+    "MetaField",
     "PackSet",
     "Pieces",
     "RuleDoc",
@@ -101,6 +114,7 @@ __all__ = [
     "format_moment",
     "format_remaining",
     "hookimpl",
+    "image_distance",
     "load_rules",
     "merged",
     "note_text",

@@ -21,6 +21,9 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "postguard.checks.copyright",
     "postguard.checks.secret",
     "postguard.checks.personal",
+    "postguard.checks.image_embargo",
+    "postguard.checks.image_metadata",
+    "postguard.checks.image_input",
 )
 
 

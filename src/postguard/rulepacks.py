@@ -104,6 +104,8 @@ class EmbargoEntry:
     until: datetime
     severity: Severity | None = None
     note: Note = None
+    #: Perceptual hashes of embargoed pictures (``images`` hashed at load time, plus ``image_hashes``).
+    image_hashes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -305,7 +307,7 @@ _CONFIDENTIAL_KEYS = (
     "lang",
     "note",
 )
-_EMBARGO_KEYS = ("name", "aliases", "until", "severity", "note")
+_EMBARGO_KEYS = ("name", "aliases", "until", "severity", "note", "images", "image_hashes")
 _CHANNEL_KEYS = ("name", "business", "platform", "imprint_on_posts", "lang")
 _VOCABULARY_KEYS = ("equivalents", "idioms", "history")
 
@@ -370,7 +372,42 @@ def _parse_embargo(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> EmbargoEn
         until=expect_moment(t["until"], where.child("until"), tz, end_of_day=False),
         severity=expect_severity(t["severity"], where.child("severity")) if "severity" in t else None,
         note=expect_note(t["note"], where.child("note")) if "note" in t else None,
+        image_hashes=_embargo_image_hashes(t, where),
     )
+
+
+# -- embargoed pictures (images = [...], image_hashes = [...]) -------------------
+
+
+def _embargo_image_hashes(t: Mapping[str, Any], where: Where) -> tuple[int, ...]:
+    """The perceptual hashes of an embargo's pictures: files next to the pack, and hashes written out."""
+    if "images" not in t and "image_hashes" not in t:
+        return ()
+    from postguard.images.decode import decode
+    from postguard.images.hashing import parse_hash
+    from postguard.images.limits import ImageError
+    from postguard.images.phash import reference_hashes
+
+    out: list[int] = []
+    base = Path(where.file).parent
+    for i, rel in enumerate(expect_str_list(t.get("images", []), where.child("images"), empty_ok=True)):
+        w = where.child("images").child(i)
+        path = base / rel
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise w.error(f"cannot read image {rel!r}: {exc.strerror or exc}") from None
+        try:
+            out.extend(reference_hashes(decode(data, rel).image))
+        except ImageError as exc:
+            raise w.error(str(exc)) from None
+    raw = expect_str_list(t.get("image_hashes", []), where.child("image_hashes"), empty_ok=True)
+    for i, text in enumerate(raw):
+        try:
+            out.append(parse_hash(text))
+        except ValueError as exc:
+            raise where.child("image_hashes").child(i).error(str(exc)) from None
+    return tuple(dict.fromkeys(out))
 
 
 def _parse_channel(raw: Any, where: Where) -> Channel:
@@ -469,7 +506,8 @@ def _code_fingerprint() -> bytes:
     from postguard import folding, terms, typos
 
     digest = hashlib.sha256()
-    for module_file in (__file__, terms.__file__, folding.__file__, typos.__file__):
+    image_hashing = str(Path(__file__).parent / "images" / "phash.py")  # not imported: it loads numpy
+    for module_file in (__file__, terms.__file__, folding.__file__, typos.__file__, image_hashing):
         try:
             digest.update(Path(module_file).read_bytes())
         except OSError:

@@ -24,7 +24,7 @@ from postguard.engine import Engine
 from postguard.errors import InputError
 from postguard.model import Report, Severity
 from postguard.pipeline import lint
-from postguard.sources import read_source
+from postguard.sources import read_image, read_source
 
 #: Below this many files a run stays in one process (starting workers costs more).
 PARALLEL_THRESHOLD = 24
@@ -44,6 +44,8 @@ class CheckOptions:
     disable: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
     report_unused_suppressions: bool = False
+    #: Where image facts (hashes, metadata, OCR text) are cached; ``None``: nowhere (the default).
+    image_cache: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +87,6 @@ class Checker:
         if item.error:
             return Report(name=item.name, source="", error=item.error, language=None)
         try:
-            source = item.text if item.text is not None else read_source(item.path)  # type: ignore[arg-type]
-            if not source.strip():  # a Hugo _index.md: nothing to check, and nothing wrong
-                return Report(name=item.name, source=source, language=None, notices=(EMPTY_NOTICE,))
             channel, kind, lang = opts.channel, opts.kind, opts.lang
             selection = self.selection
             for o in self.overrides.matching(item.path):
@@ -95,6 +94,23 @@ class Checker:
                 kind = kind or o.kind
                 lang = lang if lang not in (None, "auto") else o.lang
                 selection = self.engine.merge(selection, self.engine.selection(o.disable, o.severity))
+            from postguard.imagelint import ImageOptions, file_loader, lint_image
+            from postguard.images import is_image_name
+
+            image_options = ImageOptions(
+                channel=channel,
+                kind=kind,
+                lang=lang,
+                publish_at=opts.publish_at,
+                now=opts.now,
+                selection=selection,
+                cache=opts.image_cache,
+            )
+            if item.path is not None and is_image_name(item.path.name):
+                return lint_image(self.engine, read_image(item.path), name=item.name, options=image_options)
+            source = item.text if item.text is not None else read_source(item.path)  # type: ignore[arg-type]
+            if not source.strip():  # a Hugo _index.md: nothing to check, and nothing wrong
+                return Report(name=item.name, source=source, language=None, notices=(EMPTY_NOTICE,))
             return lint(
                 self.engine,
                 source,
@@ -107,6 +123,8 @@ class Checker:
                 now=opts.now,
                 selection=selection,
                 report_unused_suppressions=opts.report_unused_suppressions,
+                images=file_loader(item.path, self.engine.config.root) if item.path else None,
+                image_options=image_options,
             )
         except InputError as exc:
             error = str(exc).removeprefix(f"{item.name}: ")

@@ -44,3 +44,25 @@ def read_source(path: Path) -> str:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return decode(raw, str(path))
+
+
+def read_image(path: Path) -> bytes:
+    """The bytes of an image file, with the image size limit (the pixels are checked when decoded)."""
+    from postguard.images import MAX_BYTES
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                f"{path}: image too large ({size / 1_048_576:.1f} MB; postguard checks images up to "
+                f"{MAX_BYTES // 1_048_576} MB), skipped"
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None

@@ -17,7 +17,7 @@ from postguard.commands.common import (
     run_checks,
 )
 from postguard.formatters import BUILTIN
-from postguard.model import KINDS, Severity
+from postguard.model import KINDS, Report, Severity
 
 if TYPE_CHECKING:
     pass
@@ -89,6 +89,12 @@ if TYPE_CHECKING:
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many files. Default: all cores."
 )
+@click.option(
+    "--image-cache",
+    is_flag=True,
+    help="Keep the hashes, metadata and OCR text of checked images in postguard's cache directory "
+    "(never the pixels), so unchanged images are not read again. Off by default.",
+)
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print notices (empty inputs skipped, languages).")
@@ -109,6 +115,7 @@ def check(
     force_exclude: bool,
     report_unused_suppressions: bool,
     jobs: int | None,
+    image_cache: bool,
     color: bool | None,
     quiet: bool,
     verbose: bool,
@@ -120,6 +127,7 @@ def check(
       postguard check draft.txt
       echo "Stolz auf das Sturmvogel-Team!" | postguard check -
       postguard check posts/ --format json --fail-on warning
+      postguard check photo.jpg screenshot.png
     """
     from postguard.formatters import RenderOptions, formatter
 
@@ -141,7 +149,9 @@ def check(
         report_unused_suppressions=report_unused_suppressions,
         jobs=jobs,
         progress=not quiet and fmt == "text",
+        image_cache=image_cache,
     )
+    reports = _ocr_notice_once(reports)
     baseline_file = Path(baseline_path) if baseline_path else engine.config.baseline
     if baseline_file is not None:
         from postguard.baseline import load_baseline
@@ -163,3 +173,17 @@ def check(
         sys.exit(EXIT_ERROR)
     worst = [f for r in reports for f in r.findings if f.severity.rank >= threshold.rank]
     sys.exit(EXIT_FINDINGS if worst else EXIT_CLEAN)
+
+
+def _ocr_notice_once(reports: list[Report]) -> list[Report]:
+    """Say once on stderr that text in images was not read (not per image); drop it from the reports."""
+    from dataclasses import replace
+
+    from postguard.images import OCR_SKIPPED
+
+    skipped = list(dict.fromkeys(n for r in reports for n in r.notices if n.startswith(OCR_SKIPPED)))
+    for notice in skipped:
+        click.echo(f"postguard: note: {notice}; the other image checks still run.", err=True)
+    if not skipped:
+        return reports
+    return [replace(r, notices=tuple(n for n in r.notices if n not in skipped)) for r in reports]

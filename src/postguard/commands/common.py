@@ -62,6 +62,7 @@ def run_checks(
     report_unused_suppressions: bool = False,
     jobs: int | None = None,
     progress: bool = False,
+    image_cache: bool = False,
 ) -> list[Report]:
     """Everything `check` and `baseline` share: options, inputs, the run."""
     from postguard.pipeline import parse_moment
@@ -76,6 +77,7 @@ def run_checks(
         disable=tuple(split_values(disable)),
         severity=parse_severity_options(severity_opts),
         report_unused_suppressions=report_unused_suppressions,
+        image_cache=_image_cache_dir() if image_cache else None,
     )
     engine.selection(options.disable, options.severity)  # unknown rules are usage errors, before any input
     if channel:
@@ -85,6 +87,12 @@ def run_checks(
             raise UsageError(f"--channel: {exc}") from None
     items = expand(inputs, engine.config, stdin_filename, force_exclude)
     return check_inputs(engine, items, options, jobs=jobs, progress=progress_wanted(len(items), not progress))
+
+
+def _image_cache_dir() -> Path:
+    from postguard.nlp import cache_dir
+
+    return cache_dir()
 
 
 def read_stdin(name: str) -> Input:

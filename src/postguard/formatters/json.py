@@ -3,7 +3,7 @@
 ``{"schema": "postguard-check/1", "results": [{"path", "language", "error",
 "suppressed", "notices", "findings": [{"rule_id", "rule_name", "category", "severity",
 "message", "start", "end", "line", "column", "end_line", "end_column",
-"start_utf16", "end_utf16", "match", "replacements", "confidence"}]}],
+"start_utf16", "end_utf16", "match", "replacements", "confidence"[, "image", "box"]}]}],
 "summary": {"inputs", "findings", "errors", "warnings", "infos", "input_errors"}}``
 """
 
@@ -44,6 +44,7 @@ def finding_dict(f: Finding, source: str, index: LineIndex | None = None) -> dic
         "match": f.match,
         "replacements": list(f.replacements),
         "confidence": round(f.confidence, 3),
+        **({"image": f.image, "box": list(f.box) if f.box else None} if f.image else {}),
     }
 
 

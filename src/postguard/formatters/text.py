@@ -46,13 +46,23 @@ def render(reports: Sequence[Report], options: RenderOptions, /) -> str:
             line, col = index.position(f.start)
             end_line, end_col = index.position(max(f.start, f.end - 1))
             text = index.line_text(line)
+            where = f"{report.name}:{line}:{col}:"
+            if f.image is not None and f.end <= f.start:  # about the picture or its file, not a text span
+                where = f"{report.name}:"
             head = (
-                f"{st(f'{report.name}:{line}:{col}:', bold=True)} "
+                f"{st(where, bold=True)} "
                 f"{st(f.rule_id, fg=_COLOURS[f.severity], bold=True)} "
                 f"{st('[' + f.severity.value + ']', fg=_COLOURS[f.severity])} {f.message}"
             )
             out.append(head)
             gutter = " " * len(str(line))
+            if f.image is not None:
+                box = f" at x={f.box[0]}, y={f.box[1]}, {f.box[2]}x{f.box[3]} px" if f.box else ""
+                label = "Bild" if lang == "de" else "image"
+                out.append(f"{gutter} {st('=', fg='blue')} {label}: {f.image}{box}")
+                if f.end <= f.start:
+                    out.append("")
+                    continue
             shown = text.replace("\t", " ")
             underline_end = end_col if end_line == line else len(text) + 1
             pad = _width(shown[: col - 1])

@@ -14,6 +14,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from postguard.server.images import body_allowance
 from postguard.server.logs import log_internal_error
 from postguard.server.responses import body_limit, error_response
 from postguard.server.state import ServerState
@@ -96,7 +97,8 @@ class Guard:
             )(scope, receive, send)
             return
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > body_limit(state.max_text_length)):
+        limit = body_limit(state.max_text_length) + (body_allowance() if path == "/v1/check" else 0)
+        if length is not None and (not length.isdigit() or int(length) > limit):
             await error_response(path, 413, "the request body is too large", cors)(scope, receive, send)
             return
         started = False

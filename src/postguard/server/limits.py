@@ -9,6 +9,7 @@ cannot stop: the caller still gets its 503 in time, but the thread runs on.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -39,13 +40,29 @@ class Disconnected(Exception):
     """The client went away before its request was read: nothing to answer, nothing to log."""
 
 
-async def run_check(state: ServerState, request: Request, job: Job, *args: Any, read: bool = True) -> bytes:
-    """Read the body and run ``job(engine, *args, body)``, all within the time limit."""
+async def run_check(
+    state: ServerState,
+    request: Request,
+    job: Job,
+    *args: Any,
+    read: bool = True,
+    allowance: int = 0,
+    extra_time: Callable[[bytes], float] | None = None,
+) -> bytes:
+    """Read the body and run ``job(engine, *args, body)``, all within the time limit.
+
+    ``allowance`` is what a body may carry beyond the text (images); ``extra_time(body)`` adds
+    seconds to the limit once the body is read (images take longer than text).
+    """
     timeout = state.timeout
     deadline = time.monotonic() + timeout
     try:
         with anyio.fail_after(timeout):
-            body = await read_body(request, body_limit(state.max_text_length)) if read else b""
+            body = await read_body(request, body_limit(state.max_text_length) + allowance) if read else b""
+        if extra_time is not None:
+            more = extra_time(body)
+            deadline += more
+            timeout += more
         pool = state.pool
         if pool is not None:
             return await pool.run(deadline, job, *_with_body(args, body))

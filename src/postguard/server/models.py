@@ -9,6 +9,7 @@ messages. The LanguageTool API (``/v2``) keeps its form parsing in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -41,6 +42,26 @@ class CheckRequest(BaseModel):
     kind: Literal["post", "profile", "article", "page"] | None = None
     lang: Literal["auto", "de", "en"] | None = None
     publish_at: str | None = Field(None, description="ISO 8601 date-time")
+    # read by postguard.server.images.json_images, which gives its own errors; documented in
+    # components() below (a $ref in json_schema_extra is not resolved by pydantic)
+    images: Any = None
+
+
+class ImageUpload(_Model):
+    name: str | None = Field(None, description="Shown in findings (e.g. the file name)")
+    data: str = Field(description="The image, base64 (or a data: URL)")
+
+
+class CheckForm(BaseModel):
+    """``POST /v1/check`` as ``multipart/form-data``: the fields as text, each image a file part."""
+
+    text: str = ""
+    channel: str | None = None
+    kind: str | None = None
+    lang: str | None = None
+    publish_at: str | None = None
+    # at most 4 (a 5th is refused with 413); not a maxItems, which would make 413 a schema violation
+    image: list[bytes] = Field(default_factory=list, description="The images, at most 4 (else 413)")
 
 
 class Finding(_Model):
@@ -60,12 +81,33 @@ class Finding(_Model):
     match: str
     replacements: list[str]
     confidence: float = Field(ge=0, le=1)
+    image: str | None = Field(None, description="The image the finding is in (its name)")
+    box: list[int] | None = Field(
+        None,
+        min_length=4,
+        max_length=4,
+        description="Left, top, width, height in the image, in pixels (null: the file)",
+    )
+
+
+class ImageResult(_Model):
+    name: str
+    width: int | None = None
+    height: int | None = None
+    error: str | None = Field(description="Why the image was not checked")
+    findings: list[Finding]
 
 
 class CheckResponse(_Model):
     findings: list[Finding]
     language: Literal["de", "en"]
     pack_fingerprint: str
+    images: list[ImageResult] | None = Field(
+        None, description="One entry per image sent, in order (only when images were sent)"
+    )
+    notices: list[str] | None = Field(
+        None, description="E.g. that text in images was not read (no Tesseract here)"
+    )
 
 
 class Health(_Model):
@@ -107,7 +149,16 @@ class Channels(_Model):
     channels: list[Channel]
 
 
-MODELS: tuple[type[BaseModel], ...] = (Error, CheckRequest, CheckResponse, Health, Rules, Channels)
+MODELS: tuple[type[BaseModel], ...] = (
+    Error,
+    CheckRequest,
+    ImageUpload,
+    CheckForm,
+    CheckResponse,
+    Health,
+    Rules,
+    Channels,
+)
 
 
 def components() -> dict[str, Any]:
@@ -117,15 +168,33 @@ def components() -> dict[str, Any]:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
         out.update(schema.pop("$defs", {}))
         out[model.__name__] = schema
+    out["CheckRequest"]["properties"]["images"] = {
+        "anyOf": [{"type": "array", "items": {"$ref": "#/components/schemas/ImageUpload"}}, {"type": "null"}],
+        "description": "Images posted with the draft, at most 4 (JPEG, PNG, WebP, GIF, BMP, TIFF; "
+        "10 MB and 50 megapixels each at most; else 413)",
+    }
     return out
 
 
 def parse_check_request(body: bytes, max_text_length: int) -> CheckRequest:
-    """A ``/v1/check`` body, validated, or :class:`ApiError` in the API's words."""
+    """A ``/v1/check`` JSON body, validated, or :class:`ApiError` in the API's words."""
     try:
         request = CheckRequest.model_validate_json(body)
     except ValidationError as exc:
         raise ApiError(400, _message(exc)) from None
+    return _checked(request, max_text_length)
+
+
+def parse_check_fields(fields: Mapping[str, str], max_text_length: int) -> CheckRequest:
+    """The fields of a ``/v1/check`` multipart form, validated like a JSON body."""
+    try:
+        request = CheckRequest.model_validate(dict(fields))
+    except ValidationError as exc:
+        raise ApiError(400, _message(exc)) from None
+    return _checked(request, max_text_length)
+
+
+def _checked(request: CheckRequest, max_text_length: int) -> CheckRequest:
     if len(request.text) > max_text_length:
         raise ApiError(413, f"the text is longer than {max_text_length} characters")
     if not lt.is_valid_unicode(request.text):

@@ -27,7 +27,7 @@ _ERRORS_V1 = {
     "400": _json(_ref("Error"), "Malformed request, unknown channel or kind"),
     "401": _json(_ref("Error"), "Token required (when one is configured)"),
     "403": _json(_ref("Error"), "Host header not loopback, or origin not allowed"),
-    "413": _json(_ref("Error"), "Body or text too large"),
+    "413": _json(_ref("Error"), "Body, text or an image too large (bytes, pixels, decompression bomb)"),
     "503": _json(_ref("Error"), "Time limit exceeded, or the engine is still loading"),
 }
 _ERRORS_V2 = {
@@ -169,7 +169,10 @@ OPENAPI: dict[str, Any] = {
                 "summary": "Check a draft",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref("CheckRequest")}},
+                    "content": {
+                        "application/json": {"schema": _ref("CheckRequest")},
+                        "multipart/form-data": {"schema": _ref("CheckForm")},
+                    },
                 },
                 "responses": {"200": _json(_ref("CheckResponse"), "The findings"), **_ERRORS_V1},
             }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -11,17 +14,25 @@ from postguard.lines import LineIndex
 from postguard.model import Extracted
 from postguard.server.limits import run_check
 from postguard.server.logs import redact
-from postguard.server.models import parse_check_request
+from postguard.server.models import parse_check_fields, parse_check_request
 from postguard.server.responses import RawJSON, json_bytes
 from postguard.server.state import state_of
 
 
-def check_job(eng: Engine, max_text_length: int, body: bytes) -> bytes:
-    """The answer to a ``/v1/check`` body (runs in a check worker)."""
+def check_job(eng: Engine, max_text_length: int, body: bytes, content_type: str = "") -> bytes:
+    """The answer to a ``/v1/check`` body (runs in a check worker): JSON, or a multipart form with images."""
     from postguard.formatters.json import finding_dict
     from postguard.pipeline import lint, parse_moment
+    from postguard.server import images
 
-    args = parse_check_request(body, max_text_length)
+    if content_type.lower().startswith("multipart/form-data"):
+        fields, uploads = images.multipart_form(body, content_type)
+        fields.setdefault("text", "")
+        args = parse_check_fields(fields, max_text_length)
+    else:
+        args = parse_check_request(body, max_text_length)
+        uploads = images.json_images(json.loads(body)) if b'"images"' in body else []
+    uploads = images.checked(uploads)  # 413 only for a request that is otherwise valid
     text = args.text
     publish_at = parse_moment(args.publish_at, "publish_at") if args.publish_at else None
     report = lint(
@@ -35,18 +46,32 @@ def check_job(eng: Engine, max_text_length: int, body: bytes) -> bytes:
         extracted=Extracted(text=text),
     )
     index = LineIndex(text)
-    return json_bytes(
-        {
-            "findings": [finding_dict(f, text, index) for f in report.findings],
-            "language": report.language,
-            "pack_fingerprint": eng.fingerprint,
-        }
-    )
+    answer: dict[str, Any] = {
+        "findings": [finding_dict(f, text, index) for f in report.findings],
+        "language": report.language,
+        "pack_fingerprint": eng.fingerprint,
+    }
+    if uploads:
+        answer.update(images.check_uploads(eng, uploads, args.model_dump(exclude_none=True), publish_at))
+    return json_bytes(answer)
 
 
 async def v1_check(request: Request) -> Response:
+    from postguard.server import images
+
     state = state_of(request)
-    return RawJSON(await run_check(state, request, check_job, state.max_text_length))
+    content_type = request.headers.get("content-type", "")
+    return RawJSON(
+        await run_check(
+            state,
+            request,
+            check_job,
+            state.max_text_length,
+            content_type,
+            allowance=images.body_allowance(),
+            extra_time=images.time_budget,
+        )
+    )
 
 
 async def v1_health(request: Request) -> Response:

@@ -156,6 +156,7 @@
     }
     renderResults();
     renderServerInfo();
+    if (images) images.label();
   }
 
   // ------------------------------------------------------------------ server
@@ -258,7 +259,8 @@
     state.timer = null;
     const text = draft.value;
     const seq = ++state.seq;
-    if (!text.trim()) {
+    const files = images ? images.files() : [];
+    if (!text.trim() && !files.length) {
       state.findings = [];
       state.answered = false;
       state.problem = null;
@@ -275,7 +277,7 @@
     status.classList.add('busy');
     let response;
     try {
-      response = await fetch('v1/check', { method: 'POST', headers: headers(), body: JSON.stringify(body), cache: 'no-store' });
+      response = await fetch('v1/check', { method: 'POST', cache: 'no-store', ...request(body, files) });
     } catch {
       response = null;
     }
@@ -303,6 +305,7 @@
         state.problem = null;
         state.language = answer.language || null;
         state.findings = shiftFindings(readFindings(answer.findings), text, draft.value);
+        if (images) images.show(Array.isArray(answer.images) ? answer.images.map(readImage) : []);
         state.shownText = draft.value;
         state.answered = true;
         state.current = -1;
@@ -316,6 +319,58 @@
       }
     }
     render();
+  }
+
+  /** The draft as JSON, or with images as a multipart form (the browser sets its boundary). */
+  function request(body, files) {
+    if (!files.length) return { headers: headers(), body: JSON.stringify(body) };
+    const form = new FormData();
+    for (const [key, value] of Object.entries(body)) form.append(key, value);
+    for (const file of files) form.append('image', file, file.name);
+    const h = headers();
+    delete h['Content-Type'];
+    return { headers: h, body: form };
+  }
+
+  function readImage(r) {
+    const findings = Array.isArray(r && r.findings) ? r.findings : [];
+    return {
+      error: r && typeof r.error === 'string' ? r.error : null,
+      width: r && Number.isInteger(r.width) ? r.width : 0,
+      height: r && Number.isInteger(r.height) ? r.height : 0,
+      findings: findings.map((f) => ({
+        ruleId: String(f.rule_id || ''),
+        ruleName: String(f.rule_name || ''),
+        severity: ['error', 'warning', 'info'].includes(f.severity) ? f.severity : 'warning',
+        message: String(f.message || ''),
+        match: String(f.match || ''),
+        box: Array.isArray(f.box) && f.box.length === 4 && f.box.every(Number.isInteger) ? f.box : null,
+      })),
+    };
+  }
+
+  /** A finding in an image, as a list item like those of the draft (without "show" and fixes). */
+  function renderImageFinding(f) {
+    const li = document.createElement('li');
+    li.className = 'finding sev-' + f.severity;
+    li.dataset.rule = f.ruleId;
+    const head = document.createElement('div');
+    head.className = 'head';
+    const severity = document.createElement('span');
+    severity.className = 'severity';
+    severity.textContent = s('severity')[f.severity];
+    const message = document.createElement('span');
+    message.className = 'message';
+    message.textContent = f.message;
+    const quote = document.createElement('q');
+    quote.className = 'quote';
+    quote.textContent = f.match;
+    const rule = document.createElement('span');
+    rule.className = 'rule';
+    rule.textContent = f.ruleId + (f.ruleName ? ' · ' + f.ruleName : '');
+    head.append(severity, message, ...(f.match ? [quote] : []), rule);
+    li.append(head);
+    return li;
   }
 
   /** The server's explanation of a refused check (e.g. an unknown channel), if it gave one. */
@@ -406,16 +461,17 @@
       status.classList.add('problem');
       status.textContent = s(state.problem.key, state.problem.status) +
         (state.problem.detail ? ' ' + state.problem.detail : '');
-    } else if (!draft.value.trim()) {
+    } else if (!draft.value.trim() && !(images && images.files().length)) {
       status.textContent = s('empty');
     } else if (!state.answered) {
       status.textContent = s('checking');
-    } else if (!state.findings.length) {
+    } else if (!state.findings.length && !(images && images.findingCount())) {
       status.classList.add('clean');
       status.textContent = (state.ruleCount ? s('cleanRules', state.ruleCount) : s('clean')) +
         (state.language ? s('detected', state.language) : '');
     } else {
-      status.textContent = s('count', state.findings.length) + (state.language ? s('detected', state.language) : '');
+      const total = state.findings.length + (images ? images.findingCount() : 0);
+      status.textContent = s('count', total) + (state.language ? s('detected', state.language) : '');
     }
     const items = state.findings.map((f, index) => renderFinding(f, index));
     list.replaceChildren(...items);
@@ -514,6 +570,7 @@
   });
   $('clear').addEventListener('click', () => {
     draft.value = '';
+    if (images) images.clear();
     onInput();
     draft.focus();
   });
@@ -526,6 +583,17 @@
   for (const button of document.querySelectorAll('.langs button')) {
     button.addEventListener('click', () => setLanguage(button.dataset.lang, true));
   }
+
+  const images = window.PostguardImages
+    ? window.PostguardImages.create({
+      root: $('images'),
+      input: $('imageInput'),
+      drop: $('form'),
+      lang: () => state.ui,
+      changed: () => runCheck(),
+      finding: renderImageFinding,
+    })
+    : null;
 
   setLanguage(pickLanguage(), false);
   loadChannels();

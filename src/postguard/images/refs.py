@@ -1,0 +1,131 @@
+"""Local images a Markdown or HTML post shows: where they are referenced, and which file they name.
+
+Markdown is parsed with markdown-it (the extractor's parser), so ``![alt](src)``,
+reference-style images and inline ``<img src>`` are all found; HTML with the
+standard library's parser. Each reference keeps its span in the source, so a
+finding in the image points at the reference in the post. Remote images
+(``http:``, ``https:``, ``//``) and ``data:`` URLs are not followed: nothing
+leaves the machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from postguard.images.limits import is_image_name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageRef:
+    start: int
+    end: int
+    src: str
+
+
+def find_refs(source: str, fmt: str) -> list[ImageRef]:
+    """The local image references of a ``markdown`` or ``html`` source, in order."""
+    if fmt == "markdown":
+        return _markdown(source)
+    if fmt == "html":
+        return _html(source, 0)
+    return []
+
+
+def is_local(src: str) -> bool:
+    s = src.strip()
+    if not s or s.startswith(("//", "data:", "#")):
+        return False
+    parts = urlsplit(s)
+    return not parts.scheme and not parts.netloc and is_image_name(unquote(parts.path))
+
+
+def resolve(src: str, post: Path, root: Path | None) -> Path:
+    """The file a reference names: relative to the post, or (``/img/x.png``) to ``root``."""
+    path = unquote(urlsplit(src.strip()).path)
+    if path.startswith("/"):
+        return (root or post.parent) / path.lstrip("/")
+    return post.parent / path
+
+
+def _line_starts(source: str) -> list[int]:
+    starts = [0]
+    for i, ch in enumerate(source):
+        if ch == "\n":
+            starts.append(i + 1)
+    return starts
+
+
+def _markdown(source: str) -> list[ImageRef]:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    starts = _line_starts(source)
+    out: list[ImageRef] = []
+    for block in md.parse(source):
+        if not block.map:
+            continue
+        lo = starts[block.map[0]]
+        hi = starts[block.map[1]] if block.map[1] < len(starts) else len(source)
+        if block.type == "html_block":
+            out.extend(_html(source[lo:hi], lo))
+            continue
+        cursor = lo
+        for tok in block.children or ():
+            if tok.type == "image":
+                src = str(tok.attrs.get("src", ""))
+                begin = source.find("![", cursor, hi)
+                if begin < 0:
+                    continue
+                end = _ref_end(source, begin, hi, src)
+                cursor = end
+                if is_local(src):
+                    out.append(ImageRef(start=begin, end=end, src=src))
+            elif tok.type == "html_inline":
+                p = source.find(tok.content, cursor, hi)
+                if p >= 0:
+                    out.extend(_html(tok.content, p))
+                    cursor = p + len(tok.content)
+    return out
+
+
+def _ref_end(source: str, begin: int, hi: int, src: str) -> int:
+    """The end of ``![alt](src "title")`` (or of ``![alt][ref]``) starting at ``begin``."""
+    p = source.find(src, begin, hi) if src else -1
+    if p >= 0:
+        close = source.find(")", p + len(src), hi)
+        return close + 1 if close >= 0 else p + len(src)
+    close = source.find("]", begin, hi)
+    return close + 1 if close >= 0 else begin + 2
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            src = next((v for k, v in attrs if k == "src" and v), None)
+            if src:
+                self.found.append((self.getpos(), src, self.get_starttag_text() or ""))
+
+    handle_startendtag = handle_starttag
+
+
+def _html(text: str, offset: int) -> list[ImageRef]:
+    parser = _Images()
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError):
+        return []
+    starts = _line_starts(text)
+    out = []
+    for (line, col), src, tag in parser.found:
+        start = starts[line - 1] + col
+        if is_local(src):
+            out.append(ImageRef(start=offset + start, end=offset + start + max(1, len(tag)), src=src))
+    return out

@@ -1,0 +1,127 @@
+"""Images sent to ``/v1/check`` over a real socket: base64 JSON and multipart, limits, bad images."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import jsonschema
+
+from conftest_server import ServerProcess
+from imagefactory import encode, exif_bytes, photo, png_claiming, screenshot
+from postguard.server import OPENAPI
+
+pytest_plugins = ("conftest_server",)
+
+SLIDE, SLIDE_BOXES = screenshot(["VERTRAULICH", "Projekt Sturmvogel: Zeitplan"], size=20)
+SLIDE_PNG = encode(SLIDE, "PNG")
+TEAM_JPG = encode(photo(80), "JPEG", exif=exif_bytes(gps=(52.52, 13.405)))
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def validate(answer: dict[str, Any]) -> None:
+    schema = {"$ref": "#/components/schemas/CheckResponse", "components": OPENAPI["components"]}
+    jsonschema.Draft202012Validator(schema).validate(answer)
+
+
+def test_json_with_base64_images_answers_findings_with_boxes(server: ServerProcess) -> None:
+    r = server.client.post(
+        "/v1/check",
+        json={
+            "text": "Der Trekker T5 kommt bald.",
+            "images": [
+                {"name": "slide.png", "data": b64(SLIDE_PNG)},
+                {"name": "team.jpg", "data": "data:image/jpeg;base64," + b64(TEAM_JPG)},
+            ],
+        },
+    )
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    validate(answer)
+    assert [f["rule_id"] for f in answer["findings"]] == ["PG201"]
+    slide, team = answer["images"]
+    assert (slide["name"], slide["width"], slide["height"], slide["error"]) == (
+        "slide.png",
+        *SLIDE.size,
+        None,
+    )
+    by_rule = {f["rule_id"]: f for f in slide["findings"]}
+    assert set(by_rule) == {"PG101", "PG104"}
+    x, y, w, _ = by_rule["PG104"]["box"]
+    bx, by, bw, _ = SLIDE_BOXES[0]
+    assert abs(x - bx) <= 3 and abs(y - by) <= 4 and abs(w - bw) <= 6
+    assert by_rule["PG101"]["match"] == "Sturmvogel"
+    assert [f["rule_id"] for f in team["findings"]] == ["PG802"] and team["findings"][0]["box"] is None
+    assert answer["notices"] == []
+
+
+def test_multipart_form_with_an_image(server: ServerProcess) -> None:
+    r = server.client.post(
+        "/v1/check",
+        data={"text": "Wir freuen uns auf den Sommer.", "lang": "de"},
+        files=[("image", ("slide.png", SLIDE_PNG, "image/png"))],
+    )
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    validate(answer)
+    assert answer["findings"] == []
+    [slide] = answer["images"]
+    assert sorted(f["rule_id"] for f in slide["findings"]) == ["PG101", "PG104"]
+
+
+def test_a_bad_image_is_reported_and_the_rest_still_checked(server: ServerProcess) -> None:
+    r = server.client.post(
+        "/v1/check",
+        json={
+            "text": "Stolz auf das Sturmvogel-Team!",
+            "images": [
+                {"name": "half.jpg", "data": b64(TEAM_JPG[:2000])},
+                {"name": "notes.png", "data": b64(b"plain text")},
+                {"name": "slide.png", "data": b64(SLIDE_PNG)},
+            ],
+        },
+    )
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert [f["rule_id"] for f in answer["findings"]] == ["PG101"]
+    half, notes, slide = answer["images"]
+    assert "truncated or corrupt" in half["error"] and half["findings"] == []
+    assert "not an image" in notes["error"]
+    assert slide["error"] is None and slide["findings"]
+
+
+def test_limits_answer_413(server: ServerProcess) -> None:
+    bomb = server.client.post(
+        "/v1/check",
+        json={"text": "", "images": [{"name": "b.png", "data": b64(png_claiming(60_000, 60_000))}]},
+    )
+    assert bomb.status_code == 413 and "dimensions too large" in bomb.json()["error"]
+    many = server.client.post("/v1/check", json={"text": "", "images": [{"data": b64(SLIDE_PNG)}] * 5})
+    assert many.status_code == 413 and "at most 4 images" in many.json()["error"]
+    big = server.client.post(
+        "/v1/check",
+        data={"text": ""},
+        files=[("image", ("big.jpg", b"\xff\xd8" + b"\0" * (11 * 1024 * 1024), "image/jpeg"))],
+    )
+    assert big.status_code == 413
+
+
+def test_malformed_image_fields_are_400(server: ServerProcess) -> None:
+    for images in ("x", [{"name": "a"}], [{"data": "@@not base64@@"}]):
+        r = server.client.post("/v1/check", json={"text": "Hallo", "images": images})
+        assert r.status_code == 400, (images, r.text)
+    r = server.client.post(
+        "/v1/check", data={"text": "x", "colour": "red"}, files=[("image", ("a.png", SLIDE_PNG, "image/png"))]
+    )
+    assert r.status_code == 400 and "unknown form field 'colour'" in r.json()["error"]
+
+
+def test_openapi_documents_images(server: ServerProcess) -> None:
+    spec = server.client.get("/openapi.json").json()
+    content = spec["paths"]["/v1/check"]["post"]["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert "images" in spec["components"]["schemas"]["CheckRequest"]["properties"]
+    assert "box" in spec["components"]["schemas"]["Finding"]["properties"]

@@ -20,7 +20,7 @@ from postguard.errors import ConfigError, InputError, UsageError
 from postguard.language import SUPPORTED, identify, is_mixed
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, cache_dir
-from postguard.plugins import build_plugin_manager
+from postguard.plugins import build_plugin_manager, plugin_versions
 from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
 from postguard.suppress import rules as suppress_rules
 
@@ -59,7 +59,10 @@ class Engine:
         self.rules = self._collect_rules()
         self.sections = self._collect_sections()
         self.packs: PackSet = load_packs(
-            self.config.pack_paths, self.sections, cache_dir=cache_dir() if use_cache else None
+            self.config.pack_paths,
+            self.sections,
+            cache_dir=cache_dir() if use_cache else None,
+            plugins=plugin_versions(self.pm),
         )
         self.nlp = nlp or NLP(self.config.spacy_models)
         self.base_selection = self.selection(self.config.disable, self.config.severity)

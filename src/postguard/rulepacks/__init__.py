@@ -10,29 +10,25 @@ Plugins add sections through the ``postguard_pack_sections`` hook.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import hashlib
-import os
-import pickle
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import regex
 
 from postguard.errors import ConfigError
 from postguard.model import Severity
+from postguard.rulepacks.cache import cache_key, read_cache, write_cache
 from postguard.terms import TermIndex
 
 CONFIDENTIAL_KINDS = ("codename", "client", "host", "marking", "topic")
 MATCH_MODES = ("word", "exact", "label")
 LANGS = ("de", "en")
-CACHE_FORMAT = 3
 
 SectionParser = Callable[[Any, "Where"], Any]
 #: A pack's note: one text, or one per language (``{de = "...", en = "..."}``).
@@ -398,12 +394,14 @@ def load_packs(
     sections: Mapping[str, SectionParser] | None = None,
     *,
     cache_dir: Path | None = None,
+    plugins: Sequence[str] = (),
 ) -> PackSet:
     """Read, validate and index rule packs (later packs add to earlier ones).
 
-    With ``cache_dir`` the validated, indexed result is pickled under a key
-    made of the files' bytes, so an unchanged large pack loads in a fraction
-    of the time.
+    With ``cache_dir`` the validated, indexed result is pickled under a key of
+    everything that shapes it (see :mod:`postguard.rulepacks.cache`: the files'
+    bytes, postguard's code, the section parsers and ``plugins``, names with
+    versions), so an unchanged large pack loads in a fraction of the time.
     """
     sections = dict(sections or {})
     blobs: list[tuple[Path, bytes]] = []
@@ -412,51 +410,16 @@ def load_packs(
             blobs.append((p, p.read_bytes()))
         except OSError as exc:
             raise ConfigError(f"cannot read rule pack: {exc.strerror or exc}", path=str(p)) from None
-    h = hashlib.sha256(f"postguard-packs-{CACHE_FORMAT}".encode())
-    h.update(_code_fingerprint())
-    for p, b in blobs:
-        h.update(str(p).encode() + b"\0" + hashlib.sha256(b).digest())
-    h.update(",".join(sorted(sections)).encode())
-    fingerprint = h.hexdigest()[:16]
+    fingerprint = cache_key(blobs, sections, plugins)
     cache_file = cache_dir / f"packs-{fingerprint}.pickle" if cache_dir else None
-    if cache_file and cache_file.exists():
-        try:
-            with cache_file.open("rb") as f:
-                cached = pickle.load(f)
-            if isinstance(cached, PackSet) and cached.fingerprint == fingerprint:
-                return cached
-        except Exception:
-            pass
+    if cache_file:
+        cached = read_cache(cache_file, fingerprint, PackSet)
+        if cached is not None:
+            return cast(PackSet, cached)
     packs = _build(blobs, sections, fingerprint)
     if cache_file:
-        _write_cache(cache_file, packs)
+        write_cache(cache_file, packs)
     return packs
-
-
-def _code_fingerprint() -> bytes:
-    """The code that shapes the cached objects: a change to it invalidates every cache."""
-    from postguard import terms
-
-    digest = hashlib.sha256()
-    for module_file in (__file__, terms.__file__):
-        try:
-            digest.update(Path(module_file).read_bytes())
-        except OSError:
-            digest.update(module_file.encode())
-    return digest.digest()
-
-
-def _write_cache(cache_file: Path, packs: PackSet) -> None:
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(packs, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cache_file)
-        with contextlib.suppress(OSError):
-            cache_file.chmod(0o600)
-    except OSError:
-        pass  # caching is an optimisation; an unwritable cache directory is not an error
 
 
 def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionParser], fp: str) -> PackSet:

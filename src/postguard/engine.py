@@ -90,7 +90,7 @@ class Engine:
         sections: dict[str, SectionParser] = {}
 
         def register(name: str, parse: SectionParser) -> None:
-            if name in sections or name in ("pack", "confidential", "embargo", "channels"):
+            if name in sections or name in ("pack", "confidential", "embargo", "channels", "test"):
                 raise ConfigError(f"rule-pack section {name!r} is declared twice")
             sections[name] = parse
 

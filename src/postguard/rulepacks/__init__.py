@@ -110,6 +110,20 @@ class Channel:
     lang: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PackTest:
+    """A pack's self-test (``[[test]]``): a draft and the rule ids it must produce, run by ``pack check``."""
+
+    index: int
+    pack: str
+    text: str
+    expect: tuple[str, ...]
+    lang: str | None = None
+    channel: str | None = None
+    kind: str | None = None
+    now: datetime | None = None
+
+
 @dataclass(slots=True, kw_only=True)
 class PackSet:
     """All loaded packs, merged. Indexes are built once here and cached with the packs."""
@@ -126,6 +140,7 @@ class PackSet:
     allow_index: TermIndex = field(default_factory=TermIndex)
     embargo_index: TermIndex = field(default_factory=TermIndex)
     hosts: dict[str, list[int]] = field(default_factory=dict)
+    tests: tuple[PackTest, ...] = ()
 
     @property
     def term_count(self) -> int:
@@ -290,6 +305,8 @@ _CONFIDENTIAL_KEYS = (
 )
 _EMBARGO_KEYS = ("name", "aliases", "until", "severity", "note")
 _CHANNEL_KEYS = ("name", "business", "platform", "imprint_on_posts", "lang")
+_TEST_KEYS = ("text", "expect", "lang", "channel", "kind", "now")
+_RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
 
 
 def expect_array_of_tables(value: Any, where: Where) -> list[Any]:
@@ -366,6 +383,24 @@ def _parse_channel(raw: Any, where: Where) -> Channel:
     )
 
 
+def _parse_test(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> PackTest:
+    t = expect_table(raw, where, _TEST_KEYS, required=("text", "expect"))
+    expect = expect_str_list(t["expect"], where.child("expect"), empty_ok=True)
+    for i, rule_id in enumerate(expect):
+        if not _RULE_ID.fullmatch(rule_id):
+            raise where.child("expect").child(i).error(f"{rule_id!r} is not a rule id like PG101")
+    return PackTest(
+        index=where_index(where),
+        pack=pack,
+        text=expect_str(t["text"], where.child("text")),
+        expect=tuple(sorted(expect)),
+        lang=expect_choice(t["lang"], where.child("lang"), LANGS) if "lang" in t else None,
+        channel=expect_str(t["channel"], where.child("channel")) if "channel" in t else None,
+        kind=expect_str(t["kind"], where.child("kind")) if "kind" in t else None,
+        now=expect_moment(t["now"], where.child("now"), tz, end_of_day=False) if "now" in t else None,
+    )
+
+
 # -- loading --------------------------------------------------------------------
 
 
@@ -428,7 +463,8 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
     channels: dict[str, Channel] = {}
     extra: dict[str, list[Any]] = {}
     names: list[str] = []
-    allowed_top = ("pack", "confidential", "embargo", "channels", *sections)
+    tests: list[PackTest] = []
+    allowed_top = ("pack", "confidential", "embargo", "channels", "test", *sections)
     for path, blob in blobs:
         file = str(path)
         try:
@@ -455,7 +491,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
                 expect_str(meta[k], root.child("pack").child(k))
         if "lang" in meta:
             expect_choice(meta["lang"], root.child("pack").child("lang"), LANGS)
-        if not any(k != "pack" for k in data):
+        if not any(k not in ("pack", "test") for k in data):
             raise root.error("the pack defines nothing: add [[confidential]], [[embargo]] or another section")
         for i, raw in enumerate(
             expect_array_of_tables(data.get("confidential", []), root.child("confidential"))
@@ -466,6 +502,8 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         for i, raw in enumerate(expect_array_of_tables(data.get("channels", []), root.child("channels"))):
             ch = _parse_channel(raw, root.child("channels").child(i))
             channels[ch.name] = ch
+        for i, raw in enumerate(expect_array_of_tables(data.get("test", []), root.child("test"))):
+            tests.append(_parse_test(raw, root.child("test").child(i), file, tz))
         for name, parse in sections.items():
             if name in data:
                 extra.setdefault(name, []).append(parse(data[name], root.child(name)))
@@ -477,6 +515,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         embargo=tuple(embargo),
         channels=channels,
         sections=extra,
+        tests=tuple(tests),
     )
     _index(packs)
     return packs

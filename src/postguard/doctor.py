@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from postguard.config import Config
+from postguard.errors import UsageError
 from postguard.model import Severity
 from postguard.rulepacks import ConfidentialEntry, PackSet, PackTest, now_utc
 from postguard.terms import Pieces, TermIndex, split_pieces, term_key
@@ -69,8 +70,10 @@ class Diagnosis:
 
 def zipf(word: str, lang: str) -> float:
     """wordfreq's Zipf frequency of ``word`` in ``lang`` (0 for unknown words)."""
-    from wordfreq import zipf_frequency
-
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        raise UsageError("the pack doctor needs wordfreq: pip install 'postguard[doctor]'") from None
     return float(zipf_frequency(word, lang))
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from postguard.commands.common import EXIT_CLEAN, EXIT_FINDINGS
 from postguard.model import Severity
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+if TYPE_CHECKING:
+    from postguard.engine import Engine
 
 
 @click.group()
@@ -93,3 +96,93 @@ def check(
             )
         click.echo(f"{summary} in {pack_file}.")
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def echo_packs(engine: Engine) -> None:
+    """The loaded packs, for ``postguard rules``: name, version, where from and how old."""
+    from postguard.rulepacks.status import describe_age, pack_status
+
+    click.echo("\nRule packs:")
+    for p in pack_status(engine.packs, engine.config.remote_packs):
+        version = f" {p['version']}" if p["version"] else ""
+        error = f"; last fetch failed: {p['error']}" if p.get("error") else ""
+        click.echo(f"  {p['name']}{version}  ({p['source']}, {describe_age(p['age_seconds'])}{error})")
+
+
+@pack.command("keygen")
+@click.option(
+    "-o",
+    "--output",
+    "secret",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("postguard-pack.key"),
+    show_default=True,
+    help="Secret key file to write (the public key goes beside it as .pub).",
+)
+@click.option(
+    "--password-env", metavar="VAR", help="Encrypt the secret key with the password in this variable."
+)
+def keygen(secret: Path, password_env: str | None) -> None:
+    """Make a minisign key pair for signing packs (minisign -G does the same).
+
+    Prints the public key to put into `pack_keys`. Keep the secret key off the laptops the pack
+    goes to; without --password-env it is stored unencrypted (mode 0600).
+    """
+    import os
+
+    from postguard.errors import UsageError
+    from postguard.rulepacks.signing import generate_keypair
+
+    public = secret.with_suffix(".pub")
+    for f in (secret, public):
+        if f.exists():
+            raise UsageError(f"{f} exists: refusing to overwrite a key")
+    password = os.environ.get(password_env) if password_env else None
+    if password_env and not password:
+        raise UsageError(f"--password-env: ${password_env} is empty or not set")
+    key = generate_keypair(secret, public, password)
+    click.echo(f"Wrote {secret} (secret) and {public} (public). In postguard.toml:")
+    click.echo(f'pack_keys = ["{key}"]')
+
+
+@pack.command("sign")
+@click.argument(
+    "pack_file", metavar="PACK.toml", type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option(
+    "-k",
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="minisign secret key (from `postguard pack keygen` or `minisign -G`).",
+)
+@click.option("--password-env", metavar="VAR", help="The secret key's password is in this variable.")
+def sign(pack_file: Path, key_file: Path, password_env: str | None) -> None:
+    """Sign a pack: writes PACK.toml.minisig, which `minisign -V` verifies too.
+
+    The pack is validated first: a pack postguard would refuse is never signed.
+    """
+    import os
+
+    from postguard.engine import Engine
+    from postguard.rulepacks.signing import load_secret_key, sign_pack
+
+    Engine().validate_pack(pack_file)
+    password = os.environ.get(password_env) if password_env else None
+    if password is None and password_env is None and _encrypted(key_file):
+        password = click.prompt("Password of the secret key", hide_input=True, err=True)
+    key = load_secret_key(key_file, password)
+    out = sign_pack(pack_file, key)
+    click.echo(f"Wrote {out}.")
+
+
+def _encrypted(key_file: Path) -> bool:
+    from postguard.errors import ConfigError
+    from postguard.rulepacks.signing import load_secret_key
+
+    try:
+        load_secret_key(key_file, None)
+    except ConfigError as exc:
+        return "encrypted" in str(exc)
+    return False

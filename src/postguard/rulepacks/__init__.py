@@ -130,6 +130,7 @@ class PackSet:
 
     files: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ()
     fingerprint: str = ""
     confidential: tuple[ConfidentialEntry, ...] = ()
     embargo: tuple[EmbargoEntry, ...] = ()
@@ -463,6 +464,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
     channels: dict[str, Channel] = {}
     extra: dict[str, list[Any]] = {}
     names: list[str] = []
+    versions: list[str] = []
     tests: list[PackTest] = []
     allowed_top = ("pack", "confidential", "embargo", "channels", "test", *sections)
     for path, blob in blobs:
@@ -486,6 +488,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
                 .error(f"unknown time zone {tzname!r} (use an IANA name such as Europe/Berlin)")
             ) from None
         names.append(expect_str(meta.get("name", path.stem), root.child("pack").child("name")))
+        versions.append(meta.get("version", "") if isinstance(meta.get("version", ""), str) else "")
         for k in ("description", "version"):
             if k in meta:
                 expect_str(meta[k], root.child("pack").child(k))
@@ -510,6 +513,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
     packs = PackSet(
         files=tuple(str(p) for p, _ in blobs),
         names=tuple(names),
+        versions=tuple(versions),
         fingerprint=fp,
         confidential=tuple(confidential),
         embargo=tuple(embargo),

@@ -237,14 +237,18 @@ class TermIndex:
 
     ``key_transform`` turns a normalised key into what is stored and looked
     up; the identity by default. A salted hash here lets a pack ship hashes
-    instead of names (the prefix filter is then switched off, since it would
-    leak the first letters).
+    instead of names (see :mod:`postguard.rulepacks.hashed`): the prefix filter
+    is then switched off, since it would leak the first letters, and a term's
+    piece lengths are stored as the hash of :func:`shape_key`.
     """
 
     def __init__(self, key_transform: Callable[[str], str] | None = None) -> None:
         self.key_transform = key_transform
-        self.entries: dict[str, list[tuple[object, str, tuple[int, ...]]]] = {}
+        self.entries: dict[str, list[tuple[object, str, tuple[int, ...] | str]]] = {}
         self.prefixes: set[str] | None = None if key_transform else set()
+        #: With a ``key_transform``: an optional coarse test of where a term may start (given a
+        #: head of up to four letters), standing in for ``prefixes``; see rulepacks.hashed.HeadFilter.
+        self.head_filter: Callable[[str], bool] | None = None
         self.max_len = 0
         self.modes: set[str] = set()
         self.short_lengths: set[int] = set()
@@ -264,18 +268,37 @@ class TermIndex:
             self.long_prefixes.add(key[:8])
             if len(key) < 4:
                 self.short_lengths.add(len(key))
-        stored = self.key_transform(key) if self.key_transform else key
-        self.entries.setdefault(stored, []).append((ref, mode, lengths))
-        self.modes.add(mode)
+        if self.key_transform:
+            self.add_hashed(self.key_transform(key), self.key_transform(shape_key(key, lengths)), ref, mode)
+        else:
+            self.entries.setdefault(key, []).append((ref, mode, lengths))
+            self.modes.add(mode)
         return True
 
-    def _get(self, key: str) -> list[tuple[object, str, tuple[int, ...]]] | None:
+    def add_hashed(self, stored: str, shape: str, ref: object, mode: str = "word") -> None:
+        """Index a term already transformed: ``stored`` its key, ``shape`` its pieces joined by spaces.
+
+        ``max_len`` must be set by the caller (the longest key it may match), as no key is seen here.
+        """
+        self.entries.setdefault(stored, []).append((ref, mode, shape))
+        self.modes.add(mode)
+
+    def _same_shape(self, key: str, bounds: tuple[int, ...], stored: tuple[int, ...] | str) -> bool:
+        if self.key_transform is None:
+            return bounds == stored
+        return self.key_transform(shape_key(key, bounds)) == stored
+
+    def _get(self, key: str) -> list[tuple[object, str, tuple[int, ...] | str]] | None:
         if self.key_transform:
             key = self.key_transform(key)
         return self.entries.get(key)
 
     def find(self, pieces: Pieces) -> list[TermMatch]:
         """All matches in the text, overlaps resolved (leftmost, then longest)."""
+        return resolve_matches(self.find_all(pieces))
+
+    def find_all(self, pieces: Pieces) -> list[TermMatch]:
+        """Every match in the text, overlapping ones too (:func:`resolve_matches` picks)."""
         if not self.entries:
             return []
         found: list[TermMatch] = []
@@ -297,10 +320,14 @@ class TermIndex:
                             break
                     else:
                         continue
+                elif prefixes is None and self.head_filter is not None and not self.head_filter(head):
+                    lemma_head = None if deob else pieces.lemma_heads.get(i)
+                    if lemma_head is None or not self.head_filter(lemma_head):
+                        continue
                 if deob and head == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
                     continue
                 self._scan(pieces, i, deob, found)
-        return _resolve(found)
+        return found
 
     def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:
         s = ""
@@ -359,7 +386,7 @@ class TermIndex:
 
     def _record(
         self,
-        hit: list[tuple[object, str, tuple[int, ...]]] | None,
+        hit: list[tuple[object, str, tuple[int, ...] | str]] | None,
         start: int,
         end: int,
         key: str,
@@ -374,7 +401,7 @@ class TermIndex:
         worst = variant
         for ref, mode, lengths in hit:
             v = variant
-            if v == EXACT and bounds is not None and bounds != lengths:
+            if v == EXACT and bounds is not None and not self._same_shape(key, bounds, lengths):
                 v = SPACING
             if base:
                 v = base
@@ -390,7 +417,25 @@ def _suffix_not_inflection(rest: str) -> bool:
     return rest not in _SUFFIXES
 
 
-def _resolve(found: list[TermMatch]) -> list[TermMatch]:
+def spaced_key(key: str, lengths: tuple[int, ...]) -> str:
+    """A key cut into its pieces again, joined by spaces: ``("trekkert5", (7, 2))`` -> ``"trekker t5"``."""
+    out, at = [], 0
+    for n in lengths:
+        out.append(key[at : at + n])
+        at += n
+    return " ".join(out)
+
+
+def shape_key(key: str, lengths: tuple[int, ...]) -> str:
+    """What a hashed index stores for a term's piece boundaries: ``"|trekker t5"``.
+
+    The ``|`` (never part of a key) keeps it apart from the key's own hash, so that a one-piece
+    term's two hashes do not give away that it is one word.
+    """
+    return "|" + spaced_key(key, lengths)
+
+
+def resolve_matches(found: list[TermMatch]) -> list[TermMatch]:
     """Keep non-overlapping matches: leftmost first, then longest, then most confident."""
     found.sort(key=lambda m: (m.start, -(m.end - m.start), -m.confidence))
     out: list[TermMatch] = []

@@ -44,9 +44,15 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         lang = ctx.msg_lang
         until = entry.until
         remaining = format_remaining(until - ctx.moment, lang)
-        what = quote(entry.name, lang)
         shown = ctx.text[m.start : m.end]
-        via = "" if shown.casefold() == entry.name.casefold() else f" ({quote(shown, lang)})"
+        if entry.protected:  # a hashed pack: quote only what the draft wrote
+            what, via = (
+                quote(shown, lang),
+                ctx.message(en=", a protected name,", de=", ein geschützter Name,"),
+            )
+        else:
+            what = quote(entry.name, lang)
+            via = "" if shown.casefold() == entry.name.casefold() else f" ({quote(shown, lang)})"
         when = format_moment(until, lang)
         if ctx.scheduled:
             early = format_duration(until - ctx.moment, lang)

@@ -186,3 +186,51 @@ def _encrypted(key_file: Path) -> bool:
     except ConfigError as exc:
         return "encrypted" in str(exc)
     return False
+
+
+@pack.command("build")
+@click.argument("source", metavar="SRC.toml", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Hashed pack to write.",
+)
+def build(source: Path, output: Path) -> None:
+    """Write a hashed pack: every term, alias, context word, allow phrase and host a salted hash.
+
+    It finds what SRC.toml finds; its messages quote only the draft ("a protected codename") and the
+    pack's notes, which must not name the terms. [[test]] drafts are dropped, patterns ship as
+    written. Hashing stops casual reading, not a dictionary attack: see docs/rule-packs.md.
+    """
+    import tomllib
+
+    import tomli_w
+
+    from postguard.engine import Engine
+    from postguard.errors import ConfigError, UsageError
+    from postguard.rulepacks.hashed import build_hashed
+
+    engine = Engine()
+    engine.validate_pack(source)
+    raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    if "hashed" in raw:
+        raise UsageError(f"{source} is already a hashed pack")
+    if output.resolve() == source.resolve():
+        raise UsageError("--output must not be the source pack")
+    try:
+        data, warnings = build_hashed(raw)
+    except ValueError as exc:
+        raise ConfigError(str(exc), path=str(source)) from None
+    header = (
+        f"# Hashed rule pack, built by `postguard pack build` from {source.name}.\n"
+        "# Terms, aliases, context words, allow phrases and hosts are salted HMAC-SHA256 hashes.\n\n"
+    )
+    output.write_text(header + tomli_w.dumps(data), encoding="utf-8")
+    engine.validate_pack(output)
+    for w in warnings:
+        click.echo(f"postguard: warning: {w}", err=True)
+    n = sum(len(e.get("hashed_terms", [])) for e in data.get("confidential", []))
+    n += sum(1 + len(e.get("hashed_aliases", [])) for e in data.get("embargo", []))
+    click.echo(f"Wrote {output}: {n} terms and names hashed.")

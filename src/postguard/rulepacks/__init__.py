@@ -10,11 +10,10 @@ Plugins add sections through the ``postguard_pack_sections`` hook.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,15 +23,61 @@ import regex
 from postguard.errors import ConfigError
 from postguard.model import Severity
 from postguard.rulepacks.cache import cache_key, read_cache, write_cache
+from postguard.rulepacks.hashed import (
+    HashedPack,
+    HostTable,
+    MultiIndex,
+    hashed_digest,
+    hashed_digests,
+    parse_hashed_section,
+    unhash_keys,
+)
+from postguard.rulepacks.values import (
+    LANGS,
+    Note,
+    Where,
+    expect_array_of_tables,
+    expect_bool,
+    expect_choice,
+    expect_int,
+    expect_langs,
+    expect_moment,
+    expect_note,
+    expect_patterns,
+    expect_severity,
+    expect_str,
+    expect_str_list,
+    expect_table,
+    expect_terms,
+    typename,
+    where_index,
+)
 from postguard.terms import TermIndex
+
+__all__ = [
+    "LANGS",
+    "Note",
+    "Where",
+    "expect_array_of_tables",
+    "expect_bool",
+    "expect_choice",
+    "expect_int",
+    "expect_langs",
+    "expect_moment",
+    "expect_note",
+    "expect_patterns",
+    "expect_severity",
+    "expect_str",
+    "expect_str_list",
+    "expect_table",
+    "expect_terms",
+    "typename",
+    "where_index",
+]
 
 CONFIDENTIAL_KINDS = ("codename", "client", "host", "marking", "topic")
 MATCH_MODES = ("word", "exact", "label")
-LANGS = ("de", "en")
-
 SectionParser = Callable[[Any, "Where"], Any]
-#: A pack's note: one text, or one per language (``{de = "...", en = "..."}``).
-Note = str | Mapping[str, str] | None
 
 
 def note_text(note: Note, lang: str) -> str:
@@ -40,22 +85,6 @@ def note_text(note: Note, lang: str) -> str:
     if note is None or isinstance(note, str):
         return note or ""
     return note.get(lang) or note.get("en") or next(iter(note.values()), "")
-
-
-@dataclass(frozen=True, slots=True)
-class Where:
-    """A place in a pack file, for error messages: the file and a key path."""
-
-    file: str
-    key: str = ""
-
-    def child(self, key: str | int) -> Where:
-        if isinstance(key, int):
-            return Where(self.file, f"{self.key}[{key}]")
-        return Where(self.file, f"{self.key}.{key}" if self.key else key)
-
-    def error(self, message: str) -> ConfigError:
-        return ConfigError(message, path=self.file, key=self.key or None)
 
 
 # -- typed specs ----------------------------------------------------------------
@@ -88,6 +117,8 @@ class ConfidentialEntry:
     lang: tuple[str, ...] = ()
     note: Note = None
     replacement: str | None = None
+    #: From a hashed pack: terms, context and allow hold hashes, never shown (messages quote the draft).
+    protected: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,6 +130,8 @@ class EmbargoEntry:
     until: datetime
     severity: Severity | None = None
     note: Note = None
+    #: From a hashed pack: name and aliases hold hashes, never shown (messages quote the draft).
+    protected: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,144 +181,6 @@ class PackSet:
         return sum(len(e.terms) for e in self.confidential) + sum(1 + len(e.aliases) for e in self.embargo)
 
 
-# -- value parsers --------------------------------------------------------------
-
-
-def expect_table(
-    value: Any, where: Where, allowed: Sequence[str], required: Sequence[str] = ()
-) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise where.error(f"expected a table, got {typename(value)}")
-    for key in value:
-        if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(allowed)})"
-            raise where.child(key).error(f"unknown key{hint}")
-    for key in required:
-        if key not in value:
-            raise where.child(key).error("missing required key")
-    return value
-
-
-def typename(value: Any) -> str:
-    return {
-        str: "a string",
-        int: "an integer",
-        float: "a number",
-        bool: "a boolean",
-        list: "an array",
-        dict: "a table",
-        date: "a date",
-        datetime: "a date-time",
-    }.get(type(value), type(value).__name__)
-
-
-def expect_str(value: Any, where: Where, *, empty_ok: bool = False) -> str:
-    if not isinstance(value, str):
-        raise where.error(f"expected a string, got {typename(value)}")
-    if not empty_ok and not value.strip():
-        raise where.error("must not be empty")
-    return value
-
-
-def expect_bool(value: Any, where: Where) -> bool:
-    if not isinstance(value, bool):
-        raise where.error(f"expected true or false, got {typename(value)}")
-    return value
-
-
-def expect_int(value: Any, where: Where, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise where.error(f"expected an integer, got {typename(value)}")
-    if not lo <= value <= hi:
-        raise where.error(f"must be between {lo} and {hi}, got {value}")
-    return value
-
-
-def expect_choice(value: Any, where: Where, choices: Sequence[str]) -> str:
-    s = expect_str(value, where)
-    if s not in choices:
-        raise where.error(f"must be one of {', '.join(choices)}, got {s!r}")
-    return s
-
-
-def expect_str_list(value: Any, where: Where, *, empty_ok: bool = False) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise where.error(f"expected an array of strings, got {typename(value)}")
-    if not value and not empty_ok:
-        raise where.error("is empty: list at least one entry")
-    return tuple(expect_str(v, where.child(i)) for i, v in enumerate(value))
-
-
-def expect_terms(value: Any, where: Where, *, empty_ok: bool = False) -> tuple[str, ...]:
-    """A list of terms; each must contain a letter or a digit."""
-    terms = expect_str_list(value, where, empty_ok=empty_ok)
-    for i, term in enumerate(terms):
-        if not any(c.isalnum() for c in term):
-            raise where.child(i).error(f"term {term!r} has no letters or digits, so it can never match")
-    return terms
-
-
-def expect_severity(value: Any, where: Where) -> Severity:
-    return Severity(expect_choice(value, where, ("error", "warning", "info")))
-
-
-def expect_moment(value: Any, where: Where, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
-    """A TOML date or date-time (or an ISO string) as an aware datetime.
-
-    A date means the start of that day in the pack's time zone, or the start
-    of the next day when it closes a window (``until`` is inclusive).
-    """
-    if isinstance(value, str):
-        try:
-            value = (
-                datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
-            )
-        except ValueError:
-            raise where.error(
-                f"{value!r} is not a date: write 2027-05-04 or 2027-05-04T09:00:00+02:00 (without quotes)"
-            ) from None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    if isinstance(value, date):
-        start = datetime.combine(value, time(0, 0), tzinfo=tz)
-        return start + timedelta(days=1) if end_of_day else start
-    if isinstance(value, time):
-        raise where.error("a time of day alone is not a date; write 2027-05-04T09:00:00+02:00")
-    raise where.error(f"expected a date, got {typename(value)}")
-
-
-def expect_note(value: Any, where: Where) -> Note:
-    """A string, or a table of strings keyed by language (``de``, ``en``)."""
-    if isinstance(value, dict):
-        table = expect_table(value, where, LANGS)
-        return {k: expect_str(v, where.child(k)) for k, v in table.items()}
-    return expect_str(value, where)
-
-
-def expect_langs(value: Any, where: Where) -> tuple[str, ...]:
-    langs = expect_str_list(value, where)
-    for i, lang in enumerate(langs):
-        if lang not in LANGS:
-            raise where.child(i).error(f"unknown language {lang!r} (expected de or en)")
-    return langs
-
-
-def expect_patterns(value: Any, where: Where) -> tuple[Any, ...]:
-    out = []
-    for i, pattern in enumerate(expect_str_list(value, where)):
-        try:
-            out.append(regex.compile(pattern, regex.IGNORECASE | regex.VERSION1))
-        except regex.error as exc:
-            # quoted as written in the pack (repr would double every backslash)
-            raise where.child(i).error(f"invalid regular expression '{pattern}': {exc}") from None
-        if out[-1].match(""):
-            raise where.child(i).error(f"regular expression '{pattern}' matches the empty string")
-    return tuple(out)
-
-
 # -- sections -------------------------------------------------------------------
 
 _PACK_KEYS = ("name", "description", "version", "timezone", "lang")
@@ -310,19 +205,17 @@ _TEST_KEYS = ("text", "expect", "lang", "channel", "kind", "now")
 _RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
 
 
-def expect_array_of_tables(value: Any, where: Where) -> list[Any]:
-    if not isinstance(value, list):
-        raise where.error(f"expected an array of tables ([[{where.key}]]), got {typename(value)}")
-    return value
-
-
-def _parse_confidential(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> ConfidentialEntry:
+def _parse_confidential(
+    raw: Any, where: Where, pack: str, tz: ZoneInfo, protected: bool = False
+) -> ConfidentialEntry:
+    if protected:
+        raw = unhash_keys(raw, where, ("terms", "context", "allow"))
     t = expect_table(raw, where, _CONFIDENTIAL_KEYS, required=("kind",))
     kind = expect_choice(t["kind"], where.child("kind"), CONFIDENTIAL_KINDS)
     if "terms" not in t and "patterns" not in t:
         raise where.child("terms").error("missing: give terms (or patterns) to look for")
     terms = expect_terms(t["terms"], where.child("terms")) if "terms" in t else ()
-    if kind == "host":
+    if kind == "host" and not protected:
         for i, term in enumerate(terms):
             if not regex.fullmatch(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+", term.strip()):
                 raise (
@@ -350,14 +243,13 @@ def _parse_confidential(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> Conf
         lang=expect_langs(t["lang"], where.child("lang")) if "lang" in t else (),
         note=expect_note(t["note"], where.child("note")) if "note" in t else None,
         replacement=expect_str(t["replacement"], where.child("replacement")) if "replacement" in t else None,
+        protected=protected,
     )
 
 
-def where_index(where: Where) -> int:
-    return int(where.key.rsplit("[", 1)[1].rstrip("]"))
-
-
-def _parse_embargo(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> EmbargoEntry:
+def _parse_embargo(raw: Any, where: Where, pack: str, tz: ZoneInfo, protected: bool = False) -> EmbargoEntry:
+    if protected:
+        raw = unhash_keys(raw, where, ("name", "aliases"))
     t = expect_table(raw, where, _EMBARGO_KEYS, required=("name", "until"))
     name = expect_terms([t["name"]], where.child("name"))[0] if isinstance(t["name"], str) else None
     if name is None:
@@ -370,6 +262,7 @@ def _parse_embargo(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> EmbargoEn
         until=expect_moment(t["until"], where.child("until"), tz, end_of_day=False),
         severity=expect_severity(t["severity"], where.child("severity")) if "severity" in t else None,
         note=expect_note(t["note"], where.child("note")) if "note" in t else None,
+        protected=protected,
     )
 
 
@@ -403,12 +296,6 @@ def _parse_test(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> PackTest:
 
 
 # -- loading --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _RawPack:
-    path: str
-    data: dict[str, Any]
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -466,7 +353,8 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
     names: list[str] = []
     versions: list[str] = []
     tests: list[PackTest] = []
-    allowed_top = ("pack", "confidential", "embargo", "channels", "test", *sections)
+    hashed: dict[str, HashedPack] = {}
+    allowed_top = ("pack", "confidential", "embargo", "channels", "test", "hashed", *sections)
     for path, blob in blobs:
         file = str(path)
         try:
@@ -494,14 +382,19 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
                 expect_str(meta[k], root.child("pack").child(k))
         if "lang" in meta:
             expect_choice(meta["lang"], root.child("pack").child("lang"), LANGS)
-        if not any(k not in ("pack", "test") for k in data):
+        if "hashed" in data:
+            hashed[file] = parse_hashed_section(data["hashed"], root.child("hashed"))
+        protected = file in hashed
+        if not any(k not in ("pack", "test", "hashed") for k in data):
             raise root.error("the pack defines nothing: add [[confidential]], [[embargo]] or another section")
         for i, raw in enumerate(
             expect_array_of_tables(data.get("confidential", []), root.child("confidential"))
         ):
-            confidential.append(_parse_confidential(raw, root.child("confidential").child(i), file, tz))
+            confidential.append(
+                _parse_confidential(raw, root.child("confidential").child(i), file, tz, protected)
+            )
         for i, raw in enumerate(expect_array_of_tables(data.get("embargo", []), root.child("embargo"))):
-            embargo.append(_parse_embargo(raw, root.child("embargo").child(i), file, tz))
+            embargo.append(_parse_embargo(raw, root.child("embargo").child(i), file, tz, protected))
         for i, raw in enumerate(expect_array_of_tables(data.get("channels", []), root.child("channels"))):
             ch = _parse_channel(raw, root.child("channels").child(i))
             channels[ch.name] = ch
@@ -521,25 +414,57 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         sections=extra,
         tests=tuple(tests),
     )
-    _index(packs)
+    _index(packs, hashed)
     return packs
 
 
-def _index(packs: PackSet) -> None:
+def _index(packs: PackSet, hashed: Mapping[str, HashedPack]) -> None:
+    """Build the term indexes: one for plain terms, one per hashed pack (each has its own salt)."""
+    names = ("confidential", "context", "allow", "embargo")
+    plain = {name: TermIndex() for name in names}
+    per_pack: dict[str, dict[str, TermIndex]] = {}
+    for file, hp in hashed.items():
+        per_pack[file] = {name: TermIndex(key_transform=hp.transform) for name in names}
+        for index in per_pack[file].values():
+            index.max_len = hp.max_len
+            index.head_filter = hp.head_filter
+    hosts = HostTable()
+    hashed_hosts: dict[str, dict[str, list[int]]] = {}
+
+    def add(
+        index: str, entry_pack: str, protected: bool, term: str, ref: int, mode: str, where: Where
+    ) -> None:
+        if not protected:
+            plain[index].add(term, ref, mode)
+            return
+        key, shape = hashed_digests(term, where)
+        per_pack[entry_pack][index].add_hashed(key, shape, ref, mode)
+
     for n, entry in enumerate(packs.confidential):
+        where = Where(entry.pack, f"confidential[{entry.index}]")
         if entry.kind == "host":
             for term in entry.terms:
-                packs.hosts.setdefault(term.strip().lower().rstrip("."), []).append(n)
+                if entry.protected:
+                    table = hashed_hosts.setdefault(entry.pack, {})
+                    table.setdefault(hashed_digest(term, where.child("terms")), []).append(n)
+                else:
+                    dict.setdefault(hosts, term.strip().lower().rstrip("."), []).append(n)
             continue
         for term in entry.terms:
-            packs.confidential_index.add(term, n, entry.match)
+            add("confidential", entry.pack, entry.protected, term, n, entry.match, where.child("terms"))
         for term in entry.context:
-            packs.context_index.add(term, n, "word")
+            add("context", entry.pack, entry.protected, term, n, "word", where.child("context"))
         for phrase in entry.allow:
-            packs.allow_index.add(phrase, n, "word")
+            add("allow", entry.pack, entry.protected, phrase, n, "word", where.child("allow"))
     for n, emb in enumerate(packs.embargo):
+        where = Where(emb.pack, f"embargo[{emb.index}]")
         for term in (emb.name, *emb.aliases):
-            packs.embargo_index.add(term, n, "word")
+            add("embargo", emb.pack, emb.protected, term, n, "word", where)
+    hosts.hashed = [(hashed[file].transform, table) for file, table in hashed_hosts.items()]
+    packs.hosts = hosts
+    for name in names:
+        parts = [plain[name], *(idx[name] for idx in per_pack.values())]
+        setattr(packs, f"{name}_index", parts[0] if not per_pack else MultiIndex(parts))
 
 
 def now_utc() -> datetime:

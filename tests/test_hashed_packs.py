@@ -159,3 +159,13 @@ def test_the_hashed_pack_matches_the_schema(hashed_pack: Path) -> None:
     )
     data = as_json(tomllib.loads(hashed_pack.read_text(encoding="utf-8")))
     jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
+
+
+def test_the_doctor_on_a_hashed_pack_judges_dates_only(
+    hashed_pack: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["pack", "check", str(hashed_pack), "--now", "2026-11-28T12:00:00Z"]) == 0
+    assert "No problems" in capsys.readouterr().out
+    assert main(["pack", "check", str(hashed_pack), "--now", "2027-06-01T12:00:00Z"]) == 1
+    out = capsys.readouterr().out
+    assert "embargo[0].until" in out and "[stale]" in out

@@ -92,7 +92,14 @@ def diagnose(
         *_context_languages(own),
         *_collisions(own, raw),
         *_never_matches(own),
-        *_stale(own, moment),
+        *_stale(
+            _Own(
+                confidential=tuple(e for e in engine.packs.confidential if e.pack == str(path)),
+                embargo=tuple(e for e in engine.packs.embargo if e.pack == str(path)),
+                tests=(),
+            ),
+            moment,
+        ),
     ]
     results = tuple(_run_test(engine, t, moment) for t in own.tests)
     for r in results:
@@ -118,9 +125,10 @@ class _Own:
 
 
 def _own_part(packs: PackSet, file: str) -> _Own:
+    """The file's entries; of a hashed pack only what is not hashed (dates, tests) can be judged."""
     return _Own(
-        confidential=tuple(e for e in packs.confidential if e.pack == file),
-        embargo=tuple(e for e in packs.embargo if e.pack == file),
+        confidential=tuple(e for e in packs.confidential if e.pack == file and not e.protected),
+        embargo=tuple(e for e in packs.embargo if e.pack == file and not e.protected),
         tests=tuple(t for t in packs.tests if t.pack == file),
     )
 
@@ -289,12 +297,13 @@ def _never_matches(own: _Own) -> Iterator[Problem]:
 
 def _stale(own: _Own, now: datetime) -> Iterator[Problem]:
     for emb in own.embargo:
+        name = "a protected name" if emb.protected else repr(emb.name)
         if emb.until <= now:
             yield Problem(
                 code="stale",
                 severity=Severity.WARNING,
                 key=f"embargo[{emb.index}].until",
-                message=f"the embargo on {emb.name!r} lifted on {emb.until:%Y-%m-%d %H:%M %Z}: "
+                message=f"the embargo on {name} lifted on {emb.until:%Y-%m-%d %H:%M %Z}: "
                 "remove the entry (it no longer does anything)",
             )
     for e in own.confidential:

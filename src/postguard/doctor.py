@@ -28,7 +28,7 @@ from typing import Any
 from postguard.config import Config
 from postguard.errors import UsageError
 from postguard.model import Severity
-from postguard.rulepacks import ConfidentialEntry, PackSet, PackTest, now_utc
+from postguard.rulepacks import LANGS, ConfidentialEntry, PackSet, PackTest, now_utc
 from postguard.terms import Pieces, TermIndex, split_pieces, term_key
 
 #: Zipf frequency (log10 of uses per billion words) from which a single word counts as everyday:
@@ -146,32 +146,31 @@ def _common(term: str, langs: Sequence[str], min_zipf: float) -> tuple[str, floa
 
 
 def _common_words(own: _Own, min_zipf: float) -> Iterator[Problem]:
+    """Everyday one-word terms: confidential ones without context or allow, embargo names and aliases."""
+    fix_entry = "add context (or allow phrases), or list a longer phrase instead"
+    fix_embargo = "every post using the word is an embargo error; use a longer alias"
+    candidates: list[tuple[str, str, Sequence[str], str]] = []  # (key path, term, languages, advice)
     for e in own.confidential:
-        if e.kind not in _WORD_KINDS or e.match == "label" or e.context or e.allow:
-            continue
-        for i, term in enumerate(e.terms):
-            hit = _common(term, _langs(e.lang), min_zipf)
-            if hit:
-                lang, z = hit
-                yield Problem(
-                    code="common-word",
-                    severity=Severity.WARNING,
-                    key=f"confidential[{e.index}].terms[{i}]",
-                    message=f"{term!r} is common {_LANG_NAMES[lang]} (Zipf {z:.1f}): add context "
-                    "(or allow phrases), or list a longer phrase instead",
-                )
+        if e.kind in _WORD_KINDS and e.match != "label" and not e.context and not e.allow:
+            candidates += [
+                (f"confidential[{e.index}].terms[{i}]", t, _langs(e.lang), fix_entry)
+                for i, t in enumerate(e.terms)
+            ]
     for emb in own.embargo:
-        for key, term in (("name", emb.name), *((f"aliases[{i}]", a) for i, a in enumerate(emb.aliases))):
-            hit = _common(term, ("de", "en"), min_zipf)
-            if hit:
-                lang, z = hit
-                yield Problem(
-                    code="common-word",
-                    severity=Severity.WARNING,
-                    key=f"embargo[{emb.index}].{key}",
-                    message=f"{term!r} is common {_LANG_NAMES[lang]} (Zipf {z:.1f}): every post using "
-                    "the word is an embargo error; use a longer alias",
-                )
+        candidates.append((f"embargo[{emb.index}].name", emb.name, LANGS, fix_embargo))
+        candidates += [
+            (f"embargo[{emb.index}].aliases[{i}]", a, LANGS, fix_embargo) for i, a in enumerate(emb.aliases)
+        ]
+    for key, term, langs, advice in candidates:
+        hit = _common(term, langs, min_zipf)
+        if hit:
+            lang, z = hit
+            yield Problem(
+                code="common-word",
+                severity=Severity.WARNING,
+                key=key,
+                message=f"{term!r} is common {_LANG_NAMES[lang]} (Zipf {z:.1f}): {advice}",
+            )
 
 
 def word_language(word: str) -> str | None:

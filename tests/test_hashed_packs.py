@@ -8,6 +8,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import test_check_confidential
 from conftest import EXAMPLE_PACK, NOW
@@ -169,3 +171,52 @@ def test_the_doctor_on_a_hashed_pack_judges_dates_only(
     assert main(["pack", "check", str(hashed_pack), "--now", "2027-06-01T12:00:00Z"]) == 1
     out = capsys.readouterr().out
     assert "embargo[0].until" in out and "[stale]" in out
+
+
+_WORDS = [
+    "Sturm",
+    "vogel",
+    "Polar",
+    "fuchs",
+    "Trekker",
+    "T5",
+    "Nord",
+    "licht",
+    "X",
+    "Eich",
+    "hörnchen",
+    "Team",
+]
+_GLUE = [" ", "-", "", "#", " und ", ". ", "s ", "en ", "0", "tests "]
+
+
+@given(
+    terms=st.lists(
+        st.lists(st.sampled_from(_WORDS), min_size=1, max_size=2).map(" ".join), min_size=1, max_size=4
+    ),
+    text=st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GLUE)), max_size=14),
+    upper=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_hashed_index_matches_like_a_plain_one(
+    terms: list[str], text: list[tuple[str, str]], upper: bool
+) -> None:
+    """The matcher itself: any terms, any text built from their pieces and glue, the same matches."""
+    from postguard.rulepacks.hashed import HeadFilter, KeyedHash, head_bitmap
+    from postguard.terms import Pieces, TermIndex, term_key
+
+    draft = "".join(w + g for w, g in text)
+    draft = draft.upper() if upper else draft
+    plain = TermIndex()
+    transform = KeyedHash(b"0123456789abcdef0123456789abcdef")
+    hashed = TermIndex(key_transform=transform)
+    for n, term in enumerate(terms):
+        plain.add(term, n, "word" if n % 3 else "exact")
+        hashed.add(term, n, "word" if n % 3 else "exact")
+    hashed.max_len = plain.max_len
+    hashed.head_filter = HeadFilter(transform, head_bitmap([term_key(t)[0] for t in terms], transform))
+
+    def seen(index: TermIndex) -> list[tuple[int, int, str, float, tuple[object, ...]]]:
+        return [(m.start, m.end, m.variant, m.confidence, m.refs) for m in index.find(Pieces(draft))]
+
+    assert seen(hashed) == seen(plain)

@@ -83,7 +83,8 @@ def diagnose(
     """Everything the doctor finds in the pack at ``path`` (self-tests run with ``config``'s settings)."""
     from postguard.engine import Engine
 
-    engine = Engine(config.with_changes(packs=(path,)))
+    # the pack alone (no URL packs), and unsigned: its authors check it before they sign it
+    engine = Engine(config.with_changes(packs=(path,), remote_packs=(), pack_keys=()))
     moment = now or now_utc()
     own = _own_part(engine.packs, str(path))
     raw = tomllib.loads(path.read_text(encoding="utf-8"))

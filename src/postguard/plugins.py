@@ -45,3 +45,18 @@ def build_plugin_manager(
     for plugin in extra:
         pm.register(plugin)
     return pm
+
+
+def plugin_versions(pm: pluggy.PluginManager) -> tuple[str, ...]:
+    """The loaded plugins as ``name`` or ``distribution==version`` (sorted), for cache keys.
+
+    Plugins registered without a name (throwaway classes in tests) count by their class, never by
+    the process-specific id pluggy gives them.
+    """
+    out = {f"{dist.project_name}=={dist.version}" for _, dist in pm.list_plugin_distinfo()}
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            continue
+        module = getattr(plugin, "__name__", None)
+        out.add(module if isinstance(module, str) and module == name else type(plugin).__qualname__)
+    return tuple(sorted(out))

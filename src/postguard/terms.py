@@ -291,7 +291,7 @@ class Entry(NamedTuple):
 
     ref: object
     mode: str
-    lengths: tuple[int, ...]
+    lengths: tuple[int, ...] | str  # a hashed pack: the hash of shape_key(key, lengths)
     form: str = EXACT  # EXACT, or the variant this key is (TRANSLIT, PART, MODEL)
     umlauts: int = 0  # umlauts in the term as written: more in the text with -er is a derivation
     typos: bool = False  # a distinctive term: typos and leading words count
@@ -307,14 +307,18 @@ class TermIndex:
 
     ``key_transform`` turns a normalised key into what is stored and looked
     up; the identity by default. A salted hash here lets a pack ship hashes
-    instead of names (the prefix filters are then switched off, since they
-    would leak letters).
+    instead of names (see :mod:`postguard.rulepacks.hashed`): the prefix
+    filters are then switched off, since they would leak letters, and a hashed
+    term's piece lengths are stored as the hash of :func:`shape_key`.
     """
 
     def __init__(self, key_transform: Callable[[str], str] | None = None) -> None:
         self.key_transform = key_transform
         self.entries: dict[str, list[Entry]] = {}
         self.prefixes: set[str] | None = None if key_transform else set()
+        #: With a ``key_transform``: an optional coarse test of where a term may start (given a
+        #: head of up to four letters), standing in for ``prefixes``; see rulepacks.hashed.HeadFilter.
+        self.head_filter: Callable[[str], bool] | None = None
         self.max_len = 0
         self.modes: set[str] = set()
         self.short_lengths: set[int] = set()
@@ -384,6 +388,19 @@ class TermIndex:
         self.entries.setdefault(self._stored(key), []).append(entry)
         self.modes.add(entry.mode)
 
+    def add_hashed(
+        self, stored: str, shape: str, ref: object, mode: str = "word", *, typos: bool = False
+    ) -> None:
+        """Index a term already transformed: ``stored`` its key, ``shape`` the hash of its :func:`shape_key`.
+
+        ``max_len`` must be set by the caller (the longest key it may match), as no key is seen
+        here. Only the exact, spacing, inflected and compound forms can be found this way: the
+        transliterated, typo, part and model forms need the term's letters.
+        """
+        entry = Entry(ref, mode, shape, EXACT, 0, typos and mode == "word")
+        self.entries.setdefault(stored, []).append(entry)
+        self.modes.add(mode)
+
     def freeze(self) -> None:
         """Sort what :meth:`add` collected (done once, before the first search or caching)."""
         self.typo_keys.freeze()
@@ -395,6 +412,10 @@ class TermIndex:
 
     def find(self, pieces: Pieces) -> list[TermMatch]:
         """All matches in the text, overlaps resolved (leftmost, then longest, then most confident)."""
+        return resolve_matches(self.find_all(pieces))
+
+    def find_all(self, pieces: Pieces) -> list[TermMatch]:
+        """Every match in the text, overlapping ones too (:func:`resolve_matches` picks)."""
         if not self.entries:
             return []
         found: list[TermMatch] = []
@@ -416,12 +437,16 @@ class TermIndex:
                             break
                     else:
                         continue
+                elif prefixes is None and self.head_filter is not None and not self.head_filter(head):
+                    lemma_head = None if deob else pieces.lemma_heads.get(i)
+                    if lemma_head is None or not self.head_filter(lemma_head):
+                        continue
                 if deob and head == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
                     continue
                 self._scan(pieces, i, deob, found)
         if len(self.typo_keys) or self.end_lengths:
             self._distinctive(pieces, found)
-        return _resolve(found)
+        return found
 
     def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:
         s = ""
@@ -543,7 +568,7 @@ class TermIndex:
         worst = variant
         for entry in hit:
             v = variant
-            if v == EXACT and bounds is not None and bounds != entry.lengths:
+            if v == EXACT and bounds is not None and not self._same_shape(key, bounds, entry.lengths):
                 v = SPACING
             v = _worst(v, base, entry.form)
             if v not in MODES[entry.mode]:
@@ -555,6 +580,11 @@ class TermIndex:
         if refs:
             found.append(TermMatch(here[2], here[3], key, worst, CONFIDENCE[worst], tuple(refs)))
 
+    def _same_shape(self, key: str, bounds: tuple[int, ...], stored: tuple[int, ...] | str) -> bool:
+        if isinstance(stored, tuple):
+            return bounds == stored
+        return self.key_transform is not None and self.key_transform(shape_key(key, bounds)) == stored
+
 
 def _near(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], str]) -> bool:
     """Whether the product family's key is among the pieces near piece ``i``."""
@@ -563,7 +593,25 @@ def _near(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], st
     return any(k != i and stored(norms[k]) == family for k in range(lo, hi))
 
 
-def _resolve(found: list[TermMatch]) -> list[TermMatch]:
+def spaced_key(key: str, lengths: tuple[int, ...]) -> str:
+    """A key cut into its pieces again, joined by spaces: ``("trekkert5", (7, 2))`` -> ``"trekker t5"``."""
+    out, at = [], 0
+    for n in lengths:
+        out.append(key[at : at + n])
+        at += n
+    return " ".join(out)
+
+
+def shape_key(key: str, lengths: tuple[int, ...]) -> str:
+    """What a hashed index stores for a term's piece boundaries: ``"|trekker t5"``.
+
+    The ``|`` (never part of a key) keeps it apart from the key's own hash, so that a one-piece
+    term's two hashes do not give away that it is one word.
+    """
+    return "|" + spaced_key(key, lengths)
+
+
+def resolve_matches(found: list[TermMatch]) -> list[TermMatch]:
     """Keep non-overlapping matches: leftmost first, then longest, then most confident."""
     found.sort(key=lambda m: (m.start, -(m.end - m.start), -m.confidence))
     out: list[TermMatch] = []

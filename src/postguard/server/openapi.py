@@ -145,6 +145,7 @@ OPENAPI: dict[str, Any] = {
                     "rule_count": _INT,
                     "pack_fingerprint": _STR,
                     "last_reload_error": {"type": ["string", "null"]},
+                    "packs": {"type": "array", "items": {"type": "object"}},
                 },
                 "additionalProperties": False,
             },

@@ -11,6 +11,7 @@ from postguard import __version__
 from postguard import languagetool as lt
 from postguard.lines import LineIndex
 from postguard.model import Extracted
+from postguard.rulepacks.status import pack_status
 from postguard.server.limits import run_limited
 from postguard.server.logs import redact
 from postguard.server.responses import ApiError, RawJSON, json_bytes
@@ -61,6 +62,7 @@ async def v1_health(request: Request) -> Response:
             "rule_count": len(eng.rules) if eng else 0,
             "pack_fingerprint": eng.fingerprint if eng else "",
             "last_reload_error": redact(err) if err else None,
+            "packs": pack_status(eng.packs, eng.config.remote_packs) if eng else [],
         }
     )
 

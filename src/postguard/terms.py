@@ -326,6 +326,8 @@ class TermIndex:
         self.typo_keys = DeletionKeys()
         self.end_lengths: set[int] = set()  # distinctive terms that may end a closed compound
         self.end_tails: set[str] = set()
+        #: A hashed index (which does not know the lengths): the stored keys that may end a compound.
+        self.end_keys: set[str] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -352,7 +354,8 @@ class TermIndex:
             fkey = "".join(fnorms)
             if not fkey or (variant == TRANSLIT and fkey == key):
                 continue
-            entry = Entry(ref, mode, tuple(len(n) for n in fnorms), variant, umlaut_count(form), typos)
+            shape = self._shape(fkey, tuple(len(n) for n in fnorms))
+            entry = Entry(ref, mode, shape, variant, umlaut_count(form), typos)
             self._store(fkey, entry)  # also without the joiner: "Kessler Söhne"
             if AMP in fparts:
                 self._store("".join(fparts), entry)
@@ -369,11 +372,19 @@ class TermIndex:
         last, before = norms[-1], norms[-2]
         if not last.isalpha() and not last.isdigit() and before.isalpha() and len(before) >= 3:
             # "Trailrunner X9": "X9" near "Trailrunner"
-            self._store(last, Entry(ref, "word", (len(last),), MODEL, family=self._stored(before)))
+            self._store(
+                last, Entry(ref, "word", self._shape(last, (len(last),)), MODEL, family=self._stored(before))
+            )
         elif last.isalpha() and len(last) >= 6 and any(n.isalpha() for n in norms[:-1]):
             word = term[split_pieces(term)[-1][0] :]
             if not everyday_word(word.casefold()):
-                self._store(last, Entry(ref, "word", (len(last),), PART, umlaut_count(word)))
+                self._store(
+                    last, Entry(ref, "word", self._shape(last, (len(last),)), PART, umlaut_count(word))
+                )
+
+    def _shape(self, key: str, lengths: tuple[int, ...]) -> tuple[int, ...] | str:
+        """A key's piece lengths as stored: hashed (:func:`shape_key`) with a ``key_transform``."""
+        return self.key_transform(shape_key(key, lengths)) if self.key_transform else lengths
 
     def _stored(self, key: str) -> str:
         return self.key_transform(key) if self.key_transform else key
@@ -400,6 +411,25 @@ class TermIndex:
         entry = Entry(ref, mode, shape, EXACT, 0, typos and mode == "word")
         self.entries.setdefault(stored, []).append(entry)
         self.modes.add(mode)
+
+    def add_entry(self, stored: str, entry: Entry) -> None:
+        """Index an entry under a key already transformed (a hashed pack's record, see rulepacks.hashed).
+
+        ``max_len`` must be set by the caller, as no key is seen here.
+        """
+        self.entries.setdefault(stored, []).append(entry)
+        self.modes.add(entry.mode)
+
+    def add_typo_keys(self, stored: str, deletions: Iterable[tuple[int, int]]) -> None:
+        """A hashed term's deletion keys (digest, position): see :meth:`DeletionKeys.add_hashed`.
+
+        Any length of term may end a closed compound: the index does not know the lengths.
+        """
+        self.typo_keys.add_hashed(stored, deletions)
+        self.end_lengths.update(range(MIN_TYPO_LEN, MAX_TYPO_LEN + 1))
+        if self.end_keys is None:
+            self.end_keys = set()
+        self.end_keys.add(stored)
 
     def freeze(self) -> None:
         """Sort what :meth:`add` collected (done once, before the first search or caching)."""
@@ -542,6 +572,8 @@ class TermIndex:
             for length in self.end_lengths:
                 if len(norm) - length >= MIN_COMPOUND_REST:
                     cand = norm[-length:]
+                    if self.end_keys is not None and self._stored(cand) not in self.end_keys:
+                        continue  # a hashed index tries every length: only a distinctive term's own key
                     hit = [e for e in self._get(cand) or () if e.typos]
                     start = pieces.ends[i] - length
                     self._record(hit, (pieces, i, start, pieces.ends[i]), cand, COMPOUND, None, None, found)
@@ -583,7 +615,9 @@ class TermIndex:
     def _same_shape(self, key: str, bounds: tuple[int, ...], stored: tuple[int, ...] | str) -> bool:
         if isinstance(stored, tuple):
             return bounds == stored
-        return self.key_transform is not None and self.key_transform(shape_key(key, bounds)) == stored
+        # the shape is of the pieces alone: a joiner ("Kessler & Söhne") stands in the key, not in them
+        plain = key.replace(AMP, "")
+        return self.key_transform is not None and self.key_transform(shape_key(plain, bounds)) == stored
 
 
 def _near(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], str]) -> bool:

@@ -25,9 +25,11 @@ from postguard.errors import ConfigError
 from postguard.model import Severity
 from postguard.rulepacks.cache import cache_key, read_cache, write_cache
 from postguard.rulepacks.hashed import (
+    FORMS_KEY,
     HashedPack,
     HostTable,
     MultiIndex,
+    add_forms,
     hashed_digest,
     hashed_digests,
     parse_hashed_section,
@@ -389,6 +391,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
     versions: list[str] = []
     tests: list[PackTest] = []
     hashed: dict[str, HashedPack] = {}
+    forms: dict[tuple[str, int], tuple[Where, tuple[str, ...]]] = {}
     allowed_top = ("pack", "confidential", "embargo", "channels", "vocabulary", "test", "hashed", *sections)
     for path, blob in blobs:
         file = str(path)
@@ -425,11 +428,13 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         for i, raw in enumerate(
             expect_array_of_tables(data.get("confidential", []), root.child("confidential"))
         ):
-            confidential.append(
-                _parse_confidential(raw, root.child("confidential").child(i), file, tz, protected)
-            )
+            where = root.child("confidential").child(i)
+            raw = _take_forms(raw, where, protected, forms, ("confidential", len(confidential)))
+            confidential.append(_parse_confidential(raw, where, file, tz, protected))
         for i, raw in enumerate(expect_array_of_tables(data.get("embargo", []), root.child("embargo"))):
-            embargo.append(_parse_embargo(raw, root.child("embargo").child(i), file, tz, protected))
+            where = root.child("embargo").child(i)
+            raw = _take_forms(raw, where, protected, forms, ("embargo", len(embargo)))
+            embargo.append(_parse_embargo(raw, where, file, tz, protected))
         for i, raw in enumerate(expect_array_of_tables(data.get("channels", []), root.child("channels"))):
             ch = _parse_channel(raw, root.child("channels").child(i))
             channels[ch.name] = ch
@@ -457,20 +462,40 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         history=tuple(history),
         tests=tuple(tests),
     )
-    _index(packs, hashed)
+    _index(packs, hashed, forms)
     return packs
 
 
-def _index(packs: PackSet, hashed: Mapping[str, HashedPack]) -> None:
+def _take_forms(
+    raw: Any,
+    where: Where,
+    protected: bool,
+    forms: dict[tuple[str, int], tuple[Where, tuple[str, ...]]],
+    at: tuple[str, int],
+) -> Any:
+    """A hashed pack's entry without its ``hashed_forms`` (kept in ``forms`` for :func:`_index`)."""
+    if not protected or not isinstance(raw, dict) or FORMS_KEY not in raw:
+        return raw
+    raw = dict(raw)
+    records = expect_str_list(raw.pop(FORMS_KEY), where.child(FORMS_KEY), empty_ok=True)
+    forms[at] = (where.child(FORMS_KEY), records)
+    return raw
+
+
+def _index(
+    packs: PackSet,
+    hashed: Mapping[str, HashedPack],
+    forms: Mapping[tuple[str, int], tuple[Where, tuple[str, ...]]],
+) -> None:
     """Build the term indexes of the merged packs: one for plain terms, one per hashed pack (own salt).
 
     Codenames and clients without ``context`` are distinctive (no everyday
     word, or the pack would have given context words): their one-edit typos
     count, and they may end a closed compound. Embargo names are distinctive
     too, and the distinctive last word of a multi-word name and a model number
-    near its family count on their own (at lower confidence). Terms of hashed
-    packs get the exact, spacing, inflected and compound forms only (see
-    :mod:`postguard.rulepacks.hashed`).
+    near its family count on their own (at lower confidence). A hashed pack
+    brings every form as a record (``hashed_forms``, see :mod:`postguard.rulepacks.hashed`);
+    one built before those (format 1) only its exact keys.
     """
     same: dict[str, set[str]] = {}
     for group in packs.equivalents:
@@ -509,17 +534,23 @@ def _index(packs: PackSet, hashed: Mapping[str, HashedPack]) -> None:
         distinctive = entry.kind in ("codename", "client") and not entry.context
         if entry.protected:
             idx = per_pack[entry.pack]
-            for term in entry.terms:
-                add_hashed(
-                    "confidential", entry.pack, term, n, entry.match, where.child("terms"), distinctive
-                )
+            with_forms = ("confidential", n) in forms
+            if with_forms:
+                at, records = forms["confidential", n]
+                add_forms(idx, records, n, at)
+            else:
+                for term in entry.terms:
+                    add_hashed(
+                        "confidential", entry.pack, term, n, entry.match, where.child("terms"), distinctive
+                    )
+                for phrase in entry.allow:
+                    add_hashed("allow", entry.pack, phrase, n, "word", where.child("allow"), False)
             for term in entry.context:
-                add_hashed("context", entry.pack, term, n, "word", where.child("context"), False)
+                if not with_forms:
+                    add_hashed("context", entry.pack, term, n, "word", where.child("context"), False)
                 key = hashed_digests(term, where.child("context"))[0]
                 for word in sorted(same_hashed[entry.pack].get(key, ())):
                     idx["context"].add(word, n, "word")
-            for phrase in entry.allow:
-                add_hashed("allow", entry.pack, phrase, n, "word", where.child("allow"), False)
             continue
         for term in entry.terms:
             plain["confidential"].add(term, n, entry.match, typos=distinctive)
@@ -530,10 +561,15 @@ def _index(packs: PackSet, hashed: Mapping[str, HashedPack]) -> None:
     for n, emb in enumerate(packs.embargo):
         where = Where(emb.pack, f"embargo[{emb.index}]")
         for term in (emb.name, *emb.aliases):
+            if emb.protected and ("embargo", n) in forms:
+                continue
             if emb.protected:
                 add_hashed("embargo", emb.pack, term, n, "word", where, True)
             else:
                 plain["embargo"].add(term, n, "word", typos=True, parts=True)
+    for (section, n), (at, records) in forms.items():
+        if section == "embargo":
+            add_forms(per_pack[packs.embargo[n].pack], records, n, at)
     for phrase in packs.idioms:
         packs.idiom_index.add(phrase, phrase, "word")
     for word in packs.history:

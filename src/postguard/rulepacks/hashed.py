@@ -21,11 +21,17 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
+import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from postguard.terms import (
+    EXACT,
+    MODEL,
+    PART,
+    TRANSLIT,
+    Entry,
     Pieces,
     TermIndex,
     TermMatch,
@@ -35,8 +41,11 @@ from postguard.terms import (
     split_pieces,
     term_key,
 )
+from postguard.typos import MAX_TYPO_LEN
 
-FORMAT = 1
+FORMAT = 2
+#: Format 1 packs (``hashed_terms`` only, no ``hashed_forms``) still load, with the exact forms only.
+FORMATS = (1, 2)
 ALGORITHM = "hmac-sha256-128"
 SALT_BYTES = 32
 #: The longest key looked up is rounded up to a multiple of this, so it says little about any term.
@@ -179,8 +188,9 @@ def parse_hashed_term(text: str) -> tuple[str, str]:
     return from_text(key), from_text(shape)
 
 
-def max_key_length(terms: list[str]) -> int:
-    longest = max((len(term_key(t)[0]) for t in terms), default=0)
+def max_key_length(keys: list[str]) -> int:
+    """The longest of normalised ``keys``, rounded up to a multiple of :data:`KEY_LENGTH_STEP`."""
+    longest = max((len(k) for k in keys), default=0)
     return max(KEY_LENGTH_STEP, -(-longest // KEY_LENGTH_STEP) * KEY_LENGTH_STEP)
 
 
@@ -194,6 +204,77 @@ def names_in(text: str, secrets_: list[str]) -> list[str]:
         if key and (f" {spaced_key(key, lengths)} " in joined or f" {key} " in joined):
             out.append(s)
     return out
+
+
+#: A record of ``hashed_forms``: ``HEAD.KEY.SHAPE[.FAMILY]``, HEAD being the index letter, the
+#: form letter, the mode letter, ``y``/``n`` for a distinctive term and the umlaut count; or
+#: ``Id.KEY.DELETIONS`` for a term's deletion keys (its one-edit typos, see postguard.typos).
+INDEX_LETTERS = {"confidential": "c", "context": "x", "allow": "a", "embargo": "b"}
+_INDEX_NAMES = {v: k for k, v in INDEX_LETTERS.items()}
+_FORM_LETTERS = {EXACT: "e", TRANSLIT: "t", PART: "p", MODEL: "m"}
+_FORM_NAMES = {v: k for k, v in _FORM_LETTERS.items()}
+_MODE_LETTERS = {"word": "w", "exact": "x", "label": "l"}
+_MODE_NAMES = {v: k for k, v in _MODE_LETTERS.items()}
+_DELETION = struct.Struct("<qB")
+
+
+def term_forms(
+    term: str, index: str, mode: str, transform: KeyedHash, *, typos: bool = False, parts: bool = False
+) -> tuple[list[str], list[str]]:
+    """The ``hashed_forms`` records of one term, and its plain keys (for the head filter and length).
+
+    The records are what :meth:`TermIndex.add` stores for the term under ``transform``: every
+    form (transliterations, the joiner-less key, a name's last word, a model number with its
+    family) and, for a distinctive one-word term, its deletion keys, padded with random ones to
+    :data:`MAX_TYPO_LEN` so that their count does not give the term's length away.
+    """
+    hashed, plain = TermIndex(key_transform=transform), TermIndex()
+    hashed.add(term, 0, mode, typos=typos, parts=parts)
+    plain.add(term, 0, mode, typos=typos, parts=parts)
+    eligible = len(hashed.typo_keys) > 0  # only these get typos and may end a compound
+    letter = INDEX_LETTERS[index]
+    out = []
+    for stored, entries in hashed.entries.items():
+        for e in entries:
+            head = f"{letter}{_FORM_LETTERS[e.form]}{_MODE_LETTERS[e.mode]}{'yn'[not (e.typos and eligible)]}"
+            fields = [f"{head}{e.umlauts}", to_text(stored), to_text(str(e.lengths))]
+            if e.family is not None:
+                fields.append(to_text(e.family))
+            out.append(".".join(fields))
+    if eligible:
+        pairs = hashed.typo_keys.pending()
+        while len(pairs) < MAX_TYPO_LEN:
+            pairs.append(
+                (int.from_bytes(secrets.token_bytes(8), "little", signed=True), secrets.randbelow(30))
+            )
+        blob = b"".join(_DELETION.pack(h, p) for h, p in sorted(pairs))
+        out.append(f"{letter}d.{to_text(hashed.typo_keys.terms[0])}.{base64.b64encode(blob).decode()}")
+    return out, list(plain.entries)
+
+
+def add_forms(indexes: Mapping[str, TermIndex], records: Sequence[str], ref: object, where: Any) -> None:
+    """Index the ``hashed_forms`` records of one entry (``ref``) into ``indexes`` (by index name)."""
+    for i, record in enumerate(records):
+        try:
+            head, key, rest = record.split(".", 2)
+            index = indexes[_INDEX_NAMES[head[0]]]
+            if head[1:] == "d":
+                blob = base64.b64decode(rest, validate=True)
+                index.add_typo_keys(from_text(key), list(_DELETION.iter_unpack(blob)))
+                continue
+            shape, _, family = rest.partition(".")
+            entry = Entry(
+                ref,
+                _MODE_NAMES[head[2]],
+                from_text(shape),
+                _FORM_NAMES[head[1]],
+                int(head[4:]),
+                head[3] == "y",
+                from_text(family) if family else None,
+            )
+        except (KeyError, IndexError, ValueError, struct.error):
+            raise where.child(i).error(f"{record[:40]!r} is not a hashed form") from None
+        index.add_entry(from_text(key), entry)
 
 
 def build_hashed(raw: dict[str, Any], salt: str | None = None) -> tuple[dict[str, Any], list[str]]:
@@ -214,23 +295,40 @@ def build_hashed(raw: dict[str, Any], salt: str | None = None) -> tuple[dict[str
         out["pack"] = dict(raw["pack"])
     out["hashed"] = {"format": FORMAT, "algorithm": ALGORITHM, "salt": salt}
     plain_keys: list[str] = []
+    form_keys: list[str] = []
 
     def terms(values: list[str]) -> list[str]:
         plain_keys.extend(values)
         return [h for h in (hash_term(v, transform) for v in values) if h]
 
+    def forms(values: list[str], index: str, mode: str, **kw: bool) -> list[str]:
+        out = []
+        for v in values:
+            records, keys = term_forms(v, index, mode, transform, **kw)
+            out += records
+            form_keys.extend(keys)
+        return out
+
     confidential = []
     for i, e in enumerate(raw.get("confidential", [])):
         h = {k: v for k, v in e.items() if k not in ("terms", "context", "allow")}
+        records: list[str] = []
+        mode = e.get("match", "exact" if e.get("kind") == "marking" else "word")
+        distinctive = e.get("kind") in ("codename", "client") and not e.get("context")
         if "terms" in e:
             if e.get("kind") == "host":
                 h["hashed_terms"] = [hash_host(t, transform) for t in e["terms"]]
             else:
                 h["hashed_terms"] = terms(e["terms"])
+                records += forms(e["terms"], "confidential", mode, typos=distinctive)
         if "context" in e:
             h["hashed_context"] = terms(e["context"])
+            records += forms(e["context"], "context", "word")
         if "allow" in e:
             h["hashed_allow"] = terms(e["allow"])
+            records += forms(e["allow"], "allow", "word")
+        if records:
+            h["hashed_forms"] = records
         if "patterns" in e:
             warnings.append(
                 f"confidential[{i}].patterns: regular expressions are not hashed, they ship as written"
@@ -242,9 +340,12 @@ def build_hashed(raw: dict[str, Any], salt: str | None = None) -> tuple[dict[str
         h["hashed_name"] = terms([e["name"]])[0]
         if "aliases" in e:
             h["hashed_aliases"] = terms(e["aliases"])
+        h["hashed_forms"] = forms(
+            [e["name"], *e.get("aliases", [])], "embargo", "word", typos=True, parts=True
+        )
         embargo.append(h)
-    out["hashed"]["max_key_length"] = max_key_length(plain_keys)
-    keys = [term_key(t)[0] for t in plain_keys]
+    keys = [term_key(t)[0] for t in plain_keys] + form_keys
+    out["hashed"]["max_key_length"] = max_key_length(keys)
     out["hashed"]["starts"] = base64.b64encode(head_bitmap(keys, transform)).decode()
     for section, entries in (("confidential", confidential), ("embargo", embargo)):
         for i, h in enumerate(entries):
@@ -279,6 +380,8 @@ _RENAMES = {
     "hashed_name": "name",
     "hashed_aliases": "aliases",
 }
+#: Keys of a hashed pack's entries that the entry parsers never see (taken out by rulepacks._build).
+FORMS_KEY = "hashed_forms"
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +398,7 @@ def parse_hashed_section(value: Any, where: Any) -> HashedPack:
     from postguard.rulepacks import expect_int, expect_str, expect_table
 
     t = expect_table(value, where, _HASHED_KEYS, required=("format", "algorithm", "salt", "max_key_length"))
-    if expect_int(t["format"], where.child("format"), 1, 1000) != FORMAT:
+    if expect_int(t["format"], where.child("format"), 1, 1000) not in FORMATS:
         raise where.child("format").error(
             f"hashed pack format {t['format']} is not supported (this postguard: {FORMAT})"
         )

@@ -310,3 +310,13 @@ def test_hashed_forms_records_match_like_a_plain_index(
         return [(m.start, m.end, m.variant, m.confidence, m.refs) for m in index.find(Pieces(draft))]
 
     assert seen(hashed) == seen(plain)
+
+
+def test_typo_lookups_of_drafts_never_reach_the_pack_cache(engines: tuple[Engine, Engine]) -> None:
+    """The hashed index memoises its typo lookups per draft word: in memory, never in a pickle."""
+    import pickle
+
+    _, hashed = engines
+    lint(hashed, "Der Zaubertrankkessel von Wolkenkuckucksheim steht im Keller.", now=NOW)
+    blob = pickle.dumps(hashed.packs)
+    assert b"wolkenkuckucksheim" not in blob and b"zaubertrankkessel" not in blob

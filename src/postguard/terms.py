@@ -328,6 +328,16 @@ class TermIndex:
         self.end_tails: set[str] = set()
         #: A hashed index (which does not know the lengths): the stored keys that may end a compound.
         self.end_keys: set[str] | None = None
+        #: A hashed index's typo lookups per word of the drafts: in memory only, never pickled.
+        self._typo_memo: dict[str, list[list[Entry]]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        state["_typo_memo"] = {}  # words of drafts never go into the pack cache
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -559,7 +569,10 @@ class TermIndex:
             here = (pieces, i, pieces.starts[i], pieces.ends[i])
             if self._get(norm):
                 continue
-            if typo_keys.may_match(norm):
+            if tf is not None and typo_keys.may_match(norm):
+                for hit in self._typo_hits(norm):
+                    self._record_typo(hit, here, found)
+            elif typo_keys.may_match(norm):
                 stored = {*typo_keys.candidates(norm, tf)}
                 for key in stored:
                     self._record_typo(self.entries.get(key), here, found)
@@ -577,6 +590,22 @@ class TermIndex:
                     hit = [e for e in self._get(cand) or () if e.typos]
                     start = pieces.ends[i] - length
                     self._record(hit, (pieces, i, start, pieces.ends[i]), cand, COMPOUND, None, None, found)
+
+    def _typo_hits(self, norm: str) -> list[list[Entry]]:
+        """A hashed index's typo lookups of one word (each costs keyed hashes), memoised.
+
+        The same lookups, in the same order, as the plain path in :meth:`_distinctive`.
+        """
+        memo = self._typo_memo
+        hits = memo.get(norm)
+        if hits is None:
+            found = [self.entries.get(key) for key in {*self.typo_keys.candidates(norm, self.key_transform)}]
+            found += [self._get(cand) for cand in edits(norm)]
+            hits = [h for h in found if h]
+            if len(memo) >= 100_000:
+                memo.clear()
+            memo[norm] = hits
+        return hits
 
     def _record_typo(
         self, hit: list[Entry] | None, here: tuple[Pieces, int, int, int], found: list[TermMatch]

@@ -160,3 +160,42 @@ def test_broken_cache_file_is_rebuilt(tmp_path: Path) -> None:
     for f in cache.iterdir():
         f.write_bytes(b"garbage")
     assert load_packs([p], cache_dir=cache).confidential == first.confidential
+
+
+def test_cache_notices_a_changed_section_parser(tmp_path: Path) -> None:
+    """A plugin's section parser that changes (a new release, an edit) is not served from a stale cache."""
+    import importlib
+    import sys
+
+    cache = tmp_path / "cache"
+    plugin_dir = tmp_path / "plugin"
+    plugin_dir.mkdir()
+    module = plugin_dir / "acme_sections.py"
+    module.write_text("def parse(value, where):\n    return {'limit': value['limit']}\n", encoding="utf-8")
+    pack = tmp_path / "pack.toml"
+    pack.write_text("[acme]\nlimit = 3\n", encoding="utf-8")
+    sys.path.insert(0, str(plugin_dir))
+    try:
+        mod = importlib.import_module("acme_sections")
+        first = load_packs([pack], {"acme": mod.parse}, cache_dir=cache)
+        assert first.sections["acme"] == ({"limit": 3},)
+        module.write_text(
+            "def parse(value, where):\n    return {'limit': value['limit'] * 10, 'v': 2}\n", encoding="utf-8"
+        )
+        mod = importlib.reload(mod)
+        second = load_packs([pack], {"acme": mod.parse}, cache_dir=cache)
+        assert second.sections["acme"] == ({"limit": 30, "v": 2},)
+        assert second.fingerprint != first.fingerprint
+    finally:
+        sys.path.remove(str(plugin_dir))
+        sys.modules.pop("acme_sections", None)
+
+
+def test_cache_key_names_plugins_and_their_versions(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    p = tmp_path / "pack.toml"
+    p.write_text('[[confidential]]\nkind = "codename"\nterms = ["Sturmvogel"]\n', encoding="utf-8")
+    a = load_packs([p], cache_dir=cache, plugins=("acme-postguard==1.0",))
+    b = load_packs([p], cache_dir=cache, plugins=("acme-postguard==1.1",))
+    c = load_packs([p], cache_dir=cache, plugins=("acme-postguard==1.0",))
+    assert a.fingerprint != b.fingerprint and a.fingerprint == c.fingerprint

@@ -1,4 +1,4 @@
-"""The command line: ``postguard check | rules | explain | baseline | serve | init | audit``.
+"""The command line: ``postguard check | rules | explain | baseline | serve | init | audit | pack``.
 
 This module holds only the click group and the one error boundary: a :class:`PostguardError`
 anywhere below becomes one clear line on stderr and exit code 2. Exit codes (like Vale):
@@ -33,6 +33,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("init", "init"),
     ("audit", "audit"),
     ("image_hash", "image_hash"),
+    ("pack", "pack"),
 )
 
 

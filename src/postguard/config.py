@@ -24,6 +24,8 @@ from postguard.rulepacks import (
     expect_table,
     read_toml,
 )
+from postguard.rulepacks.remote import RemotePack, check_url, is_url, remote_pack
+from postguard.rulepacks.signing import parse_public_key
 
 CONFIG_NAMES = ("postguard.toml", ".postguard.toml")
 _KEYS = (
@@ -42,6 +44,9 @@ _KEYS = (
     "overrides",
     "baseline",
     "server",
+    "pack_keys",
+    "pack_refresh",
+    "pack_timeout",
 )
 _OVERRIDE_KEYS = ("paths", "disable", "severity", "channel", "kind", "lang")
 _SERVER_KEYS = ("port", "token", "allow_origins", "max_text_length", "timeout")
@@ -89,6 +94,14 @@ class Config:
     overrides: tuple[Override, ...] = ()
     baseline: Path | None = None
     server: ServerSettings = field(default_factory=ServerSettings)
+    #: Packs named by URL; their last good copies are among ``packs``.
+    remote_packs: tuple[RemotePack, ...] = ()
+    #: minisign public keys: when set, every pack but the bundled default must be signed by one.
+    pack_keys: tuple[str, ...] = ()
+    #: Minutes between fetches of the remote packs.
+    pack_refresh: float = 60.0
+    #: Seconds a whole fetch of one pack may take.
+    pack_timeout: float = 10.0
 
     @property
     def pack_paths(self) -> tuple[Path, ...]:
@@ -159,11 +172,31 @@ def _str_list(value: Any, where: Where) -> tuple[str, ...]:
 def parse_config(data: Any, where: Where, root: Path, path: Path | None = None) -> Config:
     t = expect_table(data, where, _KEYS)
     packs: list[Path] = []
+    remotes: list[RemotePack] = []
     for i, p in enumerate(_str_list(t.get("packs", []), where.child("packs"))):
+        if is_url(p):
+            try:
+                remotes.append(remote_pack(check_url(p), _remote_cache()))
+            except ValueError as exc:
+                raise where.child("packs").child(i).error(f"{p!r}: {exc}") from None
+            packs.append(remotes[-1].path)
+            continue
         pack = (root / p).resolve() if not Path(p).is_absolute() else Path(p)
         if not pack.is_file():
             raise where.child("packs").child(i).error(f"rule pack {p!r} not found (looked at {pack})")
         packs.append(pack)
+    keys = expect_str_list(t.get("pack_keys", []), where.child("pack_keys"), empty_ok=True)
+    for i, key in enumerate(keys):
+        try:
+            parse_public_key(key)
+        except ValueError as exc:
+            raise (
+                where.child("pack_keys")
+                .child(i)
+                .error(f"{exc}: give the RWQ... line of a minisign .pub file")
+            ) from None
+    refresh = _positive(t.get("pack_refresh", 60.0), where.child("pack_refresh"), "minutes")
+    fetch_timeout = _positive(t.get("pack_timeout", 10.0), where.child("pack_timeout"), "seconds")
     min_conf = t.get("min_confidence", 0.5)
     if isinstance(min_conf, bool) or not isinstance(min_conf, int | float) or not 0 <= min_conf <= 1:
         raise where.child("min_confidence").error("expected a number between 0 and 1")
@@ -226,7 +259,23 @@ def parse_config(data: Any, where: Where, root: Path, path: Path | None = None) 
         overrides=tuple(overrides),
         baseline=baseline,
         server=server,
+        remote_packs=tuple(remotes),
+        pack_keys=keys,
+        pack_refresh=refresh,
+        pack_timeout=fetch_timeout,
     )
+
+
+def _remote_cache() -> Path:
+    from postguard.nlp import cache_dir
+
+    return cache_dir()
+
+
+def _positive(value: Any, where: Where, unit: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise where.error(f"expected a positive number of {unit}")
+    return float(value)
 
 
 def parse_severity_options(values: Sequence[str]) -> dict[str, Severity]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from postguard.extract.structure import light_pass
 from postguard.language import SUPPORTED, identify, is_mixed
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, cache_dir
-from postguard.plugins import build_plugin_manager, failing_plugin
+from postguard.plugins import build_plugin_manager, failing_plugin, plugin_versions
 from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
 from postguard.suppress import rules as suppress_rules
 
@@ -64,8 +65,12 @@ class Engine:
         self.pm = plugin_manager or build_plugin_manager()
         self.rules = self._collect_rules()
         self.sections = self._collect_sections()
+        self._prepare_packs()
         self.packs: PackSet = load_packs(
-            self.config.pack_paths, self.sections, cache_dir=cache_dir() if use_cache else None
+            self.config.pack_paths,
+            self.sections,
+            cache_dir=cache_dir() if use_cache else None,
+            plugins=plugin_versions(self.pm),
         )
         self.prepared = self._prepare()
         self.formats = input_formats(self.pm)
@@ -73,6 +78,29 @@ class Engine:
         self.base_selection = self.selection(self.config.disable, self.config.severity)
 
     # -- set-up ----------------------------------------------------------------
+
+    def validate_pack(self, path: Path) -> None:
+        """Raise :class:`ConfigError` unless the pack at ``path`` loads with this engine's sections."""
+        load_packs([path], self.sections)
+
+    def _prepare_packs(self) -> None:
+        """Fetch remote packs that are due (keeping the last good copies), then check signatures."""
+        config = self.config
+        if config.remote_packs:
+            from postguard.rulepacks.remote import sync
+
+            sync(
+                config.remote_packs,
+                keys=config.pack_keys,
+                timeout=config.pack_timeout,
+                max_age=config.pack_refresh * 60,
+                validate=self.validate_pack,
+            )
+        if config.pack_keys:
+            from postguard.rulepacks.signing import verify_pack_file
+
+            for path in config.packs:
+                verify_pack_file(path, config.pack_keys)
 
     def _collect_rules(self) -> dict[str, RuleInfo]:
         rules: dict[str, RuleInfo] = {}
@@ -109,7 +137,7 @@ class Engine:
         sections: dict[str, SectionParser] = {}
 
         def register(name: str, parse: SectionParser) -> None:
-            if name in sections or name in ("pack", "confidential", "embargo", "channels"):
+            if name in sections or name in ("pack", "confidential", "embargo", "channels", "test"):
                 raise ConfigError(f"rule-pack section {name!r} is declared twice")
             sections[name] = parse
 

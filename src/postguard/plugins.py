@@ -91,3 +91,18 @@ def failing_plugin(pm: pluggy.PluginManager, hook: str, exc: BaseException) -> t
     if package is None and name.startswith("postguard."):
         package = "postguard"
     return name, package
+
+
+def plugin_versions(pm: pluggy.PluginManager) -> tuple[str, ...]:
+    """The loaded plugins as ``name`` or ``distribution==version`` (sorted), for cache keys.
+
+    Plugins registered without a name (throwaway classes in tests) count by their class, never by
+    the process-specific id pluggy gives them.
+    """
+    out = {f"{dist.project_name}=={dist.version}" for _, dist in pm.list_plugin_distinfo()}
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            continue
+        module = getattr(plugin, "__name__", None)
+        out.add(module if isinstance(module, str) and module == name else type(plugin).__qualname__)
+    return tuple(sorted(out))

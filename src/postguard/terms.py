@@ -291,7 +291,7 @@ class Entry(NamedTuple):
 
     ref: object
     mode: str
-    lengths: tuple[int, ...]
+    lengths: tuple[int, ...] | str  # a hashed pack: the hash of shape_key(key, lengths)
     form: str = EXACT  # EXACT, or the variant this key is (TRANSLIT, PART, MODEL)
     umlauts: int = 0  # umlauts in the term as written: more in the text with -er is a derivation
     typos: bool = False  # a distinctive term: typos and leading words count
@@ -307,14 +307,18 @@ class TermIndex:
 
     ``key_transform`` turns a normalised key into what is stored and looked
     up; the identity by default. A salted hash here lets a pack ship hashes
-    instead of names (the prefix filters are then switched off, since they
-    would leak letters).
+    instead of names (see :mod:`postguard.rulepacks.hashed`): the prefix
+    filters are then switched off, since they would leak letters, and a hashed
+    term's piece lengths are stored as the hash of :func:`shape_key`.
     """
 
     def __init__(self, key_transform: Callable[[str], str] | None = None) -> None:
         self.key_transform = key_transform
         self.entries: dict[str, list[Entry]] = {}
         self.prefixes: set[str] | None = None if key_transform else set()
+        #: With a ``key_transform``: an optional coarse test of where a term may start (given a
+        #: head of up to four letters), standing in for ``prefixes``; see rulepacks.hashed.HeadFilter.
+        self.head_filter: Callable[[str], bool] | None = None
         self.max_len = 0
         self.modes: set[str] = set()
         self.short_lengths: set[int] = set()
@@ -322,6 +326,18 @@ class TermIndex:
         self.typo_keys = DeletionKeys()
         self.end_lengths: set[int] = set()  # distinctive terms that may end a closed compound
         self.end_tails: set[str] = set()
+        #: A hashed index (which does not know the lengths): the stored keys that may end a compound.
+        self.end_keys: set[str] | None = None
+        #: A hashed index's typo lookups per word of the drafts: in memory only, never pickled.
+        self._typo_memo: dict[str, list[list[Entry]]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        state["_typo_memo"] = {}  # words of drafts never go into the pack cache
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -348,7 +364,8 @@ class TermIndex:
             fkey = "".join(fnorms)
             if not fkey or (variant == TRANSLIT and fkey == key):
                 continue
-            entry = Entry(ref, mode, tuple(len(n) for n in fnorms), variant, umlaut_count(form), typos)
+            shape = self._shape(fkey, tuple(len(n) for n in fnorms))
+            entry = Entry(ref, mode, shape, variant, umlaut_count(form), typos)
             self._store(fkey, entry)  # also without the joiner: "Kessler Söhne"
             if AMP in fparts:
                 self._store("".join(fparts), entry)
@@ -365,11 +382,19 @@ class TermIndex:
         last, before = norms[-1], norms[-2]
         if not last.isalpha() and not last.isdigit() and before.isalpha() and len(before) >= 3:
             # "Trailrunner X9": "X9" near "Trailrunner"
-            self._store(last, Entry(ref, "word", (len(last),), MODEL, family=self._stored(before)))
+            self._store(
+                last, Entry(ref, "word", self._shape(last, (len(last),)), MODEL, family=self._stored(before))
+            )
         elif last.isalpha() and len(last) >= 6 and any(n.isalpha() for n in norms[:-1]):
             word = term[split_pieces(term)[-1][0] :]
             if not everyday_word(word.casefold()):
-                self._store(last, Entry(ref, "word", (len(last),), PART, umlaut_count(word)))
+                self._store(
+                    last, Entry(ref, "word", self._shape(last, (len(last),)), PART, umlaut_count(word))
+                )
+
+    def _shape(self, key: str, lengths: tuple[int, ...]) -> tuple[int, ...] | str:
+        """A key's piece lengths as stored: hashed (:func:`shape_key`) with a ``key_transform``."""
+        return self.key_transform(shape_key(key, lengths)) if self.key_transform else lengths
 
     def _stored(self, key: str) -> str:
         return self.key_transform(key) if self.key_transform else key
@@ -384,6 +409,38 @@ class TermIndex:
         self.entries.setdefault(self._stored(key), []).append(entry)
         self.modes.add(entry.mode)
 
+    def add_hashed(
+        self, stored: str, shape: str, ref: object, mode: str = "word", *, typos: bool = False
+    ) -> None:
+        """Index a term already transformed: ``stored`` its key, ``shape`` the hash of its :func:`shape_key`.
+
+        ``max_len`` must be set by the caller (the longest key it may match), as no key is seen
+        here. Only the exact, spacing, inflected and compound forms can be found this way: the
+        transliterated, typo, part and model forms need the term's letters.
+        """
+        entry = Entry(ref, mode, shape, EXACT, 0, typos and mode == "word")
+        self.entries.setdefault(stored, []).append(entry)
+        self.modes.add(mode)
+
+    def add_entry(self, stored: str, entry: Entry) -> None:
+        """Index an entry under a key already transformed (a hashed pack's record, see rulepacks.hashed).
+
+        ``max_len`` must be set by the caller, as no key is seen here.
+        """
+        self.entries.setdefault(stored, []).append(entry)
+        self.modes.add(entry.mode)
+
+    def add_typo_keys(self, stored: str, deletions: Iterable[tuple[int, int]]) -> None:
+        """A hashed term's deletion keys (digest, position): see :meth:`DeletionKeys.add_hashed`.
+
+        Any length of term may end a closed compound: the index does not know the lengths.
+        """
+        self.typo_keys.add_hashed(stored, deletions)
+        self.end_lengths.update(range(MIN_TYPO_LEN, MAX_TYPO_LEN + 1))
+        if self.end_keys is None:
+            self.end_keys = set()
+        self.end_keys.add(stored)
+
     def freeze(self) -> None:
         """Sort what :meth:`add` collected (done once, before the first search or caching)."""
         self.typo_keys.freeze()
@@ -395,6 +452,10 @@ class TermIndex:
 
     def find(self, pieces: Pieces) -> list[TermMatch]:
         """All matches in the text, overlaps resolved (leftmost, then longest, then most confident)."""
+        return resolve_matches(self.find_all(pieces))
+
+    def find_all(self, pieces: Pieces) -> list[TermMatch]:
+        """Every match in the text, overlapping ones too (:func:`resolve_matches` picks)."""
         if not self.entries:
             return []
         found: list[TermMatch] = []
@@ -416,12 +477,16 @@ class TermIndex:
                             break
                     else:
                         continue
+                elif prefixes is None and self.head_filter is not None and not self.head_filter(head):
+                    lemma_head = None if deob else pieces.lemma_heads.get(i)
+                    if lemma_head is None or not self.head_filter(lemma_head):
+                        continue
                 if deob and head == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
                     continue
                 self._scan(pieces, i, deob, found)
         if len(self.typo_keys) or self.end_lengths:
             self._distinctive(pieces, found)
-        return _resolve(found)
+        return found
 
     def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:
         s = ""
@@ -507,7 +572,10 @@ class TermIndex:
             here = (pieces, i, pieces.starts[i], pieces.ends[i])
             if self._get(norm):
                 continue
-            if typo_keys.may_match(norm):
+            if tf is not None and typo_keys.may_match(norm):
+                for hit in self._typo_hits(norm):
+                    self._record_typo(hit, here, found)
+            elif typo_keys.may_match(norm):
                 stored = {*typo_keys.candidates(norm, tf)}
                 for key in stored:
                     self._record_typo(self.entries.get(key), here, found)
@@ -520,9 +588,27 @@ class TermIndex:
             for length in self.end_lengths:
                 if len(norm) - length >= MIN_COMPOUND_REST:
                     cand = norm[-length:]
+                    if self.end_keys is not None and self._stored(cand) not in self.end_keys:
+                        continue  # a hashed index tries every length: only a distinctive term's own key
                     hit = [e for e in self._get(cand) or () if e.typos]
                     start = pieces.ends[i] - length
                     self._record(hit, (pieces, i, start, pieces.ends[i]), cand, COMPOUND, None, None, found)
+
+    def _typo_hits(self, norm: str) -> list[list[Entry]]:
+        """A hashed index's typo lookups of one word (each costs keyed hashes), memoised.
+
+        The same lookups, in the same order, as the plain path in :meth:`_distinctive`.
+        """
+        memo = self._typo_memo
+        hits = memo.get(norm)
+        if hits is None:
+            found = [self.entries.get(key) for key in {*self.typo_keys.candidates(norm, self.key_transform)}]
+            found += [self._get(cand) for cand in edits(norm)]
+            hits = [h for h in found if h]
+            if len(memo) >= 100_000:
+                memo.clear()
+            memo[norm] = hits
+        return hits
 
     def _record_typo(
         self, hit: list[Entry] | None, here: tuple[Pieces, int, int, int], found: list[TermMatch]
@@ -546,7 +632,7 @@ class TermIndex:
         worst = variant
         for entry in hit:
             v = variant
-            if v == EXACT and bounds is not None and bounds != entry.lengths:
+            if v == EXACT and bounds is not None and not self._same_shape(key, bounds, entry.lengths):
                 v = SPACING
             v = _worst(v, base, entry.form)
             if v not in MODES[entry.mode]:
@@ -558,6 +644,13 @@ class TermIndex:
         if refs:
             found.append(TermMatch(here[2], here[3], key, worst, CONFIDENCE[worst], tuple(refs)))
 
+    def _same_shape(self, key: str, bounds: tuple[int, ...], stored: tuple[int, ...] | str) -> bool:
+        if isinstance(stored, tuple):
+            return bounds == stored
+        # the shape is of the pieces alone: a joiner ("Kessler & Söhne") stands in the key, not in them
+        plain = key.replace(AMP, "")
+        return self.key_transform is not None and self.key_transform(shape_key(plain, bounds)) == stored
+
 
 def _near(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], str]) -> bool:
     """Whether the product family's key is among the pieces near piece ``i``."""
@@ -566,7 +659,25 @@ def _near(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], st
     return any(k != i and stored(norms[k]) == family for k in range(lo, hi))
 
 
-def _resolve(found: list[TermMatch]) -> list[TermMatch]:
+def spaced_key(key: str, lengths: tuple[int, ...]) -> str:
+    """A key cut into its pieces again, joined by spaces: ``("trekkert5", (7, 2))`` -> ``"trekker t5"``."""
+    out, at = [], 0
+    for n in lengths:
+        out.append(key[at : at + n])
+        at += n
+    return " ".join(out)
+
+
+def shape_key(key: str, lengths: tuple[int, ...]) -> str:
+    """What a hashed index stores for a term's piece boundaries: ``"|trekker t5"``.
+
+    The ``|`` (never part of a key) keeps it apart from the key's own hash, so that a one-piece
+    term's two hashes do not give away that it is one word.
+    """
+    return "|" + spaced_key(key, lengths)
+
+
+def resolve_matches(found: list[TermMatch]) -> list[TermMatch]:
     """Keep non-overlapping matches: leftmost first, then longest, then most confident."""
     found.sort(key=lambda m: (m.start, -(m.end - m.start), -m.confidence))
     out: list[TermMatch] = []

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 #: Terms shorter than this get no typo tolerance: short words have too many one-edit neighbours.
 MIN_TYPO_LEN = 8
@@ -58,6 +58,21 @@ class DeletionKeys:
         if filters:  # first four / last three letters: an edit leaves one of them intact (8+ letters)
             self.heads.add((key[:4], len(key)))
             self.tails.add((key[-3:], len(key)))
+
+    def add_hashed(self, stored: str, deletions: Iterable[tuple[int, int]]) -> None:
+        """A term of a hashed pack: its stored key and its deletion keys as (digest, position).
+
+        The term's length is not known (a hashed pack does not give it away): any word of an
+        eligible length may be one edit from it.
+        """
+        n = len(self.terms)
+        self.terms.append(stored)
+        self._pending.extend((h, n << 5 | p) for h, p in deletions)
+        self.lengths.update(range(MIN_TYPO_LEN - 1, MAX_TYPO_LEN + 2))
+
+    def pending(self) -> list[tuple[int, int]]:
+        """The deletion keys added since the last :meth:`freeze`, as (digest, position)."""
+        return [(h, code & 31) for h, code in self._pending]
 
     def freeze(self) -> None:
         if not self._pending:

@@ -224,7 +224,14 @@ def _finding(
     rule_id = RULE_BY_KIND[entry.kind]
     lang = ctx.msg_lang
     what = quote(shown or ctx.text[start:end], lang)
-    if entry.kind == "codename":
+    if entry.protected and entry.kind in ("codename", "client"):  # a hashed pack: "a protected ..."
+        msg = ctx.message(
+            en=f"{what} is a protected {'codename' if entry.kind == 'codename' else 'client name'}: "
+            "internal stays internal.",
+            de=f"{what} ist ein geschützter {'Projektname' if entry.kind == 'codename' else 'Kundenname'}: "
+            "Internes bleibt intern.",
+        )
+    elif entry.kind == "codename":
         msg = ctx.message(
             en=f"{what} is an internal codename: internal stays internal.",
             de=f"{what} ist ein interner Projektname: Internes bleibt intern.",

@@ -46,20 +46,22 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         remaining = format_remaining(until - ctx.moment, lang)
         # only what the draft wrote: an alias must never reveal the internal name behind it
         what = quote(ctx.text[m.start : m.end], lang)
+        # a hashed pack: say that the name is protected (the draft's words are all there is)
+        via = ctx.message(en=", a protected name,", de=", ein geschützter Name,") if entry.protected else ""
         when = format_moment(until, lang)
         if ctx.scheduled:
             early = format_duration(until - ctx.moment, lang)
             planned = format_moment(ctx.moment, lang)
             msg = ctx.message(
-                en=f"{what} is under embargo until {when}; the post is scheduled for {planned}, "
+                en=f"{what}{via} is under embargo until {when}; the post is scheduled for {planned}, "
                 f"{early} too early.",
-                de=f"{what} steht unter Sperrfrist bis {when}; der Beitrag ist für {planned} geplant, "
+                de=f"{what}{via} steht unter Sperrfrist bis {when}; der Beitrag ist für {planned} geplant, "
                 f"{early} zu früh.",
             )
         else:
             msg = ctx.message(
-                en=f"{what} is under embargo until {when} ({remaining}).",
-                de=f"{what} steht unter Sperrfrist bis {when} ({remaining}).",
+                en=f"{what}{via} is under embargo until {when} ({remaining}).",
+                de=f"{what}{via} steht unter Sperrfrist bis {when} ({remaining}).",
             )
         if entry.note:
             msg = f"{msg} {note_text(entry.note, ctx.msg_lang)}"

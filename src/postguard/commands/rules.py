@@ -42,6 +42,9 @@ def rules(config_path: str | None, fmt: str) -> None:
         click.echo(
             f"{r.id:<7} {r.name:<{width}}  {r.category:<13} {r.severity.value:<8} {r.doc('en').name}{off}"
         )
+    from postguard.commands.pack import echo_packs
+
+    echo_packs(engine)
 
 
 def rules_markdown(rules: Iterable[RuleInfo]) -> str:

@@ -20,6 +20,7 @@ from postguard import languagetool as lt
 from postguard.config import Config
 from postguard.engine import Engine
 from postguard.errors import PostguardError
+from postguard.rulepacks.remote import refresh_forever
 from postguard.server import v1, v2
 from postguard.server.guard import Guard
 from postguard.server.limits import Disconnected
@@ -83,6 +84,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with anyio.create_task_group() as tg:
             if state.reload_interval > 0:
                 tg.start_soon(watch, state, state.reload_interval)
+                tg.start_soon(refresh_forever, state)  # fetches remote packs; the watch reloads them
             if state.pool is not None:
                 tg.start_soon(heal, state.pool)
             yield

@@ -116,6 +116,9 @@ class Health(_Model):
     rule_count: int
     pack_fingerprint: str
     last_reload_error: str | None
+    packs: list[dict[str, Any]] = Field(
+        default_factory=list, description="Each loaded pack's name, version, source and age"
+    )
 
 
 class RuleDoc(_Model):

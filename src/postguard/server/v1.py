@@ -12,6 +12,7 @@ from postguard import __version__
 from postguard.engine import Engine
 from postguard.lines import LineIndex
 from postguard.model import Extracted
+from postguard.rulepacks.status import pack_status
 from postguard.server.limits import run_check
 from postguard.server.logs import redact
 from postguard.server.models import parse_check_fields, parse_check_request
@@ -85,6 +86,7 @@ async def v1_health(request: Request) -> Response:
             "rule_count": len(eng.rules) if eng else 0,
             "pack_fingerprint": eng.fingerprint if eng else "",
             "last_reload_error": redact(err) if err else None,
+            "packs": pack_status(eng.packs, eng.config.remote_packs) if eng else [],
         }
     )
 

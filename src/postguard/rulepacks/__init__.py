@@ -11,33 +11,76 @@ Plugins add sections through the ``postguard_pack_sections`` hook.
 
 from __future__ import annotations
 
-import contextlib
-import difflib
-import hashlib
-import os
-import pickle
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import regex
 
 from postguard.errors import ConfigError
 from postguard.model import Severity
-from postguard.terms import TermIndex
+from postguard.rulepacks.cache import cache_key, read_cache, write_cache
+from postguard.rulepacks.hashed import (
+    FORMS_KEY,
+    HashedPack,
+    HostTable,
+    MultiIndex,
+    add_forms,
+    hashed_digest,
+    hashed_digests,
+    parse_hashed_section,
+    unhash_keys,
+)
+from postguard.rulepacks.values import (
+    LANGS,
+    Note,
+    Where,
+    expect_array_of_tables,
+    expect_bool,
+    expect_choice,
+    expect_int,
+    expect_langs,
+    expect_moment,
+    expect_note,
+    expect_patterns,
+    expect_severity,
+    expect_str,
+    expect_str_list,
+    expect_table,
+    expect_terms,
+    typename,
+    where_index,
+)
+from postguard.terms import TermIndex, term_key
+
+__all__ = [
+    "LANGS",
+    "Note",
+    "Where",
+    "expect_array_of_tables",
+    "expect_bool",
+    "expect_choice",
+    "expect_int",
+    "expect_langs",
+    "expect_moment",
+    "expect_note",
+    "expect_patterns",
+    "expect_severity",
+    "expect_str",
+    "expect_str_list",
+    "expect_table",
+    "expect_terms",
+    "typename",
+    "where_index",
+]
 
 CONFIDENTIAL_KINDS = ("codename", "client", "host", "marking", "topic")
 MATCH_MODES = ("word", "exact", "label")
-LANGS = ("de", "en")
-CACHE_FORMAT = 4
-
 SectionParser = Callable[[Any, "Where"], Any]
-#: A pack's note: one text, or one per language (``{de = "...", en = "..."}``).
-Note = str | Mapping[str, str] | None
 
 
 def note_text(note: Note, lang: str) -> str:
@@ -45,22 +88,6 @@ def note_text(note: Note, lang: str) -> str:
     if note is None or isinstance(note, str):
         return note or ""
     return note.get(lang) or note.get("en") or next(iter(note.values()), "")
-
-
-@dataclass(frozen=True, slots=True)
-class Where:
-    """A place in a pack file, for error messages: the file and a key path."""
-
-    file: str
-    key: str = ""
-
-    def child(self, key: str | int) -> Where:
-        if isinstance(key, int):
-            return Where(self.file, f"{self.key}[{key}]")
-        return Where(self.file, f"{self.key}.{key}" if self.key else key)
-
-    def error(self, message: str) -> ConfigError:
-        return ConfigError(message, path=self.file, key=self.key or None)
 
 
 # -- typed specs ----------------------------------------------------------------
@@ -93,6 +120,8 @@ class ConfidentialEntry:
     lang: tuple[str, ...] = ()
     note: Note = None
     replacement: str | None = None
+    #: From a hashed pack: terms, context and allow hold hashes, never shown (messages quote the draft).
+    protected: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +135,8 @@ class EmbargoEntry:
     note: Note = None
     #: Perceptual hashes of embargoed pictures (``images`` hashed at load time, plus ``image_hashes``).
     image_hashes: tuple[int, ...] = ()
+    #: From a hashed pack: name and aliases hold hashes, never shown (messages quote the draft).
+    protected: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,6 +149,20 @@ class Channel:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PackTest:
+    """A pack's self-test (``[[test]]``): a draft and the rule ids it must produce, run by ``pack check``."""
+
+    index: int
+    pack: str
+    text: str
+    expect: tuple[str, ...]
+    lang: str | None = None
+    channel: str | None = None
+    kind: str | None = None
+    now: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PackSet:
     """All loaded packs, merged. Indexes are built once here and cached with the packs.
 
@@ -127,6 +172,7 @@ class PackSet:
 
     files: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ()
     fingerprint: str = ""
     confidential: tuple[ConfidentialEntry, ...] = ()
     embargo: tuple[EmbargoEntry, ...] = ()
@@ -145,148 +191,11 @@ class PackSet:
     #: [vocabulary] history: words that put a sentence in the past ("damals"): no marking counts there
     history: tuple[str, ...] = ()
     history_index: TermIndex = field(default_factory=TermIndex)
+    tests: tuple[PackTest, ...] = ()
 
     @property
     def term_count(self) -> int:
         return sum(len(e.terms) for e in self.confidential) + sum(1 + len(e.aliases) for e in self.embargo)
-
-
-# -- value parsers --------------------------------------------------------------
-
-
-def expect_table(
-    value: Any, where: Where, allowed: Sequence[str], required: Sequence[str] = ()
-) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise where.error(f"expected a table, got {typename(value)}")
-    for key in value:
-        if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(allowed)})"
-            raise where.child(key).error(f"unknown key{hint}")
-    for key in required:
-        if key not in value:
-            raise where.child(key).error("missing required key")
-    return value
-
-
-def typename(value: Any) -> str:
-    return {
-        str: "a string",
-        int: "an integer",
-        float: "a number",
-        bool: "a boolean",
-        list: "an array",
-        dict: "a table",
-        date: "a date",
-        datetime: "a date-time",
-    }.get(type(value), type(value).__name__)
-
-
-def expect_str(value: Any, where: Where, *, empty_ok: bool = False) -> str:
-    if not isinstance(value, str):
-        raise where.error(f"expected a string, got {typename(value)}")
-    if not empty_ok and not value.strip():
-        raise where.error("must not be empty")
-    return value
-
-
-def expect_bool(value: Any, where: Where) -> bool:
-    if not isinstance(value, bool):
-        raise where.error(f"expected true or false, got {typename(value)}")
-    return value
-
-
-def expect_int(value: Any, where: Where, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise where.error(f"expected an integer, got {typename(value)}")
-    if not lo <= value <= hi:
-        raise where.error(f"must be between {lo} and {hi}, got {value}")
-    return value
-
-
-def expect_choice(value: Any, where: Where, choices: Sequence[str]) -> str:
-    s = expect_str(value, where)
-    if s not in choices:
-        raise where.error(f"must be one of {', '.join(choices)}, got {s!r}")
-    return s
-
-
-def expect_str_list(value: Any, where: Where, *, empty_ok: bool = False) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise where.error(f"expected an array of strings, got {typename(value)}")
-    if not value and not empty_ok:
-        raise where.error("is empty: list at least one entry")
-    return tuple(expect_str(v, where.child(i)) for i, v in enumerate(value))
-
-
-def expect_terms(value: Any, where: Where, *, empty_ok: bool = False) -> tuple[str, ...]:
-    """A list of terms; each must contain a letter or a digit."""
-    terms = expect_str_list(value, where, empty_ok=empty_ok)
-    for i, term in enumerate(terms):
-        if not any(c.isalnum() for c in term):
-            raise where.child(i).error(f"term {term!r} has no letters or digits, so it can never match")
-    return terms
-
-
-def expect_severity(value: Any, where: Where) -> Severity:
-    return Severity(expect_choice(value, where, ("error", "warning", "info")))
-
-
-def expect_moment(value: Any, where: Where, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
-    """A TOML date or date-time (or an ISO string) as an aware datetime.
-
-    A date means the start of that day in the pack's time zone, or the start
-    of the next day when it closes a window (``until`` is inclusive).
-    """
-    if isinstance(value, str):
-        try:
-            value = (
-                datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
-            )
-        except ValueError:
-            raise where.error(
-                f"{value!r} is not a date: write 2027-05-04 or 2027-05-04T09:00:00+02:00 (without quotes)"
-            ) from None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    if isinstance(value, date):
-        start = datetime.combine(value, time(0, 0), tzinfo=tz)
-        return start + timedelta(days=1) if end_of_day else start
-    if isinstance(value, time):
-        raise where.error("a time of day alone is not a date; write 2027-05-04T09:00:00+02:00")
-    raise where.error(f"expected a date, got {typename(value)}")
-
-
-def expect_note(value: Any, where: Where) -> Note:
-    """A string, or a table of strings keyed by language (``de``, ``en``)."""
-    if isinstance(value, dict):
-        table = expect_table(value, where, LANGS)
-        return {k: expect_str(v, where.child(k)) for k, v in table.items()}
-    return expect_str(value, where)
-
-
-def expect_langs(value: Any, where: Where) -> tuple[str, ...]:
-    langs = expect_str_list(value, where)
-    for i, lang in enumerate(langs):
-        if lang not in LANGS:
-            raise where.child(i).error(f"unknown language {lang!r} (expected de or en)")
-    return langs
-
-
-def expect_patterns(value: Any, where: Where) -> tuple[Any, ...]:
-    out = []
-    for i, pattern in enumerate(expect_str_list(value, where)):
-        try:
-            out.append(regex.compile(pattern, regex.IGNORECASE | regex.VERSION1))
-        except regex.error as exc:
-            # quoted as written in the pack (repr would double every backslash)
-            raise where.child(i).error(f"invalid regular expression '{pattern}': {exc}") from None
-        if out[-1].match(""):
-            raise where.child(i).error(f"regular expression '{pattern}' matches the empty string")
-    return tuple(out)
 
 
 # -- sections -------------------------------------------------------------------
@@ -310,21 +219,21 @@ _CONFIDENTIAL_KEYS = (
 _EMBARGO_KEYS = ("name", "aliases", "until", "severity", "note", "images", "image_hashes")
 _CHANNEL_KEYS = ("name", "business", "platform", "imprint_on_posts", "lang")
 _VOCABULARY_KEYS = ("equivalents", "idioms", "history")
+_TEST_KEYS = ("text", "expect", "lang", "channel", "kind", "now")
+_RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
 
 
-def expect_array_of_tables(value: Any, where: Where) -> list[Any]:
-    if not isinstance(value, list):
-        raise where.error(f"expected an array of tables ([[{where.key}]]), got {typename(value)}")
-    return value
-
-
-def _parse_confidential(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> ConfidentialEntry:
+def _parse_confidential(
+    raw: Any, where: Where, pack: str, tz: ZoneInfo, protected: bool = False
+) -> ConfidentialEntry:
+    if protected:
+        raw = unhash_keys(raw, where, ("terms", "context", "allow"))
     t = expect_table(raw, where, _CONFIDENTIAL_KEYS, required=("kind",))
     kind = expect_choice(t["kind"], where.child("kind"), CONFIDENTIAL_KINDS)
     if "terms" not in t and "patterns" not in t:
         raise where.child("terms").error("missing: give terms (or patterns) to look for")
     terms = expect_terms(t["terms"], where.child("terms")) if "terms" in t else ()
-    if kind == "host":
+    if kind == "host" and not protected:
         for i, term in enumerate(terms):
             if not regex.fullmatch(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+", term.strip()):
                 raise (
@@ -352,14 +261,13 @@ def _parse_confidential(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> Conf
         lang=expect_langs(t["lang"], where.child("lang")) if "lang" in t else (),
         note=expect_note(t["note"], where.child("note")) if "note" in t else None,
         replacement=expect_str(t["replacement"], where.child("replacement")) if "replacement" in t else None,
+        protected=protected,
     )
 
 
-def where_index(where: Where) -> int:
-    return int(where.key.rsplit("[", 1)[1].rstrip("]"))
-
-
-def _parse_embargo(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> EmbargoEntry:
+def _parse_embargo(raw: Any, where: Where, pack: str, tz: ZoneInfo, protected: bool = False) -> EmbargoEntry:
+    if protected:
+        raw = unhash_keys(raw, where, ("name", "aliases"))
     t = expect_table(raw, where, _EMBARGO_KEYS, required=("name", "until"))
     name = expect_terms([t["name"]], where.child("name"))[0] if isinstance(t["name"], str) else None
     if name is None:
@@ -373,6 +281,7 @@ def _parse_embargo(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> EmbargoEn
         severity=expect_severity(t["severity"], where.child("severity")) if "severity" in t else None,
         note=expect_note(t["note"], where.child("note")) if "note" in t else None,
         image_hashes=_embargo_image_hashes(t, where),
+        protected=protected,
     )
 
 
@@ -439,12 +348,25 @@ def _parse_vocabulary(raw: Any, where: Where) -> tuple[list[tuple[str, ...]], li
 
 
 # -- loading --------------------------------------------------------------------
+def _parse_test(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> PackTest:
+    t = expect_table(raw, where, _TEST_KEYS, required=("text", "expect"))
+    expect = expect_str_list(t["expect"], where.child("expect"), empty_ok=True)
+    for i, rule_id in enumerate(expect):
+        if not _RULE_ID.fullmatch(rule_id):
+            raise where.child("expect").child(i).error(f"{rule_id!r} is not a rule id like PG101")
+    return PackTest(
+        index=where_index(where),
+        pack=pack,
+        text=expect_str(t["text"], where.child("text")),
+        expect=tuple(sorted(expect)),
+        lang=expect_choice(t["lang"], where.child("lang"), LANGS) if "lang" in t else None,
+        channel=expect_str(t["channel"], where.child("channel")) if "channel" in t else None,
+        kind=expect_str(t["kind"], where.child("kind")) if "kind" in t else None,
+        now=expect_moment(t["now"], where.child("now"), tz, end_of_day=False) if "now" in t else None,
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class _RawPack:
-    path: str
-    data: dict[str, Any]
+# -- loading --------------------------------------------------------------------
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -466,12 +388,14 @@ def load_packs(
     sections: Mapping[str, SectionParser] | None = None,
     *,
     cache_dir: Path | None = None,
+    plugins: Sequence[str] = (),
 ) -> PackSet:
     """Read, validate and index rule packs (later packs add to earlier ones).
 
-    With ``cache_dir`` the validated, indexed result is pickled under a key
-    made of the files' bytes, so an unchanged large pack loads in a fraction
-    of the time.
+    With ``cache_dir`` the validated, indexed result is pickled under a key of
+    everything that shapes it (see :mod:`postguard.rulepacks.cache`: the files'
+    bytes, postguard's code, the section parsers and ``plugins``, names with
+    versions), so an unchanged large pack loads in a fraction of the time.
     """
     sections = dict(sections or {})
     blobs: list[tuple[Path, bytes]] = []
@@ -480,52 +404,16 @@ def load_packs(
             blobs.append((p, p.read_bytes()))
         except OSError as exc:
             raise ConfigError(f"cannot read rule pack: {exc.strerror or exc}", path=str(p)) from None
-    h = hashlib.sha256(f"postguard-packs-{CACHE_FORMAT}".encode())
-    h.update(_code_fingerprint())
-    for p, b in blobs:
-        h.update(str(p).encode() + b"\0" + hashlib.sha256(b).digest())
-    h.update(",".join(sorted(sections)).encode())
-    fingerprint = h.hexdigest()[:16]
+    fingerprint = cache_key(blobs, sections, plugins)
     cache_file = cache_dir / f"packs-{fingerprint}.pickle" if cache_dir else None
-    if cache_file and cache_file.exists():
-        try:
-            with cache_file.open("rb") as f:
-                cached = pickle.load(f)
-            if isinstance(cached, PackSet) and cached.fingerprint == fingerprint:
-                return cached
-        except Exception:
-            pass
+    if cache_file:
+        cached = read_cache(cache_file, fingerprint, PackSet)
+        if cached is not None:
+            return cast(PackSet, cached)
     packs = _build(blobs, sections, fingerprint)
     if cache_file:
-        _write_cache(cache_file, packs)
+        write_cache(cache_file, packs)
     return packs
-
-
-def _code_fingerprint() -> bytes:
-    """The code that shapes the cached objects: a change to it invalidates every cache."""
-    from postguard import folding, terms, typos
-
-    digest = hashlib.sha256()
-    image_hashing = str(Path(__file__).parent / "images" / "phash.py")  # not imported: it loads numpy
-    for module_file in (__file__, terms.__file__, folding.__file__, typos.__file__, image_hashing):
-        try:
-            digest.update(Path(module_file).read_bytes())
-        except OSError:
-            digest.update(module_file.encode())
-    return digest.digest()
-
-
-def _write_cache(cache_file: Path, packs: PackSet) -> None:
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(packs, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cache_file)
-        with contextlib.suppress(OSError):
-            cache_file.chmod(0o600)
-    except OSError:
-        pass  # caching is an optimisation; an unwritable cache directory is not an error
 
 
 def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionParser], fp: str) -> PackSet:
@@ -534,10 +422,14 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
     channels: dict[str, Channel] = {}
     extra: dict[str, list[Any]] = {}
     names: list[str] = []
-    allowed_top = ("pack", "confidential", "embargo", "channels", "vocabulary", *sections)
     equivalents: list[tuple[str, ...]] = []
     idioms: list[str] = []
     history: list[str] = []
+    versions: list[str] = []
+    tests: list[PackTest] = []
+    hashed: dict[str, HashedPack] = {}
+    forms: dict[tuple[str, int], tuple[Where, tuple[str, ...]]] = {}
+    allowed_top = ("pack", "confidential", "embargo", "channels", "vocabulary", "test", "hashed", *sections)
     for path, blob in blobs:
         file = str(path)
         try:
@@ -559,19 +451,27 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
                 .error(f"unknown time zone {tzname!r} (use an IANA name such as Europe/Berlin)")
             ) from None
         names.append(expect_str(meta.get("name", path.stem), root.child("pack").child("name")))
+        versions.append(meta.get("version", "") if isinstance(meta.get("version", ""), str) else "")
         for k in ("description", "version"):
             if k in meta:
                 expect_str(meta[k], root.child("pack").child(k))
         if "lang" in meta:
             expect_choice(meta["lang"], root.child("pack").child("lang"), LANGS)
-        if not any(k != "pack" for k in data):
+        if "hashed" in data:
+            hashed[file] = parse_hashed_section(data["hashed"], root.child("hashed"))
+        protected = file in hashed
+        if not any(k not in ("pack", "test", "hashed") for k in data):
             raise root.error("the pack defines nothing: add [[confidential]], [[embargo]] or another section")
         for i, raw in enumerate(
             expect_array_of_tables(data.get("confidential", []), root.child("confidential"))
         ):
-            confidential.append(_parse_confidential(raw, root.child("confidential").child(i), file, tz))
+            where = root.child("confidential").child(i)
+            raw = _take_forms(raw, where, protected, forms, ("confidential", len(confidential)))
+            confidential.append(_parse_confidential(raw, where, file, tz, protected))
         for i, raw in enumerate(expect_array_of_tables(data.get("embargo", []), root.child("embargo"))):
-            embargo.append(_parse_embargo(raw, root.child("embargo").child(i), file, tz))
+            where = root.child("embargo").child(i)
+            raw = _take_forms(raw, where, protected, forms, ("embargo", len(embargo)))
+            embargo.append(_parse_embargo(raw, where, file, tz, protected))
         for i, raw in enumerate(expect_array_of_tables(data.get("channels", []), root.child("channels"))):
             ch = _parse_channel(raw, root.child("channels").child(i))
             channels[ch.name] = ch
@@ -580,12 +480,15 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
             equivalents += groups
             idioms += phrases
             history += past
+        for i, raw in enumerate(expect_array_of_tables(data.get("test", []), root.child("test"))):
+            tests.append(_parse_test(raw, root.child("test").child(i), file, tz))
         for name, parse in sections.items():
             if name in data:
                 extra.setdefault(name, []).append(parse(data[name], root.child(name)))
     packs = PackSet(
         files=tuple(str(p) for p, _ in blobs),
         names=tuple(names),
+        versions=tuple(versions),
         fingerprint=fp,
         confidential=tuple(confidential),
         embargo=tuple(embargo),
@@ -594,45 +497,128 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         equivalents=tuple(equivalents),
         idioms=tuple(idioms),
         history=tuple(history),
+        tests=tuple(tests),
     )
-    _index(packs)
+    _index(packs, hashed, forms)
     return packs
 
 
-def _index(packs: PackSet) -> None:
-    """Build the term indexes of the merged packs.
+def _take_forms(
+    raw: Any,
+    where: Where,
+    protected: bool,
+    forms: dict[tuple[str, int], tuple[Where, tuple[str, ...]]],
+    at: tuple[str, int],
+) -> Any:
+    """A hashed pack's entry without its ``hashed_forms`` (kept in ``forms`` for :func:`_index`)."""
+    if not protected or not isinstance(raw, dict) or FORMS_KEY not in raw:
+        return raw
+    raw = dict(raw)
+    records = expect_str_list(raw.pop(FORMS_KEY), where.child(FORMS_KEY), empty_ok=True)
+    forms[at] = (where.child(FORMS_KEY), records)
+    return raw
+
+
+def _index(
+    packs: PackSet,
+    hashed: Mapping[str, HashedPack],
+    forms: Mapping[tuple[str, int], tuple[Where, tuple[str, ...]]],
+) -> None:
+    """Build the term indexes of the merged packs: one for plain terms, one per hashed pack (own salt).
 
     Codenames and clients without ``context`` are distinctive (no everyday
     word, or the pack would have given context words): their one-edit typos
     count, and they may end a closed compound. Embargo names are distinctive
     too, and the distinctive last word of a multi-word name and a model number
-    near its family count on their own (at lower confidence).
+    near its family count on their own (at lower confidence). A hashed pack
+    brings every form as a record (``hashed_forms``, see :mod:`postguard.rulepacks.hashed`);
+    one built before those (format 1) only its exact keys.
     """
     same: dict[str, set[str]] = {}
     for group in packs.equivalents:
         for word in group:
             same.setdefault(word.casefold(), set()).update(group)
+    names = ("confidential", "context", "allow", "embargo")
+    plain = {name: getattr(packs, f"{name}_index") for name in names}
+    per_pack: dict[str, dict[str, TermIndex]] = {}
+    same_hashed: dict[str, dict[str, tuple[str, ...]]] = {}
+    for file, hp in hashed.items():
+        per_pack[file] = {name: TermIndex(key_transform=hp.transform) for name in names}
+        for index in per_pack[file].values():
+            index.max_len = hp.max_len
+            index.head_filter = hp.head_filter
+        # a hashed context word that is one of a group of equivalents brings the others along
+        same_hashed[file] = {
+            hp.transform(term_key(word)[0]): tuple(group) for group in packs.equivalents for word in group
+        }
+    hosts = HostTable()
+    hashed_hosts: dict[str, dict[str, list[int]]] = {}
+
+    def add_hashed(index: str, pack: str, term: str, ref: int, mode: str, where: Where, typos: bool) -> None:
+        key, shape = hashed_digests(term, where)
+        per_pack[pack][index].add_hashed(key, shape, ref, mode, typos=typos)
+
     for n, entry in enumerate(packs.confidential):
+        where = Where(entry.pack, f"confidential[{entry.index}]")
         if entry.kind == "host":
             for term in entry.terms:
-                packs.hosts.setdefault(term.strip().lower().rstrip("."), []).append(n)
+                if entry.protected:
+                    table = hashed_hosts.setdefault(entry.pack, {})
+                    table.setdefault(hashed_digest(term, where.child("terms")), []).append(n)
+                else:
+                    dict.setdefault(hosts, term.strip().lower().rstrip("."), []).append(n)
             continue
         distinctive = entry.kind in ("codename", "client") and not entry.context
+        if entry.protected:
+            idx = per_pack[entry.pack]
+            with_forms = ("confidential", n) in forms
+            if with_forms:
+                at, records = forms["confidential", n]
+                add_forms(idx, records, n, at)
+            else:
+                for term in entry.terms:
+                    add_hashed(
+                        "confidential", entry.pack, term, n, entry.match, where.child("terms"), distinctive
+                    )
+                for phrase in entry.allow:
+                    add_hashed("allow", entry.pack, phrase, n, "word", where.child("allow"), False)
+            for term in entry.context:
+                if not with_forms:
+                    add_hashed("context", entry.pack, term, n, "word", where.child("context"), False)
+                key = hashed_digests(term, where.child("context"))[0]
+                for word in sorted(same_hashed[entry.pack].get(key, ())):
+                    idx["context"].add(word, n, "word")
+            continue
         for term in entry.terms:
-            packs.confidential_index.add(term, n, entry.match, typos=distinctive)
+            plain["confidential"].add(term, n, entry.match, typos=distinctive)
         for term in sorted({w for c in entry.context for w in (c, *same.get(c.casefold(), ()))}):
-            packs.context_index.add(term, n, "word")
+            plain["context"].add(term, n, "word")
         for phrase in entry.allow:
-            packs.allow_index.add(phrase, n, "word")
+            plain["allow"].add(phrase, n, "word")
     for n, emb in enumerate(packs.embargo):
+        where = Where(emb.pack, f"embargo[{emb.index}]")
         for term in (emb.name, *emb.aliases):
-            packs.embargo_index.add(term, n, "word", typos=True, parts=True)
+            if emb.protected and ("embargo", n) in forms:
+                continue
+            if emb.protected:
+                add_hashed("embargo", emb.pack, term, n, "word", where, True)
+            else:
+                plain["embargo"].add(term, n, "word", typos=True, parts=True)
+    for (section, n), (at, records) in forms.items():
+        if section == "embargo":
+            add_forms(per_pack[packs.embargo[n].pack], records, n, at)
     for phrase in packs.idioms:
         packs.idiom_index.add(phrase, phrase, "word")
     for word in packs.history:
         packs.history_index.add(word, word, "exact")
-    for index in (packs.confidential_index, packs.embargo_index):
-        index.freeze()
+    hosts.hashed = [(hashed[file].transform, table) for file, table in hashed_hosts.items()]
+    object.__setattr__(packs, "hosts", hosts)  # still being built: frozen only once returned
+    for name in names:
+        parts = [plain[name], *(idx[name] for idx in per_pack.values())]
+        for index in parts:
+            index.freeze()
+        if per_pack:
+            object.__setattr__(packs, f"{name}_index", MultiIndex(parts))
 
 
 def now_utc() -> datetime:

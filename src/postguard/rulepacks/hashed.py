@@ -1,0 +1,514 @@
+"""Hashed packs: every secret string of a pack stored as a keyed hash of its normalised key.
+
+``postguard pack build SRC.toml -o PACK.toml`` writes a pack in which every
+confidential term, context word, allow phrase, host and embargo name or alias
+is ``HMAC-SHA256(salt, key)`` (truncated to 128 bits, base64): the matcher
+looks up only exact normalised keys (see :mod:`postguard.terms`), so a hashed
+index finds what a plain one finds. Each term also carries the hash of its
+piece boundaries (``"trekker t5"``), so "Trekker T5" is still an exact match
+and "Trek-ker T5" still a spacing variant. No prefix, length or piece table is
+stored; a hashed index cannot skip places by prefix and looks up every place.
+
+What it protects: casual reading of a pack on a laptop, a leaked copy, a
+search for a name in it. What it does not: a dictionary attack. The salt ships
+with the pack, so anyone who has it can hash candidate words and compare;
+word-like codenames ("Sturmvogel") fall quickly. Regular expressions
+(``patterns``) cannot be hashed and are kept as written.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import secrets
+import struct
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from postguard.terms import (
+    EXACT,
+    MODEL,
+    PART,
+    TRANSLIT,
+    Entry,
+    Pieces,
+    TermIndex,
+    TermMatch,
+    resolve_matches,
+    shape_key,
+    spaced_key,
+    split_pieces,
+    term_key,
+)
+from postguard.typos import MAX_TYPO_LEN
+
+FORMAT = 2
+#: Format 1 packs (``hashed_terms`` only, no ``hashed_forms``) still load, with the exact forms only.
+FORMATS = (1, 2)
+ALGORITHM = "hmac-sha256-128"
+SALT_BYTES = 32
+#: The longest key looked up is rounded up to a multiple of this, so it says little about any term.
+KEY_LENGTH_STEP = 16
+_CACHE_LIMIT = 100_000
+
+
+def new_salt() -> str:
+    return base64.b64encode(secrets.token_bytes(SALT_BYTES)).decode()
+
+
+def decode_salt(text: str) -> bytes:
+    try:
+        salt = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise ValueError("salt is not base64") from None
+    if len(salt) < 16:
+        raise ValueError("salt is shorter than 16 bytes")
+    return salt
+
+
+class KeyedHash:
+    """``key -> digest``: HMAC-SHA256 under the pack's salt, 16 bytes as a latin-1 string.
+
+    A class, not a closure, so that indexes holding it can be pickled into the pack cache.
+    Results are memoised per process: a draft looks up the same candidates again and again.
+    """
+
+    def __init__(self, salt: bytes) -> None:
+        self.salt = salt
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        out = self._cache.get(key)
+        if out is None:
+            out = hmac.digest(self.salt, key.encode(), "sha256")[:16].decode("latin-1")
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = out
+        return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"salt": self.salt}  # never pickle the memo (it holds words of drafts)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.salt = state["salt"]
+        self._cache = {}
+
+
+def keyed_hash(salt: bytes) -> KeyedHash:
+    return KeyedHash(salt)
+
+
+class HeadFilter:
+    """Where a term of a hashed pack may start: a keyed bitmap of the terms' first four letters.
+
+    Each key's head (its first four letters, or the whole key when shorter) sets bit
+    ``HMAC(salt, "^" + head) mod nbits``. A text position is scanned only when one of its heads of
+    one to four letters hits a set bit: the hashed index then skips most places, as the plain one
+    does with its prefix set. The bitmap has at most 16,384 bits, so each bit stands for a hundred
+    or more possible four-letter heads and reveals no name, only a coarse hint to someone who
+    already holds the salt (who can test whole guesses against the key hashes anyway).
+    """
+
+    def __init__(self, transform: KeyedHash, bitmap: bytes) -> None:
+        self.transform = transform
+        self.bitmap = bitmap
+        self.nbits = len(bitmap) * 8
+        self._memo: dict[str, bool] = {}
+
+    def _bit(self, head: str) -> bool:
+        n = head_bit(self.transform, head, self.nbits)
+        return bool(self.bitmap[n >> 3] & (1 << (n & 7)))
+
+    def __call__(self, head: str) -> bool:
+        hit = self._memo.get(head)
+        if hit is None:
+            hit = any(self._bit(head[:k]) for k in range(1, min(4, len(head)) + 1))
+            if len(self._memo) >= _CACHE_LIMIT:
+                self._memo.clear()
+            self._memo[head] = hit
+        return hit
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"transform": self.transform, "bitmap": self.bitmap}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["transform"], state["bitmap"])  # type: ignore[misc]
+
+
+def head_bit(transform: Callable[[str], str], head: str, nbits: int) -> int:
+    return int.from_bytes(transform("^" + head)[:4].encode("latin-1"), "big") % nbits
+
+
+def head_bitmap(keys: Sequence[str], transform: Callable[[str], str]) -> bytes:
+    """The :class:`HeadFilter` bitmap of normalised ``keys``: 1,024 to 16,384 bits, about 16 per head."""
+    heads = {k[:4] for k in keys if k}
+    nbits = 1024
+    while nbits < 16 * len(heads) and nbits < 16384:
+        nbits *= 2
+    bits = bytearray(nbits // 8)
+    for head in heads:
+        n = head_bit(transform, head, nbits)
+        bits[n >> 3] |= 1 << (n & 7)
+    return bytes(bits)
+
+
+def to_text(digest: str) -> str:
+    """A digest as stored in TOML (unpadded base64)."""
+    return base64.b64encode(digest.encode("latin-1")).decode().rstrip("=")
+
+
+def from_text(text: str) -> str:
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a hashed term") from None
+    if len(raw) != 16:
+        raise ValueError(f"{text!r} is not a hashed term (expected 16 bytes)")
+    return raw.decode("latin-1")
+
+
+def hash_term(term: str, transform: Callable[[str], str]) -> str | None:
+    """``KEY.SHAPE`` for a term (its key's hash and its boundaries' hash), or None without letters."""
+    key, lengths = term_key(term)
+    if not key:
+        return None
+    return f"{to_text(transform(key))}.{to_text(transform(shape_key(key, lengths)))}"
+
+
+def hash_host(host: str, transform: Callable[[str], str]) -> str:
+    return to_text(transform(host.strip().lower().rstrip(".")))
+
+
+def parse_hashed_term(text: str) -> tuple[str, str]:
+    """(key digest, shape digest) of a ``KEY.SHAPE`` string."""
+    key, sep, shape = text.partition(".")
+    if not sep:
+        raise ValueError(f"{text!r} is not a hashed term (KEY.SHAPE)")
+    return from_text(key), from_text(shape)
+
+
+def max_key_length(keys: list[str]) -> int:
+    """The longest of normalised ``keys``, rounded up to a multiple of :data:`KEY_LENGTH_STEP`."""
+    longest = max((len(k) for k in keys), default=0)
+    return max(KEY_LENGTH_STEP, -(-longest // KEY_LENGTH_STEP) * KEY_LENGTH_STEP)
+
+
+def names_in(text: str, secrets_: list[str]) -> list[str]:
+    """The secret terms that a free text (a note, a replacement) names, compared by normalised pieces."""
+    words = [term_key(text[a:b])[0] for a, b in split_pieces(text)]
+    joined = " " + " ".join(words) + " "
+    out = []
+    for s in secrets_:
+        key, lengths = term_key(s)
+        if key and (f" {spaced_key(key, lengths)} " in joined or f" {key} " in joined):
+            out.append(s)
+    return out
+
+
+#: A record of ``hashed_forms``: ``HEAD.KEY.SHAPE[.FAMILY]``, HEAD being the index letter, the
+#: form letter, the mode letter, ``y``/``n`` for a distinctive term and the umlaut count; or
+#: ``Id.KEY.DELETIONS`` for a term's deletion keys (its one-edit typos, see postguard.typos).
+INDEX_LETTERS = {"confidential": "c", "context": "x", "allow": "a", "embargo": "b"}
+_INDEX_NAMES = {v: k for k, v in INDEX_LETTERS.items()}
+_FORM_LETTERS = {EXACT: "e", TRANSLIT: "t", PART: "p", MODEL: "m"}
+_FORM_NAMES = {v: k for k, v in _FORM_LETTERS.items()}
+_MODE_LETTERS = {"word": "w", "exact": "x", "label": "l"}
+_MODE_NAMES = {v: k for k, v in _MODE_LETTERS.items()}
+_DELETION = struct.Struct("<qB")
+
+
+def term_forms(
+    term: str, index: str, mode: str, transform: KeyedHash, *, typos: bool = False, parts: bool = False
+) -> tuple[list[str], list[str]]:
+    """The ``hashed_forms`` records of one term, and its plain keys (for the head filter and length).
+
+    The records are what :meth:`TermIndex.add` stores for the term under ``transform``: every
+    form (transliterations, the joiner-less key, a name's last word, a model number with its
+    family) and, for a distinctive one-word term, its deletion keys, padded with random ones to
+    :data:`MAX_TYPO_LEN` so that their count does not give the term's length away.
+    """
+    hashed, plain = TermIndex(key_transform=transform), TermIndex()
+    hashed.add(term, 0, mode, typos=typos, parts=parts)
+    plain.add(term, 0, mode, typos=typos, parts=parts)
+    eligible = len(hashed.typo_keys) > 0  # only these get typos and may end a compound
+    letter = INDEX_LETTERS[index]
+    out = []
+    for stored, entries in hashed.entries.items():
+        for e in entries:
+            head = f"{letter}{_FORM_LETTERS[e.form]}{_MODE_LETTERS[e.mode]}{'yn'[not (e.typos and eligible)]}"
+            fields = [f"{head}{e.umlauts}", to_text(stored), to_text(str(e.lengths))]
+            if e.family is not None:
+                fields.append(to_text(e.family))
+            out.append(".".join(fields))
+    if eligible:
+        pairs = hashed.typo_keys.pending()
+        while len(pairs) < MAX_TYPO_LEN:
+            pairs.append(
+                (int.from_bytes(secrets.token_bytes(8), "little", signed=True), secrets.randbelow(30))
+            )
+        blob = b"".join(_DELETION.pack(h, p) for h, p in sorted(pairs))
+        out.append(f"{letter}d.{to_text(hashed.typo_keys.terms[0])}.{base64.b64encode(blob).decode()}")
+    return out, list(plain.entries)
+
+
+def add_forms(indexes: Mapping[str, TermIndex], records: Sequence[str], ref: object, where: Any) -> None:
+    """Index the ``hashed_forms`` records of one entry (``ref``) into ``indexes`` (by index name)."""
+    for i, record in enumerate(records):
+        try:
+            head, key, rest = record.split(".", 2)
+            index = indexes[_INDEX_NAMES[head[0]]]
+            if head[1:] == "d":
+                blob = base64.b64decode(rest, validate=True)
+                index.add_typo_keys(from_text(key), list(_DELETION.iter_unpack(blob)))
+                continue
+            shape, _, family = rest.partition(".")
+            entry = Entry(
+                ref,
+                _MODE_NAMES[head[2]],
+                from_text(shape),
+                _FORM_NAMES[head[1]],
+                int(head[4:]),
+                head[3] == "y",
+                from_text(family) if family else None,
+            )
+        except (KeyError, IndexError, ValueError, struct.error):
+            raise where.child(i).error(f"{record[:40]!r} is not a hashed form") from None
+        index.add_entry(from_text(key), entry)
+
+
+def build_hashed(raw: dict[str, Any], salt: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The hashed form of a (validated) pack's TOML data, and warnings for the author.
+
+    ``[[test]]`` drafts are dropped (they name the secrets); patterns stay as written.
+    """
+    salt = salt or new_salt()
+    transform = keyed_hash(decode_salt(salt))
+    warnings: list[str] = []
+    secret_terms: list[str] = []
+    for e in raw.get("confidential", []):
+        secret_terms += [t for t in e.get("terms", []) if e.get("kind") != "host"]
+    for e in raw.get("embargo", []):
+        secret_terms += [e["name"], *e.get("aliases", [])]
+    out: dict[str, Any] = {}
+    if "pack" in raw:
+        out["pack"] = dict(raw["pack"])
+    out["hashed"] = {"format": FORMAT, "algorithm": ALGORITHM, "salt": salt}
+    plain_keys: list[str] = []
+    form_keys: list[str] = []
+
+    def terms(values: list[str]) -> list[str]:
+        plain_keys.extend(values)
+        return [h for h in (hash_term(v, transform) for v in values) if h]
+
+    def forms(values: list[str], index: str, mode: str, **kw: bool) -> list[str]:
+        out = []
+        for v in values:
+            records, keys = term_forms(v, index, mode, transform, **kw)
+            out += records
+            form_keys.extend(keys)
+        return out
+
+    confidential = []
+    for i, e in enumerate(raw.get("confidential", [])):
+        h = {k: v for k, v in e.items() if k not in ("terms", "context", "allow")}
+        records: list[str] = []
+        mode = e.get("match", "exact" if e.get("kind") == "marking" else "word")
+        distinctive = e.get("kind") in ("codename", "client") and not e.get("context")
+        if "terms" in e:
+            if e.get("kind") == "host":
+                h["hashed_terms"] = [hash_host(t, transform) for t in e["terms"]]
+            else:
+                h["hashed_terms"] = terms(e["terms"])
+                records += forms(e["terms"], "confidential", mode, typos=distinctive)
+        if "context" in e:
+            h["hashed_context"] = terms(e["context"])
+            records += forms(e["context"], "context", "word")
+        if "allow" in e:
+            h["hashed_allow"] = terms(e["allow"])
+            records += forms(e["allow"], "allow", "word")
+        if records:
+            h["hashed_forms"] = records
+        if "patterns" in e:
+            warnings.append(
+                f"confidential[{i}].patterns: regular expressions are not hashed, they ship as written"
+            )
+        confidential.append(h)
+    embargo = []
+    for e in raw.get("embargo", []):
+        h = {k: v for k, v in e.items() if k not in ("name", "aliases")}
+        h["hashed_name"] = terms([e["name"]])[0]
+        if "aliases" in e:
+            h["hashed_aliases"] = terms(e["aliases"])
+        h["hashed_forms"] = forms(
+            [e["name"], *e.get("aliases", [])], "embargo", "word", typos=True, parts=True
+        )
+        embargo.append(h)
+    keys = [term_key(t)[0] for t in plain_keys] + form_keys
+    out["hashed"]["max_key_length"] = max_key_length(keys)
+    out["hashed"]["starts"] = base64.b64encode(head_bitmap(keys, transform)).decode()
+    for section, entries in (("confidential", confidential), ("embargo", embargo)):
+        for i, h in enumerate(entries):
+            for field in ("note", "replacement"):
+                value = h.get(field)
+                texts = list(value.values()) if isinstance(value, dict) else [value] if value else []
+                named = [n for t in texts for n in names_in(t, secret_terms)]
+                if named:
+                    raise ValueError(
+                        f"{section}[{i}].{field} names a protected term ({named[0]!r}): "
+                        "write it without the name"
+                    )
+    if confidential:
+        out["confidential"] = confidential
+    if embargo:
+        out["embargo"] = embargo
+    if raw.get("test"):
+        warnings.append(f"[[test]]: {len(raw['test'])} self-tests dropped (they name the protected terms)")
+    for key, value in raw.items():
+        if key not in ("pack", "confidential", "embargo", "test"):
+            out[key] = value
+    return out, warnings
+
+
+# -- loading a hashed pack ------------------------------------------------------------
+
+_HASHED_KEYS = ("format", "algorithm", "salt", "max_key_length", "starts")
+_RENAMES = {
+    "hashed_terms": "terms",
+    "hashed_context": "context",
+    "hashed_allow": "allow",
+    "hashed_name": "name",
+    "hashed_aliases": "aliases",
+}
+#: Keys of a hashed pack's entries that the entry parsers never see (taken out by rulepacks._build).
+FORMS_KEY = "hashed_forms"
+
+
+@dataclass(frozen=True, slots=True)
+class HashedPack:
+    """A hashed pack's key: its transform and the longest key its terms may have."""
+
+    transform: KeyedHash
+    max_len: int
+    head_filter: HeadFilter | None = None
+
+
+def parse_hashed_section(value: Any, where: Any) -> HashedPack:
+    """The ``[hashed]`` table (``where`` is a :class:`postguard.rulepacks.Where`)."""
+    from postguard.rulepacks import expect_int, expect_str, expect_table
+
+    t = expect_table(value, where, _HASHED_KEYS, required=("format", "algorithm", "salt", "max_key_length"))
+    if expect_int(t["format"], where.child("format"), 1, 1000) not in FORMATS:
+        raise where.child("format").error(
+            f"hashed pack format {t['format']} is not supported (this postguard: {FORMAT})"
+        )
+    if expect_str(t["algorithm"], where.child("algorithm")) != ALGORITHM:
+        raise where.child("algorithm").error(f"unknown algorithm {t['algorithm']!r} (expected {ALGORITHM!r})")
+    try:
+        salt = decode_salt(expect_str(t["salt"], where.child("salt")))
+    except ValueError as exc:
+        raise where.child("salt").error(str(exc)) from None
+    transform = KeyedHash(salt)
+    head_filter = None
+    if "starts" in t:
+        try:
+            bitmap = base64.b64decode(expect_str(t["starts"], where.child("starts")), validate=True)
+        except ValueError:
+            raise where.child("starts").error("not base64") from None
+        if not bitmap:
+            raise where.child("starts").error("is empty")
+        head_filter = HeadFilter(transform, bitmap)
+    max_len = expect_int(t["max_key_length"], where.child("max_key_length"), 1, 10_000)
+    return HashedPack(transform, max_len, head_filter)
+
+
+def unhash_keys(table: Any, where: Any, plain: Sequence[str]) -> Any:
+    """An entry of a hashed pack with its ``hashed_*`` keys under their plain names, for the parsers.
+
+    Plain ``terms``, ``context``, ... are refused in a hashed pack: they would ship in clear.
+    """
+    if not isinstance(table, dict):
+        return table
+    for key in plain:
+        if key in table:
+            raise where.child(key).error(f"a hashed pack lists hashed_{key}, never {key} in clear")
+    return {_RENAMES.get(k, k): v for k, v in table.items()}
+
+
+def hashed_digests(text: str, where: Any) -> tuple[str, str]:
+    try:
+        return parse_hashed_term(text)
+    except ValueError as exc:
+        raise where.error(str(exc)) from None
+
+
+class MultiIndex(TermIndex):
+    """Several indexes (the plain one, one per hashed pack and salt) answering as one."""
+
+    def __init__(self, parts: Sequence[TermIndex]) -> None:
+        super().__init__()
+        self.parts = [p for p in parts if len(p)]
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def find_all(self, pieces: Pieces) -> list[TermMatch]:
+        return [m for p in self.parts for m in p.find_all(pieces)]
+
+    def find(self, pieces: Pieces) -> list[TermMatch]:
+        return resolve_matches(self.find_all(pieces))
+
+
+class HostTable(dict[str, list[int]]):
+    """Host suffix -> entries, for plain hosts and hashed ones (looked up by their hash)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hashed: list[tuple[KeyedHash, dict[str, list[int]]]] = []
+
+    def _hit(self, key: object) -> list[int] | None:
+        if not isinstance(key, str):
+            return None
+        plain = dict.get(self, key)
+        if plain is not None:
+            return plain
+        for transform, table in self.hashed:
+            found = table.get(transform(key))
+            if found is not None:
+                return found
+        return None
+
+    def __contains__(self, key: object) -> bool:
+        return self._hit(key) is not None
+
+    def __getitem__(self, key: str) -> list[int]:
+        found = self._hit(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + sum(len(t) for _, t in self.hashed)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __reduce__(self) -> Any:
+        return (_host_table, (dict(self), self.hashed))
+
+
+def _host_table(
+    plain: Mapping[str, list[int]], hashed: list[tuple[KeyedHash, dict[str, list[int]]]]
+) -> HostTable:
+    table = HostTable()
+    table.update(plain)
+    table.hashed = hashed
+    return table
+
+
+def hashed_digest(text: str, where: Any) -> str:
+    """The digest of a hashed host (one part, no shape)."""
+    try:
+        return from_text(text)
+    except ValueError as exc:
+        raise where.error(str(exc)) from None

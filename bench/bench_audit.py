@@ -131,10 +131,8 @@ def in_process(path: Path, posts: int) -> tuple[float, float]:
     """Posts per second (wall, CPU) of a plain lint() loop in this process (one core, no Dask)."""
     from postguard.engine import Engine
     from postguard.pipeline import lint
-    from postguard.runner import warm_up
 
-    engine = Engine(Config(packs=(EXAMPLE_PACK,)))
-    warm_up(engine)
+    engine = Engine(Config(packs=(EXAMPLE_PACK,))).warm_up()
     texts = []
     with path.open(encoding="utf-8") as fh:
         for _, line in zip(range(posts), fh, strict=False):

@@ -349,8 +349,11 @@
     };
   }
 
-  /** A finding in an image, as a list item like those of the draft (without "show" and fixes). */
-  function renderImageFinding(f) {
+  /**
+   * A finding as a list item: severity, message, the quoted words (when there are any) and the rule.
+   * The draft's rows add "show" and fixes; an image's rows are just this.
+   */
+  function findingItem(f, quoted, { keepEmptyQuote = false } = {}) {
     const li = document.createElement('li');
     li.className = 'finding sev-' + f.severity;
     li.dataset.rule = f.ruleId;
@@ -364,13 +367,18 @@
     message.textContent = f.message;
     const quote = document.createElement('q');
     quote.className = 'quote';
-    quote.textContent = f.match;
+    quote.textContent = quoted;
     const rule = document.createElement('span');
     rule.className = 'rule';
     rule.textContent = f.ruleId + (f.ruleName ? ' · ' + f.ruleName : '');
-    head.append(severity, message, ...(f.match ? [quote] : []), rule);
+    head.append(severity, message, ...(quoted || keepEmptyQuote ? [quote] : []), rule);
     li.append(head);
     return li;
+  }
+
+  /** A finding in an image, as a list item like those of the draft (without "show" and fixes). */
+  function renderImageFinding(f) {
+    return findingItem(f, f.match);
   }
 
   /** The server's explanation of a refused check (e.g. an unknown channel), if it gave one. */
@@ -478,25 +486,8 @@
   }
 
   function renderFinding(f, index) {
-    const li = document.createElement('li');
-    li.className = 'finding sev-' + f.severity;
+    const li = findingItem(f, draft.value.slice(f.start, f.end), { keepEmptyQuote: true });
     li.dataset.index = String(index);
-    li.dataset.rule = f.ruleId;
-    const head = document.createElement('div');
-    head.className = 'head';
-    const severity = document.createElement('span');
-    severity.className = 'severity';
-    severity.textContent = s('severity')[f.severity];
-    const message = document.createElement('span');
-    message.className = 'message';
-    message.textContent = f.message;
-    const quote = document.createElement('q');
-    quote.className = 'quote';
-    quote.textContent = draft.value.slice(f.start, f.end);
-    const rule = document.createElement('span');
-    rule.className = 'rule';
-    rule.textContent = f.ruleId + (f.ruleName ? ' · ' + f.ruleName : '');
-    head.append(severity, message, quote, rule);
     const fixes = document.createElement('div');
     fixes.className = 'fixes';
     const show = document.createElement('button');
@@ -519,7 +510,7 @@
         fixes.append(button);
       }
     }
-    li.append(head, fixes);
+    li.append(fixes);
     return li;
   }
 

@@ -11,9 +11,9 @@ from postguard.model import Finding, RuleInfo, Severity
 from postguard.rulepacks import Channel, PackSet
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ImageContext:
-    """One image, ready to check.
+    """One image, ready to check; frozen, like :class:`postguard.context.CheckContext`.
 
     ``image`` holds what was extracted (hash, size, metadata; the OCR text is
     checked as a draft, not here). ``moment``, ``packs``, ``channel`` and

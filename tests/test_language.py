@@ -82,3 +82,26 @@ def test_unsupported_language_gets_a_notice_and_the_default(
     out = capsys.readouterr().out
     assert code == 0
     assert "post.md: note: language 'fr' is not supported (postguard checks de and en): checked as en" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Wir zeigen auf der Messe unsere neuen Jacken und Zelte, die wir mit Bergführern getestet haben. "
+            "Das Motto in diesem Jahr ist Made in Germany, und wir freuen uns auf euch am Stand.",
+            "de",
+        ),
+        (
+            "Support for loading native ES modules had been available on v20.x and v22.x under the command "
+            "line flag. In v23.x, this feature is now enabled by default.",
+            "en",
+        ),
+    ],
+)
+def test_a_few_words_of_the_other_language_do_not_turn_a_long_text(text: str, lang: str) -> None:
+    # "in" and "made" are English function words, "es" a German one: the many of one language decide
+    guess = identify(text, default="de" if lang == "en" else "en")
+    assert guess.lang == lang
+    assert guess.decided
+    assert not guess.mixed

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from postguard.model import Draft, Finding, RuleInfo, Severity, Structure
-from postguard.nlp import LEMMAS_KEY
 from postguard.rulepacks import Channel, PackSet
 from postguard.terms import Pieces
 
@@ -20,9 +19,10 @@ if TYPE_CHECKING:
 class _DraftCache:
     """What a context computes on first use; private, so the context itself stays immutable."""
 
-    __slots__ = ("pieces", "sentences", "token_starts")
+    __slots__ = ("doc", "pieces", "sentences", "token_starts")
 
     def __init__(self) -> None:
+        self.doc: Doc | None = None
         self.pieces: Pieces | None = None
         self.sentences: list[tuple[int, int]] | None = None
         self.token_starts: list[int] | None = None
@@ -44,13 +44,14 @@ class CheckContext:
     plugin's per-pack state from ``postguard_prepare``, by the key it chose.
 
     The context is frozen: a plugin cannot change what another plugin sees.
-    ``pieces``, ``sentences`` and token offsets are computed on first use and
-    kept in a private cache.
+    ``doc``, ``pieces``, ``sentences`` and token offsets are computed on first
+    use and kept in a private cache (``make_doc`` and ``lemmas`` are how).
     """
 
     draft: Draft
     text: str
-    doc: Doc
+    make_doc: Callable[[], Doc] = field(repr=False)
+    lemmas: Callable[[set[str]], Mapping[str, str]] = field(repr=False)
     lang: str
     mixed: bool
     msg_lang: str
@@ -65,10 +66,19 @@ class CheckContext:
     _cache: _DraftCache = field(default_factory=_DraftCache, repr=False, compare=False)
 
     @property
+    def doc(self) -> Doc:
+        """The spaCy ``Doc`` of ``text`` with lookup lemmas, made on first use: the built-in checks
+        read ``pieces`` and ``sentences``, and a draft none of them needs tokens for is not tokenised."""
+        if self._cache.doc is None:
+            self._cache.doc = self.make_doc()
+        return self._cache.doc
+
+    @property
     def pieces(self) -> Pieces:
-        """The text cut into pieces for :class:`postguard.terms.TermIndex`, with spaCy lemmas."""
+        """The text cut into pieces for :class:`postguard.terms.TermIndex`, with the lemmas of
+        their words (the same lookup tables as the ``Doc``'s)."""
         if self._cache.pieces is None:
-            self._cache.pieces = Pieces(self.text, self.doc.user_data.get(LEMMAS_KEY))
+            self._cache.pieces = Pieces(self.text, self.lemmas)
         return self._cache.pieces
 
     @property

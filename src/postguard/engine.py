@@ -244,15 +244,17 @@ class Engine:
             return CheckResult(findings=(), language=lang, mixed=False)
         other = tuple(x for x in SUPPORTED if x != lang) if mixed else ()
         try:
-            doc = self.nlp.make_doc(text, lang, also=other)
+            self.nlp.pipeline(lang)  # loaded once; the Doc itself is made when a check asks for it
         except ConfigError as exc:  # a spacy_models pipeline that is not installed: name the config file
             if exc.path is None and self.config.path is not None:
                 raise ConfigError(exc.detail, path=str(self.config.path), key=exc.key) from None
             raise
+        nlp = self.nlp
         ctx = CheckContext(
             draft=draft,
             text=text,
-            doc=doc,
+            make_doc=lambda: nlp.make_doc(text, lang, also=other),
+            lemmas=lambda words: nlp.lemmas(words, lang, also=other),
             lang=lang,
             mixed=mixed,
             msg_lang=msg_lang,

@@ -34,6 +34,7 @@ def normalise_piece(piece: str) -> str:
     cached = _NORM_CACHE.get(piece)
     if cached is not None:
         return cached
+    word = piece
     if not piece.isascii():  # look-alikes first, in their own case: Greek "Τ" is "T", its "τ" is no "t"
         piece = piece.translate(_STRIP_INVISIBLE).translate(skeleton_table())
     s = piece.casefold().translate(FOLD)
@@ -45,7 +46,7 @@ def normalise_piece(piece: str) -> str:
             s = s.translate(skeleton_table())
     if len(_NORM_CACHE) > 50_000:
         _NORM_CACHE.clear()
-    _NORM_CACHE[piece] = s
+    _NORM_CACHE[word] = s  # by the word as given: a word with umlauts was never found again
     return s
 
 

@@ -51,7 +51,9 @@ _STOP = {
     ),
 }
 
-_ONLY = {lang: _STOP[lang] - frozenset().union(*(_STOP[o] for o in SUPPORTED if o != lang)) for lang in SUPPORTED}
+_ONLY = {
+    lang: _STOP[lang] - frozenset().union(*(_STOP[o] for o in SUPPORTED if o != lang)) for lang in SUPPORTED
+}
 
 
 @dataclass(frozen=True, slots=True)

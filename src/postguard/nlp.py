@@ -269,6 +269,22 @@ class NLP:
             t = self._tables[lang] = LemmaTable(lang, self.directory)
         return t
 
+    def lemmas(self, words: set[str], lang: str, *, also: tuple[str, ...] = ()) -> dict[str, str]:
+        """The lookup lemmas of those ``words`` the tables know, without tokenising anything.
+
+        ``also`` as in :meth:`make_doc`. A trained pipeline (``spacy_models``) brings its own
+        lemmatizer: its words get none from the tables.
+        """
+        if lang in self.models:
+            return {}
+        found = self.table(lang).lookup(words)
+        for other in also:
+            if other != lang:
+                missing = words - found.keys()
+                for k, v in self.table(other).lookup(missing).items():
+                    found.setdefault(k, v)
+        return found
+
     def make_doc(self, text: str, lang: str, *, also: tuple[str, ...] = ()) -> Doc:
         """Tokenise, split sentences and set lookup lemmas.
 
@@ -288,12 +304,7 @@ class NLP:
         strings = doc.vocab.strings
         orths = doc.to_array("ORTH").tolist()
         words = {w for w in (strings[o] for o in set(orths)) if w.isalpha()}
-        found = self.table(lang).lookup(words)
-        for other in also:
-            if other != lang:
-                missing = words - found.keys()
-                for k, v in self.table(other).lookup(missing).items():
-                    found.setdefault(k, v)
+        found = self.lemmas(words, lang, also=also)
         doc.user_data[LEMMAS_KEY] = found
         if found:
             by_orth = {strings[k]: strings.add(v) for k, v in found.items()}

@@ -47,10 +47,12 @@ neither, and "Trekker T4" is not "Trekker T5".
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from itertools import accumulate
+from typing import NamedTuple, cast
 
 import regex
 
@@ -122,31 +124,69 @@ def _deobfuscate(norm: str) -> str | None:
     return norm.translate(_DEOBFUSCATE)
 
 
+_PIECE_FAST_SPLIT = re.compile(r"([^\W_]+)")
+_PIECE_RE_SPLIT = regex.compile(r"([\p{L}\p{M}\p{N}]+)")
+_PIECE_INVISIBLE_SPLIT = regex.compile(rf"((?:{_PIECE_INVISIBLE.pattern}))")
+
+
 def split_pieces(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of the pieces of ``text``.
 
     Invisible characters inside a word (soft hyphen, zero-width space) do not cut it.
     """
-    out: list[tuple[int, int]] = []
-    append = out.append
+    starts, ends, _, _ = _cut(text)
+    return list(zip(starts, ends, strict=True))
+
+
+def _cut(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+    """The pieces of ``text``: their starts, ends and words, and the gaps between them.
+
+    One ``split`` (in C) gives words and gaps alike, their offsets are the running sum of their
+    lengths: a Python loop per word costs more than the whole split of a 300-word draft.
+    """
     # Python's own ``re`` finds runs of letters and digits faster than ``regex``; its ``[^\W_]`` is
     # \p{L} and \p{N} (Unicode as of this Python), without the combining marks of decomposed text.
     if _HAS_INVISIBLE.search(text):
-        matches: Iterable[re.Match[str] | regex.Match[str]] = _PIECE_INVISIBLE.finditer(text)
+        parts: list[str] = _PIECE_INVISIBLE_SPLIT.split(text)
+    elif _MARK_RE.search(text):
+        parts = _PIECE_RE_SPLIT.split(text)
     else:
-        matches = (_PIECE_RE if _MARK_RE.search(text) else _PIECE_FAST).finditer(text)
-    for m in matches:
-        tail = m.group()[1:]
-        if tail.islower() or not any(map(str.isupper, tail)):  # no capital after the first letter: one piece
-            append(m.span())
-            continue
-        start, end = m.span()
-        cut = 0
-        for b in _CAMEL_RE.finditer(m.group()):
-            append((start + cut, start + b.start()))
-            cut = b.start()
-        append((start + cut, end))
-    return out
+        parts = _PIECE_FAST_SPLIT.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    starts, ends, words, gaps = offsets[0:-1:2], offsets[1::2], parts[1::2], parts[2:-1:2]
+    # a word is one piece unless a small letter is followed by a capital ("iPhone", "McKinsey"):
+    # lower-case, title-case, upper-case and digit-only words have no such place
+    camel = [
+        k
+        for k, lower in enumerate(map(str.islower, words))
+        if not lower and not ((w := words[k]).istitle() or w.isupper() or w.isdigit())
+    ]
+    if not camel:
+        return starts, ends, words, gaps
+    s2: list[int] = []
+    e2: list[int] = []
+    w2: list[str] = []
+    g2: list[str] = []
+    at = 0
+    for k in camel:
+        s2 += starts[at:k]
+        e2 += ends[at:k]
+        w2 += words[at:k]
+        g2 += gaps[at:k]
+        word, start = words[k], starts[k]
+        cuts = [0, *(m.start() for m in _CAMEL_RE.finditer(word)), len(word)]
+        for x, y in itertools.pairwise(cuts):
+            s2.append(start + x)
+            e2.append(start + y)
+            w2.append(word[x:y])
+            g2.append("")
+        g2[-1:] = gaps[k : k + 1]  # the gap after the word (none after the last one)
+        at = k + 1
+    s2 += starts[at:]
+    e2 += ends[at:]
+    w2 += words[at:]
+    g2 += gaps[at:]
+    return s2, e2, w2, g2
 
 
 def term_pieces(term: str) -> list[str]:
@@ -205,29 +245,33 @@ class Pieces:
     to skip, with one set lookup, every place no term can start.
     """
 
-    def __init__(self, text: str, lemmas: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, text: str, lemmas: Mapping[str, str] | Callable[[set[str]], Mapping[str, str]] | None = None
+    ) -> None:
+        """``lemmas``: the lemma of each word that has one, or a function giving them for a set of words."""
         self.text = text
-        spans = split_pieces(text)
-        self.starts = starts = [a for a, _ in spans]
-        self.ends = ends = [b for _, b in spans]
-        words = [text[a:b] for a, b in spans]
-        self.norms = norms = [_NORM_CACHE.get(w) or normalise_piece(w) for w in words]
-        gaps = _GAP_JOINED
-        joined = [False]
-        self.amps = amps = [False]
-        for gap in (text[e:s] for e, s in zip(ends, starts[1:], strict=False)):
-            amps.append(_has_amp(gap))
-            j = gaps.get(gap)
-            if j is None:
-                j = _JOINABLE_GAP.fullmatch(gap) is not None and not gap.startswith((". ", ": "))
-                if len(gaps) < 4096:
-                    gaps[gap] = j
-            joined.append(j)
-        self.joined = joined[: len(spans)]
-        del amps[len(spans) :]
-        self.deobs = deobs = [None if n.isalpha() else _deobfuscate(n) for n in norms]
-        self.lemmas: list[str | None] = [None] * len(spans)
+        self.starts, self.ends, words, gaps = _cut(text)
+        n = len(words)
+        cached = list(map(_NORM_CACHE.get, words))
+        if None in cached:
+            cached = [m or normalise_piece(w) for m, w in zip(cached, words, strict=True)]
+        self.norms = norms = cast(list[str], cached)
+        # what lies between two pieces: joined (a term may run across it) and whether it holds a "&"
+        known = list(map(_GAP_JOINED.get, gaps))
+        if None in known:
+            known = [_gap_joined(g) if j is None else j for j, g in zip(known, gaps, strict=True)]
+        self.joined = cast(list[bool], [False, *known] if n else [])
+        self.amps = [False, *map(_has_amp, gaps)] if n else []
+        alpha = list(map(str.isalpha, norms))
+        self.deobs = deobs = (
+            [None] * n
+            if all(alpha)
+            else [None if a else _deobfuscate(w) for a, w in zip(alpha, norms, strict=True)]
+        )
+        self.lemmas: list[str | None] = [None] * n
         self.lemma_heads: dict[int, str] = {}
+        if callable(lemmas):
+            lemmas = lemmas({w for w in words if w.isalpha()})
         if lemmas:
             for i, w in enumerate(words):
                 raw = lemmas.get(w)
@@ -238,7 +282,7 @@ class Pieces:
                         self.lemma_heads[i] = ln[:4]
         self.heads = _heads(norms, self.joined)
         self.deob_heads = (
-            _heads([d or n for d, n in zip(deobs, norms, strict=True)], self.joined)
+            _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined)
             if any(d is not None for d in deobs)
             else None
         )
@@ -260,17 +304,22 @@ class Pieces:
 _GAP_JOINED: dict[str, bool] = {"": True, " ": True, ". ": False, ": ": False, ", ": False, "\n": False}
 
 
+def _gap_joined(gap: str) -> bool:
+    """Whether a gap between two pieces joins them (remembered for the next drafts)."""
+    joined = _JOINABLE_GAP.fullmatch(gap) is not None and not gap.startswith((". ", ": "))
+    if len(_GAP_JOINED) < 4096:
+        _GAP_JOINED[gap] = joined
+    return joined
+
+
 def _heads(norms: Sequence[str], joined: Sequence[bool]) -> list[str]:
+    """The first four letters of the run of joined pieces starting at each piece."""
     heads = [n[:4] for n in norms]
     n = len(norms)
-    for i, head in enumerate(heads):
-        if len(head) < 4:
-            s = head
-            j = i + 1
-            while len(s) < 4 and j < n and joined[j]:
-                s += norms[j]
-                j += 1
-            heads[i] = s[:4]
+    # right to left: a short piece's head is its letters and the (final) head of the next piece
+    for i in reversed([i for i, head in enumerate(heads) if len(head) < 4]):
+        if i + 1 < n and joined[i + 1]:
+            heads[i] = (norms[i] + heads[i + 1])[:4]
     return heads
 
 
@@ -459,34 +508,41 @@ class TermIndex:
         if not self.entries:
             return []
         found: list[TermMatch] = []
-        prefixes = self.prefixes
-        short = self.short_lengths
         for heads, deob in ((pieces.heads, False), (pieces.deob_heads, True)):
             if heads is None:
                 continue
-            for i, head in enumerate(heads):
-                if prefixes is not None and head not in prefixes:
-                    lemma_head = None if deob else pieces.lemma_heads.get(i)
-                    if lemma_head is not None and lemma_head in prefixes:
-                        self._scan(pieces, i, deob, found)
-                        continue
-                    if not short:
-                        continue
-                    for k in short:
-                        if k < len(head) and head[:k] in prefixes:
-                            break
-                    else:
-                        continue
-                elif prefixes is None and self.head_filter is not None and not self.head_filter(head):
-                    lemma_head = None if deob else pieces.lemma_heads.get(i)
-                    if lemma_head is None or not self.head_filter(lemma_head):
-                        continue
-                if deob and head == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
+            lemma_heads = {} if deob else pieces.lemma_heads
+            for i in self._starts(heads, lemma_heads):
+                if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
                     continue
                 self._scan(pieces, i, deob, found)
         if len(self.typo_keys) or self.end_lengths:
             self._distinctive(pieces, found)
         return found
+
+    def _starts(self, heads: list[str], lemma_heads: Mapping[int, str]) -> list[int]:
+        """The pieces (in order) where a term may start, by their heads (or their lemmas' heads).
+
+        Set operations and comprehensions, not a loop per piece: most drafts have no place at all.
+        """
+        prefixes = self.prefixes
+        if prefixes is None:
+            test = self.head_filter
+            if test is None:
+                return list(range(len(heads)))
+            return [
+                i
+                for i, head in enumerate(heads)
+                if test(head) or ((lemma := lemma_heads.get(i)) is not None and test(lemma))
+            ]
+        starts: set[int] = set()
+        if not prefixes.isdisjoint(heads):
+            hits = prefixes.intersection(heads)
+            starts.update(i for i, head in enumerate(heads) if head in hits)
+        starts.update(i for i, lemma in lemma_heads.items() if lemma in prefixes)
+        for k in self.short_lengths:  # a key shorter than four letters starts the head
+            starts.update(i for i, head in enumerate(heads) if k < len(head) and head[:k] in prefixes)
+        return sorted(starts)
 
     def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:
         s = ""

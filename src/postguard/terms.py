@@ -287,9 +287,31 @@ class Pieces:
             else None
         )
         self._items: list[Piece] | None = None
+        self._positions: dict[tuple[bool, int], dict[str, list[int]]] = {}
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    def positions(self, deob: bool = False, k: int = 4) -> dict[str, list[int]]:
+        """Where each head stands: its first ``k`` letters (all of it when ``k`` is 4; with
+        ``k`` < 4 only heads longer than ``k``) -> the pieces it starts, in order; remembered."""
+        key = (deob, k)
+        where = self._positions.get(key)
+        if where is None:
+            heads = (self.deob_heads or self.heads) if deob else self.heads
+            where = {}
+            for i, head in enumerate(heads):
+                if k < 4:
+                    if len(head) <= k:
+                        continue
+                    head = head[:k]
+                at = where.get(head)
+                if at is None:
+                    where[head] = [i]
+                else:
+                    at.append(i)
+            self._positions[key] = where
+        return where
 
     @property
     def items(self) -> list[Piece]:
@@ -511,8 +533,7 @@ class TermIndex:
         for heads, deob in ((pieces.heads, False), (pieces.deob_heads, True)):
             if heads is None:
                 continue
-            lemma_heads = {} if deob else pieces.lemma_heads
-            for i in self._starts(heads, lemma_heads):
+            for i in self._starts(pieces, deob):
                 if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
                     continue
                 self._scan(pieces, i, deob, found)
@@ -520,29 +541,28 @@ class TermIndex:
             self._distinctive(pieces, found)
         return found
 
-    def _starts(self, heads: list[str], lemma_heads: Mapping[int, str]) -> list[int]:
+    def _starts(self, pieces: Pieces, deob: bool) -> list[int]:
         """The pieces (in order) where a term may start, by their heads (or their lemmas' heads).
 
-        Set operations and comprehensions, not a loop per piece: most drafts have no place at all.
+        Set operations on where each head stands (:meth:`Pieces.positions`, shared by every index),
+        not a loop per piece: most drafts have no such place at all.
         """
+        lemma_heads = {} if deob else pieces.lemma_heads
+        where = pieces.positions(deob)
         prefixes = self.prefixes
         if prefixes is None:
             test = self.head_filter
             if test is None:
-                return list(range(len(heads)))
-            return [
-                i
-                for i, head in enumerate(heads)
-                if test(head) or ((lemma := lemma_heads.get(i)) is not None and test(lemma))
-            ]
-        starts: set[int] = set()
-        if not prefixes.isdisjoint(heads):
-            hits = prefixes.intersection(heads)
-            starts.update(i for i, head in enumerate(heads) if head in hits)
-        starts.update(i for i, lemma in lemma_heads.items() if lemma in prefixes)
-        for k in self.short_lengths:  # a key shorter than four letters starts the head
-            starts.update(i for i, head in enumerate(heads) if k < len(head) and head[:k] in prefixes)
-        return sorted(starts)
+                return list(range(len(pieces)))
+            found = [i for head, at in where.items() if test(head) for i in at]
+            found += [i for i, lemma in lemma_heads.items() if test(lemma)]
+            return sorted(set(found))
+        found = [i for head in prefixes.intersection(where) for i in where[head]]
+        found += [i for i, lemma in lemma_heads.items() if lemma in prefixes]
+        for k in self.short_lengths:  # a key shorter than four letters starts a longer head
+            short = pieces.positions(deob, k)
+            found += [i for head in prefixes.intersection(short) for i in short[head]]
+        return sorted(set(found))
 
     def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:
         s = ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import re
+
 import regex
 
 from postguard.plugin import (
@@ -37,6 +39,8 @@ RULE_BY_KIND = {
 _HOST = regex.compile(
     r"(?i)(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-])"
 )
+#: What every host has ("x.de"): one stdlib scan spares a draft without any the host pattern.
+_HOST_HINT = re.compile(r"[a-z0-9]\.[a-z]", re.IGNORECASE)
 _SENTENCE_END = regex.compile(r"(?<!\b\p{L}{1,2})[.!?…]+[\s\"“”»)]+(?=[\p{Lu}\p{N}\"„“«])|\n\s*\n")
 _BULLET = regex.compile(r"\s*(?:[-*+•·]|\d+[.)])\s")
 _LABEL_DECORATION = " \t*_#>•·|[](){}<>\"'„“”‚‘’«»:-–—"
@@ -144,6 +148,8 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _hosts(ctx: CheckContext) -> Iterator[Finding]:
     text = ctx.text
+    if _HOST_HINT.search(text) is None:
+        return
     reported_end = -1
     for m in _HOST.finditer(text):
         host = m.group().lower()

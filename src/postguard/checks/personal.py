@@ -17,6 +17,7 @@ before a number ("Tel.", "Steuer-ID") raises it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -230,6 +231,7 @@ _EMAIL = regex.compile(
 _PHONE = regex.compile(
     r"(?<![\w+/.,-])(?:(?:\+|00)[1-9]\d{0,3}|\(?0[1-9])[\d \t()/.-]{4,20}\d(?![\w/.-]\d|\d)", regex.VERSION1
 )
+_DIGIT = re.compile(r"\d")  # stdlib: one C scan of a text without digits (a generator took ~1 ms)
 _DATE = regex.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}")
 _IBAN = regex.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", regex.VERSION1)
 _CARD_CANDIDATE = regex.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])", regex.VERSION1)
@@ -296,7 +298,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                 confidence,
                 Severity.INFO if colleague or contact_page else None,
             )
-    if not any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is None:  # every number pattern below needs a digit
         return
     numbers: list[tuple[int, int]] = []  # account and card candidates: never read as phone numbers
     for m in _IBAN.finditer(text):

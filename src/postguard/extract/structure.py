@@ -46,6 +46,35 @@ _CREDIT_LINE = regex.compile(
     [^\n]{0,200}
     """
 )
+#: Where a credit line can start: its label's first letters (lower case), "©" and "(c)". Finding
+#: them with str.find and trying the pattern only there is several times faster than scanning
+#: every position with it (a fifth of a 300-word check went into that scan).
+_CREDIT_STARTS = (
+    "©", "(c)", "copyright", "foto", "photo", "bild", "quelle", "source", "image", "picture", "credit",
+    "illustration", "grafik", "abbildung", "titelbild", "headerbild", "beitragsbild", "aufmacherbild",
+    "cover", "aufnahme",
+)  # fmt: skip
+
+
+def _credit_lines(text: str) -> list[regex.Match[str]]:
+    """The matches of :data:`_CREDIT_LINE` in ``text``, as its ``finditer`` gives them."""
+    low = text.lower()
+    if len(low) != len(text):  # "İ" lowers to two characters: offsets would shift
+        return list(_CREDIT_LINE.finditer(text))
+    starts: set[int] = set()
+    for label in _CREDIT_STARTS:
+        at = low.find(label)
+        while at >= 0:
+            starts.add(at)
+            at = low.find(label, at + 1)
+    out: list[regex.Match[str]] = []
+    end = -1
+    for at in sorted(starts):
+        if at >= end and (m := _CREDIT_LINE.match(text, at)) is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
 
 #: Inline quotation marks: opening mark, closing marks.
 QUOTE_MARKS: tuple[str, ...] = ("„", "“", '"', "»", "«")
@@ -210,7 +239,7 @@ def light_pass(
     images = [_with_caption(text, img) for img in images]
     credits = [
         Credit(start=m.start(), end=m.end(), label=m.group("label"), text=m.group().strip())
-        for m in _CREDIT_LINE.finditer(text)
+        for m in _credit_lines(text)
         if not overlaps(hidden, m.start(), m.start() + 1)
     ]
     if any(q in text for q in QUOTE_MARKS):

@@ -6,6 +6,8 @@ import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import re
+
 import regex
 
 from postguard.plugin import (
@@ -68,6 +70,9 @@ _INVALID_LABEL = regex.compile(
 )
 
 
+#: What every agency's file name has ("AdobeStock_123456"): a stdlib scan spares most drafts the
+#: agencies' pattern.
+_NUMBERED_FILE = re.compile(r"[_-]\d{4}")
 _BARE_REST = regex.compile(r"[\s.,;:!)\]–—-]*(?:\n|$)")
 
 
@@ -90,7 +95,7 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
         elif m := settings.stock_file.search(url):
             refs.append(_Ref(start, end, "stock", settings.file_agencies[m.group("prefix").lower()]))
     occupied = [(r.start, r.end) for r in refs]
-    for m in settings.stock_file.finditer(text):
+    for m in settings.stock_file.finditer(text) if _NUMBERED_FILE.search(text) else ():
         if not overlaps(occupied, m.start(), m.end()):
             refs.append(_Ref(m.start(), m.end(), "stock", settings.file_agencies[m.group("prefix").lower()]))
     occupied = sorted((r.start, r.end) for r in refs)

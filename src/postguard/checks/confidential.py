@@ -7,10 +7,9 @@ quiet-period topics (which count only inside their date window).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
-
-import re
 
 import regex
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-
-import re
 
 import regex
 

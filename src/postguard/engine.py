@@ -213,6 +213,7 @@ class Engine:
         identify("Hallo.")  # lingua loads its short-text models on first use
         for lang, text in (("de", "Wir freuen uns über das Team."), ("en", "We are proud of the team.")):
             self.check(Draft(text=text, lang=lang))
+            self.nlp.sentencizer(lang)(self.nlp.make_doc(text, lang))  # spaCy: made only when asked for
         return self
 
     # -- checking ----------------------------------------------------------------
@@ -244,7 +245,8 @@ class Engine:
             return CheckResult(findings=(), language=lang, mixed=False)
         other = tuple(x for x in SUPPORTED if x != lang) if mixed else ()
         try:
-            self.nlp.pipeline(lang)  # loaded once; the Doc itself is made when a check asks for it
+            if lang in self.nlp.models:  # a configured pipeline must load; spaCy itself is imported
+                self.nlp.pipeline(lang)  # (1-2 s) only when a check asks for a Doc or sentences
         except ConfigError as exc:  # a spacy_models pipeline that is not installed: name the config file
             if exc.path is None and self.config.path is not None:
                 raise ConfigError(exc.detail, path=str(self.config.path), key=exc.key) from None
@@ -263,7 +265,7 @@ class Engine:
             packs=self.packs,
             channel=channel,
             rules=self.rules,
-            sentencizer=self.nlp.sentencizer(lang),
+            sentencizer=lambda doc: nlp.sentencizer(lang)(doc),
             structure=ext.structure if ext.structure is not None else light_pass(text),
             prepared=self.prepared,
         )

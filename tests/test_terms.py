@@ -203,3 +203,25 @@ def test_pieces_of_mixed_words() -> None:
         "Team",
         "Vo\u0308gel",
     ]
+
+
+def test_encoded_blobs_are_not_searched_but_the_words_around_them_are() -> None:
+    blob = "QUJDREVGR0hTdHVybXZvZ2Vs" + "SturmvogelA1b2C3d4E5f6G7h8" + "J9k0L1m2N3o4P5q6R7s8T9u0v1W2x3Y4z5=="
+    text = f"Sturmvogel: {blob}\nsee Sturmvogel"
+    assert [(t, v) for t, v, _ in found(text)] == [("Sturmvogel", EXACT), ("Sturmvogel", EXACT)]
+    # a run of 40 letters without a digit is a (long) word, not a blob
+    assert [t for t, _, _ in found("SturmvogelSturmvogelSturmvogelSturmvogel")] != []
+    assert [t for t, _, _ in found("SturmvogelSturmvogelSturmvogelSturmvoge1")] == []
+
+
+@given(st.text(alphabet="aB3+/= \nSturmvogel", max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_blanking_blobs_keeps_every_offset(text: str) -> None:
+    from postguard.terms import blanked_blobs
+
+    out = blanked_blobs(text)
+    assert len(out) == len(text)
+    assert all(a == b or (b == " " and a in "aB3+/=Sturmvogel") for a, b in zip(text, out, strict=True))
+    # every piece found in the blanked text is a piece of the text itself, at the same place
+    pieces = Pieces(text)
+    assert all(text[a:b].isalnum() for a, b in zip(pieces.starts, pieces.ends, strict=True))

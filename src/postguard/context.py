@@ -98,6 +98,11 @@ class CheckContext:
                 return start, end
         return 0, len(self.text)
 
+    def word_index(self, offset: int) -> int:
+        """The index of the word (a piece: a run of letters and digits) at or just before a
+        character offset: distances in words, without tokenising the draft."""
+        return max(0, bisect.bisect_right(self.pieces.starts, offset) - 1)
+
     def token_index(self, offset: int) -> int:
         """The index of the spaCy token at (or just before) a character offset."""
         if self._cache.token_starts is None:

@@ -31,6 +31,8 @@ _NORM_CACHE: dict[str, str] = {}
 
 def normalise_piece(piece: str) -> str:
     """Case-fold and fold umlauts, accents and look-alike letters: ``"Vögel"`` -> ``"vogel"``."""
+    if piece.isascii():  # folds to its lower case: no cache (a base64 blob would flush it)
+        return piece.lower()
     cached = _NORM_CACHE.get(piece)
     if cached is not None:
         return cached

@@ -68,7 +68,9 @@ def find_urls(text: str) -> list[tuple[int, int]]:
         if k < len(taken) and taken[k][0] <= slash:
             slash = text.find("/", taken[k][1])
             continue
-        if text[slash - 1].isalnum():
+        # a bare host has a dot within the 100 characters before its slash: without one (a path,
+        # base64) no walk back, which cost a Python loop of 100 steps per slash of a blob
+        if text[slash - 1].isalnum() and text.rfind(".", max(0, slash - 100), slash) >= 0:
             start = slash
             while start > 0 and slash - start < 100 and text[start - 1] not in _URL_STOP:
                 start -= 1

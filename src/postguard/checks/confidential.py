@@ -63,26 +63,26 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     urls: list[tuple[int, int]] | None = None
     if matches and len(packs.idiom_index):
         idioms = [(m.start, m.end) for m in packs.idiom_index.find(ctx.pieces)]
-    context_tokens: dict[int, list[tuple[int, int]]] | None = None
+    context_words: dict[int, list[tuple[int, int]]] | None = None
     if matches and len(packs.allow_index):
         for m in packs.allow_index.find(ctx.pieces):
             for ref in m.refs:
                 allow_spans.setdefault(int(str(ref)), []).append((m.start, m.end))
 
     def context_ok(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
-        nonlocal context_tokens
+        nonlocal context_words
         if not entry.context:
             return True
-        if context_tokens is None:
-            context_tokens = {}
+        if context_words is None:
+            context_words = {}
             for m in packs.context_index.find(ctx.pieces):
                 for ref in m.refs:
-                    context_tokens.setdefault(int(str(ref)), []).append((ctx.token_index(m.start), m.start))
-        here = ctx.token_index(start)
-        there = ctx.token_index(max(start, end - 1))
+                    context_words.setdefault(int(str(ref)), []).append((ctx.word_index(m.start), m.start))
+        here = ctx.word_index(start)
+        there = ctx.word_index(max(start, end - 1))
         return any(
             min(abs(t - here), abs(t - there)) <= entry.window and not _sentence_between(ctx.text, at, start)
-            for t, at in context_tokens.get(entry_no, ())
+            for t, at in context_words.get(entry_no, ())
         )
 
     past: list[int] | None = None

@@ -73,9 +73,9 @@ def _near_a_brand(ctx: CheckContext, brands: list[tuple[int, int]]) -> Callable[
             if s_start <= start < s_end:
                 return True
             if start >= b_end:
-                gap = ctx.token_index(start) - ctx.token_index(b_end)
+                gap = ctx.word_index(start) - ctx.word_index(b_end)
             else:
-                gap = ctx.token_index(b_start) - ctx.token_index(end)
+                gap = ctx.word_index(b_start) - ctx.word_index(end)
             if abs(gap) <= NEAR_TOKENS:
                 return True
         return False

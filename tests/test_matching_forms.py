@@ -184,6 +184,8 @@ def test_markings_as_people_phrase_them(default_engine, text, expected) -> None:
         "Ihre Daten sind vertraulich.",
         "Früher war das Handbuch nur für den internen Gebrauch bestimmt, jetzt ist es Open Source.",
         "Originally these notes were strictly confidential; today we publish them.",
+        "Wir veröffentlichen die Vorlagen, welche wir bis jetzt nur intern genutzt haben.",
+        "Das Werkzeug war bislang nur intern im Einsatz und ist ab heute Open Source.",
     ],
 )
 def test_markings_leave_alone(default_engine, text: str) -> None:  # type: ignore[no-untyped-def]

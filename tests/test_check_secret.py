@@ -117,3 +117,31 @@ def test_a_broken_token_pattern_names_the_key(tmp_path: Path) -> None:
     pack.write_text("[secrets]\n[[secrets.token]]\nname = 'x'\npattern = '(['\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"secrets\.token\[0\]\.pattern"):
         Engine(Config(packs=(pack,)))
+
+
+POST_WITH_SNIPPET = """# Unser neues Deployment
+
+So haben wir es eingerichtet:
+
+```bash
+export GITHUB_TOKEN=ghp_R8kLm2Qx9ZtVb4Nw7Yc1Hd5Fj3Gs6Pa0Ue2K
+export API_KEY=q8Zt2LkW9xVbR4mN7pYc
+```
+
+Mit dem Beispielschlüssel `AKIAIOSFODNN7EXAMPLE` geht es auch, mit `AKIA2E0A8F3B244C9986` nicht.
+"""
+
+
+def test_a_provider_token_in_a_markdown_code_block_is_found_where_it_stands(check) -> None:  # type: ignore[no-untyped-def]
+    found = [f for f in check(POST_WITH_SNIPPET, fmt="markdown") if f.category == "secret"]
+    token = POST_WITH_SNIPPET.index("ghp_")
+    inline = POST_WITH_SNIPPET.index("AKIA2E0A")
+    # the two real-looking provider tokens (block and inline code) at their source offsets; the
+    # documented example key is a placeholder; the generic assignment in code is the prose rules' business
+    assert [(f.rule_id, f.start) for f in found] == [("PG601", token), ("PG601", inline)]
+
+
+def test_code_is_still_blank_for_the_prose_checks(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Unser Motto:\n\n```\nSturmvogel\n```\n"
+    assert [f.rule_id for f in check(text, fmt="markdown")] == []
+    assert [f.rule_id for f in check("Unser Motto: Sturmvogel\n", fmt="markdown")] == ["PG101"]

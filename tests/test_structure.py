@@ -136,7 +136,8 @@ _LABEL = st.text(alphabet="abcäöü🎉XY ", min_size=1, max_size=12).filter(la
 @given(
     front=st.booleans(),
     newline=st.sampled_from(["\n", "\r\n"]),
-    before=st.text(alphabet="ab 🎉*", max_size=10),
+    # three spaces and the one before the link would indent it into a code block (no link there)
+    before=st.text(alphabet="ab 🎉*", max_size=10).filter(lambda s: not s.startswith("   ")),
     labels=st.lists(_LABEL, min_size=1, max_size=4),
 )
 def test_link_labels_map_to_the_source(front: bool, newline: str, before: str, labels: list[str]) -> None:

@@ -239,11 +239,17 @@ class Block:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Code:
-    """Code: an inline code span (``block=False``) or a code block; blank in the checked text."""
+    """Code: an inline code span (``block=False``) or a code block; blank in the checked text.
+
+    ``text`` is the code as the source has it, character for character over ``start``-``end``
+    (empty where the extraction could not line the two up): a check that must see code (a key
+    pasted into a snippet) reads it here, at offsets that stay true.
+    """
 
     start: int
     end: int
     block: bool = False
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

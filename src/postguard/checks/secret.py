@@ -26,6 +26,7 @@ import regex
 
 from postguard.plugin import (
     CheckContext,
+    Code,
     Finding,
     PackSet,
     Where,
@@ -264,6 +265,20 @@ def _is_word(value: str) -> bool:
 # -- the check ----------------------------------------------------------------------
 
 
+def _with_code(text: str, code: Sequence[Code]) -> str:
+    """The checked text with its code put back (where the extraction lined it up): same offsets."""
+    parts: list[str] = []
+    at = 0
+    for c in code:
+        if c.text and c.start >= at:
+            parts += (text[at : c.start], c.text)
+            at = c.end
+    if not parts:
+        return text
+    parts.append(text[at:])
+    return "".join(parts)
+
+
 @hookimpl
 def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     comp: _Compiled | None = ctx.prepared[__name__]
@@ -279,11 +294,14 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         taken.append((start, end))
         return ctx.finding(rule, start, end, ctx.message(en=en, de=de), confidence=confidence, sensitive=True)
 
+    # provider tokens (their own shapes, rarely met by chance) count in code too: a key pasted into
+    # a snippet of a post is the slip; the looser patterns below read the prose only
+    with_code = _with_code(text, ctx.structure.code)
     for shape in comp.tokens:
-        for m in shape.pattern.finditer(text):
+        for m in shape.pattern.finditer(with_code):
             group = "secret" if "secret" in m.groupdict() else 0
             start, end = m.span(group)
-            value = text[start:end]
+            value = with_code[start:end]
             body = value.split("_", 1)[-1] if "_" in value[:12] else value
             if is_placeholder(value, comp) or entropy(body) < shape.min_entropy or not free(start, end):
                 continue

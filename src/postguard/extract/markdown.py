@@ -127,7 +127,7 @@ class _Walker:
                 self.write(html_extract.fragment_pieces(token.content, fragment), cmap)
                 self.notes.extend_mapped(fragment, cmap)
             elif token.type in ("fence", "code_block") and token.map:
-                self._note_lines("code", token.map, block=True)
+                self._note_lines("code", token.map, block=True, raw=True)
             elif token.type == "heading_open":
                 heading_level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
             elif token.type == "blockquote_open" and token.map:
@@ -152,9 +152,11 @@ class _Walker:
             return None
         return self.lines[first][0], self.lines[last - 1][1]
 
-    def _note_lines(self, kind: str, lines: list[int], **values: Any) -> None:
+    def _note_lines(self, kind: str, lines: list[int], *, raw: bool = False, **values: Any) -> None:
         span = self._line_span(lines[0], lines[1])
         if span:
+            if raw:  # the characters themselves (code): Structure.code carries them
+                values["raw"] = self.source[span[0] : span[1]]
             self.notes.add(kind, *span, **values)
 
     def _blank_lines(self, first: int, last: int) -> None:
@@ -263,6 +265,8 @@ class _Inline:
         start, end = self.at(a), self.at_end(b)
         if start < 0 or end <= start:
             return
+        if "raw" in values:  # the source's characters over the span (code)
+            values = {**values, "raw": self.w.source[start:end]}
         item = self.w.notes.add(kind, start, end, **values)
         for name, (x, y) in spans.items():
             sx, sy = self.at(x), self.at_end(y)
@@ -316,7 +320,7 @@ class _Inline:
                 self._code(tok.markup)
                 p = self.c.find(tok.markup, start)
                 if 0 <= p < self.cursor:
-                    self.note("code", p, self.cursor, {})
+                    self.note("code", p, self.cursor, {}, raw="")
             elif kind in ("softbreak", "hardbreak"):
                 p = self.seek("\n")
                 if p >= 0:

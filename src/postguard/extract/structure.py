@@ -190,7 +190,10 @@ def _make(kind: str, spans: dict[str, tuple[int, int]], v: dict[str, Any], text:
             start=start, end=end, kind=v.get("block_kind", "quote"), label=v.get("label", ""), cite=cite
         )
     if kind == "code":
-        return Code(start=start, end=end, block=bool(v.get("block")))
+        raw = v.get("raw", "")
+        return Code(
+            start=start, end=end, block=bool(v.get("block")), text=raw if len(raw) == end - start else ""
+        )
     if kind == "heading":
         return Heading(start=start, end=end, level=int(v.get("level", 1)), text=_clean(text[start:end]))
     if kind == "field":

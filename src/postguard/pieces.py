@@ -1,0 +1,289 @@
+"""A text cut into pieces: the runs of letters and digits every term matcher reads.
+
+:class:`Pieces` computes, once per draft, each piece's offsets, its normalised form (case, umlauts,
+accents and look-alikes folded: :mod:`postguard.folding`), whether it is joined to the one before
+("Sturm-Vogel", "Sturm Vogel"), its digits read as letters ("5turmv0gel") and its lemma; and the
+first four letters of every run of joined pieces, which :class:`postguard.terms.TermIndex` uses to
+skip every place no term can start. Encoded blobs (base64, hex) are not cut into pieces.
+
+Built for cost: a 300-word draft is cut in one ``split`` and a few comprehensions, no Python loop
+with branches per word (see docs/benchmarks.md, "Engine").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from itertools import accumulate
+from typing import NamedTuple, cast
+
+import regex
+
+from postguard.folding import _NORM_CACHE, INVISIBLE
+from postguard.folding import normalise_piece as normalise_piece
+
+#: Words joining the parts of a name: read as "&" between parts, in terms and in text alike, so
+#: "Kessler und Söhne" is "Kessler & Söhne" but "Hofbräu und Logistik" is not "Hofbräu Logistik".
+JOINERS = frozenset({"und", "and", "n"})
+AMP = "&"
+
+_PIECE_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_PIECE_INVISIBLE = regex.compile(rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}\p{{N}}]+)*")
+_PIECE_FAST = re.compile(r"[^\W_]+")
+_MARK_RE = regex.compile(r"\p{M}")
+_HAS_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_CAMEL_RE = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+_CAMEL_ASCII = re.compile(r"(?<=[a-z])(?=[A-Z])")  # the same for an ASCII word, with the faster stdlib
+_JOINABLE_GAP = regex.compile(
+    rf"[ \t\u00a0\u202f\-\u2010\u2011\u2012\u2013#_/:+&＆＋.'’\"„“”‚‘«»‹›{INVISIBLE}]{{0,4}}"
+)
+_DEOBFUSCATE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
+_INNER_DIGIT = regex.compile(r"\p{L}\d+\p{L}")
+
+
+def _deobfuscate(norm: str) -> str | None:
+    if norm.isalpha() or norm.isdigit() or not _INNER_DIGIT.search(norm):
+        return None
+    return norm.translate(_DEOBFUSCATE)
+
+
+_PIECE_FAST_SPLIT = re.compile(r"([^\W_]+)")
+_PIECE_RE_SPLIT = regex.compile(r"([\p{L}\p{M}\p{N}]+)")
+_PIECE_INVISIBLE_SPLIT = regex.compile(rf"((?:{_PIECE_INVISIBLE.pattern}))")
+
+
+def split_pieces(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the pieces of ``text``.
+
+    Invisible characters inside a word (soft hyphen, zero-width space) do not cut it.
+    """
+    starts, ends, _, _ = _cut(text)
+    return list(zip(starts, ends, strict=True))
+
+
+def blanked_blobs(text: str) -> str:
+    """``text`` with encoded blobs (base64, hex digests, keys: a run of 40 or more letters, digits,
+    "+" and "/" with a digit in it) turned into spaces, offsets unchanged.
+
+    No one writes a codename inside base64; such a blob is hundreds of camel-case "words" that
+    cost the matchers seconds per MB. The secret check reads the text itself, blobs included.
+    """
+    if len(text) < BLOB_MIN:
+        return text
+    spans = [m.span() for m in _BLOB.finditer(text) if _DIGIT.search(text, *m.span())]
+    if not spans:
+        return text
+    parts: list[str] = []
+    at = 0
+    for a, b in spans:
+        parts += (text[at:a], " " * (b - a))
+        at = b
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+#: The shortest run :func:`blanked_blobs` reads as an encoded blob (a SHA-1 in hex is 40).
+BLOB_MIN = 40
+_BLOB = re.compile(rf"[A-Za-z0-9+/]{{{BLOB_MIN},}}=*")
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _cut(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+    """The pieces of ``text``: their starts, ends and words, and the gaps between them.
+
+    One ``split`` (in C) gives words and gaps alike, their offsets are the running sum of their
+    lengths: a Python loop per word costs more than the whole split of a 300-word draft.
+    """
+    # Python's own ``re`` finds runs of letters and digits faster than ``regex``; its ``[^\W_]`` is
+    # \p{L} and \p{N} (Unicode as of this Python), without the combining marks of decomposed text.
+    if _HAS_INVISIBLE.search(text):
+        parts: list[str] = _PIECE_INVISIBLE_SPLIT.split(text)
+    elif _MARK_RE.search(text):
+        parts = _PIECE_RE_SPLIT.split(text)
+    else:
+        parts = _PIECE_FAST_SPLIT.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    starts, ends, words, gaps = offsets[0:-1:2], offsets[1::2], parts[1::2], parts[2:-1:2]
+    # a word is one piece unless a small letter is followed by a capital ("iPhone", "McKinsey"):
+    # lower-case, title-case, upper-case and digit-only words have no such place
+    camel = [
+        k
+        for k, lower in enumerate(map(str.islower, words))
+        if not lower and not ((w := words[k]).istitle() or w.isupper() or w.isdigit())
+    ]
+    if not camel:
+        return starts, ends, words, gaps
+    s2: list[int] = []
+    e2: list[int] = []
+    w2: list[str] = []
+    g2: list[str] = []
+    at = 0
+    for k in camel:
+        s2 += starts[at:k]
+        e2 += ends[at:k]
+        w2 += words[at:k]
+        g2 += gaps[at:k]
+        word, start = words[k], starts[k]
+        camel_re = _CAMEL_ASCII if word.isascii() else _CAMEL_RE
+        cuts = [0, *(m.start() for m in camel_re.finditer(word)), len(word)]
+        for x, y in itertools.pairwise(cuts):
+            s2.append(start + x)
+            e2.append(start + y)
+            w2.append(word[x:y])
+            g2.append("")
+        g2[-1:] = gaps[k : k + 1]  # the gap after the word (none after the last one)
+        at = k + 1
+    s2 += starts[at:]
+    e2 += ends[at:]
+    w2 += words[at:]
+    g2 += gaps[at:]
+    return s2, e2, w2, g2
+
+
+def term_pieces(term: str) -> list[str]:
+    """The normalised pieces of a term, without joiners between its parts ("Kessler und Söhne")."""
+    return [n for n in _term_parts(term) if n != AMP]
+
+
+def _term_parts(term: str) -> list[str]:
+    """The normalised pieces of a term, with :data:`AMP` where a joiner ("&", "+", "und") stood."""
+    spans = split_pieces(term)
+    out: list[str] = []
+    for k, (a, b) in enumerate(spans):
+        norm = normalise_piece(term[a:b])
+        if 0 < k < len(spans) - 1 and norm in JOINERS:
+            out.append(AMP)
+            continue
+        if k and _has_amp(term[spans[k - 1][1] : a]) and out[-1:] != [AMP]:
+            out.append(AMP)
+        out.append(norm)
+    return out
+
+
+def _has_amp(gap: str) -> bool:
+    return "&" in gap or "+" in gap or "＆" in gap or "＋" in gap
+
+
+def term_key(term: str) -> tuple[str, tuple[int, ...]]:
+    """The lookup key of a term and the lengths of its normalised pieces.
+
+    Returns ``("", ())`` for a term without letters or digits.
+    """
+    norms = term_pieces(term)
+    return "".join(norms), tuple(len(n) for n in norms)
+
+
+class Piece(NamedTuple):
+    """One run of letters and digits (a NamedTuple: cheap to build, one per word)."""
+
+    start: int
+    end: int
+    norm: str
+    deob: str | None
+    joined: bool  # joined to the previous piece by a joinable gap
+    lemma: str | None = None
+
+
+class Pieces:
+    """The pieces of one text, computed once and shared by every matcher.
+
+    Kept as parallel lists (``starts``, ``ends``, ``norms``, ``deobs``,
+    ``joined``, ``lemmas``): a draft has hundreds of pieces and only a few
+    places where a term can start, so no object is built per piece.
+    ``heads[i]`` holds the first four letters of the run of joined pieces
+    starting at piece ``i`` (``deob_heads`` the same with digits read as
+    letters, or ``None`` when the text has no such digits): indexes use them
+    to skip, with one set lookup, every place no term can start.
+    """
+
+    def __init__(
+        self, text: str, lemmas: Mapping[str, str] | Callable[[set[str]], Mapping[str, str]] | None = None
+    ) -> None:
+        """``lemmas``: the lemma of each word that has one, or a function giving them for a set of words."""
+        self.text = text
+        self.starts, self.ends, words, gaps = _cut(blanked_blobs(text))
+        n = len(words)
+        cached = list(map(_NORM_CACHE.get, words))
+        if None in cached:
+            cached = [
+                m or (w.lower() if w.isascii() else normalise_piece(w))
+                for m, w in zip(cached, words, strict=True)
+            ]
+        self.norms = norms = cast(list[str], cached)
+        # what lies between two pieces: joined (a term may run across it) and whether it holds a "&"
+        known = list(map(_GAP_JOINED.get, gaps))
+        if None in known:
+            known = [_gap_joined(g) if j is None else j for j, g in zip(known, gaps, strict=True)]
+        self.joined = cast(list[bool], [False, *known] if n else [])
+        self.amps = [False, *map(_has_amp, gaps)] if n else []
+        alpha = list(map(str.isalpha, norms))
+        self.deobs = deobs = (
+            [None] * n
+            if all(alpha)
+            else [None if a else _deobfuscate(w) for a, w in zip(alpha, norms, strict=True)]
+        )
+        self.lemmas: list[str | None] = [None] * n
+        self.lemma_heads: dict[int, str] = {}
+        if callable(lemmas):
+            lemmas = lemmas({w for w in words if w.isalpha()})
+        if lemmas:
+            for i, w in enumerate(words):
+                raw = lemmas.get(w)
+                if raw is not None:
+                    ln = normalise_piece(raw)
+                    if ln != norms[i]:
+                        self.lemmas[i] = ln
+                        self.lemma_heads[i] = ln[:4]
+        self.heads = _heads(norms, self.joined)
+        self.deob_heads = (
+            _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined)
+            if any(d is not None for d in deobs)
+            else None
+        )
+        self._items: list[Piece] | None = None
+        self._short_heads: dict[tuple[bool, int], list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def short_heads(self, deob: bool, k: int) -> list[str]:
+        """Each head's first ``k`` letters ("" for a head of ``k`` letters or fewer); remembered,
+        as every index with keys of ``k`` letters asks for the same."""
+        key = (deob, k)
+        out = self._short_heads.get(key)
+        if out is None:
+            heads = (self.deob_heads or self.heads) if deob else self.heads
+            out = self._short_heads[key] = [h[:k] if len(h) > k else "" for h in heads]
+        return out
+
+    @property
+    def items(self) -> list[Piece]:
+        """The pieces as :class:`Piece` tuples (built on first use)."""
+        if self._items is None:
+            self._items = list(
+                map(Piece, self.starts, self.ends, self.norms, self.deobs, self.joined, self.lemmas)
+            )
+        return self._items
+
+
+_GAP_JOINED: dict[str, bool] = {"": True, " ": True, ". ": False, ": ": False, ", ": False, "\n": False}
+
+
+def _gap_joined(gap: str) -> bool:
+    """Whether a gap between two pieces joins them (remembered for the next drafts)."""
+    joined = _JOINABLE_GAP.fullmatch(gap) is not None and not gap.startswith((". ", ": "))
+    if len(_GAP_JOINED) < 4096:
+        _GAP_JOINED[gap] = joined
+    return joined
+
+
+def _heads(norms: Sequence[str], joined: Sequence[bool]) -> list[str]:
+    """The first four letters of the run of joined pieces starting at each piece."""
+    heads = [n[:4] for n in norms]
+    n = len(norms)
+    # right to left: a short piece's head is its letters and the (final) head of the next piece
+    for i in reversed([i for i, head in enumerate(heads) if len(head) < 4]):
+        if i + 1 < n and joined[i + 1]:
+            heads[i] = (norms[i] + heads[i + 1])[:4]
+    return heads

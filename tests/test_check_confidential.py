@@ -95,6 +95,8 @@ def test_pack_severity_applies(check) -> None:  # type: ignore[no-untyped-def]
         ("This deck is for internal use only.", "for internal use only"),
         ("TLP:AMBER – Lagebild", "TLP:AMBER"),
         ("Bitte TLP:RED beachten", "TLP:RED"),
+        ("TLP: AMBER – Lagebild", "TLP: AMBER"),  # typed, or read by OCR, with a space
+        ("Einstufung TLP : AMBER+STRICT", "TLP : AMBER+STRICT"),
         ("Streng vertraulich: neue Preise", "Streng vertraulich"),
         ("VS-NfD eingestuft", "VS-NfD"),
         ("Please do not forward this.", "do not forward"),
@@ -119,6 +121,8 @@ def test_default_markings_catch(default_engine, text: str, expected: str) -> Non
         "Ein vertrauliches Gespräch unter Kollegen.",
         "Internal tools made this launch possible.",
         "TLP:GREEN and TLP:CLEAR may be shared.",
+        "TLP: GREEN, gerne teilen.",
+        "Ampel: Rot für alle, die zu spät kommen.",
         "Confidential advice is part of our service.",
         "Internet-Auftritt neu gestaltet",
     ],

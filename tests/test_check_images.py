@@ -185,6 +185,16 @@ def test_a_screenshot_of_an_internal_slide(engine: Engine) -> None:
     assert abs(x - boxes[0][0]) <= 3 and abs(w - boxes[0][2]) <= 6
 
 
+def test_a_tlp_label_in_a_monospaced_font_is_found(engine: Engine) -> None:
+    # Tesseract reads "TLP:AMBER" in Liberation Mono as "TLP: AMBER"; the default pack allows the space
+    mono = Path("/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf")
+    img, _ = screenshot(["Lagebild KW 48", "TLP:AMBER"], size=20, path=mono)
+    report = lint_image(
+        engine, encode(img, "JPEG", quality=70), name="shot.jpg", options=ImageOptions(now=BEFORE)
+    )
+    assert [(f.rule_id, f.match) for f in report.findings] == [("PG104", "TLP: AMBER")]
+
+
 def test_an_everyday_photo_and_screenshot_are_left_alone(engine: Engine) -> None:
     assert ids(run(engine, encode(photo(60), "JPEG"))) == []
     img, _ = screenshot(["Unser Team beim Sommerfest", "Danke an alle, die dabei waren!"], size=18, dark=True)

@@ -10,9 +10,13 @@ Measures, on this machine:
    references; their variants (resized, recompressed, cropped by 10-20 %, recoloured, filtered) must be
    within the threshold, unrelated pictures (generated, and the other real photos) must not; a sweep
    of thresholds shows the trade-off.
+   Precision on real photos: every finding on the 20 real photos (OCR, metadata, hash) is listed.
 3. Time per image: decode + hash + metadata of a 1920x1080 JPEG photo; OCR of a 1920x1080
    screenshot, in process (tesserocr, what postguard uses) next to the `tesseract` program on a
-   temporary file (what pytesseract does), in the same run.
+   temporary file (what pytesseract does), in the same run. Wall time and CPU time of this process
+   (the CPU time hardly depends on what else runs on the machine; the wall time does).
+   `--peer DIR` times another checkout's `src/` (e.g. an export of main) in alternating
+   subprocesses, the same run: `git archive main | tar -x -C /tmp/main`, `--peer /tmp/main/src`.
 
 Figures go to docs/images.md by hand; nothing here is a pass/fail test.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import statistics
 import subprocess
@@ -34,7 +39,8 @@ from pathlib import Path
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+SRC = Path(os.environ.get("BENCH_SRC", ROOT / "src"))  # --peer runs this script on another src/
+sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from imagefactory import encode, photo, screenshot  # noqa: E402
@@ -228,83 +234,107 @@ def hash_robustness(synthetic_refs: int, unrelated: int) -> None:
 # -- 3. time per image --------------------------------------------------------------------
 
 
-def timing(repeat: int) -> None:
-    print("== 3. time per image")
+def _timed(fn: Callable[[int], object], repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``fn(i)`` over ``repeat`` calls."""
+    wall, cpu = [], []
+    for i in range(repeat):
+        t, c = time.perf_counter(), time.process_time()
+        fn(i)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def _wiki_screenshot() -> Image.Image:
+    lines = ["Wiki · Team Marketing · Projekt Sturmvogel"] + [
+        f"{i + 1}. {FILLER[i % len(FILLER)]}" for i in range(24)
+    ]
+    shot, _ = screenshot(lines, size=16, width=1920)
+    if shot.height >= 1080:
+        return shot.crop((0, 0, 1920, 1080))
+    return ImageOps.pad(shot, (1920, 1080), color="white", centering=(0, 0))
+
+
+def timing(repeat: int, *, compare_cli: bool = True) -> None:
+    print(f"== 3. time per image (src: {SRC}; load average {os.getloadavg()[0]:.1f})")
     big = photo(3, (1920, 1080))
     jpeg = encode(big, "JPEG", quality=85)
     analyse(jpeg, "warm.jpg", ocr=False)
-    times = []
-    for i in range(repeat):
-        data = jpeg + bytes([i % 251])  # a new digest each time: no memo
-        t = time.perf_counter()
-        analyse(data, "p.jpg", ocr=False)
-        times.append(time.perf_counter() - t)
-    print(
-        f"  decode + hash + metadata, 1920x1080 JPEG: median {1000 * statistics.median(times):.1f} ms,",
-        f"max {1000 * max(times):.1f} ms",
-    )
+    # a new digest each time: no memo
+    wall, cpu = _timed(lambda i: analyse(jpeg + i.to_bytes(4, "big"), "p.jpg", ocr=False), repeat)
+    print(f"  decode + hash + metadata, 1920x1080 JPEG: {1000 * wall:.1f} ms wall, {1000 * cpu:.1f} ms CPU")
     import imagehash
 
-    t = time.perf_counter()
-    for _ in range(repeat):
-        imagehash.phash(big)
-    peer = (time.perf_counter() - t) / repeat
-    t = time.perf_counter()
-    for _ in range(repeat):
-        phash(big)
-    ours = (time.perf_counter() - t) / repeat
+    wall, _ = _timed(lambda i: imagehash.phash(big), repeat)
+    ours, _ = _timed(lambda i: phash(big), repeat)
     print(
-        f"  hash alone: imagehash.phash on the full picture {1000 * peer:.1f} ms;",
+        f"  hash alone: imagehash.phash on the full picture {1000 * wall:.1f} ms;",
         f"after one shrink {1000 * ours:.1f} ms",
     )
-    wiki = [("Wiki · Team Marketing · Projekt Sturmvogel", None)] + [
-        (f"{i + 1}. {FILLER[i % len(FILLER)]}", None) for i in range(24)
-    ]
-    shot, _ = screenshot([line for line, _ in wiki], size=16, width=1920)
-    shot = (
-        shot.crop((0, 0, 1920, 1080))
-        if shot.height >= 1080
-        else ImageOps.pad(shot, (1920, 1080), color="white", centering=(0, 0))
-    )
-    recognise(shot)  # load the models once
-    ocr_times = []
-    for _ in range(max(1, repeat // 4)):
-        t = time.perf_counter()
-        text = recognise(shot).text
-        ocr_times.append(time.perf_counter() - t)
+    shot = _wiki_screenshot()
+    text = recognise(shot).text  # loads the models once
+    wall, cpu = _timed(lambda i: recognise(shot), max(1, repeat // 4))
     print(
         "  OCR 1920x1080 screenshot, 25 lines of 16 px text, in process:",
-        f"median {statistics.median(ocr_times):.2f} s ({len(text.split())} words)",
+        f"{wall:.2f} s wall, {cpu:.2f} s CPU ({len(text.split())} words)",
     )
+    if not compare_cli:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "shot.png"
         shot.save(path)
-        cli_times = []
-        for _ in range(max(1, repeat // 4)):
-            t = time.perf_counter()
-            subprocess.run(
-                ["tesseract", str(path), "stdout", "-l", "deu+eng", "tsv"], capture_output=True, check=True
-            )
-            cli_times.append(time.perf_counter() - t)
-    print(
-        "  the same with the tesseract program on a file (pytesseract's way):",
-        f"median {statistics.median(cli_times):.2f} s",
-    )
+        cmd = ["tesseract", str(path), "stdout", "-l", "deu+eng", "tsv"]
+        wall, _ = _timed(lambda i: subprocess.run(cmd, capture_output=True, check=True), max(1, repeat // 4))
+    print(f"  the same with the tesseract program on a file (pytesseract's way): {wall:.2f} s wall")
+
+
+def compare(peer: Path, repeat: int, rounds: int = 2) -> None:
+    """This src/ and ``peer`` timed in alternating subprocesses of this script, the same run."""
+    for r in range(rounds):
+        for src in (ROOT / "src", peer):
+            print(f"-- round {r + 1}", flush=True)
+            env = {**os.environ, "BENCH_SRC": str(src)}
+            subprocess.run([sys.executable, __file__, "--timing-only", str(repeat)], env=env, check=True)
+
+
+def real_photos(engine: Engine) -> None:
+    """Every finding on the real photos (OCR included): precision on pictures without planted text."""
+    paths = sorted(p for p in PHOTOS.glob("*") if p.suffix in (".png", ".jpg")) if PHOTOS.is_dir() else []
+    print(f"== 1b. findings on {len(paths)} real photos (scikit-image samples, OCR on)")
+    total = 0
+    for p in paths:
+        report = lint_image(engine, p.read_bytes(), name=p.name, options=_opts())
+        for f in report.findings:
+            total += 1
+            print(f"  {p.name}: {f.rule_id} {f.match!r} {f.message[:80]}")
+    print(f"  findings: {total}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer images (about a minute)")
+    parser.add_argument("--peer", type=Path, help="also time this src/ directory, alternating (same run)")
+    parser.add_argument("--only", choices=("ocr", "photos", "hash", "timing"), help="run one part")
+    parser.add_argument("--timing-only", type=int, metavar="REPEAT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.timing_only:
+        timing(args.timing_only, compare_cli=False)
+        return
     engine = Engine(Config(packs=(ROOT / "rules" / "example-company.toml",)), use_cache=False)
-    if args.quick:
-        ocr_recall(engine, [12, 14, 18], dict(list(FONTS.items())[:2]))
-        hash_robustness(10, 300)
-        timing(8)
-    else:
-        ocr_recall(engine, [10, 12, 14, 16, 20, 24], FONTS)
-        hash_robustness(40, 1000)
-        timing(20)
+    repeat = 8 if args.quick else 20
+    if args.only in (None, "ocr"):
+        if args.quick:
+            ocr_recall(engine, [12, 14, 18], dict(list(FONTS.items())[:2]))
+        else:
+            ocr_recall(engine, [10, 12, 14, 16, 20, 24], FONTS)
+    if args.only in (None, "photos"):
+        real_photos(engine)
+    if args.only in (None, "hash"):
+        hash_robustness(10, 300) if args.quick else hash_robustness(40, 1000)
+    if args.only in (None, "timing"):
+        timing(repeat)
+        if args.peer:
+            compare(args.peer, repeat)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Real image files for the tests: text drawn with Debian's fonts, photos-like pictures, EXIF written with piexif."""
+"""Real image files for the tests: text drawn with Debian's fonts, photo-like pictures, EXIF written
+with piexif, IPTC with exiv2 (the library digiKam and gThumb write metadata with)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import struct
 import zlib
 from pathlib import Path
 
+import exiv2
 import piexif
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -111,3 +113,30 @@ def png_claiming(width: int, height: int) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\0" * 64)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def with_iptc(data: bytes, fields: dict[str, str | list[str]], *, latin_1: bool = False) -> bytes:
+    """``data`` (JPEG, TIFF or PNG) with IPTC IIM datasets written by exiv2.
+
+    ``fields`` maps exiv2 keys below ``Iptc.Application2.`` (``Byline``, ``Copyright``, ``Credit``,
+    ``Source``, ``ObjectName``) to a value or a list of repeated values. The values are UTF-8 and
+    say so (``CharacterSet`` ESC % G), or with ``latin_1`` Latin-1 bytes and no character set, as
+    older tools wrote them.
+    """
+    import warnings
+
+    image = exiv2.ImageFactory.open(data)
+    image.readMetadata()
+    iptc = image.iptcData()
+    if not latin_1:
+        iptc["Iptc.Envelope.CharacterSet"] = "\x1b%G"
+    for key, value in fields.items():
+        for v in [value] if isinstance(value, str) else value:
+            datum = exiv2.StringValue()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # read(bytes): the raw bytes as given
+                datum.read(v.encode("latin-1" if latin_1 else "utf-8"))
+            iptc.add(exiv2.IptcKey(f"Iptc.Application2.{key}"), datum)
+    image.setIptcData(iptc)
+    image.writeMetadata()
+    return bytes(image.io().mmap())

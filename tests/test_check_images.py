@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageEnhance
 
 from conftest import EXAMPLE_PACK
-from imagefactory import encode, exif_bytes, photo, screenshot
+from imagefactory import encode, exif_bytes, photo, screenshot, with_iptc
 from postguard.config import Config
 from postguard.engine import Engine
 from postguard.errors import ConfigError
@@ -168,6 +168,20 @@ def test_internal_tools_paths_and_codenames_in_metadata(engine: Engine) -> None:
     assert codename.message.startswith("EXIF DocumentName: ") and codename.box is None
     everyday = encode(photo(53), "JPEG", exif=exif_bytes(software="Adobe Photoshop 25.0 (Windows)"))
     assert ids(run(engine, everyday)) == []
+
+
+def test_iptc_credits_and_object_name_are_judged(engine: Engine) -> None:
+    data = with_iptc(
+        encode(photo(55), "JPEG"),
+        {"Byline": "Jane Roe", "Credit": "Nordkap Outdoor", "ObjectName": "Sturmvogel Launch"},
+    )
+    report = run(engine, data)
+    assert ids(report) == ["PG101", "PG804"]
+    by_rule = {f.rule_id: f for f in report.findings}
+    assert "Jane Roe" in by_rule["PG804"].message and "Nordkap Outdoor" not in by_rule["PG804"].message
+    assert by_rule["PG101"].message.startswith("IPTC ObjectName: ")
+    ours = with_iptc(encode(photo(55), "JPEG"), {"Byline": "Nordkap Outdoor", "Source": "Nordkap Outdoor"})
+    assert ids(run(engine, ours)) == []
 
 
 # -- OCR text through the normal checks ------------------------------------------------

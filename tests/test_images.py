@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageEnhance, ImageFilter
 
-from imagefactory import encode, exif_bytes, photo, png_claiming, screenshot
+from imagefactory import encode, exif_bytes, photo, png_claiming, screenshot, with_iptc
 from postguard.images import ImageError, ImageTooLarge, analyse
 from postguard.images.decode import decode
 from postguard.images.hashing import THRESHOLD, distance, format_hash, nearest, parse_hash
@@ -135,6 +135,45 @@ def test_exif_fields_and_gps_are_read() -> None:
     assert meta.gps is not None
     assert meta.gps.latitude == pytest.approx(48.13743, abs=1e-5)
     assert meta.gps.longitude == pytest.approx(-11.57549, abs=1e-5)
+
+
+IPTC = {
+    "Byline": ["Jane Roe", "Max Muster"],  # two photographers: a repeated dataset
+    "Copyright": "© Agentur Bildwerk",
+    "Credit": "Bildwerk / Jane Roe",
+    "Source": "Bildwerk",
+    "ObjectName": "Sturmvogel Prototyp Nürnberg",
+}
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "TIFF", "PNG"])
+def test_iptc_written_by_exiv2_is_read(fmt: str) -> None:
+    data = with_iptc(encode(photo(11, (120, 90)), fmt), IPTC)
+    meta = read_metadata(Image.open(__import__("io").BytesIO(data)))
+    assert [(f.standard, f.key, f.role, f.value) for f in meta.fields] == [
+        ("IPTC", "By-line", "author", "Jane Roe; Max Muster"),
+        ("IPTC", "CopyrightNotice", "copyright", "© Agentur Bildwerk"),
+        ("IPTC", "Credit", "credit", "Bildwerk / Jane Roe"),
+        ("IPTC", "Source", "credit", "Bildwerk"),
+        ("IPTC", "ObjectName", "document", "Sturmvogel Prototyp Nürnberg"),
+    ]
+
+
+def test_iptc_in_latin_1_without_a_character_set_is_read() -> None:
+    # older tools write IPTC in Latin-1 and name no character set: the bytes are Latin-1 on disk
+    data = with_iptc(encode(photo(12, (120, 90)), "JPEG"), {"Byline": "Jürgen Müller"}, latin_1=True)
+    assert b"J\xfcrgen M\xfcller" in data
+    meta = read_metadata(Image.open(__import__("io").BytesIO(data)))
+    assert [f.value for f in meta.fields] == ["Jürgen Müller"]
+
+
+def test_a_broken_png_iptc_chunk_is_skipped() -> None:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Raw profile type iptc", "\niptc\n      26\nnot hex at all\n")
+    data = encode(photo(13, (60, 40)), "PNG", pnginfo=info)
+    assert read_metadata(Image.open(__import__("io").BytesIO(data))).fields == ()
 
 
 def test_xmp_fields_and_gps_are_read() -> None:

@@ -1,7 +1,9 @@
 """What an image says about itself: EXIF, XMP and IPTC fields that can leak.
 
-Read with Pillow (EXIF, its GPS block, IPTC) and the standard library's XML
-parser (XMP, after refusing any DTD, so no entity expansion). The result is a
+Read with Pillow (EXIF, its GPS block, IPTC of JPEG and TIFF) and the standard
+library's XML parser (XMP, after refusing any DTD, so no entity expansion). IPTC
+in a PNG (the ``Raw profile type iptc`` text chunk exiv2 and ImageMagick write) is
+read here, since Pillow leaves that chunk as text. The result is a
 flat list of :class:`MetaField` with a *role* each: ``author``,
 ``copyright``, ``credit``, ``software``, ``document``, ``host``, plus the GPS
 position if there is one.
@@ -52,6 +54,8 @@ XMP_TAGS: dict[str, str] = {
     "DocumentName": "document",
     "filePath": "document",
 }
+#: PNG text chunks that carry IPTC as hex (exiv2 and ImageMagick write them).
+PNG_IPTC_KEYS = ("Raw profile type iptc", "Raw profile type 8bim")
 _GPS_IFD = 0x8825
 _EXIF_IFD = 0x8769
 MAX_VALUE = 500  # characters kept of one field
@@ -78,7 +82,7 @@ def read_metadata(image: Image.Image) -> Metadata:
     iptc = None
     if isinstance(image, ImageFile.ImageFile):
         try:
-            iptc = IptcImagePlugin.getiptcinfo(image)
+            iptc = IptcImagePlugin.getiptcinfo(image) or _png_iptc(image.info)
         except Exception:
             iptc = None
     for dataset, (key, role) in IPTC_TAGS.items():
@@ -216,3 +220,52 @@ def _xmp_coord(value: str | None) -> float | None:
         return None
     deg = parts[0] + (parts[1] / 60 if len(parts) > 1 else 0) + (parts[2] / 3600 if len(parts) > 2 else 0)
     return -deg if v[-1] in "SW" else deg
+
+
+def _png_iptc(info: dict[str | tuple[int, int], Any]) -> dict[tuple[int, int], list[bytes]] | None:
+    """The IPTC datasets of a PNG's ``Raw profile type iptc`` chunk: ``\\niptc\\n  <length>\\n<hex>``."""
+    for key in PNG_IPTC_KEYS:
+        raw = info.get(key)
+        if not isinstance(raw, str):
+            continue
+        lines = raw.strip().split("\n")
+        if len(lines) < 3:
+            continue
+        try:
+            data = bytes.fromhex("".join(lines[2:]))
+        except ValueError:
+            continue
+        if data.startswith(b"8BIM"):
+            data = _photoshop_block(data, 0x0404) or b""
+        return _iim(data) or None
+    return None
+
+
+def _photoshop_block(data: bytes, wanted: int) -> bytes | None:
+    """One resource of Photoshop's image resource blocks (``8BIM``, id, Pascal name, size, data)."""
+    at = 0
+    while at + 12 <= len(data) and data[at : at + 4] == b"8BIM":
+        rid = int.from_bytes(data[at + 4 : at + 6], "big")
+        name_len = data[at + 6]
+        at += 6 + 1 + name_len + ((1 + name_len) % 2)  # the name is padded to an even length
+        size = int.from_bytes(data[at : at + 4], "big")
+        at += 4
+        if rid == wanted:
+            return data[at : at + size]
+        at += size + size % 2
+    return None
+
+
+def _iim(data: bytes) -> dict[tuple[int, int], list[bytes]]:
+    """IPTC IIM datasets: ``0x1C``, record, dataset, a 2-byte length (extended lengths skipped)."""
+    out: dict[tuple[int, int], list[bytes]] = {}
+    at = 0
+    while at + 5 <= len(data) and data[at] == 0x1C:
+        record, dataset = data[at + 1], data[at + 2]
+        size = int.from_bytes(data[at + 3 : at + 5], "big")
+        at += 5
+        if size & 0x8000:  # an extended dataset (over 32 KB): not a name or a credit
+            return out
+        out.setdefault((record, dataset), []).append(data[at : at + size])
+        at += size
+    return out

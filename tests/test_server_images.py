@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
+import pytest
 
-from conftest_server import ServerProcess
+from conftest_server import ServerProcess, raw_request
 from imagefactory import encode, exif_bytes, photo, png_claiming, screenshot
 from postguard.server import OPENAPI
+from postguard.server.responses import max_body
 
 pytest_plugins = ("conftest_server",)
 
@@ -107,6 +110,38 @@ def test_limits_answer_413(server: ServerProcess) -> None:
         files=[("image", ("big.jpg", b"\xff\xd8" + b"\0" * (11 * 1024 * 1024), "image/jpeg"))],
     )
     assert big.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/v1/check"), ("POST", "/v2/check"), ("GET", "/v1/rules"), ("GET", "/v1/health")],
+)
+def test_every_endpoint_refuses_a_body_over_its_limit(server: ServerProcess, method: str, path: str) -> None:
+    limit = max_body(path, 100_000)  # the server's max_text_length
+    request = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {limit + 1}\r\n"
+    status, _, body = raw_request(server.port, request.encode() + b"Connection: close\r\n\r\n")
+    assert status == 413
+    assert f"at most {limit:,} bytes".encode() in body
+    assert body.startswith(b"Error: ") if path.startswith("/v2/") else b'"status":413' in body
+
+
+def test_v1_check_bodies_are_limited_to_text_and_20_mb_of_images(server: ServerProcess) -> None:
+    limit = max_body("/v1/check", 100_000)
+    assert limit < 30 * 1024 * 1024  # four 10 MB images base64-encoded (56 MB) are not accepted
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted while reading
+        yield b'{"text": "", "images": [{"data": "'
+        for _ in range(29):
+            yield b"A" * 1024 * 1024
+        yield b'"}]}'
+
+    r = server.client.post("/v1/check", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and f"at most {limit:,} bytes" in r.json()["error"]
+    # within the body limit, but more than 20 MB of images in all
+    blob = b"\xff\xd8" + b"\0" * (7 * 1024 * 1024)
+    files = [("image", (f"p{i}.jpg", blob, "image/jpeg")) for i in range(3)]
+    r = server.client.post("/v1/check", data={"text": ""}, files=files)
+    assert r.status_code == 413 and "20 MB in all" in r.json()["error"]
 
 
 def test_malformed_image_fields_are_400(server: ServerProcess) -> None:

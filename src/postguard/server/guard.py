@@ -1,8 +1,9 @@
 """The security rules, enforced before any endpoint runs (pure ASGI, the outermost layer).
 
 A loopback ``Host`` header (DNS rebinding), CORS only for extension origins and
-the configured ones, the optional bearer token, the body limit, and the last
-error boundary, which never logs request data.
+the configured ones, the optional bearer token, the body limit of every endpoint
+(from ``Content-Length``, and counted while an endpoint reads a chunked body),
+and the last error boundary, which never logs request data.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from postguard.server.images import body_allowance
 from postguard.server.logs import log_internal_error
-from postguard.server.responses import body_limit, error_response
+from postguard.server.responses import ApiError, error_response, max_body, too_large
 from postguard.server.state import ServerState
 
 #: The postguard extension in Chromium browsers: its id follows from the public ``key`` in
@@ -97,11 +97,22 @@ class Guard:
             )(scope, receive, send)
             return
         length = headers.get("content-length")
-        limit = body_limit(state.max_text_length) + (body_allowance() if path == "/v1/check" else 0)
+        limit = max_body(path, state.max_text_length)
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await error_response(path, 413, "the request body is too large", cors)(scope, receive, send)
+            await error_response(path, 413, too_large(path, limit).message, cors)(scope, receive, send)
             return
         started = False
+        received = 0
+
+        async def counted_receive() -> Message:
+            # chunked bodies (no Content-Length) are counted as they arrive, for every endpoint
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise too_large(path, limit)
+            return message
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
@@ -116,7 +127,10 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, counted_receive, send_with_headers)
+        except ApiError as exc:  # a body over the limit, read by an endpoint without a handler for it
+            if not started:
+                await error_response(path, exc.status, exc.message, cors)(scope, receive, send)
         except Exception as exc:
             log_internal_error(exc, method, path)
             if not started:

@@ -2,8 +2,8 @@
 
 Both forms are parsed in memory (Starlette's form parser would spool large
 uploads to a temporary file; an image is never written to disk). Limits:
-:data:`MAX_IMAGES` images of :data:`MAX_IMAGE_BYTES` each and
-:data:`~postguard.images.MAX_PIXELS` pixels; beyond them the answer is 413,
+:data:`MAX_IMAGES` images of :data:`MAX_IMAGE_BYTES` each, :data:`MAX_IMAGES_TOTAL`
+in all, and :data:`~postguard.images.MAX_PIXELS` pixels; beyond them the answer is 413,
 and a decompression bomb is refused before its pixels are decoded. An image
 that is not readable (not an image, truncated) is reported with its error in
 the answer while the text and the other images are still checked.
@@ -20,6 +20,10 @@ from postguard.server.responses import ApiError
 
 MAX_IMAGES = 4
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+#: Bytes of all images of one request together: two phone photos, or four large screenshots.
+MAX_IMAGES_TOTAL = 20 * 1024 * 1024
+#: Bytes of framing per image (multipart headers, the JSON object around the base64).
+_FRAMING = 4096
 #: Seconds added to the check's time limit per image sent (OCR of a large screenshot takes about one).
 SECONDS_PER_IMAGE = 10.0
 _FIELDS = ("text", "channel", "kind", "lang", "publish_at")
@@ -32,8 +36,9 @@ class Upload:
 
 
 def body_allowance() -> int:
-    """Bytes a ``/v1/check`` body may carry beyond the text: the images, base64-encoded, and their framing."""
-    return MAX_IMAGES * (MAX_IMAGE_BYTES * 4 // 3 + 4096)
+    """Bytes a ``/v1/check`` body may carry beyond the text: :data:`MAX_IMAGES_TOTAL` base64-encoded
+    (a third larger; multipart sends the bytes as they are) and the framing of each image."""
+    return -(-MAX_IMAGES_TOTAL * 4 // 3) + MAX_IMAGES * _FRAMING
 
 
 def time_budget(body: bytes) -> float:
@@ -49,6 +54,8 @@ def checked(uploads: list[Upload]) -> list[Upload]:
     for u in uploads:
         if len(u.data) > MAX_IMAGE_BYTES:
             raise ApiError(413, f"image {u.name!r} is larger than {MAX_IMAGE_BYTES // 1_048_576} MB")
+    if sum(len(u.data) for u in uploads) > MAX_IMAGES_TOTAL:
+        raise ApiError(413, f"the images of one request may have {MAX_IMAGES_TOTAL // 1_048_576} MB in all")
     return uploads
 
 

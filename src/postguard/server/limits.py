@@ -20,7 +20,7 @@ from postguard import languagetool as lt
 from postguard.errors import PluginError, PostguardError
 from postguard.server.logs import log_internal_error
 from postguard.server.pool import CheckTimeout, Job, WorkerDied
-from postguard.server.responses import ApiError, body_limit
+from postguard.server.responses import ApiError, max_body, too_large
 from postguard.server.state import ServerState
 
 
@@ -31,7 +31,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, "the request body is too large")
+            raise too_large(request.url.path, limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -46,19 +46,19 @@ async def run_check(
     job: Job,
     *args: Any,
     read: bool = True,
-    allowance: int = 0,
     extra_time: Callable[[bytes], float] | None = None,
 ) -> bytes:
     """Read the body and run ``job(engine, *args, body)``, all within the time limit.
 
-    ``allowance`` is what a body may carry beyond the text (images); ``extra_time(body)`` adds
+    The body may have :func:`~postguard.server.responses.max_body` bytes; ``extra_time(body)`` adds
     seconds to the limit once the body is read (images take longer than text).
     """
     timeout = state.timeout
     deadline = time.monotonic() + timeout
     try:
         with anyio.fail_after(timeout):
-            body = await read_body(request, body_limit(state.max_text_length) + allowance) if read else b""
+            limit = max_body(request.url.path, state.max_text_length)
+            body = await read_body(request, limit) if read else b""
         if extra_time is not None:
             more = extra_time(body)
             deadline += more

@@ -22,6 +22,27 @@ def body_limit(max_text_length: int) -> int:
     return 12 * max_text_length + 65536
 
 
+def max_body(path: str, max_text_length: int) -> int:
+    """The one body limit of every endpoint: :func:`body_limit`, and for ``/v1/check`` its images too.
+
+    The guard checks ``Content-Length`` against it and the body reader counts against it while
+    reading (chunked bodies), so both refuse with the same :func:`too_large` answer.
+    """
+    if path == "/v1/check":
+        from postguard.server.images import body_allowance
+
+        return body_limit(max_text_length) + body_allowance()
+    return body_limit(max_text_length)
+
+
+def too_large(path: str, limit: int) -> ApiError:
+    """The 413 for a body over ``limit``: says the limit, so a client knows what to send instead."""
+    what = "text and images" if path == "/v1/check" else "text"
+    return ApiError(
+        413, f"the request body is too large: {path} accepts at most {limit:,} bytes ({what}, encoded)"
+    )
+
+
 def error_response(path: str, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """The one error shape: ``Error: ...`` as text under ``/v2`` (LanguageTool), else JSON ``{"error"}``."""
     if path.startswith("/v2/"):

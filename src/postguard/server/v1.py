@@ -69,7 +69,6 @@ async def v1_check(request: Request) -> Response:
             check_job,
             state.max_text_length,
             content_type,
-            allowance=images.body_allowance(),
             extra_time=images.time_budget,
         )
     )

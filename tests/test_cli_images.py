@@ -86,6 +86,19 @@ def test_check_an_image_file_and_a_post_with_images(project: Path) -> None:
     assert "truncated or corrupt" in broken["message"]
 
 
+def test_a_picture_embedded_as_a_data_url_is_checked_too(project: Path) -> None:
+    import base64
+
+    slide = base64.b64encode((project / "img" / "slide.png").read_bytes()).decode("ascii")
+    head = "![Folie](data:image/png;base64,"
+    (project / "embedded.md").write_text(f"# Zeitplan\n\n{head}{slide})\n", encoding="utf-8")
+    proc = postguard(project, "--format", "json", "embedded.md")
+    assert proc.returncode == 1, proc.stderr
+    [post] = json.loads(proc.stdout)["results"]
+    got = sorted((f["rule_id"], f["image"], f["match"]) for f in post["findings"])
+    assert got == [("PG101", "embedded image", head), ("PG104", "embedded image", head)]
+
+
 def test_text_output_shows_the_box_and_a_bad_image_file_is_an_input_error(project: Path) -> None:
     (project / "notes.png").write_text("not an image\n", encoding="utf-8")
     proc = postguard(project, "img/slide.png", "notes.png")

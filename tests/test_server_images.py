@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -142,6 +143,47 @@ def test_v1_check_bodies_are_limited_to_text_and_20_mb_of_images(server: ServerP
     files = [("image", (f"p{i}.jpg", blob, "image/jpeg")) for i in range(3)]
     r = server.client.post("/v1/check", data={"text": ""}, files=files)
     assert r.status_code == 413 and "20 MB in all" in r.json()["error"]
+
+
+def test_images_embedded_in_the_text_are_checked_and_named_files_never_read(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    on_disk = tmp_path / "slide.png"  # a real file with findings in it: the server must not open it
+    on_disk.write_bytes(SLIDE_PNG)
+    embedded = f"![Folie 3](data:image/png;base64,{b64(SLIDE_PNG)})"
+    text = f"Unser Team!\n\n{embedded}\n\n![Folie 4]({on_disk}) ![Folie 5](slide.png)\n"
+    r = server.client.post("/v1/check", json={"text": text})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    validate(answer)
+    head = "![Folie 3](data:image/png;base64,"
+    found = sorted((f["rule_id"], f["match"], f["image"]) for f in answer["findings"])
+    assert found == [("PG101", head, "embedded image"), ("PG104", head, "embedded image")]
+    for f in answer["findings"]:
+        assert text[f["start"] : f["end"]] == head and f["box"] is not None
+    assert answer["notices"] == [
+        "image files named in the text are not read by the server (2 references): send the images "
+        "with the draft, or check the post with `postguard check`"
+    ]
+    broken = server.client.post("/v1/check", json={"text": "Hallo ![x](data:image/png;base64,@@@@)"}).json()
+    assert [(f["rule_id"], f["message"]) for f in broken["findings"]] == [
+        ("PG806", "Image not checked: the data: URL is not valid base64.")
+    ]
+    plain = server.client.post("/v1/check", json={"text": "Unser Team beim Sommerfest!"}).json()
+    assert "notices" not in plain and plain["findings"] == []
+
+
+def test_embedded_images_count_towards_the_limit_of_four(server: ServerProcess) -> None:
+    tiny = encode(photo(81, (16, 16)), "PNG")
+    # three different pictures (the same one embedded twice is checked, and counted, once)
+    pictures = [b64(encode(photo(i, (16, 16)), "PNG")) for i in range(3)]
+    text = " ".join(
+        f"![{i}](data:image/png;base64,{data})" for i, data in enumerate([*pictures, pictures[0]])
+    )
+    ok = server.client.post("/v1/check", json={"text": text, "images": [{"data": b64(tiny)}]})
+    assert ok.status_code == 200
+    many = server.client.post("/v1/check", json={"text": text, "images": [{"data": b64(tiny)}] * 2})
+    assert many.status_code == 413 and "at most 4 images per request (with the 3 in the text)" in many.text
 
 
 def test_malformed_image_fields_are_400(server: ServerProcess) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from postguard.engine import Engine, Selection
 from postguard.errors import InputError
 from postguard.images import ImageError, ImageFacts, analyse
-from postguard.images.refs import find_refs, resolve
+from postguard.images.refs import Accept, embedded_bytes, find_refs, head_end, is_embedded, resolve
 from postguard.model import Draft, Extracted, Finding, Report
 
 #: Reads the bytes a reference names; raises :class:`InputError` when it cannot.
@@ -40,6 +40,9 @@ class ImageOptions:
     selection: Selection | None = None
     ocr: bool = True
     cache: Path | None = None
+    #: Which references of a post are followed: local files and ``data:`` URLs (``None``) or, on
+    #: the server, only ``data:`` URLs (:func:`postguard.images.refs.is_embedded`).
+    refs: Accept | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,10 +114,14 @@ def lint_image(engine: Engine, data: bytes, *, name: str, options: ImageOptions 
 
 
 def file_loader(post: Path, root: Path | None) -> Loader:
-    """A loader for references of the post at ``post``: local files only, size-checked."""
+    """A loader for references of the post at ``post``: local files and ``data:`` URLs, size-checked."""
     from postguard.images import MAX_BYTES
 
+    embedded = embedded_loader(MAX_BYTES)
+
     def load(src: str) -> bytes:
+        if is_embedded(src):
+            return embedded(src)
         path = resolve(src, post, root)
         try:
             if path.stat().st_size > MAX_BYTES:
@@ -128,6 +135,18 @@ def file_loader(post: Path, root: Path | None) -> Loader:
     return load
 
 
+def embedded_loader(max_bytes: int) -> Loader:
+    """A loader for ``data:image/...;base64,`` references: the picture is in the text itself."""
+
+    def load(src: str) -> bytes:
+        try:
+            return embedded_bytes(src, max_bytes)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+
+    return load
+
+
 def image_findings(
     engine: Engine,
     source: str,
@@ -136,14 +155,15 @@ def image_findings(
     loader: Loader,
     options: ImageOptions,
 ) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
-    """``findings`` plus those of the local images ``source`` references, on each reference's span.
+    """``findings`` plus those of the images ``source`` references, on each reference's span.
 
-    Each image is read and analysed once, however often it is referenced.
-    Returns the findings and the notices to show (OCR skipped on this machine).
+    ``options.refs`` picks the references (local files by default; ``is_embedded`` for ``data:``
+    URLs, whose findings end at the URL's ``,``). Each image is read and analysed once, however
+    often it is referenced. Returns the findings and the notices to show (OCR skipped here).
     """
     if fmt not in ("markdown", "html"):
         return tuple(findings), ()
-    refs = find_refs(source, fmt)
+    refs = find_refs(source, fmt, options.refs)
     if not refs:
         return tuple(findings), ()
     found: list[Finding] = list(findings)
@@ -152,12 +172,14 @@ def image_findings(
         if ref.src not in checked:
             checked[ref.src] = _check_ref(engine, ref.src, loader, options)
         outcome = checked[ref.src]
-        match = source[ref.start : ref.end]
+        end = head_end(source, ref)
+        match = source[ref.start : end]
+        shown = ref.src if end == ref.end else "embedded image"
         if isinstance(outcome, str):
-            found.extend(_unreadable(engine, outcome, ref.start, ref.end, match, ref.src, options))
+            found.extend(_unreadable(engine, outcome, ref.start, end, match, shown, options))
             continue
         for f in outcome.findings:
-            found.append(replace(f, start=ref.start, end=ref.end, match=match, image=ref.src))
+            found.append(replace(f, start=ref.start, end=end, match=match, image=shown))
     found.sort(key=lambda f: (f.start, f.end, f.rule_id))
     skipped = [r.facts.ocr_skipped for r in checked.values() if isinstance(r, ImageResult)]
     notices = tuple(dict.fromkeys(why for why in skipped if why and options.ocr))
@@ -165,10 +187,11 @@ def image_findings(
 
 
 def _check_ref(engine: Engine, src: str, loader: Loader, options: ImageOptions) -> ImageResult | str:
+    name = src if len(src) <= 200 else "embedded image"
     try:
-        facts = analyse(loader(src), src, ocr=options.ocr, cache=options.cache)
+        facts = analyse(loader(src), name, ocr=options.ocr, cache=options.cache)
     except InputError as exc:
-        return str(exc).removeprefix(f"{src}: ")
+        return str(exc).removeprefix(f"{src}: ").removeprefix(f"{name}: ")
     return check_facts(engine, facts, options)
 
 

@@ -4,12 +4,16 @@ Markdown is parsed with markdown-it (the extractor's parser), so ``![alt](src)``
 reference-style images and inline ``<img src>`` are all found; HTML with the
 standard library's parser. Each reference keeps its span in the source, so a
 finding in the image points at the reference in the post. Remote images
-(``http:``, ``https:``, ``//``) and ``data:`` URLs are not followed: nothing
-leaves the machine.
+(``http:``, ``https:``, ``//``) are never followed: nothing leaves the machine.
+``data:image/`` URLs (the picture inside the text) are checked too; the server
+checks only those and never opens a file a draft names (see docs/images.md).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,12 +29,19 @@ class ImageRef:
     src: str
 
 
-def find_refs(source: str, fmt: str) -> list[ImageRef]:
-    """The local image references of a ``markdown`` or ``html`` source, in order."""
+Accept = Callable[[str], bool]
+
+
+def find_refs(source: str, fmt: str, accept: Accept | None = None) -> list[ImageRef]:
+    """The image references of a ``markdown`` or ``html`` source that ``accept``, in order.
+
+    By default local files and embedded (``data:``) pictures: what ``postguard check`` follows.
+    """
+    accept = accept or is_local_or_embedded
     if fmt == "markdown":
-        return _markdown(source)
+        return _markdown(source, accept)
     if fmt == "html":
-        return _html(source, 0)
+        return _html(source, 0, accept)
     return []
 
 
@@ -40,6 +51,46 @@ def is_local(src: str) -> bool:
         return False
     parts = urlsplit(s)
     return not parts.scheme and not parts.netloc and is_image_name(unquote(parts.path))
+
+
+_DATA_PREFIX = "data:image/"
+
+
+def is_embedded(src: str) -> bool:
+    """A ``data:image/...`` URL: the picture itself, inside the text."""
+    return src.strip()[: len(_DATA_PREFIX)].lower() == _DATA_PREFIX
+
+
+def embedded_bytes(src: str, max_bytes: int) -> bytes:
+    """The bytes of a ``data:image/...;base64,...`` URL; :class:`ValueError` says what is wrong."""
+    head, comma, body = src.strip().partition(",")
+    if not comma or not is_embedded(head):
+        raise ValueError("not a data: URL of an image")
+    if not head.lower().endswith(";base64"):
+        raise ValueError("a data: URL of an image must be base64")
+    if len(body) > max_bytes * 4 // 3 + 8:
+        raise ValueError(f"image too large (over {max_bytes // 1_048_576} MB)")
+    try:
+        return base64.b64decode(unquote(body), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("the data: URL is not valid base64") from None
+
+
+def is_local_or_embedded(src: str) -> bool:
+    return is_local(src) or is_embedded(src)
+
+
+def head_end(source: str, ref: ImageRef) -> int:
+    """Where the reference stops being worth showing: after a ``data:`` URL's ``,``, else its end.
+
+    A finding on an embedded image points at ``![alt](data:image/png;base64,`` rather than
+    repeating the image's base64 in every finding.
+    """
+    if not is_embedded(ref.src):
+        return ref.end
+    at = source.find(ref.src[:16], ref.start, ref.end)
+    comma = source.find(",", at, ref.end) if at >= 0 else -1
+    return comma + 1 if comma >= 0 else ref.end
 
 
 def resolve(src: str, post: Path, root: Path | None) -> Path:
@@ -58,7 +109,7 @@ def _line_starts(source: str) -> list[int]:
     return starts
 
 
-def _markdown(source: str) -> list[ImageRef]:
+def _markdown(source: str, accept: Accept) -> list[ImageRef]:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark")
@@ -70,7 +121,7 @@ def _markdown(source: str) -> list[ImageRef]:
         lo = starts[block.map[0]]
         hi = starts[block.map[1]] if block.map[1] < len(starts) else len(source)
         if block.type == "html_block":
-            out.extend(_html(source[lo:hi], lo))
+            out.extend(_html(source[lo:hi], lo, accept))
             continue
         cursor = lo
         for tok in block.children or ():
@@ -81,12 +132,12 @@ def _markdown(source: str) -> list[ImageRef]:
                     continue
                 end = _ref_end(source, begin, hi, src)
                 cursor = end
-                if is_local(src):
+                if accept(src):
                     out.append(ImageRef(start=begin, end=end, src=src))
             elif tok.type == "html_inline":
                 p = source.find(tok.content, cursor, hi)
                 if p >= 0:
-                    out.extend(_html(tok.content, p))
+                    out.extend(_html(tok.content, p, accept))
                     cursor = p + len(tok.content)
     return out
 
@@ -115,7 +166,7 @@ class _Images(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _html(text: str, offset: int) -> list[ImageRef]:
+def _html(text: str, offset: int, accept: Accept) -> list[ImageRef]:
     parser = _Images()
     try:
         parser.feed(text)
@@ -126,6 +177,6 @@ def _html(text: str, offset: int) -> list[ImageRef]:
     out = []
     for (line, col), src, tag in parser.found:
         start = starts[line - 1] + col
-        if is_local(src):
+        if accept(src):
             out.append(ImageRef(start=offset + start, end=offset + start + max(1, len(tag)), src=src))
     return out

@@ -43,14 +43,40 @@ def body_allowance() -> int:
 
 def time_budget(body: bytes) -> float:
     """The extra time a body's images may take: :data:`SECONDS_PER_IMAGE` for each (a cheap count)."""
-    count = body.count(b'filename="') + body.count(b'"data"')
+    count = body.count(b'filename="') + body.count(b'"data"') + body.count(b"data:image/")
     return SECONDS_PER_IMAGE * min(count, MAX_IMAGES)
 
 
-def checked(uploads: list[Upload]) -> list[Upload]:
-    """The uploads, or 413 for too many or too large ones (after the fields were found valid)."""
-    if len(uploads) > MAX_IMAGES:
-        raise ApiError(413, f"at most {MAX_IMAGES} images per request")
+def references(text: str) -> tuple[int, int]:
+    """How many images the text embeds (``data:image/`` URLs) and how many files it names.
+
+    The server checks the embedded ones (their bytes came with the request) and reads no file a
+    draft names: a draft is text from any web page the extension reads, and a path in it must not
+    make the server open, decode or OCR a file of this machine (docs/images.md).
+    """
+    from postguard.images.refs import find_refs, is_embedded, is_local
+
+    embedded = len({r.src for r in find_refs(text, "markdown", is_embedded)}) if "data:image/" in text else 0
+    files = len(find_refs(text, "markdown", is_local)) if ("![" in text or "<img" in text.lower()) else 0
+    return embedded, files
+
+
+def files_notice(count: int) -> str:
+    return (
+        f"image files named in the text are not read by the server ({count} reference"
+        f"{'s' if count != 1 else ''}): send the images with the draft, or check the post with "
+        "`postguard check`"
+    )
+
+
+def checked(uploads: list[Upload], embedded: int = 0) -> list[Upload]:
+    """The uploads, or 413 for too many or too large ones (after the fields were found valid).
+
+    ``embedded`` images (``data:`` URLs in the text) count towards :data:`MAX_IMAGES`.
+    """
+    if len(uploads) + embedded > MAX_IMAGES:
+        within = f" (with the {embedded} in the text)" if embedded else ""
+        raise ApiError(413, f"at most {MAX_IMAGES} images per request{within}")
     for u in uploads:
         if len(u.data) > MAX_IMAGE_BYTES:
             raise ApiError(413, f"image {u.name!r} is larger than {MAX_IMAGE_BYTES // 1_048_576} MB")

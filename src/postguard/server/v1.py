@@ -23,6 +23,8 @@ from postguard.server.state import state_of
 def check_job(eng: Engine, max_text_length: int, body: bytes, content_type: str = "") -> bytes:
     """The answer to a ``/v1/check`` body (runs in a check worker): JSON, or a multipart form with images."""
     from postguard.formatters.json import finding_dict
+    from postguard.imagelint import ImageOptions, embedded_loader
+    from postguard.images.refs import is_embedded
     from postguard.pipeline import lint, parse_moment
     from postguard.server import images
 
@@ -33,18 +35,23 @@ def check_job(eng: Engine, max_text_length: int, body: bytes, content_type: str 
     else:
         args = parse_check_request(body, max_text_length)
         uploads = images.json_images(json.loads(body)) if b'"images"' in body else []
-    uploads = images.checked(uploads)  # 413 only for a request that is otherwise valid
     text = args.text
+    embedded, named_files = images.references(text)
+    uploads = images.checked(uploads, embedded)  # 413 only for a request that is otherwise valid
     publish_at = parse_moment(args.publish_at, "publish_at") if args.publish_at else None
     report = lint(
         eng,
         text,
         name="<request>",
+        fmt="markdown" if embedded else None,
         channel=args.channel,
         kind=args.kind,
         lang=args.lang,
         publish_at=publish_at,
         extracted=Extracted(text=text),
+        # the pictures embedded in the text (data: URLs) are checked; files it names never are
+        images=embedded_loader(images.MAX_IMAGE_BYTES) if embedded else None,
+        image_options=ImageOptions(refs=is_embedded),
     )
     index = LineIndex(text)
     answer: dict[str, Any] = {
@@ -52,8 +59,12 @@ def check_job(eng: Engine, max_text_length: int, body: bytes, content_type: str 
         "language": report.language,
         "pack_fingerprint": eng.fingerprint,
     }
+    notices = list(report.notices) + ([images.files_notice(named_files)] if named_files else [])
     if uploads:
         answer.update(images.check_uploads(eng, uploads, args.model_dump(exclude_none=True), publish_at))
+        notices += [n for n in answer["notices"] if n not in notices]
+    if notices:
+        answer["notices"] = notices
     return json_bytes(answer)
 
 

@@ -89,6 +89,15 @@ def test_an_embargoed_picture_is_found_resized_cropped_and_recoloured(engine: En
         assert f.box == (0, 0, variant.width, variant.height)
 
 
+def test_an_embargoed_picture_in_a_scheduled_post_says_how_early(engine: Engine) -> None:
+    data = encode(photo(42, (800, 600)), "JPEG", quality=80)
+    planned = datetime(2027, 2, 27, 9, 0, tzinfo=UTC)  # two days before the lift
+    [f] = run(engine, data, publish_at=planned).findings
+    assert f.rule_id == "PG801"
+    assert "the post is scheduled for 27 February 2027" in f.message and "too early" in f.message
+    assert "It matches a picture in the rule pack" in f.message
+
+
 def test_a_hash_written_in_the_pack_matches(engine: Engine) -> None:
     assert ids(run(engine, encode(photo(43, (800, 600)), "JPEG"))) == ["PG801"]
 

@@ -82,3 +82,27 @@ def format_remaining(delta: timedelta, lang: str) -> str:
     """``noch 157 Tage`` / ``157 days to go``."""
     duration = format_duration(delta, lang)
     return f"noch {duration}" if lang == "de" else f"{duration} to go"
+
+
+def under_embargo(what: str, until: datetime, moment: datetime, lang: str, *, scheduled: bool) -> str:
+    """``“X” is under embargo until <when> (<remaining>).``, the one embargo sentence of all checks.
+
+    ``what`` is already in the reader's language (a quoted name, "This picture"). For a post
+    scheduled for ``moment`` it says how much too early that is instead of how long remains.
+    """
+    when = format_moment(until, lang)
+    if scheduled:
+        early = format_duration(until - moment, lang)
+        planned = format_moment(moment, lang)
+        if lang == "de":
+            return (
+                f"{what} steht unter Sperrfrist bis {when}; der Beitrag ist für {planned} geplant, "
+                f"{early} zu früh."
+            )
+        return (
+            f"{what} is under embargo until {when}; the post is scheduled for {planned}, {early} too early."
+        )
+    remaining = format_remaining(until - moment, lang)
+    if lang == "de":
+        return f"{what} steht unter Sperrfrist bis {when} ({remaining})."
+    return f"{what} is under embargo until {when} ({remaining})."

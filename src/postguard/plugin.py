@@ -22,7 +22,8 @@ Groups:
 - matching terms: :class:`TermIndex`, :class:`Pieces`;
 - web addresses in prose: :func:`find_urls`, :func:`overlaps`, :func:`trim_url`, :data:`URL_CHARS`;
 - messages: :func:`quote`, :func:`format_date`, :func:`format_moment`,
-  :func:`format_duration`, :func:`format_remaining`;
+  :func:`format_duration`, :func:`format_remaining`, :func:`under_embargo` (the embargo sentence
+  of the text and the picture check);
 - images (``postguard_check_image``): :class:`ImageContext`, :class:`ImageFacts`,
   :class:`Box`, :class:`MetaField`, :class:`GeoPoint`, :func:`image_distance`,
   :data:`IMAGE_MATCH_THRESHOLD`.
@@ -37,7 +38,14 @@ from postguard.image_context import ImageContext
 from postguard.images.facts import Box, GeoPoint, ImageFacts, MetaField
 from postguard.images.hashing import THRESHOLD as IMAGE_MATCH_THRESHOLD
 from postguard.images.hashing import nearest as image_distance
-from postguard.messages import format_date, format_duration, format_moment, format_remaining, quote
+from postguard.messages import (
+    format_date,
+    format_duration,
+    format_moment,
+    format_remaining,
+    quote,
+    under_embargo,
+)
 from postguard.model import (
     Block,
     Code,
@@ -122,4 +130,5 @@ __all__ = [
     "parse_replace",
     "quote",
     "trim_url",
+    "under_embargo",
 ]

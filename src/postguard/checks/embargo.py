@@ -10,17 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from postguard.plugin import (
-    CheckContext,
-    Finding,
-    format_duration,
-    format_moment,
-    format_remaining,
-    hookimpl,
-    load_rules,
-    note_text,
-    quote,
-)
+from postguard.plugin import CheckContext, Finding, hookimpl, load_rules, note_text, quote, under_embargo
 
 RULE_ID = "PG201"
 
@@ -42,27 +32,11 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             continue
         entry = max(live, key=lambda e: e.until)
         lang = ctx.msg_lang
-        until = entry.until
-        remaining = format_remaining(until - ctx.moment, lang)
         # only what the draft wrote: an alias must never reveal the internal name behind it
         what = quote(ctx.text[m.start : m.end], lang)
         # a hashed pack: say that the name is protected (the draft's words are all there is)
         via = ctx.message(en=", a protected name,", de=", ein geschützter Name,") if entry.protected else ""
-        when = format_moment(until, lang)
-        if ctx.scheduled:
-            early = format_duration(until - ctx.moment, lang)
-            planned = format_moment(ctx.moment, lang)
-            msg = ctx.message(
-                en=f"{what}{via} is under embargo until {when}; the post is scheduled for {planned}, "
-                f"{early} too early.",
-                de=f"{what}{via} steht unter Sperrfrist bis {when}; der Beitrag ist für {planned} geplant, "
-                f"{early} zu früh.",
-            )
-        else:
-            msg = ctx.message(
-                en=f"{what}{via} is under embargo until {when} ({remaining}).",
-                de=f"{what}{via} steht unter Sperrfrist bis {when} ({remaining}).",
-            )
+        msg = under_embargo(f"{what}{via}", entry.until, ctx.moment, lang, scheduled=ctx.scheduled)
         if entry.note:
             msg = f"{msg} {note_text(entry.note, ctx.msg_lang)}"
         yield ctx.finding(RULE_ID, m.start, m.end, msg, confidence=m.confidence, severity=entry.severity)

@@ -16,12 +16,11 @@ from postguard.plugin import (
     IMAGE_MATCH_THRESHOLD,
     Finding,
     ImageContext,
-    format_moment,
-    format_remaining,
     hookimpl,
     image_distance,
     load_rules,
     note_text,
+    under_embargo,
 )
 
 RULE_ID = "PG801"
@@ -46,13 +45,11 @@ def postguard_check_image(ctx: ImageContext) -> Iterator[Finding]:
     distance, n = best
     entry = ctx.packs.embargo[n]
     lang = ctx.msg_lang
-    when = format_moment(entry.until, lang)
-    remaining = format_remaining(entry.until - ctx.moment, lang)
-    msg = ctx.message(
-        en=f"This picture is under embargo until {when} ({remaining}): it matches a picture in the "
-        f"rule pack ({distance} of 64 bits differ).",
-        de=f"Dieses Bild steht unter Sperrfrist bis {when} ({remaining}): Es gleicht einem Bild im "
-        f"Regelpaket ({distance} von 64 Bits verschieden).",
+    what = ctx.message(en="This picture", de="Dieses Bild")
+    msg = under_embargo(what, entry.until, ctx.moment, lang, scheduled=ctx.scheduled)
+    msg += " " + ctx.message(
+        en=f"It matches a picture in the rule pack ({distance} of 64 bits differ).",
+        de=f"Es gleicht einem Bild im Regelpaket ({distance} von 64 Bits verschieden).",
     )
     if entry.note:
         msg = f"{msg} {note_text(entry.note, lang)}"

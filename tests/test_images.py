@@ -69,6 +69,17 @@ def test_ocr_finds_words_and_their_boxes(dark: bool) -> None:
     assert abs(box.y - line[1]) <= 4 and 0.15 < box.w / line[2] < 0.45
 
 
+def test_a_huge_picture_is_read_scaled_down_with_boxes_in_its_own_pixels() -> None:
+    from postguard.images.ocr import MAX_SIDE, prepare
+
+    img, boxes = screenshot(["VERTRAULICH", "Projekt Sturmvogel"], size=90, width=MAX_SIDE * 2)
+    assert max(prepare(img)[0].size) == MAX_SIDE
+    ocr = analyse(encode(img, "PNG"), "huge.png").ocr
+    assert ocr is not None and ocr.text.split() == ["VERTRAULICH", "Projekt", "Sturmvogel"]
+    first = ocr.words[0].box
+    assert abs(first.x - boxes[0][0]) <= 6 and abs(first.w - boxes[0][2]) <= 12
+
+
 def test_an_image_without_text_has_empty_ocr() -> None:
     facts = analyse(encode(Image.new("RGB", (400, 300), (240, 240, 240))), "blank.png")
     assert facts.ocr is not None and facts.ocr.text == ""

@@ -37,8 +37,11 @@ TESSDATA_DIRS: tuple[str, ...] = (
 LANGUAGES = "deu+eng"
 #: Words Tesseract is less sure of than this (0..100) are dropped: noise from photos and icons.
 MIN_CONFIDENCE = 40.0
-#: Text lines lower than this (pixels) are read from an image scaled up 2x.
-SMALL_TEXT = 12
+#: Pictures whose longest side is below this (pixels) are read at twice their size (small text).
+SMALL_SIDE = 1000
+#: Longest side (pixels) OCR reads; larger pictures are scaled down to it first (a 4K screenshot
+#: is read as it is, a 48-megapixel photo at 4096 x 3072).
+MAX_SIDE = 4096
 
 
 def tessdata_dir() -> str | None:
@@ -86,14 +89,23 @@ _ENGINE = _Engine()
 
 
 def prepare(image: Image.Image) -> tuple[Image.Image, float]:
-    """Grey, dark-on-light, and scaled up when the image is small; returns it and the scale."""
+    """Grey, dark-on-light, scaled up when the image is small and down past :data:`MAX_SIDE`.
+
+    Returns the image and its scale (boxes are divided by it, so they are in the picture's pixels).
+    """
     grey = ImageOps.grayscale(image)
     if ImageStat.Stat(grey).mean[0] < 110:  # dark mode: light text on a dark background
         grey = ImageOps.invert(grey)
     scale = 1.0
-    if max(grey.size) < 1000:
+    longest = max(grey.size)
+    if longest < SMALL_SIDE:
         scale = 2.0
         grey = grey.resize((grey.width * 2, grey.height * 2), Image.Resampling.LANCZOS)
+    elif longest > MAX_SIDE:
+        # a 48-megapixel photo: its text is large, and Tesseract's time grows with the pixels
+        scale = MAX_SIDE / longest
+        size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
+        grey = grey.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     return grey, scale
 
 

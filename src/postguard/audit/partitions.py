@@ -132,10 +132,10 @@ class Auditor:
             except PostguardError:
                 pass  # the check below reports what is wrong with the file
             if not in_window(posted, self.options.since, self.options.until):
-                yield name, None, posted, None
+                yield part.show(name), None, posted, None
                 continue
             item = Input(name, Path(name))
-            yield name, None, posted, self._guard(name, partial(self.checker.check, item))
+            yield part.show(name), None, posted, self._guard(name, partial(self.checker.check, item))
 
     def _records(self, part: Partition) -> _Items:
         from postguard.pipeline import lint

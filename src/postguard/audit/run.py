@@ -189,9 +189,11 @@ def audit(
     ``client``: an existing client (tests); else a cluster is started (or ``scheduler`` joined)
     after the sources have been planned, so an unreadable source fails before any worker starts.
     """
+    from postguard.audit.archives import check as check_archive
+    from postguard.audit.archives import is_archive, unpack
     from postguard.audit.outputs import summarise, write_outputs
     from postguard.audit.report import render
-    from postguard.audit.sources import plan
+    from postguard.audit.sources import archive_key, plan
     from postguard.engine import Engine
 
     began = time.perf_counter()
@@ -200,12 +202,20 @@ def audit(
     engine.selection(options.disable, options.severity)
     if options.channel:
         engine.channel(options.channel)
-    planned = plan(sources, size=size, columns=columns, root=config.root, exclude=config.exclude)
-    parts = list({p.key: p for p in planned}.values())  # a source named twice is audited once
+    packed = {s for s in sources if is_archive(s)}
+    for source in packed:
+        check_archive(source)  # before anything is written: a broken archive is a usage error
+    planned = plan(
+        [s for s in sources if s not in packed], size=size, columns=columns, root=config.root,
+        exclude=config.exclude,
+    )  # fmt: skip
     store = Store(out)
     started = store.open(
         _manifest(sources, columns, options, engine.fingerprint), options.started.isoformat()
     )
+    unpacked = {s: unpack(s, out / "unpacked", archive_key(s)) for s in sorted(packed)}
+    planned += plan(list(unpacked.values()), size=size, columns=columns, root=config.root)
+    parts = list({p.key: p for p in planned}.values())  # a source named twice is audited once
     options = replace(options, started=datetime.fromisoformat(started))
     cluster = None
     startup = 0.0
@@ -219,7 +229,7 @@ def audit(
             cluster.close()
     done = store.done()
     table, failures, counts = store.collect([p.key for p in parts if p.key in done])
-    failures += state.failures
+    failures += [f for u in unpacked.values() for f in u.failures] + state.failures
     summary = summarise(table, failures, counts)
     seconds = time.perf_counter() - began
     summary["run"] = {

@@ -117,7 +117,7 @@ def read_records(part: Partition) -> Iterator[Record]:
 
 def _jsonl(part: Partition) -> Iterator[Record]:
     name = part.name
-    with open(part.path, "rb") as fh:
+    with open(part.file(part.path), "rb") as fh:
         fh.seek(part.offset)
         for n in range(part.first, part.first + part.count):
             raw = fh.readline()
@@ -140,7 +140,7 @@ def _jsonl(part: Partition) -> Iterator[Record]:
 
 def _csv(part: Partition) -> Iterator[Record]:
     name = part.name
-    with open(part.path, "rb") as fh:
+    with open(part.file(part.path), "rb") as fh:
         fh.seek(part.offset)
         lines = (raw.decode("utf-8", errors="surrogateescape") for raw in fh)
         reader = csv.reader(lines)
@@ -169,7 +169,7 @@ def _csv(part: Partition) -> Iterator[Record]:
 def _parquet(part: Partition) -> Iterator[Record]:
     import pyarrow.parquet as pq
 
-    pf = pq.ParquetFile(part.path)
+    pf = pq.ParquetFile(part.file(part.path))
     cols = part.columns
     names = set(pf.schema_arrow.names)
     wanted = [c for c in (cols.text, cols.id, cols.url, cols.time, *ID_COLUMNS, *URL_COLUMNS, *TIME_COLUMNS)

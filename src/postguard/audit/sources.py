@@ -71,6 +71,11 @@ class Partition:
     columns: Columns = field(default_factory=Columns)
     header: tuple[str, ...] = ()
     member_root: str = ""  # an archive's unpacked directory: documents are named inside the archive
+    cwd: str = ""  # the client's working directory: relative paths are read from there
+
+    def file(self, path: str) -> str:
+        """Where a worker reads ``path`` (a worker's own working directory is not the client's)."""
+        return os.path.join(self.cwd, path)
 
     def show(self, path: str) -> str:
         """How a document's path is shown: a member's path inside its archive, else as given."""
@@ -128,7 +133,8 @@ def plan(
             parts += _plan_parquet(source, path, size, columns)
         else:
             parts += _plan_archive(kind, source, path, size)
-    return parts
+    cwd = os.getcwd()
+    return [replace(p, cwd=cwd) for p in parts]
 
 
 def detect(source: str) -> tuple[str, Path]:

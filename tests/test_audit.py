@@ -358,6 +358,18 @@ def test_cli_on_local_processes_interrupted_with_ctrl_c_then_resumed(
     assert (tmp_path / "o" / "report.html").is_file()
 
 
+def test_the_local_cluster_runs_without_dasks_sampling_profiler() -> None:
+    from postguard.audit.run import start
+
+    cluster = start(workers=1, processes=False)
+    try:
+        callbacks = cluster.client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
+        assert [c for cbs in callbacks.values() for c in cbs if c == "profile"] == []
+        assert callbacks  # the worker answered
+    finally:
+        cluster.close()
+
+
 def test_the_progress_bar_counts_partitions_on_standard_error(
     client: Client, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:

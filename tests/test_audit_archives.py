@@ -138,6 +138,7 @@ def test_damaged_members_are_failures_and_the_rest_is_audited(client: Client, tm
         z.writestr("broken.md", post)
         z.writestr("../escape.md", post)
         z.writestr(zipfile.ZipInfo("secret.md"), post)
+        z.writestr("old/export-2019.zip", b"PK\x05\x06" + b"\0" * 18)
     corrupt_crc(archive, "broken.md")
     data = bytearray(archive.read_bytes())
     with zipfile.ZipFile(archive) as z:  # mark secret.md as encrypted, in both headers
@@ -152,12 +153,13 @@ def test_damaged_members_are_failures_and_the_rest_is_audited(client: Client, tm
     outcome = run(client, [archive], out)
     assert {r["document"] for r in rows(out, "findings.jsonl")} == {"good.md"}
     reasons = {r["document"]: r["reason"] for r in rows(out, "failures.jsonl")}
-    assert reasons.keys() == {"broken.md", "../escape.md", "secret.md"}
+    assert reasons.keys() == {"broken.md", "../escape.md", "secret.md", "old/export-2019.zip"}
+    assert "an archive inside the archive" in reasons["old/export-2019.zip"]
     assert "CRC" in reasons["broken.md"] and "damaged" in reasons["broken.md"]
     assert "leaves the archive's directory" in reasons["../escape.md"]
     assert "encrypted" in reasons["secret.md"]
     assert not (tmp_path / "escape.md").exists() and not (out / "escape.md").exists()
-    assert outcome.summary["failed"] == 3 and outcome.summary["documents"] == 1
+    assert outcome.summary["failed"] == 4 and outcome.summary["documents"] == 1
 
 
 def test_a_tarball_cut_short_keeps_what_came_before(client: Client, tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ archive as their source and the member's path inside it as the document. Workers
 files, so on a cluster of several machines ``--out`` must be on a file system they all see.
 
 A member that cannot be read (a bad CRC, an encrypted member, an unsupported compression, a path
-that would leave the directory, a tarball cut short) is a failed document with its reason; the other
+that would leave the directory, a tarball cut short, an archive inside the archive) is a failed
+document with its reason; the other
 members are audited. An archive that is not one at all is an :class:`InputError` before anything
 runs. ``KEY`` comes from the archive's path, size and modification time, and a marker written after
 the last member keeps a rerun from unpacking it again (so its partitions keep their keys: resuming).
@@ -139,6 +140,14 @@ def _wanted(name: str) -> bool:
     )
 
 
+def _nested(name: str, failed: Callable[[str, str], None]) -> bool:
+    """An archive inside the archive is not opened (no unbounded nesting): it is listed instead."""
+    if not name.lower().endswith(SUFFIXES):
+        return False
+    failed(name, "an archive inside the archive: not unpacked (unpack it and audit it as a source)")
+    return True
+
+
 def _safe(name: str) -> str | None:
     """The member's path inside the archive, or None when it would leave the directory."""
     path = PurePosixPath(name.replace("\\", "/"))
@@ -161,6 +170,8 @@ def _members(path: Path, failed: Callable[[str, str], None]) -> Iterator[tuple[s
 def _zip_members(path: Path, failed: Callable[[str, str], None]) -> Iterator[tuple[str, Opener]]:
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
+            if not info.is_dir() and _nested(info.filename, failed):
+                continue
             if info.is_dir() or not _wanted(info.filename):
                 continue
             name = _safe(info.filename)
@@ -197,6 +208,8 @@ def _tar_members(path: Path, failed: Callable[[str, str], None]) -> Iterator[tup
                 return
             if info is None:
                 return
+            if info.isfile() and _nested(info.name, failed):
+                continue
             if not info.isfile() or not _wanted(info.name):
                 continue  # directories, links and devices are never followed
             name = _safe(info.name)

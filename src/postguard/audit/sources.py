@@ -222,7 +222,7 @@ def _plan_unpacked(unpacked: Unpacked, size: int, columns: Columns) -> list[Part
         elif kind in ARCHIVE_KINDS:
             parts += _plan_archive(kind, source, path, size)
         else:
-            files.append(str(path))  # an archive inside the archive is checked as a file (and fails)
+            files.append(str(path))
     for first in range(0, len(files), size):
         chunk = tuple(files[first : first + size])
         parts.append(

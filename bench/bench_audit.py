@@ -84,7 +84,14 @@ def generate(path: Path, posts: int, seed: int = 18) -> None:
 
 
 class MemoryWatch:
-    """Peak RSS and USS of every child process (the local cluster's workers), sampled every 0.5 s."""
+    """Peak RSS (every 0.5 s) and USS (every 5 s) of every child process (the local cluster's workers).
+
+    USS needs ``memory_full_info``, which walks /proc/PID/smaps: 10-35 ms of this process's CPU per
+    worker, taken from the workers' cores if it ran every 0.5 s (the first version did: a tenth of a
+    core with two workers). RSS and CPU times are cheap (well under a millisecond).
+    """
+
+    USS_EVERY = 10
 
     def __init__(self) -> None:
         import psutil
@@ -99,19 +106,22 @@ class MemoryWatch:
     def _loop(self) -> None:
         import psutil
 
+        tick = 0
         while not self.stop.wait(0.5):
+            tick += 1
             for child in self.me.children(recursive=True):
                 try:
-                    info = child.memory_full_info()
+                    rss = child.memory_info().rss
                     times = child.cpu_times()
+                    if rss >= 80 * 2**20 and (tick % self.USS_EVERY == 1 or child.pid not in self.peak_uss):
+                        uss = child.memory_full_info().uss
+                        self.peak_uss[child.pid] = max(self.peak_uss.get(child.pid, 0), uss)
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
                 if times.user + times.system > 0.5:  # not the multiprocessing resource tracker
                     self.cpu[child.pid] = times.user + times.system
-                if info.rss < 80 * 2**20:
-                    continue
-                self.peak_rss[child.pid] = max(self.peak_rss.get(child.pid, 0), info.rss)
-                self.peak_uss[child.pid] = max(self.peak_uss.get(child.pid, 0), info.uss)
+                if rss >= 80 * 2**20:
+                    self.peak_rss[child.pid] = max(self.peak_rss.get(child.pid, 0), rss)
 
     def __enter__(self) -> MemoryWatch:
         self.thread.start()
@@ -144,16 +154,18 @@ def in_process(path: Path, posts: int) -> tuple[float, float]:
     return len(texts) / (time.perf_counter() - began), len(texts) / (time.process_time() - cpu)
 
 
-def cluster_run(path: Path, workers: int, size: int) -> dict[str, float | int]:
-    from postguard.audit.run import audit, start
+def cluster_run(path: Path, workers: int, size: int, *, dask_defaults: bool = False) -> dict[str, object]:
+    """One audit on a fresh local cluster: postguard's Dask settings, or Dask's defaults."""
+    from postguard.audit.run import QUIET_WORKERS, audit, start
 
     out = Path(tempfile.mkdtemp(prefix="bench-audit-"))
     try:
         began = time.perf_counter()
         with MemoryWatch() as mem:
-            cluster = start(workers=workers)
+            cluster = start(workers=workers, settings={} if dask_defaults else QUIET_WORKERS)
             try:
                 cpu_before = _worker_cpu(mem)
+                client_cpu = time.process_time()
                 outcome = audit(
                     [str(path)],
                     out / "out",
@@ -162,6 +174,7 @@ def cluster_run(path: Path, workers: int, size: int) -> dict[str, float | int]:
                     size=size,
                     client=cluster.client,
                 )
+                client_cpu = time.process_time() - client_cpu
                 time.sleep(0.6)  # one more sample of the workers' CPU time
                 cpu = {pid: t - cpu_before.get(pid, 0.0) for pid, t in mem.cpu.items()}
             finally:
@@ -170,8 +183,10 @@ def cluster_run(path: Path, workers: int, size: int) -> dict[str, float | int]:
         s = outcome.summary
         work = outcome.seconds - outcome.progress.setup
         task_cpu = float(s["run"]["worker_cpu_seconds"])  # type: ignore[index]
+        task_wall = float(s["run"]["worker_seconds"])  # type: ignore[index]
         return {
             "workers": workers,
+            "dask": "defaults" if dask_defaults else "postguard",
             "documents": int(str(s["documents"])),
             "findings": int(str(s["findings"])),
             "startup_s": round(cluster.startup, 2),
@@ -186,6 +201,10 @@ def cluster_run(path: Path, workers: int, size: int) -> dict[str, float | int]:
             # with other jobs, wall time says how much CPU was free; CPU time says what the work costs
             "worker_cpu_s": sorted(round(t, 1) for t in cpu.values()),
             # the workers' CPU time in the tasks (process_time; engine set-up not included)
+            # the client and the scheduler (one process): what they take from the workers' cores
+            "client_cpu_s": round(client_cpu, 2),
+            # how much of the audit's wall time the workers spent inside tasks
+            "worker_busy": round(task_wall / (workers * max(work, 1e-9)), 3),
             "posts_per_cpu_s": round(int(str(s["documents"])) / max(task_cpu, 1e-9), 1),
             # the speed if every worker had a core of its own (Dask spreads the partitions evenly)
             "posts_per_s_own_cores": round(workers * int(str(s["documents"])) / max(task_cpu, 1e-9), 1),
@@ -202,6 +221,10 @@ def main() -> int:
     ap.add_argument("--baseline-posts", type=int, default=5000, help="posts for the in-process lint() loop")
     ap.add_argument("--data", type=Path, default=Path("/work/cache/audit-bench"))
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--rounds", type=int, default=1, help="repeat the worker counts, alternating")
+    ap.add_argument(
+        "--compare-dask-defaults", action="store_true", help="also run each size on Dask's default settings"
+    )
     args = ap.parse_args()
     os.environ.setdefault("POSTGUARD_CACHE_DIR", str(Path(tempfile.gettempdir()) / "postguard-bench-cache"))
     args.data.mkdir(parents=True, exist_ok=True)
@@ -221,25 +244,35 @@ def main() -> int:
     results["in_process_posts_per_s"], results["in_process_posts_per_cpu_s"] = round(wall, 1), round(cpu, 1)
     print(f"in-process lint() loop: {wall:.1f} posts/s, {cpu:.1f} posts per CPU-second", file=sys.stderr)
     runs = []
-    for workers in (int(w) for w in args.workers.split(",")):
-        run = cluster_run(path, workers, args.partition_size)
-        run["load_after"] = [round(x, 2) for x in os.getloadavg()]  # type: ignore[assignment]
-        print(json.dumps(run), file=sys.stderr)
-        runs.append(run)
+    variants = (False, True) if args.compare_dask_defaults else (False,)
+    for _ in range(args.rounds):
+        for workers in (int(w) for w in args.workers.split(",")):
+            for dask_defaults in variants:
+                load = [round(x, 2) for x in os.getloadavg()]
+                run = cluster_run(path, workers, args.partition_size, dask_defaults=dask_defaults)
+                run["load_before"] = load  # type: ignore[assignment]
+                run["load_after"] = [round(x, 2) for x in os.getloadavg()]  # type: ignore[assignment]
+                print(json.dumps(run), file=sys.stderr)
+                runs.append(run)
     results["runs"] = runs
-    if len(runs) >= 2:
-        results["speedup_wall"] = round(float(runs[1]["posts_per_s"]) / float(runs[0]["posts_per_s"]), 2)
+    ours = [r for r in runs if r["dask"] == "postguard"]
+    if len(ours) >= 2:
+        results["speedup_wall"] = round(float(ours[1]["posts_per_s"]) / float(ours[0]["posts_per_s"]), 2)
         results["speedup_own_cores"] = round(
-            float(runs[1]["posts_per_s_own_cores"]) / float(runs[0]["posts_per_s_own_cores"]), 2
+            float(ours[1]["posts_per_s_own_cores"]) / float(ours[0]["posts_per_s_own_cores"]), 2
         )
-    head = ["workers", "posts", "start-up", "engines", "audit", "total", "posts/s (audit)", "posts/s (total)",
-            "worker CPU", "posts per CPU-s", "posts/s, a core each", "peak RSS / USS per worker"]  # fmt: skip
+    head = ["workers", "Dask settings", "load", "posts",
+            "start-up", "engines", "audit", "total", "posts/s (audit)", "posts/s (total)",
+            "worker CPU", "client CPU", "posts per CPU-s", "posts/s, a core each",
+            "peak RSS / USS per worker"]  # fmt: skip
     print("| " + " | ".join(head) + " |")
     print("| " + " | ".join("---" for _ in head) + " |")
     for r in runs:
-        cells = [r["workers"], f"{r['documents']:,}", f"{r['startup_s']} s", f"{r['engine_setup_s']} s",
+        cells = [r["workers"], r["dask"], f"{r['load_before'][0]}-{r['load_after'][0]}",  # type: ignore[index]
+                 f"{r['documents']:,}", f"{r['startup_s']} s", f"{r['engine_setup_s']} s",
                  f"{r['audit_s']} s", f"{r['total_s']} s", r["posts_per_s"], r["posts_per_s_total"],
-                 " + ".join(f"{t} s" for t in r["worker_cpu_s"]), r["posts_per_cpu_s"],
+                 " + ".join(f"{t} s" for t in r["worker_cpu_s"]), f"{r['client_cpu_s']} s",
+                 r["posts_per_cpu_s"],
                  r["posts_per_s_own_cores"],
                  f"{r['worker_peak_rss_mb']} / {r['worker_peak_uss_mb']} MB"]  # fmt: skip
         print("| " + " | ".join(map(str, cells)) + " |")

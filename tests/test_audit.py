@@ -259,6 +259,26 @@ def test_outputs_parquet_summary_and_offline_report(client: Client, tmp_path: Pa
     assert "Sturmvogel" not in html  # counts only: matched text stays in the findings files
 
 
+def test_secrets_are_masked_in_every_output(client: Client, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    key = "AKIA2E0A8F3B244C9986"
+    source = tmp_path / "p.jsonl"
+    source.write_text(
+        json.dumps({"id": "k1", "text": f"Our deploy key is {key}, use it."}) + "\n", encoding="utf-8"
+    )
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "ops.md").write_text(f"# Ops\n\nThe key: {key}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run(client, [source, tmp_path / "site"], out)
+    secret = [r for r in findings(out) if r["category"] == "secret"]
+    assert {r["document"] for r in secret} == {"k1", str(tmp_path / "site" / "ops.md")}
+    assert {r["match"] for r in secret} == {"AKIA…9986"}
+    for name in ("findings.jsonl", "failures.jsonl", "summary.json", "report.html"):
+        assert key not in (out / name).read_text(encoding="utf-8"), name
+    assert key not in str(pq.read_table(out / "findings.parquet").to_pylist())
+
+
 def test_same_findings_as_check_on_a_few_hundred_documents(
     client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -336,3 +356,47 @@ def test_cli_on_local_processes_interrupted_with_ctrl_c_then_resumed(
     assert len(findings(tmp_path / "o")) == 600
     assert [f["document"] for f in failures(tmp_path / "o")] == ["many.jsonl:301"]
     assert (tmp_path / "o" / "report.html").is_file()
+
+
+def test_the_local_cluster_runs_without_dasks_sampling_profiler() -> None:
+    from postguard.audit.run import start
+
+    cluster = start(workers=1, processes=False)
+    try:
+        callbacks = cluster.client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
+        assert [c for cbs in callbacks.values() for c in cbs if c == "profile"] == []
+        assert callbacks  # the worker answered
+    finally:
+        cluster.close()
+
+
+def test_the_progress_bar_counts_partitions_on_standard_error(
+    client: Client, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    opts = AuditOptions(started=STARTED)
+    source = samples.jsonl_posts(tmp_path / "p.jsonl")
+    audit([str(source)], out, config(tmp_path), opts, size=1, client=client, progress=True)
+    captured = capfd.readouterr()
+    assert "partitions" not in captured.out  # standard output carries the summary only
+    assert "| 100% of 3 partitions" in captured.err and captured.err.endswith("\n")
+
+
+def test_cli_on_a_running_scheduler(tmp_path: Path) -> None:
+    """``--scheduler tcp://...``: the command joins a cluster it did not start, and leaves it running."""
+    (tmp_path / "postguard.toml").write_text(f'packs = ["{EXAMPLE_PACK.as_posix()}"]\n', encoding="utf-8")
+    samples.jsonl_posts(tmp_path / "p.jsonl")
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None)
+        as cluster,
+        Client(cluster) as c,
+    ):  # fmt: skip
+        assert cluster.scheduler_address.startswith("tcp://")
+        cmd = [sys.executable, "-m", "postguard", "audit", "p.jsonl", "--out", "o", "-q",
+               "--scheduler", cluster.scheduler_address, "--partition-size", "1"]  # fmt: skip
+        done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=180)
+        assert done.returncode == 1, done.stderr  # findings of severity error
+        assert "Audited 3 documents in 3 partitions" in done.stdout
+        assert "cluster start-up" in done.stdout
+        assert len(c.scheduler_info()["workers"]) == 1  # still there
+    assert {f["document"] for f in findings(tmp_path / "o")} == {"p1", "p4"}

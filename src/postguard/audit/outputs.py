@@ -10,6 +10,7 @@ Layout of ``--out DIR``::
     failures.jsonl       one row per document that could not be read or checked, with the reason
     summary.json         counts by category, rule, source, month and severity; worst documents
     report.html          the offline report (postguard.audit.report)
+    unpacked/            archive sources' members (postguard.audit.archives)
 """
 
 from __future__ import annotations

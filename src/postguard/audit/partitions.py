@@ -66,9 +66,10 @@ class PartitionResult:
 def shown_match(finding: Finding) -> str:
     """The matched text as the audit's outputs show it.
 
-    THE one place where matched text leaves the engine for the audit's files: a finding marked as a
-    secret must be masked here (the secrets checks add that mark to ``Finding``); until then the
-    match is shown as found.
+    THE one place where matched text leaves the engine for the audit's files. A ``sensitive``
+    finding (a password, a key, an IBAN) arrives masked already: ``lint()`` masks every report
+    (:func:`postguard.masking.mask_report`) before anything sees it, files and records alike; masking
+    it again would shorten the mask (``AKIA…9986`` -> ``A…6``), so it is shown as it arrives.
     """
     return finding.match
 
@@ -126,16 +127,16 @@ class Auditor:
         for name in part.files:
             posted: datetime | None = None
             try:
-                meta = extract(read_source(Path(name)), path=name).metadata
+                meta = extract(read_source(Path(part.file(name))), path=name).metadata
                 if meta.get("publish_at"):
                     posted = parse_moment(meta["publish_at"], "publish_at")
             except PostguardError:
                 pass  # the check below reports what is wrong with the file
             if not in_window(posted, self.options.since, self.options.until):
-                yield name, None, posted, None
+                yield part.show(name), None, posted, None
                 continue
-            item = Input(name, Path(name))
-            yield name, None, posted, self._guard(name, partial(self.checker.check, item))
+            item = Input(name, Path(part.file(name)))
+            yield part.show(name), None, posted, self._guard(name, partial(self.checker.check, item))
 
     def _records(self, part: Partition) -> _Items:
         from postguard.pipeline import lint

@@ -116,8 +116,8 @@ def read_records(part: Partition) -> Iterator[Record]:
 
 
 def _jsonl(part: Partition) -> Iterator[Record]:
-    name = Path(part.path).name
-    with open(part.path, "rb") as fh:
+    name = part.name
+    with open(part.file(part.path), "rb") as fh:
         fh.seek(part.offset)
         for n in range(part.first, part.first + part.count):
             raw = fh.readline()
@@ -139,8 +139,8 @@ def _jsonl(part: Partition) -> Iterator[Record]:
 
 
 def _csv(part: Partition) -> Iterator[Record]:
-    name = Path(part.path).name
-    with open(part.path, "rb") as fh:
+    name = part.name
+    with open(part.file(part.path), "rb") as fh:
         fh.seek(part.offset)
         lines = (raw.decode("utf-8", errors="surrogateescape") for raw in fh)
         reader = csv.reader(lines)
@@ -169,13 +169,13 @@ def _csv(part: Partition) -> Iterator[Record]:
 def _parquet(part: Partition) -> Iterator[Record]:
     import pyarrow.parquet as pq
 
-    pf = pq.ParquetFile(part.path)
+    pf = pq.ParquetFile(part.file(part.path))
     cols = part.columns
     names = set(pf.schema_arrow.names)
     wanted = [c for c in (cols.text, cols.id, cols.url, cols.time, *ID_COLUMNS, *URL_COLUMNS, *TIME_COLUMNS)
               if c and c in names]  # fmt: skip
     table = pf.read_row_group(part.offset, columns=list(dict.fromkeys(wanted)))
-    name = Path(part.path).name
+    name = part.name
     for n, row in enumerate(table.slice(part.first, part.count).to_pylist(), start=part.first):
         yield cols.record(row, f"{name}#{part.offset}.{n}")
 

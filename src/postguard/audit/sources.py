@@ -11,6 +11,8 @@ Kinds of source (chosen by name, then by content):
   directory;
 * a Mastodon export: ``outbox.json`` (ActivityStreams ``Create`` activities of ``Note`` objects) or
   its directory;
+* an archive (``.zip``, ``.tar``, ``.tar.gz``...): unpacked member by member into ``--out``, then
+  its members are these kinds (:mod:`postguard.audit.archives`);
 * any other file: checked as one document, like ``postguard check FILE``.
 
 Line and row sources are partitioned by byte offset or row group, so a worker reads only its part
@@ -31,12 +33,16 @@ import json
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from postguard.audit.records import Columns, Record, parse_time
 from postguard.errors import InputError
+
+if TYPE_CHECKING:
+    from postguard.audit.archives import Unpacked
 
 #: Kinds whose partitions a worker reads from the file itself.
 FILE_KINDS = ("files", "jsonl", "csv", "parquet")
@@ -64,12 +70,29 @@ class Partition:
     records: tuple[Record, ...] = ()
     columns: Columns = field(default_factory=Columns)
     header: tuple[str, ...] = ()
+    member_root: str = ""  # an archive's unpacked directory: documents are named inside the archive
+    cwd: str = ""  # the client's working directory: relative paths are read from there
+
+    def file(self, path: str) -> str:
+        """Where a worker reads ``path`` (a worker's own working directory is not the client's)."""
+        return os.path.join(self.cwd, path)
+
+    def show(self, path: str) -> str:
+        """How a document's path is shown: a member's path inside its archive, else as given."""
+        if self.member_root and path.startswith(self.member_root):
+            return path[len(self.member_root) :]
+        return path
+
+    @property
+    def name(self) -> str:
+        """The file's name in documents ids (``posts.jsonl:3``; in an archive, its member path)."""
+        return self.show(self.path) if self.member_root else Path(self.path).name
 
     @property
     def where(self) -> str:
         """A human description of the partition, for a failure of the whole partition."""
         if self.kind == "files":
-            return f"{len(self.files)} files from {self.files[0]}" if self.files else self.source
+            return f"{len(self.files)} files from {self.show(self.files[0])}" if self.files else self.source
         if self.kind == "jsonl":
             return f"{self.path}: lines {self.first}-{self.first + self.count - 1}"
         if self.kind == "csv":
@@ -80,17 +103,26 @@ class Partition:
 
 
 def plan(
-    sources: Sequence[str],
+    sources: Sequence[str | Unpacked],
     *,
     size: int,
     columns: Columns,
     root: Path,
     exclude: Sequence[str] = (),
 ) -> list[Partition]:
-    """Every source's partitions, in order; an unreadable source is an :class:`InputError`."""
+    """Every source's partitions, in order; an unreadable source is an :class:`InputError`.
+
+    An archive comes as its :class:`~postguard.audit.archives.Unpacked` members (a path string of
+    an archive is an error here: :func:`postguard.audit.run.audit` unpacks it first).
+    """
     parts: list[Partition] = []
     for source in sources:
+        if not isinstance(source, str):
+            parts += _plan_unpacked(source, size, columns)
+            continue
         kind, path = detect(source)
+        if kind == "archive":
+            raise InputError(f"{source}: an archive must be unpacked before it is planned")
         if kind == "files":
             parts += _plan_files(source, path, size, root, exclude)
         elif kind == "jsonl":
@@ -100,16 +132,9 @@ def plan(
         elif kind == "parquet":
             parts += _plan_parquet(source, path, size, columns)
         else:
-            records = read_archive(kind, source, path)
-            stamp = _stamp(path)
-            for first in range(0, len(records), size):
-                chunk = tuple(records[first : first + size])
-                key = _key(kind, stamp, first, len(chunk))
-                parts.append(
-                    Partition(key=key, source=source, kind=kind, path=str(path), first=first,
-                              count=len(chunk), records=chunk)
-                )  # fmt: skip
-    return parts
+            parts += _plan_archive(kind, source, path, size)
+    cwd = os.getcwd()
+    return [replace(p, cwd=cwd) for p in parts]
 
 
 def detect(source: str) -> tuple[str, Path]:
@@ -130,6 +155,10 @@ def detect(source: str) -> tuple[str, Path]:
     if not os.access(path, os.R_OK):
         raise InputError(f"{source}: permission denied")
     name = path.name.lower()
+    from postguard.audit.archives import SUFFIXES
+
+    if name.endswith(SUFFIXES):
+        return "archive", path
     if name == "tweets.js" or re.fullmatch(r"tweets-part\d+\.js", name):
         return "twitter", path
     if name == "outbox.json":
@@ -151,6 +180,11 @@ def _stamp(path: Path) -> str:
     return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
 
 
+def archive_key(source: str) -> str:
+    """The name of an archive's unpacked directory: changes when the archive does."""
+    return _key("archive", _stamp(Path(source)))
+
+
 def _key(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:20]
 
@@ -167,6 +201,46 @@ def _plan_files(source: str, path: Path, size: int, root: Path, exclude: Sequenc
         parts.append(
             Partition(key=key, source=source, kind="files", path=str(path), first=first,
                       count=len(files), files=files)
+        )  # fmt: skip
+    return parts
+
+
+def _plan_unpacked(unpacked: Unpacked, size: int, columns: Columns) -> list[Partition]:
+    """An archive's members: a network's export, line and row files, and files to check."""
+    root = str(unpacked.root) + os.sep
+    source = unpacked.label
+    parts: list[Partition] = []
+    files: list[str] = []
+    for target in unpacked.targets:
+        kind, path = detect(str(target))
+        if kind == "jsonl":
+            parts += _plan_jsonl(source, path, size, columns)
+        elif kind == "csv":
+            parts += _plan_csv(source, path, size, columns)
+        elif kind == "parquet":
+            parts += _plan_parquet(source, path, size, columns)
+        elif kind in ARCHIVE_KINDS:
+            parts += _plan_archive(kind, source, path, size)
+        else:
+            files.append(str(path))
+    for first in range(0, len(files), size):
+        chunk = tuple(files[first : first + size])
+        parts.append(
+            Partition(key=_key("files", *map(_stamp, map(Path, chunk))), source=source, kind="files",
+                      path=root, first=first, count=len(chunk), files=chunk)
+        )  # fmt: skip
+    return [replace(p, member_root=root) for p in parts]
+
+
+def _plan_archive(kind: str, source: str, path: Path, size: int) -> list[Partition]:
+    records = read_archive(kind, source, path)
+    stamp = _stamp(path)
+    parts = []
+    for first in range(0, len(records), size):
+        chunk = tuple(records[first : first + size])
+        parts.append(
+            Partition(key=_key(kind, stamp, first, len(chunk)), source=source, kind=kind, path=str(path),
+                      first=first, count=len(chunk), records=chunk)
         )  # fmt: skip
     return parts
 

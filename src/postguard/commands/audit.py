@@ -92,7 +92,8 @@ def audit(
     fail_on: str | None,
     quiet: bool,
 ) -> None:
-    """Audit what was already published: directories, JSONL/CSV/Parquet, X, LinkedIn, Mastodon exports.
+    """Audit what was already published: directories, JSONL/CSV/Parquet, X, LinkedIn, Mastodon exports
+    (unpacked or as downloaded: .zip, .tar.gz).
 
     Runs on a local Dask cluster (one process per core) or on --scheduler. Writes findings.parquet,
     findings.jsonl, failures.jsonl, summary.json and report.html to --out; rerunning the same command
@@ -100,7 +101,7 @@ def audit(
 
     \b
     Examples:
-      postguard audit posts/ twitter-archive/data/tweets.js Shares.csv outbox.json --out audit-2026
+      postguard audit posts/ twitter-2026.zip Basic_LinkedInDataExport.zip archive.tar.gz --out audit-2026
       postguard audit history.jsonl --since 2025-01-01 --out audit --scheduler tcp://10.0.0.5:8786
     """
     try:

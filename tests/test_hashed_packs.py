@@ -320,3 +320,45 @@ def test_typo_lookups_of_drafts_never_reach_the_pack_cache(engines: tuple[Engine
     lint(hashed, "Der Zaubertrankkessel von Wolkenkuckucksheim steht im Keller.", now=NOW)
     blob = pickle.dumps(hashed.packs)
     assert b"wolkenkuckucksheim" not in blob and b"zaubertrankkessel" not in blob
+
+
+#: Context words a hashed entry gets from the default pack's [vocabulary] equivalents (in clear):
+#: the hashed index's head filter must let them in, though the pack's bitmap does not know them.
+EQUIVALENT_CONTEXT = [
+    "Das Vorhaben Eichhörnchen startet im Mai.",
+    "Our Squad: Eichhörnchen ships soon.",
+    "Eichhörnchen, unser Projektteam, feiert.",
+]
+
+
+@pytest.mark.parametrize("text", EQUIVALENT_CONTEXT)
+def test_context_equivalents_from_another_pack_count(engines: tuple[Engine, Engine], text: str) -> None:
+    plain, hashed = engines
+    assert shape(plain, text)
+    assert shape(hashed, text) == shape(plain, text)
+
+
+def test_bulk_freeze_orders_the_deletion_keys_like_the_tuple_sort() -> None:
+    """A large pack's deletion keys are sorted with numpy (and packed records decoded in bulk)."""
+    import random
+    import struct
+
+    from postguard.typos import DeletionKeys
+
+    rng = random.Random(5)
+    pairs = [[(rng.randint(-(2**63), 2**63 - 1), rng.randrange(30)) for _ in range(30)] for _ in range(40)]
+    pairs[3][:2] = [(7, 4), (7, 2)]  # equal digests: ordered by code
+    tuples, packed = DeletionKeys(), DeletionKeys()
+    for n, keys in enumerate(pairs):
+        tuples.add_hashed(f"t{n}", keys)
+        packed.add_hashed(f"t{n}", b"".join(struct.pack("<qB", h, p) for h, p in keys))
+    bulk = DeletionKeys()
+    for n, keys in enumerate(pairs):
+        bulk.add_hashed(f"t{n}", keys)
+    tuples.freeze()  # 1,200 keys: the tuple sort
+    packed.freeze()
+    bulk._freeze_bulk()
+    assert list(packed.hashes) == list(tuples.hashes) == list(bulk.hashes)
+    assert list(packed.codes) == list(tuples.codes) == list(bulk.codes)
+    with pytest.raises(ValueError, match="9-byte"):
+        packed.add_hashed("x", b"\0" * 10)

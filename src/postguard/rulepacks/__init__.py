@@ -27,6 +27,7 @@ from postguard.rulepacks.cache import cache_key, read_cache, write_cache
 from postguard.rulepacks.hashed import (
     FORMS_KEY,
     HashedPack,
+    HeadFilter,
     HostTable,
     MultiIndex,
     add_forms,
@@ -544,9 +545,9 @@ def _index(
     same_hashed: dict[str, dict[str, tuple[str, ...]]] = {}
     for file, hp in hashed.items():
         per_pack[file] = {name: TermIndex(key_transform=hp.transform) for name in names}
-        for index in per_pack[file].values():
+        for name, index in per_pack[file].items():
             index.max_len = hp.max_len
-            index.head_filter = hp.head_filter
+            index.head_filter = hp.head_filters.get(name)
         # a hashed context word that is one of a group of equivalents brings the others along
         same_hashed[file] = {
             hp.transform(term_key(word)[0]): tuple(group) for group in packs.equivalents for word in group
@@ -588,6 +589,7 @@ def _index(
                 key = hashed_digests(term, where.child("context"))[0]
                 for word in sorted(same_hashed[entry.pack].get(key, ())):
                     idx["context"].add(word, n, "word")
+                    _let_in(idx["context"], word)
             continue
         for term in entry.terms:
             plain["confidential"].add(term, n, entry.match, typos=distinctive)
@@ -619,6 +621,14 @@ def _index(
             index.freeze()
         if per_pack:
             object.__setattr__(packs, f"{name}_index", MultiIndex(parts))
+
+
+def _let_in(index: TermIndex, word: str) -> None:
+    """Let a hashed index's head filter pass a word added in clear (an equivalent from a vocabulary)."""
+    if isinstance(index.head_filter, HeadFilter):
+        plain = TermIndex()
+        plain.add(word, 0, "word")
+        index.head_filter = index.head_filter.with_extra(k[:4] for k in plain.entries)
 
 
 def now_utc() -> datetime:

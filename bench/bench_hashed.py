@@ -35,7 +35,7 @@ from postguard.config import Config  # noqa: E402
 from postguard.engine import Engine  # noqa: E402
 from postguard.pipeline import lint  # noqa: E402
 from postguard.rulepacks import load_packs  # noqa: E402
-from postguard.rulepacks.hashed import build_hashed, dumps  # noqa: E402
+from postguard.rulepacks.hashbuild import build_hashed, dumps  # noqa: E402
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 CORPORA = Path("/work/cache/corpora")

@@ -290,7 +290,8 @@ def test_hashed_forms_records_match_like_a_plain_index(
 ) -> None:
     """What `pack build` writes (hashed_forms records, typo deletion keys) finds what the plain index finds."""
     from postguard.rulepacks import Where
-    from postguard.rulepacks.hashed import KeyedHash, add_forms, max_key_length, term_forms
+    from postguard.rulepacks.hashbuild import max_key_length, term_forms
+    from postguard.rulepacks.hashed import KeyedHash, add_forms
     from postguard.terms import Pieces, TermIndex
 
     draft = "".join(w + g for w, g in text)

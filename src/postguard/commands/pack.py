@@ -208,7 +208,7 @@ def build(source: Path, output: Path) -> None:
 
     from postguard.engine import Engine
     from postguard.errors import ConfigError, UsageError
-    from postguard.rulepacks.hashed import build_hashed, dumps
+    from postguard.rulepacks.hashbuild import build_hashed, dumps
 
     engine = Engine()
     engine.validate_pack(source)

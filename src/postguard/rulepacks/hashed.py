@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from postguard.rulepacks import fields as f
+from postguard.rulepacks.values import Where, expect_int, expect_str, expect_str_list, expect_table
 from postguard.terms import (
     EXACT,
     MODEL,
@@ -250,7 +252,6 @@ def add_forms(indexes: Mapping[str, TermIndex], records: Sequence[str], ref: obj
 
 # -- loading a hashed pack ------------------------------------------------------------
 
-_HASHED_KEYS = ("format", "algorithm", "salt", "max_key_length", "starts", "short_heads")
 _RENAMES = {
     "hashed_terms": "terms",
     "hashed_context": "context",
@@ -272,45 +273,8 @@ class HashedPack:
     head_filters: Mapping[str, HeadFilter] = field(default_factory=dict)
 
 
-def parse_hashed_section(value: Any, where: Any) -> HashedPack:
-    """The ``[hashed]`` table (``where`` is a :class:`postguard.rulepacks.Where`)."""
-    from postguard.rulepacks import expect_int, expect_str, expect_table
-
-    t = expect_table(value, where, _HASHED_KEYS, required=("format", "algorithm", "salt", "max_key_length"))
-    fmt = expect_int(t["format"], where.child("format"), 1, 1000)
-    if fmt not in FORMATS:
-        raise where.child("format").error(
-            f"hashed pack format {t['format']} is not supported (this postguard: {FORMAT})"
-        )
-    if expect_str(t["algorithm"], where.child("algorithm")) != ALGORITHM:
-        raise where.child("algorithm").error(f"unknown algorithm {t['algorithm']!r} (expected {ALGORITHM!r})")
-    try:
-        salt = decode_salt(expect_str(t["salt"], where.child("salt")))
-    except ValueError as exc:
-        raise where.child("salt").error(str(exc)) from None
-    transform = KeyedHash(salt)
-    head_filters: dict[str, HeadFilter] = {}
-    short = _short_heads(t.get("short_heads", {}), where.child("short_heads"))
-    if "starts" in t:
-        try:
-            bitmap = base64.b64decode(expect_str(t["starts"], where.child("starts")), validate=True)
-        except ValueError:
-            raise where.child("starts").error("not base64") from None
-        if not bitmap:
-            raise where.child("starts").error("is empty")
-        for name, letter in INDEX_LETTERS.items():
-            if fmt >= 3:
-                head_filters[name] = HeadFilter(transform, bitmap, letter, short.get(letter, frozenset()))
-            else:
-                head_filters[name] = HeadFilter(transform, bitmap)
-    max_len = expect_int(t["max_key_length"], where.child("max_key_length"), 1, 10_000)
-    return HashedPack(transform, max_len, head_filters)
-
-
-def _short_heads(value: Any, where: Any) -> dict[str, frozenset[str]]:
+def _short_heads(value: Any, where: Where) -> dict[str, frozenset[str]]:
     """``short_heads``: per index letter, the keyed hashes of its keys of one to three letters."""
-    from postguard.rulepacks import expect_str_list, expect_table
-
     table = expect_table(value, where, tuple(INDEX_LETTERS.values()))
     out = {}
     for letter, digests in table.items():
@@ -320,6 +284,76 @@ def _short_heads(value: Any, where: Any) -> dict[str, frozenset[str]]:
         except ValueError as exc:
             raise w.error(str(exc)) from None
     return out
+
+
+#: A hashed term (``KEY.SHAPE``, a host ``KEY``) and a ``hashed_forms`` record, for the schema.
+HASH_TEXT = r"^[A-Za-z0-9+/]{22}(\.[A-Za-z0-9+/]{22})?$"
+HASH_FORMS = (
+    r"^[cxab](d\.[A-Za-z0-9+/]{22}\.[A-Za-z0-9+/=]+|[etpm][wxl][yn][0-9]+(\.[A-Za-z0-9+/]{22}){2,3})$"
+)
+
+HASHED = f.Table(
+    {
+        "format": f.Key({"enum": list(FORMATS)}, lambda v, w: expect_int(v, w, 1, 1000)),
+        "algorithm": f.Key({"const": ALGORITHM}, expect_str),
+        "salt": f.Key({"type": "string", "minLength": 22, "description": "Base64, per pack."}, expect_str),
+        "max_key_length": f.integer(1, 10_000),
+        "starts": f.Key(
+            {
+                "type": "string",
+                "description": "Base64 bitmap of keyed hashes of the terms' first letters, per index from"
+                " format 3 (1,024-16,384 bits).",
+            },
+            expect_str,
+        ),
+        "short_heads": f.Key(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "Per index (c, x, a, b), keyed hashes of its keys of one to three letters"
+                " (format 3).",
+                "properties": {k: {"type": "array", "items": {"type": "string"}} for k in "cxab"},
+            },
+            _short_heads,
+        ),
+    },
+    required=("format", "algorithm", "salt", "max_key_length"),
+    description=(
+        "Present in hashed packs only (written by `postguard pack build`): how the terms were hashed."
+    ),
+)
+
+
+def parse_hashed_section(value: Any, where: Where) -> HashedPack:
+    """The ``[hashed]`` table."""
+    t = HASHED.check(value, where)
+    fmt = t["format"]
+    if fmt not in FORMATS:
+        raise where.child("format").error(
+            f"hashed pack format {fmt} is not supported (this postguard: {FORMAT})"
+        )
+    if t["algorithm"] != ALGORITHM:
+        raise where.child("algorithm").error(f"unknown algorithm {t['algorithm']!r} (expected {ALGORITHM!r})")
+    try:
+        salt = decode_salt(t["salt"])
+    except ValueError as exc:
+        raise where.child("salt").error(str(exc)) from None
+    transform = KeyedHash(salt)
+    head_filters: dict[str, HeadFilter] = {}
+    short = t.get("short_heads", {})
+    if "starts" in t:
+        try:
+            bitmap = base64.b64decode(t["starts"], validate=True)
+        except ValueError:
+            raise where.child("starts").error("not base64") from None
+        if not bitmap:
+            raise where.child("starts").error("is empty")
+        for name, letter in INDEX_LETTERS.items():
+            if fmt >= 3:
+                head_filters[name] = HeadFilter(transform, bitmap, letter, short.get(letter, frozenset()))
+            else:
+                head_filters[name] = HeadFilter(transform, bitmap)
+    return HashedPack(transform, t["max_key_length"], head_filters)
 
 
 def unhash_keys(table: Any, where: Any, plain: Sequence[str]) -> Any:

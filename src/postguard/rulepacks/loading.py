@@ -6,27 +6,23 @@ import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from postguard.errors import ConfigError
 from postguard.rulepacks.cache import cache_key, read_cache, write_cache
 from postguard.rulepacks.hashed import FORMS_KEY, HashedPack, parse_hashed_section
 from postguard.rulepacks.indexing import index_packs
 from postguard.rulepacks.sections import (
-    PACK_KEYS,
     parse_channel,
     parse_confidential,
     parse_embargo,
+    parse_meta,
     parse_test,
     parse_vocabulary,
 )
 from postguard.rulepacks.specs import Channel, ConfidentialEntry, EmbargoEntry, PackSet, PackTest
 from postguard.rulepacks.values import (
-    LANGS,
     Where,
     expect_array_of_tables,
-    expect_choice,
-    expect_str,
     expect_str_list,
     expect_table,
 )
@@ -105,23 +101,9 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
             raise ConfigError(f"invalid TOML: {exc}", path=file) from None
         root = Where(file)
         expect_table(data, root, allowed_top)
-        meta = expect_table(data.get("pack", {}), root.child("pack"), PACK_KEYS)
-        tzname = expect_str(meta.get("timezone", "UTC"), root.child("pack").child("timezone"))
-        try:
-            tz = ZoneInfo(tzname)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise (
-                root.child("pack")
-                .child("timezone")
-                .error(f"unknown time zone {tzname!r} (use an IANA name such as Europe/Berlin)")
-            ) from None
-        names.append(expect_str(meta.get("name", path.stem), root.child("pack").child("name")))
-        versions.append(meta.get("version", "") if isinstance(meta.get("version", ""), str) else "")
-        for k in ("description", "version"):
-            if k in meta:
-                expect_str(meta[k], root.child("pack").child(k))
-        if "lang" in meta:
-            expect_choice(meta["lang"], root.child("pack").child("lang"), LANGS)
+        name, version, tz = parse_meta(data.get("pack", {}), root.child("pack"), path.stem)
+        names.append(name)
+        versions.append(version)
         if "hashed" in data:
             hashed[file] = parse_hashed_section(data["hashed"], root.child("hashed"))
         protected = file in hashed

@@ -1,7 +1,9 @@
-"""The built-in sections of a rule pack, each validated into its spec (errors name file and key path).
+"""The built-in sections of a rule pack: each declared as a :class:`~postguard.rulepacks.fields.Table`
+(which validates it and describes it in the JSON schema) and parsed into its spec.
 
 ``[pack]``, ``[[confidential]]``, ``[[embargo]]`` (with its pictures), ``[[channels]]``,
 ``[vocabulary]`` and ``[[test]]``; :mod:`postguard.rulepacks.loading` calls them per pack file.
+Errors name the file and the key path (``embargo[2].until``).
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import regex
 
-from postguard.rulepacks.hashed import unhash_keys
+from postguard.rulepacks import fields as f
+from postguard.rulepacks.hashed import HASH_FORMS, HASH_TEXT, unhash_keys
 from postguard.rulepacks.specs import (
     CONFIDENTIAL_KINDS,
     MATCH_MODES,
@@ -26,43 +29,187 @@ from postguard.rulepacks.specs import (
 from postguard.rulepacks.values import (
     LANGS,
     Where,
-    expect_bool,
-    expect_choice,
-    expect_int,
-    expect_langs,
     expect_moment,
-    expect_note,
-    expect_patterns,
-    expect_severity,
-    expect_str,
     expect_str_list,
-    expect_table,
     expect_terms,
     typename,
     where_index,
 )
 
-PACK_KEYS = ("name", "description", "version", "timezone", "lang")
-_CONFIDENTIAL_KEYS = (
-    "replacement",
-    "kind",
-    "terms",
-    "patterns",
-    "context",
-    "window",
-    "allow",
-    "severity",
-    "from",
-    "until",
-    "match",
-    "lang",
-    "note",
+PACK = f.Table(
+    {
+        "name": f.string("Shown in `postguard rules` and health output."),
+        "description": f.string(),
+        "version": f.string(),
+        "timezone": f.string("IANA time zone for dates without an offset (default UTC)."),
+        "lang": f.choice(LANGS, "The company's main language (informational)."),
+    },
+    description="Metadata about the pack.",
 )
-_EMBARGO_KEYS = ("name", "aliases", "until", "severity", "note", "images", "image_hashes")
-_CHANNEL_KEYS = ("name", "business", "platform", "imprint_on_posts", "lang")
-_VOCABULARY_KEYS = ("equivalents", "idioms", "history")
-_TEST_KEYS = ("text", "expect", "lang", "channel", "kind", "now")
+
+_HASHED_ONLY = "Hashed pack only"
+CONFIDENTIAL = f.Table(
+    {
+        "replacement": f.string("Offered as the fix."),
+        "kind": f.choice(CONFIDENTIAL_KINDS, "Decides the rule id (PG101-PG105) and the message."),
+        "terms": f.terms('Words or phrases (host names for kind = "host").'),
+        "patterns": f.patterns("Regular expressions (Python `regex` syntax, case-insensitive)."),
+        "context": f.terms("A match counts only with one of these within `window` words."),
+        "window": f.integer(1, 1000, default=10),
+        "allow": f.strings("Phrases in which a match never counts."),
+        "severity": f.severity(),
+        "from": f.moment("The entry counts from this date or time on."),
+        "until": f.moment("The entry counts up to and including this date (or until this time)."),
+        "match": f.choice(
+            MATCH_MODES,
+            "word: all variants (default); exact: only the exact words; label: exact and standing as a"
+            " label (default for markings: exact).",
+        ),
+        "lang": f.langs("Count only in drafts in these languages."),
+        "note": f.note(),
+    },
+    required=("kind",),
+    description="Things that must stay internal.",
+    schema_extra={"anyOf": [{"required": [k]} for k in ("terms", "patterns", "hashed_terms")]},
+    schema_only={
+        "hashed_terms": f.hashes(
+            HASH_TEXT, f"{_HASHED_ONLY} (`postguard pack build`): the terms as KEY.SHAPE hashes (hosts: KEY)."
+        ),
+        "hashed_context": f.hashes(HASH_TEXT, f"{_HASHED_ONLY}: the context words, hashed."),
+        "hashed_forms": f.hashes(HASH_FORMS, f.FORMS_TEXT),
+        "hashed_allow": f.hashes(HASH_TEXT, f"{_HASHED_ONLY}: the allow phrases, hashed."),
+    },
+)
+
+
+def _embargo_name(value: Any, where: Where) -> str:
+    if not isinstance(value, str):
+        raise where.error(f"expected a string, got {typename(value)}")
+    return expect_terms([value], where)[0]
+
+
+EMBARGO = f.Table(
+    {
+        "name": f.Key({"type": "string", "minLength": 1}, _embargo_name),
+        "aliases": f.terms(empty_ok=True),
+        "until": f.moment("When the embargo lifts (a date means 00:00 in the pack's time zone)."),
+        "severity": f.severity(),
+        "note": f.note(),
+        "images": f.raw(
+            f.described(
+                f.one_or_many(f.STRING, empty_ok=True),
+                "Embargoed pictures: image files, relative to the pack; hashed when the pack loads"
+                " (checks PG801, docs/images.md).",
+            )
+        ),
+        "image_hashes": f.raw(
+            f.described(
+                f.one_or_many({"type": "string", "pattern": "^[pP]:[0-9a-fA-F]{16}$"}, empty_ok=True),
+                "Perceptual hashes of embargoed pictures, as printed by `postguard image-hash` (p: and 16"
+                " hex digits).",
+            )
+        ),
+    },
+    required=("name", "until"),
+    description="Products and news under embargo.",
+    schema_required=("until",),
+    schema_extra={"anyOf": [{"required": ["name"]}, {"required": ["hashed_name"]}]},
+    schema_only={
+        "hashed_name": f.described(
+            {"type": "string", "pattern": HASH_TEXT}, f"{_HASHED_ONLY}: the name, hashed."
+        ),
+        "hashed_forms": f.hashes(HASH_FORMS, f.FORMS_TEXT),
+        "hashed_aliases": f.hashes(HASH_TEXT, f"{_HASHED_ONLY}: the aliases, hashed."),
+    },
+)
+
+CHANNEL = f.Table(
+    {
+        "name": f.string(),
+        "business": f.boolean("A company account: imprint and disclosure duties apply."),
+        "platform": f.string(empty_ok=True),
+        "imprint_on_posts": f.boolean("Posts on this channel need an imprint reference too."),
+        "lang": f.choice(LANGS),
+    },
+    required=("name",),
+    description="The company's channels; drafts name one with --channel or front matter.",
+)
+
+
+def _equivalents(value: Any, where: Where) -> list[tuple[str, ...]]:
+    if not isinstance(value, list):
+        raise where.error(f"expected an array of arrays of words, got {typename(value)}")
+    groups = []
+    for i, group in enumerate(value):
+        words = expect_terms(group, where.child(i))
+        if len(words) < 2:
+            raise where.child(i).error("a group of equivalents needs at least two words")
+        groups.append(words)
+    return groups
+
+
+VOCABULARY = f.Table(
+    {
+        "equivalents": f.Key(
+            f.described(
+                {"type": "array", "items": {"type": "array", "minItems": 2, "items": f.STRING}},
+                'Groups of words that are equivalent as context words ("Projekt", "project").',
+            ),
+            _equivalents,
+        ),
+        "idioms": f.terms("Phrases in which an everyday word is never a codename."),
+        "history": f.terms("Words that put a sentence in the past: no marking phrase counts in it."),
+    },
+    description=(
+        "Words for the term matcher: context words that stand for each other across languages, and"
+        " idioms in which no codename counts."
+    ),
+)
+
 _RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
+
+
+def _rule_ids(value: Any, where: Where) -> tuple[str, ...]:
+    expect = expect_str_list(value, where, empty_ok=True)
+    for i, rule_id in enumerate(expect):
+        if not _RULE_ID.fullmatch(rule_id):
+            raise where.child(i).error(f"{rule_id!r} is not a rule id like PG101")
+    return tuple(sorted(expect))
+
+
+TEST = f.Table(
+    {
+        "text": f.string("The draft."),
+        "expect": f.Key(
+            f.described(
+                f.one_or_many({"type": "string", "pattern": f"^{_RULE_ID.pattern}$"}, empty_ok=True),
+                "Rule ids of the findings, in any order; [] for none.",
+            ),
+            _rule_ids,
+        ),
+        "lang": f.choice(LANGS),
+        "channel": f.string(),
+        "kind": f.string(),
+        "now": f.moment("Judge the draft at this moment (default: now)."),
+    },
+    required=("text", "expect"),
+    description="Self-tests run by `postguard pack check`: a draft and the rule ids it must produce.",
+)
+
+_HOST = regex.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+")
+
+
+def parse_meta(value: Any, where: Where, default_name: str) -> tuple[str, str, ZoneInfo]:
+    """The ``[pack]`` table: the pack's name, version and time zone."""
+    meta = PACK.check(value, where)
+    tzname = meta.get("timezone", "UTC")
+    try:
+        tz = ZoneInfo(tzname)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise where.child("timezone").error(
+            f"unknown time zone {tzname!r} (use an IANA name such as Europe/Berlin)"
+        ) from None
+    return meta.get("name", default_name), meta.get("version", ""), tz
 
 
 def parse_confidential(
@@ -70,14 +217,14 @@ def parse_confidential(
 ) -> ConfidentialEntry:
     if protected:
         raw = unhash_keys(raw, where, ("terms", "context", "allow"))
-    t = expect_table(raw, where, _CONFIDENTIAL_KEYS, required=("kind",))
-    kind = expect_choice(t["kind"], where.child("kind"), CONFIDENTIAL_KINDS)
+    t = CONFIDENTIAL.check(raw, where)
+    kind = t["kind"]
     if "terms" not in t and "patterns" not in t:
         raise where.child("terms").error("missing: give terms (or patterns) to look for")
-    terms = expect_terms(t["terms"], where.child("terms")) if "terms" in t else ()
+    terms = t.get("terms", ())
     if kind == "host" and not protected:
         for i, term in enumerate(terms):
-            if not regex.fullmatch(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+", term.strip()):
+            if not _HOST.fullmatch(term.strip()):
                 raise (
                     where.child("terms")
                     .child(i)
@@ -87,22 +234,21 @@ def parse_confidential(
     end = expect_moment(t["until"], where.child("until"), tz, end_of_day=True) if "until" in t else None
     if start and end and end <= start:
         raise where.child("until").error("ends before `from` begins")
-    default_match = "exact" if kind == "marking" else "word"
     return ConfidentialEntry(
         index=where_index(where),
         pack=pack,
         kind=kind,
         terms=terms,
-        patterns=expect_patterns(t["patterns"], where.child("patterns")) if "patterns" in t else (),
-        context=expect_terms(t["context"], where.child("context")) if "context" in t else (),
-        window=expect_int(t.get("window", 10), where.child("window"), 1, 1000),
-        allow=expect_str_list(t["allow"], where.child("allow")) if "allow" in t else (),
-        severity=expect_severity(t["severity"], where.child("severity")) if "severity" in t else None,
+        patterns=t.get("patterns", ()),
+        context=t.get("context", ()),
+        window=t.get("window", 10),
+        allow=t.get("allow", ()),
+        severity=t.get("severity"),
         active=Window(start=start, end=end),
-        match=expect_choice(t.get("match", default_match), where.child("match"), MATCH_MODES),
-        lang=expect_langs(t["lang"], where.child("lang")) if "lang" in t else (),
-        note=expect_note(t["note"], where.child("note")) if "note" in t else None,
-        replacement=expect_str(t["replacement"], where.child("replacement")) if "replacement" in t else None,
+        match=t.get("match", "exact" if kind == "marking" else "word"),
+        lang=t.get("lang", ()),
+        note=t.get("note"),
+        replacement=t.get("replacement"),
         protected=protected,
     )
 
@@ -110,24 +256,18 @@ def parse_confidential(
 def parse_embargo(raw: Any, where: Where, pack: str, tz: ZoneInfo, protected: bool = False) -> EmbargoEntry:
     if protected:
         raw = unhash_keys(raw, where, ("name", "aliases"))
-    t = expect_table(raw, where, _EMBARGO_KEYS, required=("name", "until"))
-    name = expect_terms([t["name"]], where.child("name"))[0] if isinstance(t["name"], str) else None
-    if name is None:
-        raise where.child("name").error(f"expected a string, got {typename(t['name'])}")
+    t = EMBARGO.check(raw, where)
     return EmbargoEntry(
         index=where_index(where),
         pack=pack,
-        name=name,
-        aliases=expect_terms(t["aliases"], where.child("aliases"), empty_ok=True) if "aliases" in t else (),
+        name=t["name"],
+        aliases=t.get("aliases", ()),
         until=expect_moment(t["until"], where.child("until"), tz, end_of_day=False),
-        severity=expect_severity(t["severity"], where.child("severity")) if "severity" in t else None,
-        note=expect_note(t["note"], where.child("note")) if "note" in t else None,
+        severity=t.get("severity"),
+        note=t.get("note"),
         image_hashes=_embargo_image_hashes(t, where),
         protected=protected,
     )
-
-
-# -- embargoed pictures (images = [...], image_hashes = [...]) -------------------
 
 
 def _embargo_image_hashes(t: Mapping[str, Any], where: Where) -> tuple[int, ...]:
@@ -162,46 +302,30 @@ def _embargo_image_hashes(t: Mapping[str, Any], where: Where) -> tuple[int, ...]
 
 
 def parse_channel(raw: Any, where: Where) -> Channel:
-    t = expect_table(raw, where, _CHANNEL_KEYS, required=("name",))
+    t = CHANNEL.check(raw, where)
     return Channel(
-        name=expect_str(t["name"], where.child("name")).strip(),
-        business=expect_bool(t.get("business", False), where.child("business")),
-        platform=expect_str(t.get("platform", ""), where.child("platform"), empty_ok=True),
-        imprint_on_posts=expect_bool(t.get("imprint_on_posts", False), where.child("imprint_on_posts")),
-        lang=expect_choice(t["lang"], where.child("lang"), LANGS) if "lang" in t else None,
+        name=t["name"].strip(),
+        business=t.get("business", False),
+        platform=t.get("platform", ""),
+        imprint_on_posts=t.get("imprint_on_posts", False),
+        lang=t.get("lang"),
     )
 
 
 def parse_vocabulary(raw: Any, where: Where) -> tuple[list[tuple[str, ...]], list[str], list[str]]:
-    t = expect_table(raw, where, _VOCABULARY_KEYS)
-    groups = []
-    eq = where.child("equivalents")
-    if "equivalents" in t:
-        if not isinstance(t["equivalents"], list):
-            raise eq.error(f"expected an array of arrays of words, got {typename(t['equivalents'])}")
-        for i, group in enumerate(t["equivalents"]):
-            words = expect_terms(group, eq.child(i))
-            if len(words) < 2:
-                raise eq.child(i).error("a group of equivalents needs at least two words")
-            groups.append(words)
-    idioms = list(expect_terms(t["idioms"], where.child("idioms"))) if "idioms" in t else []
-    history = list(expect_terms(t["history"], where.child("history"))) if "history" in t else []
-    return groups, idioms, history
+    t = VOCABULARY.check(raw, where)
+    return t.get("equivalents", []), list(t.get("idioms", ())), list(t.get("history", ()))
 
 
 def parse_test(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> PackTest:
-    t = expect_table(raw, where, _TEST_KEYS, required=("text", "expect"))
-    expect = expect_str_list(t["expect"], where.child("expect"), empty_ok=True)
-    for i, rule_id in enumerate(expect):
-        if not _RULE_ID.fullmatch(rule_id):
-            raise where.child("expect").child(i).error(f"{rule_id!r} is not a rule id like PG101")
+    t = TEST.check(raw, where)
     return PackTest(
         index=where_index(where),
         pack=pack,
-        text=expect_str(t["text"], where.child("text")),
-        expect=tuple(sorted(expect)),
-        lang=expect_choice(t["lang"], where.child("lang"), LANGS) if "lang" in t else None,
-        channel=expect_str(t["channel"], where.child("channel")) if "channel" in t else None,
-        kind=expect_str(t["kind"], where.child("kind")) if "kind" in t else None,
+        text=t["text"],
+        expect=t["expect"],
+        lang=t.get("lang"),
+        channel=t.get("channel"),
+        kind=t.get("kind"),
         now=expect_moment(t["now"], where.child("now"), tz, end_of_day=False) if "now" in t else None,
     )

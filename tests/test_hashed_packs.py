@@ -363,3 +363,16 @@ def test_bulk_freeze_orders_the_deletion_keys_like_the_tuple_sort() -> None:
     assert list(packed.codes) == list(tuples.codes) == list(bulk.codes)
     with pytest.raises(ValueError, match="9-byte"):
         packed.add_hashed("x", b"\0" * 10)
+
+
+def test_the_keyed_hash_is_hmac_sha256_of_the_salt() -> None:
+    """Its precomputed HMAC state gives the digest of the format (hmac-sha256-128), also after pickling."""
+    import hmac
+    import pickle
+
+    from postguard.rulepacks.hashed import KeyedHash
+
+    salt = b"0123456789abcdef0123456789abcdef"
+    transform = pickle.loads(pickle.dumps(KeyedHash(salt)))
+    for key in ("sturmvogel", "trekkert5", "", "eichhörnchen"):
+        assert transform(key) == hmac.digest(salt, key.encode(), "sha256")[:16].decode("latin-1")

@@ -167,7 +167,7 @@ def build_hashed(raw: dict[str, Any], salt: str | None = None) -> tuple[dict[str
     out["hashed"]["starts"] = base64.b64encode(head_bitmap(form_keys, transform)).decode()
     # keys of one to three letters, exactly (no secret: a salt holder tries all of them in a moment)
     out["hashed"]["short_heads"] = {
-        letter: sorted({to_text(transform(short_key(letter, k))) for k in ks if len(k) < 4})
+        letter: sorted({to_text(transform(short_key(k))) for k in ks if len(k) < 4})
         for letter, ks in form_keys.items()
         if any(0 < len(k) < 4 for k in ks)
     }

@@ -20,6 +20,7 @@ word-like codenames ("Sturmvogel") fall quickly. Regular expressions
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import secrets
 import struct
@@ -70,17 +71,23 @@ class KeyedHash:
     """``key -> digest``: HMAC-SHA256 under the pack's salt, 16 bytes as a latin-1 string.
 
     A class, not a closure, so that indexes holding it can be pickled into the pack cache.
-    Results are memoised per process: a draft looks up the same candidates again and again.
+    Results are memoised per process: a draft looks up the same candidates again and again. The
+    HMAC's keyed state (the salt's inner and outer pads) is computed once and copied per key: the
+    same digest as ``hmac.digest(salt, key, "sha256")`` at half the cost of a new draft word (an
+    attacker can do the same, so this changes nothing about guessing).
     """
 
     def __init__(self, salt: bytes) -> None:
         self.salt = salt
+        self._keyed = hmac.new(salt, digestmod=hashlib.sha256)
         self._cache: dict[str, str] = {}
 
     def __call__(self, key: str) -> str:
         out = self._cache.get(key)
         if out is None:
-            out = hmac.digest(self.salt, key.encode(), "sha256")[:16].decode("latin-1")
+            h = self._keyed.copy()
+            h.update(key.encode())
+            out = h.digest()[:16].decode("latin-1")
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[key] = out
@@ -90,84 +97,87 @@ class KeyedHash:
         return {"salt": self.salt}  # never pickle the memo (it holds words of drafts)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.salt = state["salt"]
-        self._cache = {}
+        self.__init__(state["salt"])  # type: ignore[misc]
 
 
 def keyed_hash(salt: bytes) -> KeyedHash:
     return KeyedHash(salt)
 
 
-class HeadFilter:
+class HeadFilter(dict[str, bool]):
     """Where a term of a hashed index may start: a keyed bitmap of the terms' first four letters.
 
-    Format 3: each key of four letters or more sets bit ``HMAC(salt, "^" + index letter + head)
-    mod nbits`` of its first four letters, and a place of the text is scanned only when its head
-    hits a set bit; keys of one to three letters are kept as exact keyed hashes (``short``), which
-    say nothing a salt holder could not find by trying all 50,000 such keys in a moment. Format 2
-    packs have one bitmap of every head for all indexes, and a place's shorter heads are tested in
-    it too. Either way the hashed index skips most places, as the plain one does with its prefix
-    set. The bitmap has at most 16,384 bits, so each bit stands for a hundred or more possible
-    four-letter heads and reveals no name, only a coarse hint to someone who already holds the salt
-    (who can test whole guesses against the key hashes anyway). ``extra`` holds heads in clear of
-    words the index got from another pack's vocabulary (the equivalents of a hashed context word).
+    Format 3: each key of four letters or more sets one bit for its first four letters, taken from
+    the 4 bytes of ``HMAC(salt, "^" + head)`` that belong to its index (terms, context words,
+    allow phrases, embargo names: one keyed hash per head of a draft serves all four). A place of
+    the text is scanned only when its head hits a set bit. Keys of one to three letters are kept
+    as exact keyed hashes (``short``): they say nothing a salt holder could not find by trying all
+    50,000 such keys in a moment. Format 2 packs have one bitmap of every head for all indexes, and
+    a place's shorter heads are tested in it too. Either way the hashed index skips most places,
+    as the plain one does with its prefix set. The bitmap has at most 16,384 bits, so each bit
+    stands for a hundred or more possible four-letter heads and reveals no name, only a coarse
+    hint to someone who already holds the salt (who can test whole guesses against the key hashes
+    anyway). ``extra`` holds heads in clear of words the index got from another pack's vocabulary
+    (the equivalents of a hashed context word).
     """
 
     def __init__(
         self,
         transform: KeyedHash,
         bitmap: bytes,
-        domain: str = "",
+        slot: int | None = None,
         short: frozenset[str] | None = None,
         extra: frozenset[str] = frozenset(),
     ) -> None:
+        super().__init__()
         self.transform = transform
         self.bitmap = bitmap
         self.nbits = len(bitmap) * 8
-        self.domain = domain
+        #: Format 3: which 4 bytes of a head's keyed hash set this index's bit (0-3); None: format 2.
+        self.slot = slot
         self.short = short
         self.extra = extra
-        self._memo: dict[str, bool] = {}
 
     def _bit(self, head: str) -> bool:
-        n = head_bit(self.transform, self.domain + head, self.nbits)
+        n = head_bit(self.transform, head, self.nbits, self.slot)
         return bool(self.bitmap[n >> 3] & (1 << (n & 7)))
 
-    def __call__(self, head: str) -> bool:
-        hit = self._memo.get(head)
-        if hit is None:
-            short = self.short
-            if short is None:
-                hit = any(self._bit(head[:k]) for k in range(1, min(4, len(head)) + 1))
-            else:
-                hit = (len(head) >= 4 and self._bit(head[:4])) or any(
-                    self.transform(short_key(self.domain, head[:k])) in short
-                    for k in range(1, min(3, len(head)) + 1)
-                )
-            if not hit and self.extra:
-                hit = any(head[:k] in self.extra for k in range(1, min(4, len(head)) + 1))
-            if len(self._memo) >= _CACHE_LIMIT:
-                self._memo.clear()
-            self._memo[head] = hit
+    #: ``filter(head)``: the memo (this dict) answers in C; a new head goes to :meth:`__missing__`.
+    __call__ = dict.__getitem__
+
+    def __missing__(self, head: str) -> bool:
+        short = self.short
+        if short is None:
+            hit = any(self._bit(head[:k]) for k in range(1, min(4, len(head)) + 1))
+        else:
+            hit = (len(head) >= 4 and self._bit(head[:4])) or any(
+                self.transform(short_key(head[:k])) in short for k in range(1, min(3, len(head)) + 1)
+            )
+        if not hit and self.extra:
+            hit = any(head[:k] in self.extra for k in range(1, min(4, len(head)) + 1))
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[head] = hit
         return hit
 
     def with_extra(self, heads: Iterable[str]) -> HeadFilter:
-        return HeadFilter(self.transform, self.bitmap, self.domain, self.short, self.extra | set(heads))
+        return HeadFilter(self.transform, self.bitmap, self.slot, self.short, self.extra | set(heads))
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("transform", "bitmap", "domain", "short", "extra")}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state)  # type: ignore[misc]
+    def __reduce__(self) -> Any:
+        # never pickle the memo: it holds the heads of drafts' words
+        return (HeadFilter, (self.transform, self.bitmap, self.slot, self.short, self.extra))
 
 
-def short_key(domain: str, key: str) -> str:
-    """What is hashed for a key of one to three letters of the index ``domain`` (format 3)."""
-    return f"!{domain}{key}"
+def short_key(key: str) -> str:
+    """What is hashed for a key of one to three letters (format 3; ``short_heads`` per index)."""
+    return f"!{key}"
 
 
-def head_bit(transform: Callable[[str], str], head: str, nbits: int) -> int:
-    return int.from_bytes(transform("^" + head)[:4].encode("latin-1"), "big") % nbits
+def head_bit(transform: Callable[[str], str], head: str, nbits: int, slot: int | None = None) -> int:
+    """The bit of ``head``: from the first 4 bytes of its keyed hash, or (format 3) bytes ``4 * slot``
+    on, one slot per index: one keyed hash per head of a draft serves all four indexes."""
+    at = 4 * (slot or 0)
+    return int.from_bytes(transform("^" + head)[at : at + 4].encode("latin-1"), "big") % nbits
 
 
 def head_bitmap(keys: Sequence[str] | Mapping[str, Iterable[str]], transform: Callable[[str], str]) -> bytes:
@@ -177,15 +187,17 @@ def head_bitmap(keys: Sequence[str] | Mapping[str, Iterable[str]], transform: Ca
     indexes (format 2).
     """
     if isinstance(keys, Mapping):  # format 3: keys of 1-3 letters go to short_heads instead
-        heads = {letter + k[:4] for letter, ks in keys.items() for k in ks if len(k) >= 4}
+        heads: set[tuple[int | None, str]] = {
+            (SLOTS[letter], k[:4]) for letter, ks in keys.items() for k in ks if len(k) >= 4
+        }
     else:
-        heads = {k[:4] for k in keys if k}
+        heads = {(None, k[:4]) for k in keys if k}
     nbits = 1024
     while nbits < 16 * len(heads) and nbits < 16384:
         nbits *= 2
     bits = bytearray(nbits // 8)
-    for head in heads:
-        n = head_bit(transform, head, nbits)
+    for slot, head in heads:
+        n = head_bit(transform, head, nbits, slot)
         bits[n >> 3] |= 1 << (n & 7)
     return bytes(bits)
 
@@ -217,6 +229,8 @@ def parse_hashed_term(text: str) -> tuple[str, str]:
 #: form letter, the mode letter, ``y``/``n`` for a distinctive term and the umlaut count; or
 #: ``Id.KEY.DELETIONS`` for a term's deletion keys (its one-edit typos, see postguard.typos).
 INDEX_LETTERS = {"confidential": "c", "context": "x", "allow": "a", "embargo": "b"}
+#: Format 3: the slot of each index in a head's keyed hash (see :func:`head_bit`).
+SLOTS = {letter: n for n, letter in enumerate(INDEX_LETTERS.values())}
 _INDEX_NAMES = {v: k for k, v in INDEX_LETTERS.items()}
 _FORM_LETTERS = {EXACT: "e", TRANSLIT: "t", PART: "p", MODEL: "m"}
 _FORM_NAMES = {v: k for k, v in _FORM_LETTERS.items()}
@@ -350,7 +364,9 @@ def parse_hashed_section(value: Any, where: Where) -> HashedPack:
             raise where.child("starts").error("is empty")
         for name, letter in INDEX_LETTERS.items():
             if fmt >= 3:
-                head_filters[name] = HeadFilter(transform, bitmap, letter, short.get(letter, frozenset()))
+                head_filters[name] = HeadFilter(
+                    transform, bitmap, SLOTS[letter], short.get(letter, frozenset())
+                )
             else:
                 head_filters[name] = HeadFilter(transform, bitmap)
     return HashedPack(transform, t["max_key_length"], head_filters)

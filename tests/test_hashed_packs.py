@@ -290,7 +290,8 @@ def test_hashed_forms_records_match_like_a_plain_index(
 ) -> None:
     """What `pack build` writes (hashed_forms records, typo deletion keys) finds what the plain index finds."""
     from postguard.rulepacks import Where
-    from postguard.rulepacks.hashed import KeyedHash, add_forms, max_key_length, term_forms
+    from postguard.rulepacks.hashbuild import max_key_length, term_forms
+    from postguard.rulepacks.hashed import KeyedHash, add_forms
     from postguard.terms import Pieces, TermIndex
 
     draft = "".join(w + g for w, g in text)
@@ -320,3 +321,58 @@ def test_typo_lookups_of_drafts_never_reach_the_pack_cache(engines: tuple[Engine
     lint(hashed, "Der Zaubertrankkessel von Wolkenkuckucksheim steht im Keller.", now=NOW)
     blob = pickle.dumps(hashed.packs)
     assert b"wolkenkuckucksheim" not in blob and b"zaubertrankkessel" not in blob
+
+
+#: Context words a hashed entry gets from the default pack's [vocabulary] equivalents (in clear):
+#: the hashed index's head filter must let them in, though the pack's bitmap does not know them.
+EQUIVALENT_CONTEXT = [
+    "Das Vorhaben Eichhörnchen startet im Mai.",
+    "Our Squad: Eichhörnchen ships soon.",
+    "Eichhörnchen, unser Projektteam, feiert.",
+]
+
+
+@pytest.mark.parametrize("text", EQUIVALENT_CONTEXT)
+def test_context_equivalents_from_another_pack_count(engines: tuple[Engine, Engine], text: str) -> None:
+    plain, hashed = engines
+    assert shape(plain, text)
+    assert shape(hashed, text) == shape(plain, text)
+
+
+def test_bulk_freeze_orders_the_deletion_keys_like_the_tuple_sort() -> None:
+    """A large pack's deletion keys are sorted with numpy (and packed records decoded in bulk)."""
+    import random
+    import struct
+
+    from postguard.typos import DeletionKeys
+
+    rng = random.Random(5)
+    pairs = [[(rng.randint(-(2**63), 2**63 - 1), rng.randrange(30)) for _ in range(30)] for _ in range(40)]
+    pairs[3][:2] = [(7, 4), (7, 2)]  # equal digests: ordered by code
+    tuples, packed = DeletionKeys(), DeletionKeys()
+    for n, keys in enumerate(pairs):
+        tuples.add_hashed(f"t{n}", keys)
+        packed.add_hashed(f"t{n}", b"".join(struct.pack("<qB", h, p) for h, p in keys))
+    bulk = DeletionKeys()
+    for n, keys in enumerate(pairs):
+        bulk.add_hashed(f"t{n}", keys)
+    tuples.freeze()  # 1,200 keys: the tuple sort
+    packed.freeze()
+    bulk._freeze_bulk()
+    assert list(packed.hashes) == list(tuples.hashes) == list(bulk.hashes)
+    assert list(packed.codes) == list(tuples.codes) == list(bulk.codes)
+    with pytest.raises(ValueError, match="9-byte"):
+        packed.add_hashed("x", b"\0" * 10)
+
+
+def test_the_keyed_hash_is_hmac_sha256_of_the_salt() -> None:
+    """Its precomputed HMAC state gives the digest of the format (hmac-sha256-128), also after pickling."""
+    import hmac
+    import pickle
+
+    from postguard.rulepacks.hashed import KeyedHash
+
+    salt = b"0123456789abcdef0123456789abcdef"
+    transform = pickle.loads(pickle.dumps(KeyedHash(salt)))
+    for key in ("sturmvogel", "trekkert5", "", "eichhörnchen"):
+        assert transform(key) == hmac.digest(salt, key.encode(), "sha256")[:16].decode("latin-1")

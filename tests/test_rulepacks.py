@@ -199,3 +199,23 @@ def test_cache_key_names_plugins_and_their_versions(tmp_path: Path) -> None:
     b = load_packs([p], cache_dir=cache, plugins=("acme-postguard==1.1",))
     c = load_packs([p], cache_dir=cache, plugins=("acme-postguard==1.0",))
     assert a.fingerprint != b.fingerprint and a.fingerprint == c.fingerprint
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        ('[secrets]\ntoken = "x"\n', "secrets.token", "expected an array of tables ([[secrets.token]])"),
+        ('[[secrets.token]]\nname = "t"\npattern = "a("\n', "secrets.token[0].pattern", "invalid regular"),
+        ('[[personal.pattern]]\nname = "p"\npattern = "x*"\n', "personal.pattern[0].pattern", "empty string"),
+        ('[[personal.pattern]]\nname = "p"\n', "personal.pattern[0].pattern", "missing required key"),
+    ],
+)
+def test_plugin_sections_share_the_table_and_pattern_checks(
+    tmp_path: Path, text: str, key: str, words: str
+) -> None:
+    sections = {"secrets": parse_secrets, "personal": parse_personal}
+    p = tmp_path / "pack.toml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_packs([p], sections)
+    assert exc.value.key == key and words in str(exc.value)

@@ -17,7 +17,8 @@ Groups:
   :class:`Field` and :class:`Credit` elements;
 - pack data: :class:`PackSet`, :class:`ConfidentialEntry`, :class:`EmbargoEntry`,
   :class:`Channel`, :func:`note_text`;
-- validating a pack section: :class:`Where` and the ``expect_*`` helpers; vocabularies that
+- validating a pack section: :class:`Where` and the ``expect_*`` helpers (``expect_tables`` for an
+  array of tables, ``expect_pattern`` for a regular expression); vocabularies that
   later packs extend or replace: :func:`parse_replace`, :func:`merged`;
 - matching terms: :class:`TermIndex`, :class:`Pieces`;
 - web addresses in prose: :func:`find_urls`, :func:`overlaps`, :func:`trim_url`, :data:`URL_CHARS`;
@@ -70,9 +71,11 @@ from postguard.rulepacks import (
     expect_bool,
     expect_choice,
     expect_int,
+    expect_pattern,
     expect_str,
     expect_str_list,
     expect_table,
+    expect_tables,
     expect_terms,
     note_text,
 )
@@ -112,9 +115,11 @@ __all__ = [
     "expect_bool",
     "expect_choice",
     "expect_int",
+    "expect_pattern",
     "expect_str",
     "expect_str_list",
     "expect_table",
+    "expect_tables",
     "expect_terms",
     "find_urls",
     "format_date",

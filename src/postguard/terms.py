@@ -260,7 +260,7 @@ class TermIndex:
         self.entries.setdefault(stored, []).append(entry)
         self.modes.add(entry.mode)
 
-    def add_typo_keys(self, stored: str, deletions: Iterable[tuple[int, int]]) -> None:
+    def add_typo_keys(self, stored: str, deletions: Iterable[tuple[int, int]] | bytes) -> None:
         """A hashed term's deletion keys (digest, position): see :meth:`DeletionKeys.add_hashed`.
 
         Any length of term may end a closed compound: the index does not know the lengths.

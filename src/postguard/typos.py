@@ -29,6 +29,11 @@ MIN_TYPO_LEN = 8
 MAX_TYPO_LEN = 30
 
 
+#: A packed deletion key of a hashed pack: int64 digest, uint8 position (``struct`` format ``<qB``).
+PACKED_SIZE = 9
+_PACKED = [("digest", "<i8"), ("position", "u1")]
+
+
 def digest(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
 
@@ -39,6 +44,8 @@ class DeletionKeys:
     def __init__(self) -> None:
         self.terms: list[str] = []  # stored (possibly transformed) key of each eligible term
         self._pending: list[tuple[int, int]] = []
+        #: Hashed terms' deletion keys as packed ``<qB`` records (digest, position), by term number.
+        self._packed: list[tuple[int, bytes]] = []
         self.hashes = array("q")
         self.codes = array("q")
         self.heads: set[tuple[str, int]] = set()
@@ -59,15 +66,21 @@ class DeletionKeys:
             self.heads.add((key[:4], len(key)))
             self.tails.add((key[-3:], len(key)))
 
-    def add_hashed(self, stored: str, deletions: Iterable[tuple[int, int]]) -> None:
+    def add_hashed(self, stored: str, deletions: Iterable[tuple[int, int]] | bytes) -> None:
         """A term of a hashed pack: its stored key and its deletion keys as (digest, position).
 
-        The term's length is not known (a hashed pack does not give it away): any word of an
-        eligible length may be one edit from it.
+        ``deletions`` may also be the pack's packed records (little-endian int64 digest, uint8
+        position), decoded in bulk by :meth:`freeze`. The term's length is not known (a hashed
+        pack does not give it away): any word of an eligible length may be one edit from it.
         """
         n = len(self.terms)
         self.terms.append(stored)
-        self._pending.extend((h, n << 5 | p) for h, p in deletions)
+        if isinstance(deletions, bytes):
+            if len(deletions) % PACKED_SIZE:
+                raise ValueError("deletion keys are 9-byte records")
+            self._packed.append((n, deletions))
+        else:
+            self._pending.extend((h, n << 5 | p) for h, p in deletions)
         self.lengths.update(range(MIN_TYPO_LEN - 1, MAX_TYPO_LEN + 2))
 
     def pending(self) -> list[tuple[int, int]]:
@@ -75,12 +88,42 @@ class DeletionKeys:
         return [(h, code & 31) for h, code in self._pending]
 
     def freeze(self) -> None:
+        if self._packed or len(self._pending) + len(self.hashes) > 50_000:
+            self._freeze_bulk()
+            return
         if not self._pending:
             return
         merged = sorted([*zip(self.hashes, self.codes, strict=True), *self._pending])
         self.hashes = array("q", (h for h, _ in merged))
         self.codes = array("q", (c for _, c in merged))
         self._pending = []
+
+    def _freeze_bulk(self) -> None:
+        """:meth:`freeze` with numpy: a large pack's million keys are sorted in C, not as tuples.
+
+        Same order as the tuple sort (by digest, then code). numpy comes with spaCy.
+        """
+        import numpy as np
+
+        hashes = [
+            np.frombuffer(self.hashes, dtype=np.int64),
+            np.fromiter((h for h, _ in self._pending), np.int64),
+        ]
+        codes = [
+            np.frombuffer(self.codes, dtype=np.int64),
+            np.fromiter((c for _, c in self._pending), np.int64),
+        ]
+        if self._packed:
+            records = np.frombuffer(b"".join(b for _, b in self._packed), dtype=_PACKED)
+            counts = [len(b) // PACKED_SIZE for _, b in self._packed]
+            terms = np.repeat(np.array([n for n, _ in self._packed], dtype=np.int64), counts)
+            hashes.append(records["digest"].astype(np.int64))
+            codes.append(terms << 5 | records["position"].astype(np.int64))
+        h, c = np.concatenate(hashes), np.concatenate(codes)
+        order = np.lexsort((c, h))
+        self.hashes = array("q", h[order].astype("<i8").tobytes())
+        self.codes = array("q", c[order].astype("<i8").tobytes())
+        self._pending, self._packed = [], []
 
     def may_match(self, word: str) -> bool:
         """A cheap filter: could ``word`` be one edit from an eligible term?"""

@@ -33,9 +33,11 @@ from postguard.plugin import (
     PackSet,
     Severity,
     Where,
+    expect_pattern,
     expect_str,
     expect_str_list,
     expect_table,
+    expect_tables,
     hookimpl,
     load_rules,
 )
@@ -91,18 +93,11 @@ def parse_personal(value: Any, where: Where) -> PersonalSpec:
             )
     patterns: list[ExtraPattern] = []
     raw = table.get("pattern", [])
-    if not isinstance(raw, list):
-        raise where.child("pattern").error("expected an array of tables ([[personal.pattern]])")
-    for i, item in enumerate(raw):
+    for i, t in enumerate(
+        expect_tables(raw, where.child("pattern"), ("name", "pattern"), ("name", "pattern"))
+    ):
         w = where.child("pattern").child(i)
-        t = expect_table(item, w, ("name", "pattern"), required=("name", "pattern"))
-        source = expect_str(t["pattern"], w.child("pattern"))
-        try:
-            compiled = regex.compile(source, regex.VERSION1)
-        except regex.error as exc:
-            raise w.child("pattern").error(f"invalid regular expression {source!r}: {exc}") from None
-        if compiled.match(""):
-            raise w.child("pattern").error(f"regular expression {source!r} matches the empty string")
+        compiled = expect_pattern(t["pattern"], w.child("pattern"))
         patterns.append(ExtraPattern(name=expect_str(t["name"], w.child("name")), pattern=compiled))
     return PersonalSpec(lists=lists, patterns=tuple(patterns))
 

@@ -30,9 +30,11 @@ from postguard.plugin import (
     Finding,
     PackSet,
     Where,
+    expect_pattern,
     expect_str,
     expect_str_list,
     expect_table,
+    expect_tables,
     hookimpl,
     load_rules,
 )
@@ -73,18 +75,10 @@ def parse_secrets(value: Any, where: Where) -> SecretSpec:
     table = expect_table(value, where, _SECTION_KEYS)
     tokens: list[TokenShape] = []
     raw_tokens = table.get("token", [])
-    if not isinstance(raw_tokens, list):
-        raise where.child("token").error("expected an array of tables ([[secrets.token]])")
-    for i, item in enumerate(raw_tokens):
+    keys = ("name", "pattern", "min_entropy")
+    for i, t in enumerate(expect_tables(raw_tokens, where.child("token"), keys, ("name", "pattern"))):
         w = where.child("token").child(i)
-        t = expect_table(item, w, ("name", "pattern", "min_entropy"), required=("name", "pattern"))
-        pattern = expect_str(t["pattern"], w.child("pattern"))
-        try:
-            compiled = regex.compile(pattern, regex.VERSION1)
-        except regex.error as exc:
-            raise w.child("pattern").error(f"invalid regular expression {pattern!r}: {exc}") from None
-        if compiled.match(""):
-            raise w.child("pattern").error(f"regular expression {pattern!r} matches the empty string")
+        compiled = expect_pattern(t["pattern"], w.child("pattern"))
         entropy = t.get("min_entropy", 3.0)
         if isinstance(entropy, bool) or not isinstance(entropy, int | float) or not 0 <= entropy <= 8:
             raise w.child("min_entropy").error("expected a number of bits per character, 0 to 8")

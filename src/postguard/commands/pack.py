@@ -206,11 +206,9 @@ def build(source: Path, output: Path) -> None:
     """
     import tomllib
 
-    import tomli_w
-
     from postguard.engine import Engine
     from postguard.errors import ConfigError, UsageError
-    from postguard.rulepacks.hashed import build_hashed
+    from postguard.rulepacks.hashbuild import build_hashed, dumps
 
     engine = Engine()
     engine.validate_pack(source)
@@ -227,7 +225,7 @@ def build(source: Path, output: Path) -> None:
         f"# Hashed rule pack, built by `postguard pack build` from {source.name}.\n"
         "# Terms, aliases, context words, allow phrases and hosts are salted HMAC-SHA256 hashes.\n\n"
     )
-    output.write_text(header + tomli_w.dumps(data), encoding="utf-8")
+    output.write_text(header + dumps(data), encoding="utf-8")
     engine.validate_pack(output)
     for w in warnings:
         click.echo(f"postguard: warning: {w}", err=True)

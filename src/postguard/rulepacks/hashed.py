@@ -7,7 +7,8 @@ looks up only exact normalised keys (see :mod:`postguard.terms`), so a hashed
 index finds what a plain one finds. Each term also carries the hash of its
 piece boundaries (``"trekker t5"``), so "Trekker T5" is still an exact match
 and "Trek-ker T5" still a spacing variant. No prefix, length or piece table is
-stored; a hashed index cannot skip places by prefix and looks up every place.
+stored in clear: a keyed bitmap of first letters (see :class:`HeadFilter`) lets the
+index skip most places. Writing one: :mod:`postguard.rulepacks.hashbuild`.
 
 What it protects: casual reading of a pack on a laptop, a leaked copy, a
 search for a name in it. What it does not: a dictionary attack. The salt ships
@@ -19,13 +20,16 @@ word-like codenames ("Sturmvogel") fall quickly. Regular expressions
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import secrets
 import struct
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from postguard.rulepacks import fields as f
+from postguard.rulepacks.values import Where, expect_int, expect_str, expect_str_list, expect_table
 from postguard.terms import (
     EXACT,
     MODEL,
@@ -36,16 +40,12 @@ from postguard.terms import (
     TermIndex,
     TermMatch,
     resolve_matches,
-    shape_key,
-    spaced_key,
-    split_pieces,
-    term_key,
 )
-from postguard.typos import MAX_TYPO_LEN
 
-FORMAT = 2
-#: Format 1 packs (``hashed_terms`` only, no ``hashed_forms``) still load, with the exact forms only.
-FORMATS = (1, 2)
+FORMAT = 3
+#: Format 1 packs (``hashed_terms`` only, no ``hashed_forms``) still load, with the exact forms only;
+#: format 2 ones with one head bitmap for all indexes (format 3: one per index, see HeadFilter).
+FORMATS = (1, 2, 3)
 ALGORITHM = "hmac-sha256-128"
 SALT_BYTES = 32
 #: The longest key looked up is rounded up to a multiple of this, so it says little about any term.
@@ -71,17 +71,23 @@ class KeyedHash:
     """``key -> digest``: HMAC-SHA256 under the pack's salt, 16 bytes as a latin-1 string.
 
     A class, not a closure, so that indexes holding it can be pickled into the pack cache.
-    Results are memoised per process: a draft looks up the same candidates again and again.
+    Results are memoised per process: a draft looks up the same candidates again and again. The
+    HMAC's keyed state (the salt's inner and outer pads) is computed once and copied per key: the
+    same digest as ``hmac.digest(salt, key, "sha256")`` at half the cost of a new draft word (an
+    attacker can do the same, so this changes nothing about guessing).
     """
 
     def __init__(self, salt: bytes) -> None:
         self.salt = salt
+        self._keyed = hmac.new(salt, digestmod=hashlib.sha256)
         self._cache: dict[str, str] = {}
 
     def __call__(self, key: str) -> str:
         out = self._cache.get(key)
         if out is None:
-            out = hmac.digest(self.salt, key.encode(), "sha256")[:16].decode("latin-1")
+            h = self._keyed.copy()
+            h.update(key.encode())
+            out = h.digest()[:16].decode("latin-1")
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[key] = out
@@ -91,64 +97,107 @@ class KeyedHash:
         return {"salt": self.salt}  # never pickle the memo (it holds words of drafts)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.salt = state["salt"]
-        self._cache = {}
+        self.__init__(state["salt"])  # type: ignore[misc]
 
 
 def keyed_hash(salt: bytes) -> KeyedHash:
     return KeyedHash(salt)
 
 
-class HeadFilter:
-    """Where a term of a hashed pack may start: a keyed bitmap of the terms' first four letters.
+class HeadFilter(dict[str, bool]):
+    """Where a term of a hashed index may start: a keyed bitmap of the terms' first four letters.
 
-    Each key's head (its first four letters, or the whole key when shorter) sets bit
-    ``HMAC(salt, "^" + head) mod nbits``. A text position is scanned only when one of its heads of
-    one to four letters hits a set bit: the hashed index then skips most places, as the plain one
-    does with its prefix set. The bitmap has at most 16,384 bits, so each bit stands for a hundred
-    or more possible four-letter heads and reveals no name, only a coarse hint to someone who
-    already holds the salt (who can test whole guesses against the key hashes anyway).
+    Format 3: each key of four letters or more sets one bit for its first four letters, taken from
+    the 4 bytes of ``HMAC(salt, "^" + head)`` that belong to its index (terms, context words,
+    allow phrases, embargo names: one keyed hash per head of a draft serves all four). A place of
+    the text is scanned only when its head hits a set bit. Keys of one to three letters are kept
+    as exact keyed hashes (``short``): they say nothing a salt holder could not find by trying all
+    50,000 such keys in a moment. Format 2 packs have one bitmap of every head for all indexes, and
+    a place's shorter heads are tested in it too. Either way the hashed index skips most places,
+    as the plain one does with its prefix set. The bitmap has at most 16,384 bits, so each bit
+    stands for a hundred or more possible four-letter heads and reveals no name, only a coarse
+    hint to someone who already holds the salt (who can test whole guesses against the key hashes
+    anyway). ``extra`` holds heads in clear of words the index got from another pack's vocabulary
+    (the equivalents of a hashed context word).
     """
 
-    def __init__(self, transform: KeyedHash, bitmap: bytes) -> None:
+    def __init__(
+        self,
+        transform: KeyedHash,
+        bitmap: bytes,
+        slot: int | None = None,
+        short: frozenset[str] | None = None,
+        extra: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__()
         self.transform = transform
         self.bitmap = bitmap
         self.nbits = len(bitmap) * 8
-        self._memo: dict[str, bool] = {}
+        #: Format 3: which 4 bytes of a head's keyed hash set this index's bit (0-3); None: format 2.
+        self.slot = slot
+        self.short = short
+        self.extra = extra
 
     def _bit(self, head: str) -> bool:
-        n = head_bit(self.transform, head, self.nbits)
+        n = head_bit(self.transform, head, self.nbits, self.slot)
         return bool(self.bitmap[n >> 3] & (1 << (n & 7)))
 
-    def __call__(self, head: str) -> bool:
-        hit = self._memo.get(head)
-        if hit is None:
+    #: ``filter(head)``: the memo (this dict) answers in C; a new head goes to :meth:`__missing__`.
+    __call__ = dict.__getitem__
+
+    def __missing__(self, head: str) -> bool:
+        short = self.short
+        if short is None:
             hit = any(self._bit(head[:k]) for k in range(1, min(4, len(head)) + 1))
-            if len(self._memo) >= _CACHE_LIMIT:
-                self._memo.clear()
-            self._memo[head] = hit
+        else:
+            hit = (len(head) >= 4 and self._bit(head[:4])) or any(
+                self.transform(short_key(head[:k])) in short for k in range(1, min(3, len(head)) + 1)
+            )
+        if not hit and self.extra:
+            hit = any(head[:k] in self.extra for k in range(1, min(4, len(head)) + 1))
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[head] = hit
         return hit
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"transform": self.transform, "bitmap": self.bitmap}
+    def with_extra(self, heads: Iterable[str]) -> HeadFilter:
+        return HeadFilter(self.transform, self.bitmap, self.slot, self.short, self.extra | set(heads))
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["transform"], state["bitmap"])  # type: ignore[misc]
-
-
-def head_bit(transform: Callable[[str], str], head: str, nbits: int) -> int:
-    return int.from_bytes(transform("^" + head)[:4].encode("latin-1"), "big") % nbits
+    def __reduce__(self) -> Any:
+        # never pickle the memo: it holds the heads of drafts' words
+        return (HeadFilter, (self.transform, self.bitmap, self.slot, self.short, self.extra))
 
 
-def head_bitmap(keys: Sequence[str], transform: Callable[[str], str]) -> bytes:
-    """The :class:`HeadFilter` bitmap of normalised ``keys``: 1,024 to 16,384 bits, about 16 per head."""
-    heads = {k[:4] for k in keys if k}
+def short_key(key: str) -> str:
+    """What is hashed for a key of one to three letters (format 3; ``short_heads`` per index)."""
+    return f"!{key}"
+
+
+def head_bit(transform: Callable[[str], str], head: str, nbits: int, slot: int | None = None) -> int:
+    """The bit of ``head``: from the first 4 bytes of its keyed hash, or (format 3) bytes ``4 * slot``
+    on, one slot per index: one keyed hash per head of a draft serves all four indexes."""
+    at = 4 * (slot or 0)
+    return int.from_bytes(transform("^" + head)[at : at + 4].encode("latin-1"), "big") % nbits
+
+
+def head_bitmap(keys: Sequence[str] | Mapping[str, Iterable[str]], transform: Callable[[str], str]) -> bytes:
+    """The :class:`HeadFilter` bitmap of normalised keys: 1,024 to 16,384 bits, about 16 per head.
+
+    ``keys`` by index letter (format 3: each index tests only its own heads), or one list for all
+    indexes (format 2).
+    """
+    if isinstance(keys, Mapping):  # format 3: keys of 1-3 letters go to short_heads instead
+        heads: set[tuple[int | None, str]] = {
+            (SLOTS[letter], k[:4]) for letter, ks in keys.items() for k in ks if len(k) >= 4
+        }
+    else:
+        heads = {(None, k[:4]) for k in keys if k}
     nbits = 1024
     while nbits < 16 * len(heads) and nbits < 16384:
         nbits *= 2
     bits = bytearray(nbits // 8)
-    for head in heads:
-        n = head_bit(transform, head, nbits)
+    for slot, head in heads:
+        n = head_bit(transform, head, nbits, slot)
         bits[n >> 3] |= 1 << (n & 7)
     return bytes(bits)
 
@@ -168,18 +217,6 @@ def from_text(text: str) -> str:
     return raw.decode("latin-1")
 
 
-def hash_term(term: str, transform: Callable[[str], str]) -> str | None:
-    """``KEY.SHAPE`` for a term (its key's hash and its boundaries' hash), or None without letters."""
-    key, lengths = term_key(term)
-    if not key:
-        return None
-    return f"{to_text(transform(key))}.{to_text(transform(shape_key(key, lengths)))}"
-
-
-def hash_host(host: str, transform: Callable[[str], str]) -> str:
-    return to_text(transform(host.strip().lower().rstrip(".")))
-
-
 def parse_hashed_term(text: str) -> tuple[str, str]:
     """(key digest, shape digest) of a ``KEY.SHAPE`` string."""
     key, sep, shape = text.partition(".")
@@ -188,68 +225,18 @@ def parse_hashed_term(text: str) -> tuple[str, str]:
     return from_text(key), from_text(shape)
 
 
-def max_key_length(keys: list[str]) -> int:
-    """The longest of normalised ``keys``, rounded up to a multiple of :data:`KEY_LENGTH_STEP`."""
-    longest = max((len(k) for k in keys), default=0)
-    return max(KEY_LENGTH_STEP, -(-longest // KEY_LENGTH_STEP) * KEY_LENGTH_STEP)
-
-
-def names_in(text: str, secrets_: list[str]) -> list[str]:
-    """The secret terms that a free text (a note, a replacement) names, compared by normalised pieces."""
-    words = [term_key(text[a:b])[0] for a, b in split_pieces(text)]
-    joined = " " + " ".join(words) + " "
-    out = []
-    for s in secrets_:
-        key, lengths = term_key(s)
-        if key and (f" {spaced_key(key, lengths)} " in joined or f" {key} " in joined):
-            out.append(s)
-    return out
-
-
 #: A record of ``hashed_forms``: ``HEAD.KEY.SHAPE[.FAMILY]``, HEAD being the index letter, the
 #: form letter, the mode letter, ``y``/``n`` for a distinctive term and the umlaut count; or
 #: ``Id.KEY.DELETIONS`` for a term's deletion keys (its one-edit typos, see postguard.typos).
 INDEX_LETTERS = {"confidential": "c", "context": "x", "allow": "a", "embargo": "b"}
+#: Format 3: the slot of each index in a head's keyed hash (see :func:`head_bit`).
+SLOTS = {letter: n for n, letter in enumerate(INDEX_LETTERS.values())}
 _INDEX_NAMES = {v: k for k, v in INDEX_LETTERS.items()}
 _FORM_LETTERS = {EXACT: "e", TRANSLIT: "t", PART: "p", MODEL: "m"}
 _FORM_NAMES = {v: k for k, v in _FORM_LETTERS.items()}
 _MODE_LETTERS = {"word": "w", "exact": "x", "label": "l"}
 _MODE_NAMES = {v: k for k, v in _MODE_LETTERS.items()}
 _DELETION = struct.Struct("<qB")
-
-
-def term_forms(
-    term: str, index: str, mode: str, transform: KeyedHash, *, typos: bool = False, parts: bool = False
-) -> tuple[list[str], list[str]]:
-    """The ``hashed_forms`` records of one term, and its plain keys (for the head filter and length).
-
-    The records are what :meth:`TermIndex.add` stores for the term under ``transform``: every
-    form (transliterations, the joiner-less key, a name's last word, a model number with its
-    family) and, for a distinctive one-word term, its deletion keys, padded with random ones to
-    :data:`MAX_TYPO_LEN` so that their count does not give the term's length away.
-    """
-    hashed, plain = TermIndex(key_transform=transform), TermIndex()
-    hashed.add(term, 0, mode, typos=typos, parts=parts)
-    plain.add(term, 0, mode, typos=typos, parts=parts)
-    eligible = len(hashed.typo_keys) > 0  # only these get typos and may end a compound
-    letter = INDEX_LETTERS[index]
-    out = []
-    for stored, entries in hashed.entries.items():
-        for e in entries:
-            head = f"{letter}{_FORM_LETTERS[e.form]}{_MODE_LETTERS[e.mode]}{'yn'[not (e.typos and eligible)]}"
-            fields = [f"{head}{e.umlauts}", to_text(stored), to_text(str(e.lengths))]
-            if e.family is not None:
-                fields.append(to_text(e.family))
-            out.append(".".join(fields))
-    if eligible:
-        pairs = hashed.typo_keys.pending()
-        while len(pairs) < MAX_TYPO_LEN:
-            pairs.append(
-                (int.from_bytes(secrets.token_bytes(8), "little", signed=True), secrets.randbelow(30))
-            )
-        blob = b"".join(_DELETION.pack(h, p) for h, p in sorted(pairs))
-        out.append(f"{letter}d.{to_text(hashed.typo_keys.terms[0])}.{base64.b64encode(blob).decode()}")
-    return out, list(plain.entries)
 
 
 def add_forms(indexes: Mapping[str, TermIndex], records: Sequence[str], ref: object, where: Any) -> None:
@@ -260,7 +247,7 @@ def add_forms(indexes: Mapping[str, TermIndex], records: Sequence[str], ref: obj
             index = indexes[_INDEX_NAMES[head[0]]]
             if head[1:] == "d":
                 blob = base64.b64decode(rest, validate=True)
-                index.add_typo_keys(from_text(key), list(_DELETION.iter_unpack(blob)))
+                index.add_typo_keys(from_text(key), blob)
                 continue
             shape, _, family = rest.partition(".")
             entry = Entry(
@@ -277,102 +264,8 @@ def add_forms(indexes: Mapping[str, TermIndex], records: Sequence[str], ref: obj
         index.add_entry(from_text(key), entry)
 
 
-def build_hashed(raw: dict[str, Any], salt: str | None = None) -> tuple[dict[str, Any], list[str]]:
-    """The hashed form of a (validated) pack's TOML data, and warnings for the author.
-
-    ``[[test]]`` drafts are dropped (they name the secrets); patterns stay as written.
-    """
-    salt = salt or new_salt()
-    transform = keyed_hash(decode_salt(salt))
-    warnings: list[str] = []
-    secret_terms: list[str] = []
-    for e in raw.get("confidential", []):
-        secret_terms += [t for t in e.get("terms", []) if e.get("kind") != "host"]
-    for e in raw.get("embargo", []):
-        secret_terms += [e["name"], *e.get("aliases", [])]
-    out: dict[str, Any] = {}
-    if "pack" in raw:
-        out["pack"] = dict(raw["pack"])
-    out["hashed"] = {"format": FORMAT, "algorithm": ALGORITHM, "salt": salt}
-    plain_keys: list[str] = []
-    form_keys: list[str] = []
-
-    def terms(values: list[str]) -> list[str]:
-        plain_keys.extend(values)
-        return [h for h in (hash_term(v, transform) for v in values) if h]
-
-    def forms(values: list[str], index: str, mode: str, **kw: bool) -> list[str]:
-        out = []
-        for v in values:
-            records, keys = term_forms(v, index, mode, transform, **kw)
-            out += records
-            form_keys.extend(keys)
-        return out
-
-    confidential = []
-    for i, e in enumerate(raw.get("confidential", [])):
-        h = {k: v for k, v in e.items() if k not in ("terms", "context", "allow")}
-        records: list[str] = []
-        mode = e.get("match", "exact" if e.get("kind") == "marking" else "word")
-        distinctive = e.get("kind") in ("codename", "client") and not e.get("context")
-        if "terms" in e:
-            if e.get("kind") == "host":
-                h["hashed_terms"] = [hash_host(t, transform) for t in e["terms"]]
-            else:
-                h["hashed_terms"] = terms(e["terms"])
-                records += forms(e["terms"], "confidential", mode, typos=distinctive)
-        if "context" in e:
-            h["hashed_context"] = terms(e["context"])
-            records += forms(e["context"], "context", "word")
-        if "allow" in e:
-            h["hashed_allow"] = terms(e["allow"])
-            records += forms(e["allow"], "allow", "word")
-        if records:
-            h["hashed_forms"] = records
-        if "patterns" in e:
-            warnings.append(
-                f"confidential[{i}].patterns: regular expressions are not hashed, they ship as written"
-            )
-        confidential.append(h)
-    embargo = []
-    for e in raw.get("embargo", []):
-        h = {k: v for k, v in e.items() if k not in ("name", "aliases")}
-        h["hashed_name"] = terms([e["name"]])[0]
-        if "aliases" in e:
-            h["hashed_aliases"] = terms(e["aliases"])
-        h["hashed_forms"] = forms(
-            [e["name"], *e.get("aliases", [])], "embargo", "word", typos=True, parts=True
-        )
-        embargo.append(h)
-    keys = [term_key(t)[0] for t in plain_keys] + form_keys
-    out["hashed"]["max_key_length"] = max_key_length(keys)
-    out["hashed"]["starts"] = base64.b64encode(head_bitmap(keys, transform)).decode()
-    for section, entries in (("confidential", confidential), ("embargo", embargo)):
-        for i, h in enumerate(entries):
-            for field in ("note", "replacement"):
-                value = h.get(field)
-                texts = list(value.values()) if isinstance(value, dict) else [value] if value else []
-                named = [n for t in texts for n in names_in(t, secret_terms)]
-                if named:
-                    raise ValueError(
-                        f"{section}[{i}].{field} names a protected term ({named[0]!r}): "
-                        "write it without the name"
-                    )
-    if confidential:
-        out["confidential"] = confidential
-    if embargo:
-        out["embargo"] = embargo
-    if raw.get("test"):
-        warnings.append(f"[[test]]: {len(raw['test'])} self-tests dropped (they name the protected terms)")
-    for key, value in raw.items():
-        if key not in ("pack", "confidential", "embargo", "test"):
-            out[key] = value
-    return out, warnings
-
-
 # -- loading a hashed pack ------------------------------------------------------------
 
-_HASHED_KEYS = ("format", "algorithm", "salt", "max_key_length", "starts")
 _RENAMES = {
     "hashed_terms": "terms",
     "hashed_context": "context",
@@ -390,36 +283,93 @@ class HashedPack:
 
     transform: KeyedHash
     max_len: int
-    head_filter: HeadFilter | None = None
+    #: By index name (``confidential``, ``context``, ``allow``, ``embargo``); empty without ``starts``.
+    head_filters: Mapping[str, HeadFilter] = field(default_factory=dict)
 
 
-def parse_hashed_section(value: Any, where: Any) -> HashedPack:
-    """The ``[hashed]`` table (``where`` is a :class:`postguard.rulepacks.Where`)."""
-    from postguard.rulepacks import expect_int, expect_str, expect_table
+def _short_heads(value: Any, where: Where) -> dict[str, frozenset[str]]:
+    """``short_heads``: per index letter, the keyed hashes of its keys of one to three letters."""
+    table = expect_table(value, where, tuple(INDEX_LETTERS.values()))
+    out = {}
+    for letter, digests in table.items():
+        w = where.child(letter)
+        try:
+            out[letter] = frozenset(from_text(d) for d in expect_str_list(digests, w, empty_ok=True))
+        except ValueError as exc:
+            raise w.error(str(exc)) from None
+    return out
 
-    t = expect_table(value, where, _HASHED_KEYS, required=("format", "algorithm", "salt", "max_key_length"))
-    if expect_int(t["format"], where.child("format"), 1, 1000) not in FORMATS:
+
+#: A hashed term (``KEY.SHAPE``, a host ``KEY``) and a ``hashed_forms`` record, for the schema.
+HASH_TEXT = r"^[A-Za-z0-9+/]{22}(\.[A-Za-z0-9+/]{22})?$"
+HASH_FORMS = (
+    r"^[cxab](d\.[A-Za-z0-9+/]{22}\.[A-Za-z0-9+/=]+|[etpm][wxl][yn][0-9]+(\.[A-Za-z0-9+/]{22}){2,3})$"
+)
+
+HASHED = f.Table(
+    {
+        "format": f.Key({"enum": list(FORMATS)}, lambda v, w: expect_int(v, w, 1, 1000)),
+        "algorithm": f.Key({"const": ALGORITHM}, expect_str),
+        "salt": f.Key({"type": "string", "minLength": 22, "description": "Base64, per pack."}, expect_str),
+        "max_key_length": f.integer(1, 10_000),
+        "starts": f.Key(
+            {
+                "type": "string",
+                "description": "Base64 bitmap of keyed hashes of the terms' first letters, per index from"
+                " format 3 (1,024-16,384 bits).",
+            },
+            expect_str,
+        ),
+        "short_heads": f.Key(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "Per index (c, x, a, b), keyed hashes of its keys of one to three letters"
+                " (format 3).",
+                "properties": {k: {"type": "array", "items": {"type": "string"}} for k in "cxab"},
+            },
+            _short_heads,
+        ),
+    },
+    required=("format", "algorithm", "salt", "max_key_length"),
+    description=(
+        "Present in hashed packs only (written by `postguard pack build`): how the terms were hashed."
+    ),
+)
+
+
+def parse_hashed_section(value: Any, where: Where) -> HashedPack:
+    """The ``[hashed]`` table."""
+    t = HASHED.check(value, where)
+    fmt = t["format"]
+    if fmt not in FORMATS:
         raise where.child("format").error(
-            f"hashed pack format {t['format']} is not supported (this postguard: {FORMAT})"
+            f"hashed pack format {fmt} is not supported (this postguard: {FORMAT})"
         )
-    if expect_str(t["algorithm"], where.child("algorithm")) != ALGORITHM:
+    if t["algorithm"] != ALGORITHM:
         raise where.child("algorithm").error(f"unknown algorithm {t['algorithm']!r} (expected {ALGORITHM!r})")
     try:
-        salt = decode_salt(expect_str(t["salt"], where.child("salt")))
+        salt = decode_salt(t["salt"])
     except ValueError as exc:
         raise where.child("salt").error(str(exc)) from None
     transform = KeyedHash(salt)
-    head_filter = None
+    head_filters: dict[str, HeadFilter] = {}
+    short = t.get("short_heads", {})
     if "starts" in t:
         try:
-            bitmap = base64.b64decode(expect_str(t["starts"], where.child("starts")), validate=True)
+            bitmap = base64.b64decode(t["starts"], validate=True)
         except ValueError:
             raise where.child("starts").error("not base64") from None
         if not bitmap:
             raise where.child("starts").error("is empty")
-        head_filter = HeadFilter(transform, bitmap)
-    max_len = expect_int(t["max_key_length"], where.child("max_key_length"), 1, 10_000)
-    return HashedPack(transform, max_len, head_filter)
+        for name, letter in INDEX_LETTERS.items():
+            if fmt >= 3:
+                head_filters[name] = HeadFilter(
+                    transform, bitmap, SLOTS[letter], short.get(letter, frozenset())
+                )
+            else:
+                head_filters[name] = HeadFilter(transform, bitmap)
+    return HashedPack(transform, t["max_key_length"], head_filters)
 
 
 def unhash_keys(table: Any, where: Any, plain: Sequence[str]) -> Any:

@@ -181,5 +181,25 @@ def expect_array_of_tables(value: Any, where: Where) -> list[Any]:
     return value
 
 
+def expect_tables(
+    value: Any, where: Where, allowed: Sequence[str], required: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """An array of tables (``[[secrets.token]]``), each checked by :func:`expect_table`."""
+    items = expect_array_of_tables(value, where)
+    return [expect_table(item, where.child(i), allowed, required) for i, item in enumerate(items)]
+
+
+def expect_pattern(value: Any, where: Where) -> Any:
+    """One regular expression (Python ``regex``, case as written), compiled; it must match something."""
+    source = expect_str(value, where)
+    try:
+        compiled = regex.compile(source, regex.VERSION1)
+    except regex.error as exc:
+        raise where.error(f"invalid regular expression {source!r}: {exc}") from None
+    if compiled.match(""):
+        raise where.error(f"regular expression {source!r} matches the empty string")
+    return compiled
+
+
 def where_index(where: Where) -> int:
     return int(where.key.rsplit("[", 1)[1].rstrip("]"))

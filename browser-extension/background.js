@@ -14,9 +14,11 @@ const DEFAULTS = Object.freeze({
 });
 
 const CHECK_TIMEOUT_MS = 8000;
+/** Reading the text in an image (OCR) takes about a second; the server allows 10 s more per image. */
+const IMAGE_TIMEOUT_MS = 20000;
 const HEALTH_TIMEOUT_MS = 4000;
 const CUSTOM_SCRIPT_ID = 'postguard-custom-sites';
-const CONTENT_SCRIPTS = ['content/text.js', 'content/styles.js', 'content/content.js'];
+const CONTENT_SCRIPTS = ['content/text.js', 'content/images.js', 'content/panel.js', 'content/styles.js', 'content/content.js'];
 const BADGE_COLOURS = { error: '#c4262e', warning: '#b86e00', info: '#2462c4', problem: '#6b6b75' };
 
 async function getSettings() {
@@ -101,6 +103,22 @@ async function check(message) {
   return callServer(settings, '/v1/check', { method: 'POST', body, timeoutMs: CHECK_TIMEOUT_MS });
 }
 
+/** Check one attached image (`data`: a data: URL); answers with that image's entry of the server's answer. */
+async function checkImage(message) {
+  const settings = await getSettings();
+  const body = {
+    text: '',
+    kind: message.kind || 'post',
+    images: [{ name: String(message.name || 'image'), data: String(message.data || '') }],
+  };
+  if (settings.channel) body.channel = settings.channel;
+  const answer = await callServer(settings, '/v1/check', { method: 'POST', body, timeoutMs: IMAGE_TIMEOUT_MS });
+  if (!answer.ok) return answer;
+  const image = Array.isArray(answer.result.images) ? answer.result.images[0] : null;
+  if (!image) return { ok: false, error: 'error', detail: 'no image in the answer' };
+  return { ok: true, result: image, notices: answer.result.notices || [] };
+}
+
 async function health(message) {
   const settings = await getSettings();
   // The options page may test values it has not saved yet.
@@ -161,6 +179,7 @@ function syncCustomSites() {
 
 const HANDLERS = {
   check,
+  checkImage,
   health,
   badge: setBadge,
   syncSites: () => syncCustomSites().then(() => ({ ok: true })),

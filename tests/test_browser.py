@@ -39,7 +39,7 @@ NODE_TIMEOUT_S = 600.0
 def _missing_requirement() -> str | None:
     if shutil.which("node") is None:
         return "node is not installed"
-    for package in ("playwright-core", "jsdom", "ws"):
+    for package in ("playwright-core", "jsdom", "ws", "esbuild", "quill", "lexical", "@tiptap/core"):
         if not (EXTENSION / "node_modules" / package).is_dir():
             return f"{package} is not installed: run `npm ci` in browser-extension/"
     if not CHROMIUM.exists():
@@ -127,3 +127,5 @@ def test_extension_and_paste_page_in_a_real_browser(server_url: str) -> None:
     assert "# fail 0" in output and "# skipped 0" in output, output
     assert (artifacts / "extension-warning.png").is_file()
     assert (artifacts / "extension-firefox.png").is_file()
+    for editor in ("quill", "lexical", "tiptap"):
+        assert (artifacts / f"extension-{editor}.png").is_file()

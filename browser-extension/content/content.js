@@ -5,8 +5,9 @@
   'use strict';
 
   const T = globalThis.PostguardText;
+  const I = globalThis.PostguardImages;
   const api = globalThis.browser || globalThis.chrome;
-  if (!T || !api || !api.runtime) return;
+  if (!T || !I || !globalThis.PostguardPanel || !api || !api.runtime) return;
   // Injected twice (manifest + registered site)? Run once.
   if (globalThis.__postguardContentLoaded) return;
   globalThis.__postguardContentLoaded = true;
@@ -28,6 +29,7 @@
     dismissedNotice: false,
     frame: null,
     poll: null,
+    panelView: null,
   };
 
   function t(key, subs) {
@@ -56,6 +58,7 @@
       this.el = el;
       this.isTextarea = el.localName === 'textarea';
       this.findings = [];
+      this.images = []; // attached images: {key, name, url, status, findings, error}
       this.shownText = this.read().text;
       this.checkedText = null;
       this.status = 'idle'; // idle | ok | down | unauthorized | permission | error
@@ -132,7 +135,56 @@
       }
     }
 
+    /** Check image files attached to this box (each once); the page's own upload goes on as it is. */
+    addImages(files) {
+      for (const file of files) {
+        const key = I.fileKey(file);
+        if (this.images.some((image) => image.key === key)) continue;
+        if (this.images.length >= I.MAX_IMAGES_PER_BOX) break;
+        const image = { key, name: file.name || 'image', url: thumbnailUrl(file), status: 'checking', findings: [], error: '' };
+        this.images.push(image);
+        if (file.size > I.MAX_IMAGE_BYTES) image.status = 'toolarge';
+        else this.checkImage(image, file);
+      }
+      this.afterCheck();
+    }
+
+    async checkImage(image, file) {
+      let answer = null;
+      try {
+        const data = await I.readAsDataUrl(file, win);
+        answer = await send({ type: 'checkImage', name: image.name, data, kind: 'post' });
+      } catch {
+        answer = { ok: false, error: 'error' };
+      }
+      if (!this.images.includes(image)) return; // removed meanwhile
+      if (answer && answer.ok && answer.result) {
+        image.findings = I.toImageFindings(answer.result);
+        image.status = answer.result.error ? 'error' : 'done';
+        image.error = answer.result.error ? String(answer.result.error) : '';
+      } else {
+        image.status = answer && answer.error === 'down' ? 'down' : 'error';
+        image.error = answer && typeof answer.detail === 'string' ? answer.detail : '';
+      }
+      this.afterCheck();
+    }
+
+    removeImage(image) {
+      this.images = this.images.filter((other) => other !== image);
+      if (image.url && win.URL.revokeObjectURL) win.URL.revokeObjectURL(image.url);
+      this.afterCheck();
+    }
+
+    /** Text findings and image findings, for the badge. */
+    allFindings() {
+      return this.findings.concat(...this.images.map((image) => image.findings));
+    }
+
     detach() {
+      for (const image of this.images) {
+        if (image.url && win.URL.revokeObjectURL) win.URL.revokeObjectURL(image.url);
+      }
+      this.images = [];
       this.check.cancel();
       this.seq++;
       this.el.removeEventListener('input', this.onInput);
@@ -142,10 +194,9 @@
     }
   }
 
-  function activate(el) {
-    if (!state.enabled) return;
-    const boxEl = T.composeBoxFor(el);
-    if (!boxEl) return;
+  function activate(el, boxEl = T.composeBoxFor(el)) {
+    if (!state.enabled) return null;
+    if (!boxEl) return null;
     let box = state.boxes.get(boxEl);
     if (!box) {
       box = new Box(boxEl);
@@ -158,6 +209,39 @@
       schedule();
     }
     startPolling();
+    return box;
+  }
+
+  function thumbnailUrl(file) {
+    try {
+      return win.URL.createObjectURL(file);
+    } catch {
+      return '';
+    }
+  }
+
+  // Images: read the files during the event (a DataTransfer is emptied after it), check them later.
+  // Listeners only: never preventDefault or stopPropagation, so the site's own upload is unchanged.
+  function attachImages(boxEl, files) {
+    if (!files.length || !boxEl) return;
+    const box = activate(boxEl, boxEl);
+    if (box) box.addImages(files);
+  }
+
+  function onPaste(event) {
+    const target = event.composedPath ? event.composedPath()[0] : event.target;
+    attachImages(T.composeBoxFor(target), I.imageFiles(event.clipboardData));
+  }
+
+  function onDrop(event) {
+    const target = event.composedPath ? event.composedPath()[0] : event.target;
+    attachImages(I.attachmentBoxFor(target), I.imageFiles(event.dataTransfer));
+  }
+
+  function onChange(event) {
+    const target = event.composedPath ? event.composedPath()[0] : event.target;
+    if (!target || target.localName !== 'input' || String(target.type).toLowerCase() !== 'file') return;
+    attachImages(I.attachmentBoxFor(target), I.imageFiles(target.files));
   }
 
   function onFocusIn(event) {
@@ -199,7 +283,8 @@
     if (box.status === 'down' || box.status === 'unauthorized' || box.status === 'permission') {
       send({ type: 'badge', count: null, problem: box.status });
     } else {
-      send({ type: 'badge', count: box.findings.length, severity: T.worstSeverity(box.findings) });
+      const all = box.allFindings();
+      send({ type: 'badge', count: all.length, severity: T.worstSeverity(all) });
     }
   }
 
@@ -363,125 +448,26 @@
 
   // ---------------------------------------------------------------- panel
 
-  function fixText(f) {
-    if (!f.replacements.length) return '';
-    const first = f.replacements[0];
-    return first === '' ? t('fixRemove') : t('fixReplace', [first]);
-  }
-
   function renderPanel(box, panel, anchor) {
-    const notice = ['down', 'unauthorized', 'permission', 'error'].includes(box.status) && !state.dismissedNotice;
-    if (!box.findings.length && !notice) {
-      panel.hidden = true;
-      panel.replaceChildren();
-      return;
-    }
-    const head = doc.createElement('div');
-    head.className = 'head';
-    const logo = doc.createElement('span');
-    logo.className = 'logo';
-    logo.textContent = 'postguard';
-    head.append(logo);
-    const content = [];
-    if (notice) {
-      const close = doc.createElement('button');
-      close.type = 'button';
-      close.className = 'dismiss';
-      close.textContent = '×';
-      close.title = t('dismiss');
-      close.setAttribute('aria-label', t('dismiss'));
-      close.addEventListener('click', () => {
-        state.dismissedNotice = true;
-        schedule();
-      });
-      head.append(close);
-      const p = doc.createElement('div');
-      p.className = 'notice';
-      p.setAttribute('role', 'status');
-      if (box.status === 'down') {
-        const code = doc.createElement('code');
-        code.textContent = 'postguard serve';
-        p.append(t('noticeDown') + ' ', code);
-      } else {
-        p.textContent = t(box.status === 'unauthorized' ? 'noticeUnauthorized'
-          : box.status === 'permission' ? 'noticePermission' : 'noticeError') +
-          (box.status === 'error' && box.detail ? ' ' + box.detail : '');
-      }
-      content.push(p);
-      panel.classList.remove('collapsed');
-    } else {
-      const count = doc.createElement('span');
-      count.className = 'count sev-' + T.worstSeverity(box.findings);
-      count.textContent = String(box.findings.length);
-      count.setAttribute('aria-label', t('findingsCount', [String(box.findings.length)]));
-      const toggle = doc.createElement('button');
-      toggle.type = 'button';
-      toggle.className = 'toggle';
-      toggle.textContent = state.collapsed ? '▸' : '▾';
-      toggle.title = t(state.collapsed ? 'expand' : 'collapse');
-      toggle.setAttribute('aria-label', toggle.title);
-      toggle.setAttribute('aria-expanded', String(!state.collapsed));
-      toggle.addEventListener('click', () => {
+    const notice = ['down', 'unauthorized', 'permission', 'error'].includes(box.status) && !state.dismissedNotice
+      ? { status: box.status, detail: box.detail } : null;
+    panelView().render(panel, { findings: box.findings, images: box.images, notice, collapsed: state.collapsed, anchor }, {
+      toggle: () => {
         state.collapsed = !state.collapsed;
         schedule();
-      });
-      head.append(count, toggle);
-      const list = doc.createElement('ol');
-      list.className = 'list';
-      box.findings.forEach((f, index) => {
-        const item = doc.createElement('li');
-        item.className = 'item sev-' + f.severity;
-        item.dataset.index = String(index);
-        item.dataset.rule = f.ruleId;
-        const dot = doc.createElement('span');
-        dot.className = 'dot';
-        dot.setAttribute('aria-label', t('severity_' + f.severity));
-        const body = doc.createElement('div');
-        const msg = doc.createElement('div');
-        msg.className = 'msg';
-        msg.textContent = f.message;
-        body.append(msg);
-        const fix = fixText(f);
-        if (fix) {
-          const fixEl = doc.createElement('div');
-          fixEl.className = 'fix';
-          fixEl.textContent = fix;
-          body.append(fixEl);
-        }
-        const rule = doc.createElement('div');
-        rule.className = 'rule';
-        rule.textContent = f.ruleId + (f.ruleName ? ' · ' + f.ruleName : '');
-        body.append(rule);
-        item.append(dot, body);
-        item.addEventListener('click', () => selectSpan(box, f));
-        list.append(item);
-      });
-      content.push(list);
-      panel.classList.toggle('collapsed', state.collapsed);
-    }
-    panel.replaceChildren(head, ...content);
-    panel.hidden = false;
-    placePanel(panel, anchor);
+      },
+      dismiss: () => {
+        state.dismissedNotice = true;
+        schedule();
+      },
+      select: (f) => selectSpan(box, f),
+      removeImage: (image) => box.removeImage(image),
+    });
   }
 
-  function placePanel(panel, anchor) {
-    const margin = 8;
-    const vw = win.innerWidth || doc.documentElement.clientWidth || 0;
-    const vh = win.innerHeight || doc.documentElement.clientHeight || 0;
-    const width = panel.offsetWidth || 280;
-    const height = panel.offsetHeight || 0;
-    let left;
-    let top;
-    if (anchor.right + margin + width <= vw - margin) {
-      left = anchor.right + margin; // beside the box
-      top = Math.max(margin, Math.min(anchor.top, vh - height - margin));
-    } else {
-      left = Math.max(margin, Math.min(anchor.right - width, vw - width - margin));
-      top = anchor.bottom + margin;
-      if (top + height > vh - margin) top = Math.max(margin, anchor.top - height - margin);
-    }
-    panel.style.left = left + 'px';
-    panel.style.top = top + 'px';
+  function panelView() {
+    if (!state.panelView) state.panelView = globalThis.PostguardPanel.create({ doc, win, t });
+    return state.panelView;
   }
 
   /** Select a finding's span in the compose box (only on the user's click). */
@@ -510,12 +496,18 @@
     if (enabled) {
       doc.addEventListener('focusin', onFocusIn, true);
       doc.addEventListener('input', onDocumentInput, true);
+      win.addEventListener('paste', onPaste, true);
+      win.addEventListener('drop', onDrop, true);
+      win.addEventListener('change', onChange, true);
       win.addEventListener('scroll', schedule, { capture: true, passive: true });
       win.addEventListener('resize', schedule, { passive: true });
       if (doc.activeElement) activate(doc.activeElement);
     } else {
       doc.removeEventListener('focusin', onFocusIn, true);
       doc.removeEventListener('input', onDocumentInput, true);
+      win.removeEventListener('paste', onPaste, true);
+      win.removeEventListener('drop', onDrop, true);
+      win.removeEventListener('change', onChange, true);
       win.removeEventListener('scroll', schedule, { capture: true });
       win.removeEventListener('resize', schedule);
       forgetActive();

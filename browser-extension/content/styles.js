@@ -26,7 +26,7 @@
   font-weight: 600;
 }
 .panel.collapsed .head { border-bottom: 0; }
-.panel.collapsed .list { display: none; }
+.panel.collapsed .list, .panel.collapsed .images { display: none; }
 .logo { flex: 1; }
 .count {
   min-width: 18px; padding: 0 5px; border-radius: 9px; color: #fff; background: #6b6b75;
@@ -51,6 +51,14 @@ button:focus-visible { outline: 2px solid #2462c4; }
 .fix, .rule { color: #55555f; font-size: 12px; }
 .fix q { font-weight: 600; color: #1d1d1f; }
 .notice { padding: 6px 8px; color: #45454f; }
+.images { list-style: none; margin: 0; padding: 2px 0; border-top: 1px solid #ececf0; }
+.image-head { display: flex; align-items: center; gap: 8px; padding: 5px 8px; }
+.thumb {
+  flex: none; width: 40px; height: 40px; object-fit: contain; border-radius: 4px; background: #ececf0;
+}
+.image-name { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 500; }
+.image-state { color: #55555f; font-size: 12px; }
+.image .list { padding: 0 0 2px 48px; }
 .notice code {
   font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f1f1f4;
   padding: 1px 4px; border-radius: 3px; user-select: all; white-space: nowrap;
@@ -62,6 +70,8 @@ button:focus-visible { outline: 2px solid #2462c4; }
   .fix, .rule, .notice { color: #b5b5c0; }
   .fix q { color: #ececf1; }
   .notice code { background: #33333c; }
+  .images { border-top-color: #3b3b44; }
+  .image-state { color: #b5b5c0; }
 }
 `;
 })(globalThis);

@@ -1,0 +1,169 @@
+// postguard findings panel: builds the panel's content (the findings of the text, then the images
+// attached to the box with a thumbnail and their findings) and places it beside the compose box.
+// content.js owns the state; it passes what to show and the actions to call.
+//
+// Loaded as a classic script before content.js and by the unit tests into jsdom.
+(function (root) {
+  'use strict';
+
+  const T = root.PostguardText;
+
+  /**
+   * A panel builder for `doc`/`win`; `t(key, subs)` translates. `render(panel, view, actions)`
+   * fills `panel` from `view` = {findings, images, notice, collapsed, anchor} where notice is null
+   * or {status, detail}; actions = {toggle, dismiss, select(finding), removeImage(image)}.
+   */
+  function create({ doc, win, t }) {
+    function el(tag, className, text) {
+      const node = doc.createElement(tag);
+      if (className) node.className = className;
+      if (text !== undefined) node.textContent = text;
+      return node;
+    }
+
+    function button(className, label, text, onClick) {
+      const b = el('button', className, text);
+      b.type = 'button';
+      b.title = label;
+      b.setAttribute('aria-label', label);
+      b.addEventListener('click', (event) => {
+        event.stopPropagation();
+        onClick();
+      });
+      return b;
+    }
+
+    function fixText(f) {
+      if (!f.replacements.length) return '';
+      const first = f.replacements[0];
+      return first === '' ? t('fixRemove') : t('fixReplace', [first]);
+    }
+
+    /** The row of one finding: severity dot, message, fix, rule. */
+    function findingItem(f) {
+      const item = el('li', 'item sev-' + f.severity);
+      item.dataset.rule = f.ruleId;
+      const dot = el('span', 'dot');
+      dot.setAttribute('role', 'img');
+      dot.setAttribute('aria-label', t('severity_' + f.severity));
+      const body = el('div', 'body');
+      body.append(el('div', 'msg', f.message));
+      const fix = fixText(f);
+      if (fix) body.append(el('div', 'fix', fix));
+      body.append(el('div', 'rule', f.ruleId + (f.ruleName ? ' · ' + f.ruleName : '')));
+      item.append(dot, body);
+      return item;
+    }
+
+    function noticeContent(notice) {
+      const p = el('div', 'notice');
+      p.setAttribute('role', 'status');
+      if (notice.status === 'down') {
+        p.append(t('noticeDown') + ' ', el('code', '', 'postguard serve'));
+      } else {
+        const key = notice.status === 'unauthorized' ? 'noticeUnauthorized'
+          : notice.status === 'permission' ? 'noticePermission' : 'noticeError';
+        p.textContent = t(key) + (notice.status === 'error' && notice.detail ? ' ' + notice.detail : '');
+      }
+      return p;
+    }
+
+    function imageEntry(image, actions) {
+      const entry = el('li', 'image');
+      entry.dataset.key = image.key;
+      entry.dataset.status = image.status;
+      const head = el('div', 'image-head');
+      const thumb = el('img', 'thumb');
+      thumb.alt = '';
+      if (image.url) thumb.src = image.url;
+      const name = el('span', 'image-name', image.name);
+      const state = el('span', 'image-state', imageState(image));
+      head.append(thumb, name, state, button('remove', t('imageRemove', [image.name]), '×', () => actions.removeImage(image)));
+      entry.append(head);
+      if (image.findings.length) {
+        const list = el('ol', 'list');
+        for (const f of image.findings) list.append(findingItem(f));
+        entry.append(list);
+      }
+      return entry;
+    }
+
+    function imageState(image) {
+      if (image.status === 'checking') return t('imageChecking');
+      if (image.status === 'toolarge') return t('imageTooLarge');
+      if (image.status === 'error') return t('imageError') + (image.error ? ' ' + image.error : '');
+      if (image.status === 'down') return t('imageNotChecked');
+      return image.findings.length ? '' : t('imageClean');
+    }
+
+    function render(panel, view, actions) {
+      const findings = view.findings;
+      const images = view.images || [];
+      const imageFindings = images.reduce((n, image) => n + image.findings.length, 0);
+      const total = findings.length + imageFindings;
+      if (!total && !view.notice && !images.length) {
+        panel.hidden = true;
+        panel.replaceChildren();
+        return;
+      }
+      const head = el('div', 'head');
+      head.append(el('span', 'logo', 'postguard'));
+      const content = [];
+      if (view.notice) {
+        head.append(button('dismiss', t('dismiss'), '×', actions.dismiss));
+        content.push(noticeContent(view.notice));
+        panel.classList.remove('collapsed');
+      } else {
+        const all = findings.concat(...images.map((image) => image.findings));
+        const count = el('span', 'count sev-' + (T.worstSeverity(all) || 'none'), String(total));
+        count.setAttribute('aria-label', t('findingsCount', [String(total)]));
+        const collapsed = view.collapsed;
+        const toggle = button('toggle', t(collapsed ? 'expand' : 'collapse'), collapsed ? '▸' : '▾', actions.toggle);
+        toggle.setAttribute('aria-expanded', String(!collapsed));
+        head.append(count, toggle);
+        const list = el('ol', 'list');
+        findings.forEach((f, index) => {
+          const item = findingItem(f);
+          item.dataset.index = String(index);
+          item.addEventListener('click', () => actions.select(f));
+          list.append(item);
+        });
+        if (findings.length) content.push(list);
+        if (images.length) {
+          const section = el('ul', 'images');
+          section.setAttribute('aria-label', t('imagesLabel'));
+          for (const image of images) section.append(imageEntry(image, actions));
+          content.push(section);
+        }
+        panel.classList.toggle('collapsed', collapsed);
+      }
+      panel.replaceChildren(head, ...content);
+      panel.hidden = false;
+      place(panel, view.anchor);
+    }
+
+    function place(panel, anchor) {
+      const margin = 8;
+      const vw = win.innerWidth || doc.documentElement.clientWidth || 0;
+      const vh = win.innerHeight || doc.documentElement.clientHeight || 0;
+      const width = panel.offsetWidth || 280;
+      const height = panel.offsetHeight || 0;
+      let left;
+      let top;
+      if (anchor.right + margin + width <= vw - margin) {
+        left = anchor.right + margin; // beside the box
+        top = Math.max(margin, Math.min(anchor.top, vh - height - margin));
+      } else {
+        left = Math.max(margin, Math.min(anchor.right - width, vw - width - margin));
+        top = anchor.bottom + margin;
+        if (top + height > vh - margin) top = Math.max(margin, anchor.top - height - margin);
+      }
+      panel.style.left = left + 'px';
+      panel.style.top = top + 'px';
+    }
+
+    return { render };
+  }
+
+  root.PostguardPanel = Object.freeze({ create });
+})(globalThis);

@@ -7,7 +7,7 @@
   const T = globalThis.PostguardText;
   const I = globalThis.PostguardImages;
   const api = globalThis.browser || globalThis.chrome;
-  if (!T || !I || !globalThis.PostguardPanel || !api || !api.runtime) return;
+  if (!T || !I || !globalThis.PostguardPanel || !globalThis.PostguardGeometry || !globalThis.PostguardDecisions || !api || !api.runtime) return;
   // Injected twice (manifest + registered site)? Run once.
   if (globalThis.__postguardContentLoaded) return;
   globalThis.__postguardContentLoaded = true;
@@ -30,6 +30,8 @@
     frame: null,
     poll: null,
     panelView: null,
+    decisions: null,
+    editing: null, // the decision being made about one finding (see panel.js)
   };
 
   function t(key, subs) {
@@ -59,6 +61,7 @@
       this.isTextarea = el.localName === 'textarea';
       this.findings = [];
       this.images = []; // attached images: {key, name, url, status, findings, error}
+      this.overridden = new Set(); // keys of the findings posted anyway: hidden for this draft
       this.shownText = this.read().text;
       this.checkedText = null;
       this.status = 'idle'; // idle | ok | down | unauthorized | permission | error
@@ -92,6 +95,7 @@
       const { text } = this.read();
       if (text === this.shownText) return;
       this.findings = T.shiftFindings(this.findings, this.shownText, text);
+      if (!text.trim()) this.overridden.clear(); // an emptied box starts a new draft
       this.shownText = text;
       if (state.active === this) {
         schedule();
@@ -141,7 +145,7 @@
         const key = I.fileKey(file);
         if (this.images.some((image) => image.key === key)) continue;
         if (this.images.length >= I.MAX_IMAGES_PER_BOX) break;
-        const image = { key, name: file.name || 'image', url: thumbnailUrl(file), status: 'checking', findings: [], error: '' };
+        const image = { key, name: file.name || 'image', url: I.thumbnailUrl(file, win), status: 'checking', findings: [], error: '' };
         this.images.push(image);
         if (file.size > I.MAX_IMAGE_BYTES) image.status = 'toolarge';
         else this.checkImage(image, file);
@@ -169,15 +173,36 @@
       this.afterCheck();
     }
 
-    removeImage(image) {
+    removeImage(shown) {
+      const image = this.images.find((other) => other.key === shown.key);
+      if (!image) return;
       this.images = this.images.filter((other) => other !== image);
       if (image.url && win.URL.revokeObjectURL) win.URL.revokeObjectURL(image.url);
       this.afterCheck();
     }
 
-    /** Text findings and image findings, for the badge. */
+    /** The findings not posted anyway, each with its key and matched words; images with theirs. */
+    visible() {
+      const text = this.shownText;
+      const findings = this.findings
+        .map((f) => {
+          const match = text.slice(f.start, f.end);
+          return { ...f, match, key: f.ruleId + '|' + match.toLowerCase() };
+        })
+        .filter((f) => !this.overridden.has(f.key));
+      const images = this.images.map((image) => ({
+        ...image,
+        findings: image.findings
+          .map((f) => ({ ...f, key: image.key + '|' + f.ruleId + '|' + f.match.toLowerCase() }))
+          .filter((f) => !this.overridden.has(f.key)),
+      }));
+      return { findings, images };
+    }
+
+    /** Text findings and image findings still shown, for the badge. */
     allFindings() {
-      return this.findings.concat(...this.images.map((image) => image.findings));
+      const { findings, images } = this.visible();
+      return findings.concat(...images.map((image) => image.findings));
     }
 
     detach() {
@@ -212,36 +237,36 @@
     return box;
   }
 
-  function thumbnailUrl(file) {
-    try {
-      return win.URL.createObjectURL(file);
-    } catch {
-      return '';
-    }
-  }
-
-  // Images: read the files during the event (a DataTransfer is emptied after it), check them later.
-  // Listeners only: never preventDefault or stopPropagation, so the site's own upload is unchanged.
+  // Images attached to a compose box (images.js decides which): checked beside the text.
   function attachImages(boxEl, files) {
-    if (!files.length || !boxEl) return;
     const box = activate(boxEl, boxEl);
     if (box) box.addImages(files);
   }
+  const imageListeners = I.listeners(attachImages);
 
-  function onPaste(event) {
-    const target = event.composedPath ? event.composedPath()[0] : event.target;
-    attachImages(T.composeBoxFor(target), I.imageFiles(event.clipboardData));
+  // Keyboard: Alt+Shift+P in the compose box moves to the panel (its first finding's first button);
+  // Escape in the panel goes back to the compose box. Every control of the panel is a button or a
+  // form field, reached with Tab.
+  function onKeyDown(event) {
+    if (!state.active || !state.overlay || state.overlay.panel.hidden) return;
+    if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyP') {
+      const panel = state.overlay.panel;
+      const first = panel.querySelector('.decide button, .dismiss, .toggle, button');
+      if (!first) return;
+      event.preventDefault();
+      if (state.collapsed) {
+        state.collapsed = false;
+        render();
+      }
+      (panel.querySelector('.decide button') || first).focus();
+    }
   }
 
-  function onDrop(event) {
-    const target = event.composedPath ? event.composedPath()[0] : event.target;
-    attachImages(I.attachmentBoxFor(target), I.imageFiles(event.dataTransfer));
-  }
-
-  function onChange(event) {
-    const target = event.composedPath ? event.composedPath()[0] : event.target;
-    if (!target || target.localName !== 'input' || String(target.type).toLowerCase() !== 'file') return;
-    attachImages(I.attachmentBoxFor(target), I.imageFiles(target.files));
+  function onPanelKeyDown(event) {
+    if (event.key === 'Escape' && !state.editing && state.active) {
+      event.preventDefault();
+      state.active.el.focus();
+    }
   }
 
   function onFocusIn(event) {
@@ -308,8 +333,13 @@
     panel.hidden = true;
     panel.setAttribute('role', 'region');
     panel.setAttribute('aria-label', t('panelLabel'));
-    // Keep the focus (and caret) in the compose box when the panel is clicked.
-    panel.addEventListener('mousedown', (event) => event.preventDefault());
+    // Keep the focus (and caret) in the compose box when the panel is clicked, except on the
+    // fields of a decision form (a reason is typed there).
+    panel.addEventListener('mousedown', (event) => {
+      const target = event.composedPath ? event.composedPath()[0] : event.target;
+      if (!(target && target.closest && target.closest('input, textarea'))) event.preventDefault();
+    });
+    panel.addEventListener('keydown', onPanelKeyDown);
     shadow.append(style, layer, mirrorBox, panel);
     doc.documentElement.append(host);
     state.overlay = { host, shadow, layer, mirrorBox, panel };
@@ -325,72 +355,7 @@
     state.frame = typeof win.requestAnimationFrame === 'function' ? win.requestAnimationFrame(run) : setTimeout(run, 16);
   }
 
-  function clientBox(el) {
-    const r = el.getBoundingClientRect();
-    const cs = win.getComputedStyle(el);
-    const bl = parseFloat(cs.borderLeftWidth) || 0;
-    const bt = parseFloat(cs.borderTopWidth) || 0;
-    return {
-      left: r.left + bl,
-      top: r.top + bt,
-      width: el.clientWidth || Math.max(0, r.width - bl - (parseFloat(cs.borderRightWidth) || 0)),
-      height: el.clientHeight || Math.max(0, r.height - bt - (parseFloat(cs.borderBottomWidth) || 0)),
-      outer: r,
-    };
-  }
-
-  const MIRRORED = [
-    'boxSizing', 'fontFamily', 'fontSize', 'fontStyle', 'fontVariant', 'fontWeight', 'fontStretch',
-    'fontKerning', 'fontFeatureSettings', 'fontVariationSettings', 'lineHeight', 'letterSpacing',
-    'wordSpacing', 'textTransform', 'textIndent', 'textAlign', 'textRendering', 'tabSize', 'direction',
-    'wordBreak', 'hyphens', 'paddingTop', 'paddingRight', 'paddingBottom', 'paddingLeft',
-    'borderTopWidth', 'borderRightWidth', 'borderBottomWidth', 'borderLeftWidth',
-  ];
-
-  /** Client rects of [start, end) in a textarea, measured on an invisible copy laid out like it. */
-  function textareaRects(el, spans, mirrorBox) {
-    const cs = win.getComputedStyle(el);
-    const r = el.getBoundingClientRect();
-    const mirror = doc.createElement('div');
-    const s = mirror.style;
-    for (const prop of MIRRORED) s[prop] = cs[prop];
-    s.position = 'fixed';
-    s.left = r.left + 'px';
-    s.top = r.top + 'px';
-    s.boxSizing = 'border-box';
-    s.width = r.width + 'px';
-    s.height = r.height + 'px';
-    s.borderStyle = 'solid';
-    s.borderColor = 'transparent';
-    s.whiteSpace = 'pre-wrap';
-    s.overflowWrap = 'break-word';
-    s.overflow = 'hidden';
-    s.visibility = 'hidden';
-    s.pointerEvents = 'none';
-    s.margin = '0';
-    // A vertical scrollbar narrows the text area: narrow the copy the same way.
-    const bl = parseFloat(cs.borderLeftWidth) || 0;
-    const br = parseFloat(cs.borderRightWidth) || 0;
-    const scrollbar = el.offsetWidth - el.clientWidth - bl - br;
-    if (scrollbar > 0) s.paddingRight = (parseFloat(cs.paddingRight) || 0) + scrollbar + 'px';
-    const value = el.value;
-    const textNode = doc.createTextNode(value);
-    mirror.append(textNode, doc.createTextNode('\u200b'));
-    mirrorBox.replaceChildren(mirror);
-    mirror.scrollTop = el.scrollTop;
-    mirror.scrollLeft = el.scrollLeft;
-    const out = spans.map((span) => {
-      const start = Math.min(span.start, value.length);
-      const end = Math.min(span.end, value.length);
-      if (end <= start) return [];
-      const range = doc.createRange();
-      range.setStart(textNode, start);
-      range.setEnd(textNode, end);
-      return range.getClientRects ? Array.from(range.getClientRects()) : [];
-    });
-    mirrorBox.replaceChildren();
-    return out;
-  }
+  const { clientBox, textareaRects } = globalThis.PostguardGeometry.create({ doc, win });
 
   function editableRects(box, spans) {
     const { text, extracted } = box.read();
@@ -421,7 +386,7 @@
       width: clip.width + 'px',
       height: clip.height + 'px',
     });
-    const findings = box.findings;
+    const findings = box.visible().findings; // not those posted anyway
     const rects = box.isTextarea ? textareaRects(box.el, findings, mirrorBox) : editableRects(box, findings);
     const marks = [];
     findings.forEach((f, index) => {
@@ -451,7 +416,9 @@
   function renderPanel(box, panel, anchor) {
     const notice = ['down', 'unauthorized', 'permission', 'error'].includes(box.status) && !state.dismissedNotice
       ? { status: box.status, detail: box.detail } : null;
-    panelView().render(panel, { findings: box.findings, images: box.images, notice, collapsed: state.collapsed, anchor }, {
+    const { findings, images } = box.visible();
+    const editing = state.editing && state.editing.box === box ? state.editing : null;
+    panelView().render(panel, { findings, images, notice, collapsed: state.collapsed, anchor, editing }, {
       toggle: () => {
         state.collapsed = !state.collapsed;
         schedule();
@@ -462,12 +429,29 @@
       },
       select: (f) => selectSpan(box, f),
       removeImage: (image) => box.removeImage(image),
+      decide: (f, kind) => {
+        state.editing = { box, key: f.key, kind, reason: '', quote: false, error: '', report: null, focus: true };
+        schedule();
+      },
+      cancel: () => {
+        state.editing = null;
+        schedule();
+        box.el.focus();
+      },
+      edit: (changes) => Object.assign(state.editing || {}, changes, { focus: false }),
+      confirm: (f) => decisions().decide(box, f),
     });
+    if (state.editing) state.editing.focus = false;
   }
 
   function panelView() {
     if (!state.panelView) state.panelView = globalThis.PostguardPanel.create({ doc, win, t });
     return state.panelView;
+  }
+
+  function decisions() {
+    if (!state.decisions) state.decisions = globalThis.PostguardDecisions.create({ win, t, send, state, schedule });
+    return state.decisions;
   }
 
   /** Select a finding's span in the compose box (only on the user's click). */
@@ -496,18 +480,16 @@
     if (enabled) {
       doc.addEventListener('focusin', onFocusIn, true);
       doc.addEventListener('input', onDocumentInput, true);
-      win.addEventListener('paste', onPaste, true);
-      win.addEventListener('drop', onDrop, true);
-      win.addEventListener('change', onChange, true);
+      doc.addEventListener('keydown', onKeyDown, true);
+      for (const [type, fn] of imageListeners) win.addEventListener(type, fn, true);
       win.addEventListener('scroll', schedule, { capture: true, passive: true });
       win.addEventListener('resize', schedule, { passive: true });
       if (doc.activeElement) activate(doc.activeElement);
     } else {
       doc.removeEventListener('focusin', onFocusIn, true);
       doc.removeEventListener('input', onDocumentInput, true);
-      win.removeEventListener('paste', onPaste, true);
-      win.removeEventListener('drop', onDrop, true);
-      win.removeEventListener('change', onChange, true);
+      doc.removeEventListener('keydown', onKeyDown, true);
+      for (const [type, fn] of imageListeners) win.removeEventListener(type, fn, true);
       win.removeEventListener('scroll', schedule, { capture: true });
       win.removeEventListener('resize', schedule);
       forgetActive();

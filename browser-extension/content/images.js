@@ -119,7 +119,41 @@
     }));
   }
 
+  function thumbnailUrl(file, win) {
+    try {
+      return win.URL.createObjectURL(file);
+    } catch {
+      return '';
+    }
+  }
+
+  function targetOf(event) {
+    return event.composedPath ? event.composedPath()[0] : event.target;
+  }
+
+  /**
+   * The window listeners (capture) that find attached images: [[type, listener], ...]. Each calls
+   * `attach(boxEl, files)` with the compose box and the image files, read during the event (a
+   * DataTransfer is emptied after it). Listeners only: never preventDefault or stopPropagation.
+   */
+  function listeners(attach) {
+    const found = (boxEl, files) => {
+      if (boxEl && files.length) attach(boxEl, files);
+    };
+    return [
+      ['paste', (event) => found(T.composeBoxFor(targetOf(event)), imageFiles(event.clipboardData))],
+      ['drop', (event) => found(attachmentBoxFor(targetOf(event)), imageFiles(event.dataTransfer))],
+      ['change', (event) => {
+        const target = targetOf(event);
+        if (!target || target.localName !== 'input' || String(target.type).toLowerCase() !== 'file') return;
+        found(attachmentBoxFor(target), imageFiles(target.files));
+      }],
+    ];
+  }
+
   root.PostguardImages = Object.freeze({
+    listeners,
+    thumbnailUrl,
     MAX_IMAGE_BYTES,
     MAX_IMAGES_PER_BOX,
     attachmentBoxFor,

@@ -103,6 +103,19 @@ test('an attached image is posted alone (no draft text) as a data: URL; the answ
   assert.equal(requests[0].headers.authorization, 'Bearer s3cret');
 });
 
+test('a decision goes to the local log unless the user switched the log off; clearing asks the server', async () => {
+  requests.length = 0;
+  const message = { type: 'feedback', action: 'override', ruleId: 'PG101', match: 'Sturmvogel', site: 'x.com', reason: 'ok' };
+  assert.deepEqual(await worker({ settings: { serverUrl: base, logOverrides: false } }).send(message), { ok: true, logged: false });
+  assert.equal(requests.length, 0, 'nothing is sent with the log off');
+  const answer = await worker({ settings: { serverUrl: base } }).send(message);
+  assert.equal(answer.ok, true);
+  assert.deepEqual(requests[0].body, { action: 'override', rule_id: 'PG101', match: 'Sturmvogel', site: 'x.com', reason: 'ok' });
+  assert.equal(requests[0].url, '/v1/feedback');
+  await worker({ settings: { serverUrl: base } }).send({ type: 'clearLog' });
+  assert.equal(requests[1].url, '/v1/feedback/clear');
+});
+
 test('without a token no Authorization header is sent; a wrong token reads as unauthorized', async () => {
   requests.length = 0;
   assert.equal((await worker({ settings: { serverUrl: base } }).send({ type: 'check', text: 'x' })).ok, true);

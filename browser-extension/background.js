@@ -11,12 +11,15 @@ const DEFAULTS = Object.freeze({
   channel: '',
   sites: {},
   customSites: [],
+  logOverrides: true,
 });
 
 const CHECK_TIMEOUT_MS = 8000;
+/** Reading the text in an image (OCR) takes about a second; the server allows 10 s more per image. */
+const IMAGE_TIMEOUT_MS = 20000;
 const HEALTH_TIMEOUT_MS = 4000;
 const CUSTOM_SCRIPT_ID = 'postguard-custom-sites';
-const CONTENT_SCRIPTS = ['content/text.js', 'content/styles.js', 'content/content.js'];
+const CONTENT_SCRIPTS = ['content/text.js', 'content/images.js', 'content/panel.js', 'content/geometry.js', 'content/decisions.js', 'content/styles.js', 'content/content.js'];
 const BADGE_COLOURS = { error: '#c4262e', warning: '#b86e00', info: '#2462c4', problem: '#6b6b75' };
 
 async function getSettings() {
@@ -101,6 +104,46 @@ async function check(message) {
   return callServer(settings, '/v1/check', { method: 'POST', body, timeoutMs: CHECK_TIMEOUT_MS });
 }
 
+/** Check one attached image (`data`: a data: URL); answers with that image's entry of the server's answer. */
+async function checkImage(message) {
+  const settings = await getSettings();
+  const body = {
+    text: '',
+    kind: message.kind || 'post',
+    images: [{ name: String(message.name || 'image'), data: String(message.data || '') }],
+  };
+  if (settings.channel) body.channel = settings.channel;
+  const answer = await callServer(settings, '/v1/check', { method: 'POST', body, timeoutMs: IMAGE_TIMEOUT_MS });
+  if (!answer.ok) return answer;
+  const image = Array.isArray(answer.result.images) ? answer.result.images[0] : null;
+  if (!image) return { ok: false, error: 'error', detail: 'no image in the answer' };
+  return { ok: true, result: image, notices: answer.result.notices || [] };
+}
+
+/**
+ * Record an override ("post anyway") or a false-positive report in the local log of the server
+ * (`postguard report` reads it). Nothing is sent when the user switched the log off.
+ */
+async function feedback(message) {
+  const settings = await getSettings();
+  if (settings.logOverrides === false) return { ok: true, logged: false };
+  const body = {
+    action: message.action === 'false_positive' ? 'false_positive' : 'override',
+    rule_id: String(message.ruleId || ''),
+    match: String(message.match || '').slice(0, 500),
+    site: String(message.site || '').slice(0, 253),
+    reason: String(message.reason || '').slice(0, 2000),
+  };
+  const answer = await callServer(settings, '/v1/feedback', { method: 'POST', body, timeoutMs: HEALTH_TIMEOUT_MS });
+  return answer.ok ? { ok: true, logged: true, entry: answer.result } : answer;
+}
+
+/** Delete the local log (options page). */
+async function clearLog() {
+  const settings = await getSettings();
+  return callServer(settings, '/v1/feedback/clear', { method: 'POST', body: {}, timeoutMs: HEALTH_TIMEOUT_MS });
+}
+
 async function health(message) {
   const settings = await getSettings();
   // The options page may test values it has not saved yet.
@@ -161,6 +204,9 @@ function syncCustomSites() {
 
 const HANDLERS = {
   check,
+  checkImage,
+  feedback,
+  clearLog,
   health,
   badge: setBadge,
   syncSites: () => syncCustomSites().then(() => ({ ok: true })),

@@ -17,8 +17,9 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Never touch the user's cache: every test session gets its own."""
+    """Never touch the user's cache or data (the override log): every test session gets its own."""
     os.environ["POSTGUARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["POSTGUARD_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ NODE_TIMEOUT_S = 600.0
 def _missing_requirement() -> str | None:
     if shutil.which("node") is None:
         return "node is not installed"
-    for package in ("playwright-core", "jsdom", "ws"):
+    for package in ("playwright-core", "jsdom", "ws", "esbuild", "quill", "lexical", "@tiptap/core"):
         if not (EXTENSION / "node_modules" / package).is_dir():
             return f"{package} is not installed: run `npm ci` in browser-extension/"
     if not CHROMIUM.exists():
@@ -127,3 +127,16 @@ def test_extension_and_paste_page_in_a_real_browser(server_url: str) -> None:
     assert "# fail 0" in output and "# skipped 0" in output, output
     assert (artifacts / "extension-warning.png").is_file()
     assert (artifacts / "extension-firefox.png").is_file()
+    for editor in ("quill", "lexical", "tiptap"):
+        assert (artifacts / f"extension-{editor}.png").is_file()
+    # The keyboard test posted one finding anyway and reported one as wrong: both are in the local
+    # log of the server (this session's POSTGUARD_DATA_DIR), without the matched words.
+    from postguard import overrides
+
+    logged = [(e.action, e.rule_id, e.reason) for e in overrides.read() if e.site == "127.0.0.1"]
+    assert logged == [
+        ("override", "PG101", "Freigegeben von der Presse"),
+        ("false_positive", "PG201", "Trekker ist ein Gattungsname"),
+    ]
+    raw = overrides.log_path().read_text(encoding="utf-8")
+    assert "Sturmvogel" not in raw and "Trekker T5" not in raw

@@ -5,8 +5,9 @@
   'use strict';
 
   const T = globalThis.PostguardText;
+  const I = globalThis.PostguardImages;
   const api = globalThis.browser || globalThis.chrome;
-  if (!T || !api || !api.runtime) return;
+  if (!T || !I || !globalThis.PostguardPanel || !globalThis.PostguardGeometry || !globalThis.PostguardDecisions || !api || !api.runtime) return;
   // Injected twice (manifest + registered site)? Run once.
   if (globalThis.__postguardContentLoaded) return;
   globalThis.__postguardContentLoaded = true;
@@ -28,6 +29,9 @@
     dismissedNotice: false,
     frame: null,
     poll: null,
+    panelView: null,
+    decisions: null,
+    editing: null, // the decision being made about one finding (see panel.js)
   };
 
   function t(key, subs) {
@@ -56,6 +60,8 @@
       this.el = el;
       this.isTextarea = el.localName === 'textarea';
       this.findings = [];
+      this.images = []; // attached images: {key, name, url, status, findings, error}
+      this.overridden = new Set(); // keys of the findings posted anyway: hidden for this draft
       this.shownText = this.read().text;
       this.checkedText = null;
       this.status = 'idle'; // idle | ok | down | unauthorized | permission | error
@@ -89,6 +95,7 @@
       const { text } = this.read();
       if (text === this.shownText) return;
       this.findings = T.shiftFindings(this.findings, this.shownText, text);
+      if (!text.trim()) this.overridden.clear(); // an emptied box starts a new draft
       this.shownText = text;
       if (state.active === this) {
         schedule();
@@ -132,7 +139,77 @@
       }
     }
 
+    /** Check image files attached to this box (each once); the page's own upload goes on as it is. */
+    addImages(files) {
+      for (const file of files) {
+        const key = I.fileKey(file);
+        if (this.images.some((image) => image.key === key)) continue;
+        if (this.images.length >= I.MAX_IMAGES_PER_BOX) break;
+        const image = { key, name: file.name || 'image', url: I.thumbnailUrl(file, win), status: 'checking', findings: [], error: '' };
+        this.images.push(image);
+        if (file.size > I.MAX_IMAGE_BYTES) image.status = 'toolarge';
+        else this.checkImage(image, file);
+      }
+      this.afterCheck();
+    }
+
+    async checkImage(image, file) {
+      let answer = null;
+      try {
+        const data = await I.readAsDataUrl(file, win);
+        answer = await send({ type: 'checkImage', name: image.name, data, kind: 'post' });
+      } catch {
+        answer = { ok: false, error: 'error' };
+      }
+      if (!this.images.includes(image)) return; // removed meanwhile
+      if (answer && answer.ok && answer.result) {
+        image.findings = I.toImageFindings(answer.result);
+        image.status = answer.result.error ? 'error' : 'done';
+        image.error = answer.result.error ? String(answer.result.error) : '';
+      } else {
+        image.status = answer && answer.error === 'down' ? 'down' : 'error';
+        image.error = answer && typeof answer.detail === 'string' ? answer.detail : '';
+      }
+      this.afterCheck();
+    }
+
+    removeImage(shown) {
+      const image = this.images.find((other) => other.key === shown.key);
+      if (!image) return;
+      this.images = this.images.filter((other) => other !== image);
+      if (image.url && win.URL.revokeObjectURL) win.URL.revokeObjectURL(image.url);
+      this.afterCheck();
+    }
+
+    /** The findings not posted anyway, each with its key and matched words; images with theirs. */
+    visible() {
+      const text = this.shownText;
+      const findings = this.findings
+        .map((f) => {
+          const match = text.slice(f.start, f.end);
+          return { ...f, match, key: f.ruleId + '|' + match.toLowerCase() };
+        })
+        .filter((f) => !this.overridden.has(f.key));
+      const images = this.images.map((image) => ({
+        ...image,
+        findings: image.findings
+          .map((f) => ({ ...f, key: image.key + '|' + f.ruleId + '|' + f.match.toLowerCase() }))
+          .filter((f) => !this.overridden.has(f.key)),
+      }));
+      return { findings, images };
+    }
+
+    /** Text findings and image findings still shown, for the badge. */
+    allFindings() {
+      const { findings, images } = this.visible();
+      return findings.concat(...images.map((image) => image.findings));
+    }
+
     detach() {
+      for (const image of this.images) {
+        if (image.url && win.URL.revokeObjectURL) win.URL.revokeObjectURL(image.url);
+      }
+      this.images = [];
       this.check.cancel();
       this.seq++;
       this.el.removeEventListener('input', this.onInput);
@@ -142,10 +219,9 @@
     }
   }
 
-  function activate(el) {
-    if (!state.enabled) return;
-    const boxEl = T.composeBoxFor(el);
-    if (!boxEl) return;
+  function activate(el, boxEl = T.composeBoxFor(el)) {
+    if (!state.enabled) return null;
+    if (!boxEl) return null;
     let box = state.boxes.get(boxEl);
     if (!box) {
       box = new Box(boxEl);
@@ -158,6 +234,39 @@
       schedule();
     }
     startPolling();
+    return box;
+  }
+
+  // Images attached to a compose box (images.js decides which): checked beside the text.
+  function attachImages(boxEl, files) {
+    const box = activate(boxEl, boxEl);
+    if (box) box.addImages(files);
+  }
+  const imageListeners = I.listeners(attachImages);
+
+  // Keyboard: Alt+Shift+P in the compose box moves to the panel (its first finding's first button);
+  // Escape in the panel goes back to the compose box. Every control of the panel is a button or a
+  // form field, reached with Tab.
+  function onKeyDown(event) {
+    if (!state.active || !state.overlay || state.overlay.panel.hidden) return;
+    if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyP') {
+      const panel = state.overlay.panel;
+      const first = panel.querySelector('.decide button, .dismiss, .toggle, button');
+      if (!first) return;
+      event.preventDefault();
+      if (state.collapsed) {
+        state.collapsed = false;
+        render();
+      }
+      (panel.querySelector('.decide button') || first).focus();
+    }
+  }
+
+  function onPanelKeyDown(event) {
+    if (event.key === 'Escape' && !state.editing && state.active) {
+      event.preventDefault();
+      state.active.el.focus();
+    }
   }
 
   function onFocusIn(event) {
@@ -199,7 +308,8 @@
     if (box.status === 'down' || box.status === 'unauthorized' || box.status === 'permission') {
       send({ type: 'badge', count: null, problem: box.status });
     } else {
-      send({ type: 'badge', count: box.findings.length, severity: T.worstSeverity(box.findings) });
+      const all = box.allFindings();
+      send({ type: 'badge', count: all.length, severity: T.worstSeverity(all) });
     }
   }
 
@@ -223,8 +333,13 @@
     panel.hidden = true;
     panel.setAttribute('role', 'region');
     panel.setAttribute('aria-label', t('panelLabel'));
-    // Keep the focus (and caret) in the compose box when the panel is clicked.
-    panel.addEventListener('mousedown', (event) => event.preventDefault());
+    // Keep the focus (and caret) in the compose box when the panel is clicked, except on the
+    // fields of a decision form (a reason is typed there).
+    panel.addEventListener('mousedown', (event) => {
+      const target = event.composedPath ? event.composedPath()[0] : event.target;
+      if (!(target && target.closest && target.closest('input, textarea'))) event.preventDefault();
+    });
+    panel.addEventListener('keydown', onPanelKeyDown);
     shadow.append(style, layer, mirrorBox, panel);
     doc.documentElement.append(host);
     state.overlay = { host, shadow, layer, mirrorBox, panel };
@@ -240,72 +355,7 @@
     state.frame = typeof win.requestAnimationFrame === 'function' ? win.requestAnimationFrame(run) : setTimeout(run, 16);
   }
 
-  function clientBox(el) {
-    const r = el.getBoundingClientRect();
-    const cs = win.getComputedStyle(el);
-    const bl = parseFloat(cs.borderLeftWidth) || 0;
-    const bt = parseFloat(cs.borderTopWidth) || 0;
-    return {
-      left: r.left + bl,
-      top: r.top + bt,
-      width: el.clientWidth || Math.max(0, r.width - bl - (parseFloat(cs.borderRightWidth) || 0)),
-      height: el.clientHeight || Math.max(0, r.height - bt - (parseFloat(cs.borderBottomWidth) || 0)),
-      outer: r,
-    };
-  }
-
-  const MIRRORED = [
-    'boxSizing', 'fontFamily', 'fontSize', 'fontStyle', 'fontVariant', 'fontWeight', 'fontStretch',
-    'fontKerning', 'fontFeatureSettings', 'fontVariationSettings', 'lineHeight', 'letterSpacing',
-    'wordSpacing', 'textTransform', 'textIndent', 'textAlign', 'textRendering', 'tabSize', 'direction',
-    'wordBreak', 'hyphens', 'paddingTop', 'paddingRight', 'paddingBottom', 'paddingLeft',
-    'borderTopWidth', 'borderRightWidth', 'borderBottomWidth', 'borderLeftWidth',
-  ];
-
-  /** Client rects of [start, end) in a textarea, measured on an invisible copy laid out like it. */
-  function textareaRects(el, spans, mirrorBox) {
-    const cs = win.getComputedStyle(el);
-    const r = el.getBoundingClientRect();
-    const mirror = doc.createElement('div');
-    const s = mirror.style;
-    for (const prop of MIRRORED) s[prop] = cs[prop];
-    s.position = 'fixed';
-    s.left = r.left + 'px';
-    s.top = r.top + 'px';
-    s.boxSizing = 'border-box';
-    s.width = r.width + 'px';
-    s.height = r.height + 'px';
-    s.borderStyle = 'solid';
-    s.borderColor = 'transparent';
-    s.whiteSpace = 'pre-wrap';
-    s.overflowWrap = 'break-word';
-    s.overflow = 'hidden';
-    s.visibility = 'hidden';
-    s.pointerEvents = 'none';
-    s.margin = '0';
-    // A vertical scrollbar narrows the text area: narrow the copy the same way.
-    const bl = parseFloat(cs.borderLeftWidth) || 0;
-    const br = parseFloat(cs.borderRightWidth) || 0;
-    const scrollbar = el.offsetWidth - el.clientWidth - bl - br;
-    if (scrollbar > 0) s.paddingRight = (parseFloat(cs.paddingRight) || 0) + scrollbar + 'px';
-    const value = el.value;
-    const textNode = doc.createTextNode(value);
-    mirror.append(textNode, doc.createTextNode('\u200b'));
-    mirrorBox.replaceChildren(mirror);
-    mirror.scrollTop = el.scrollTop;
-    mirror.scrollLeft = el.scrollLeft;
-    const out = spans.map((span) => {
-      const start = Math.min(span.start, value.length);
-      const end = Math.min(span.end, value.length);
-      if (end <= start) return [];
-      const range = doc.createRange();
-      range.setStart(textNode, start);
-      range.setEnd(textNode, end);
-      return range.getClientRects ? Array.from(range.getClientRects()) : [];
-    });
-    mirrorBox.replaceChildren();
-    return out;
-  }
+  const { clientBox, textareaRects } = globalThis.PostguardGeometry.create({ doc, win });
 
   function editableRects(box, spans) {
     const { text, extracted } = box.read();
@@ -336,7 +386,7 @@
       width: clip.width + 'px',
       height: clip.height + 'px',
     });
-    const findings = box.findings;
+    const findings = box.visible().findings; // not those posted anyway
     const rects = box.isTextarea ? textareaRects(box.el, findings, mirrorBox) : editableRects(box, findings);
     const marks = [];
     findings.forEach((f, index) => {
@@ -363,125 +413,45 @@
 
   // ---------------------------------------------------------------- panel
 
-  function fixText(f) {
-    if (!f.replacements.length) return '';
-    const first = f.replacements[0];
-    return first === '' ? t('fixRemove') : t('fixReplace', [first]);
-  }
-
   function renderPanel(box, panel, anchor) {
-    const notice = ['down', 'unauthorized', 'permission', 'error'].includes(box.status) && !state.dismissedNotice;
-    if (!box.findings.length && !notice) {
-      panel.hidden = true;
-      panel.replaceChildren();
-      return;
-    }
-    const head = doc.createElement('div');
-    head.className = 'head';
-    const logo = doc.createElement('span');
-    logo.className = 'logo';
-    logo.textContent = 'postguard';
-    head.append(logo);
-    const content = [];
-    if (notice) {
-      const close = doc.createElement('button');
-      close.type = 'button';
-      close.className = 'dismiss';
-      close.textContent = '×';
-      close.title = t('dismiss');
-      close.setAttribute('aria-label', t('dismiss'));
-      close.addEventListener('click', () => {
-        state.dismissedNotice = true;
-        schedule();
-      });
-      head.append(close);
-      const p = doc.createElement('div');
-      p.className = 'notice';
-      p.setAttribute('role', 'status');
-      if (box.status === 'down') {
-        const code = doc.createElement('code');
-        code.textContent = 'postguard serve';
-        p.append(t('noticeDown') + ' ', code);
-      } else {
-        p.textContent = t(box.status === 'unauthorized' ? 'noticeUnauthorized'
-          : box.status === 'permission' ? 'noticePermission' : 'noticeError') +
-          (box.status === 'error' && box.detail ? ' ' + box.detail : '');
-      }
-      content.push(p);
-      panel.classList.remove('collapsed');
-    } else {
-      const count = doc.createElement('span');
-      count.className = 'count sev-' + T.worstSeverity(box.findings);
-      count.textContent = String(box.findings.length);
-      count.setAttribute('aria-label', t('findingsCount', [String(box.findings.length)]));
-      const toggle = doc.createElement('button');
-      toggle.type = 'button';
-      toggle.className = 'toggle';
-      toggle.textContent = state.collapsed ? '▸' : '▾';
-      toggle.title = t(state.collapsed ? 'expand' : 'collapse');
-      toggle.setAttribute('aria-label', toggle.title);
-      toggle.setAttribute('aria-expanded', String(!state.collapsed));
-      toggle.addEventListener('click', () => {
+    const notice = ['down', 'unauthorized', 'permission', 'error'].includes(box.status) && !state.dismissedNotice
+      ? { status: box.status, detail: box.detail } : null;
+    const { findings, images } = box.visible();
+    const editing = state.editing && state.editing.box === box ? state.editing : null;
+    panelView().render(panel, { findings, images, notice, collapsed: state.collapsed, anchor, editing }, {
+      toggle: () => {
         state.collapsed = !state.collapsed;
         schedule();
-      });
-      head.append(count, toggle);
-      const list = doc.createElement('ol');
-      list.className = 'list';
-      box.findings.forEach((f, index) => {
-        const item = doc.createElement('li');
-        item.className = 'item sev-' + f.severity;
-        item.dataset.index = String(index);
-        item.dataset.rule = f.ruleId;
-        const dot = doc.createElement('span');
-        dot.className = 'dot';
-        dot.setAttribute('aria-label', t('severity_' + f.severity));
-        const body = doc.createElement('div');
-        const msg = doc.createElement('div');
-        msg.className = 'msg';
-        msg.textContent = f.message;
-        body.append(msg);
-        const fix = fixText(f);
-        if (fix) {
-          const fixEl = doc.createElement('div');
-          fixEl.className = 'fix';
-          fixEl.textContent = fix;
-          body.append(fixEl);
-        }
-        const rule = doc.createElement('div');
-        rule.className = 'rule';
-        rule.textContent = f.ruleId + (f.ruleName ? ' · ' + f.ruleName : '');
-        body.append(rule);
-        item.append(dot, body);
-        item.addEventListener('click', () => selectSpan(box, f));
-        list.append(item);
-      });
-      content.push(list);
-      panel.classList.toggle('collapsed', state.collapsed);
-    }
-    panel.replaceChildren(head, ...content);
-    panel.hidden = false;
-    placePanel(panel, anchor);
+      },
+      dismiss: () => {
+        state.dismissedNotice = true;
+        schedule();
+      },
+      select: (f) => selectSpan(box, f),
+      removeImage: (image) => box.removeImage(image),
+      decide: (f, kind) => {
+        state.editing = { box, key: f.key, kind, reason: '', quote: false, error: '', report: null, focus: true };
+        schedule();
+      },
+      cancel: () => {
+        state.editing = null;
+        schedule();
+        box.el.focus();
+      },
+      edit: (changes) => Object.assign(state.editing || {}, changes, { focus: false }),
+      confirm: (f) => decisions().decide(box, f),
+    });
+    if (state.editing) state.editing.focus = false;
   }
 
-  function placePanel(panel, anchor) {
-    const margin = 8;
-    const vw = win.innerWidth || doc.documentElement.clientWidth || 0;
-    const vh = win.innerHeight || doc.documentElement.clientHeight || 0;
-    const width = panel.offsetWidth || 280;
-    const height = panel.offsetHeight || 0;
-    let left;
-    let top;
-    if (anchor.right + margin + width <= vw - margin) {
-      left = anchor.right + margin; // beside the box
-      top = Math.max(margin, Math.min(anchor.top, vh - height - margin));
-    } else {
-      left = Math.max(margin, Math.min(anchor.right - width, vw - width - margin));
-      top = anchor.bottom + margin;
-      if (top + height > vh - margin) top = Math.max(margin, anchor.top - height - margin);
-    }
-    panel.style.left = left + 'px';
-    panel.style.top = top + 'px';
+  function panelView() {
+    if (!state.panelView) state.panelView = globalThis.PostguardPanel.create({ doc, win, t });
+    return state.panelView;
+  }
+
+  function decisions() {
+    if (!state.decisions) state.decisions = globalThis.PostguardDecisions.create({ win, t, send, state, schedule });
+    return state.decisions;
   }
 
   /** Select a finding's span in the compose box (only on the user's click). */
@@ -510,12 +480,16 @@
     if (enabled) {
       doc.addEventListener('focusin', onFocusIn, true);
       doc.addEventListener('input', onDocumentInput, true);
+      doc.addEventListener('keydown', onKeyDown, true);
+      for (const [type, fn] of imageListeners) win.addEventListener(type, fn, true);
       win.addEventListener('scroll', schedule, { capture: true, passive: true });
       win.addEventListener('resize', schedule, { passive: true });
       if (doc.activeElement) activate(doc.activeElement);
     } else {
       doc.removeEventListener('focusin', onFocusIn, true);
       doc.removeEventListener('input', onDocumentInput, true);
+      doc.removeEventListener('keydown', onKeyDown, true);
+      for (const [type, fn] of imageListeners) win.removeEventListener(type, fn, true);
       win.removeEventListener('scroll', schedule, { capture: true });
       win.removeEventListener('resize', schedule);
       forgetActive();

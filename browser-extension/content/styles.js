@@ -26,7 +26,7 @@
   font-weight: 600;
 }
 .panel.collapsed .head { border-bottom: 0; }
-.panel.collapsed .list { display: none; }
+.panel.collapsed .list, .panel.collapsed .images { display: none; }
 .logo { flex: 1; }
 .count {
   min-width: 18px; padding: 0 5px; border-radius: 9px; color: #fff; background: #6b6b75;
@@ -51,6 +51,32 @@ button:focus-visible { outline: 2px solid #2462c4; }
 .fix, .rule { color: #55555f; font-size: 12px; }
 .fix q { font-weight: 600; color: #1d1d1f; }
 .notice { padding: 6px 8px; color: #45454f; }
+.decide { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 4px; }
+.act {
+  font-size: 12px; padding: 1px 8px; border: 1px solid #8a8a94; border-radius: 10px; color: #2b2b33;
+  background: #fff;
+}
+.act:hover { background: #f1f1f4; }
+.act.primary { color: #fff; background: #1f56ad; border-color: #1f56ad; }
+.form { display: flex; flex-direction: column; gap: 4px; width: 100%; }
+.field { display: flex; flex-direction: column; gap: 2px; font-size: 12px; color: #45454f; }
+.field input, .field textarea {
+  font: 12px/1.35 system-ui, sans-serif; color: #1d1d1f; background: #fff; border: 1px solid #8a8a94;
+  border-radius: 4px; padding: 3px 5px; resize: vertical;
+}
+.check { display: flex; gap: 6px; align-items: center; font-size: 12px; color: #45454f; }
+.buttons { display: flex; gap: 6px; }
+.error { color: #b3121b; font-size: 12px; }
+.done { color: #1c6b2a; font-size: 12px; font-weight: 600; }
+input:focus-visible, textarea:focus-visible { outline: 2px solid #2462c4; outline-offset: 1px; }
+.images { list-style: none; margin: 0; padding: 2px 0; border-top: 1px solid #ececf0; }
+.image-head { display: flex; align-items: center; gap: 8px; padding: 5px 8px; }
+.thumb {
+  flex: none; width: 40px; height: 40px; object-fit: contain; border-radius: 4px; background: #ececf0;
+}
+.image-name { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 500; }
+.image-state { color: #55555f; font-size: 12px; }
+.image .list { padding: 0 0 2px 48px; }
 .notice code {
   font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f1f1f4;
   padding: 1px 4px; border-radius: 3px; user-select: all; white-space: nowrap;
@@ -62,6 +88,14 @@ button:focus-visible { outline: 2px solid #2462c4; }
   .fix, .rule, .notice { color: #b5b5c0; }
   .fix q { color: #ececf1; }
   .notice code { background: #33333c; }
+  .images { border-top-color: #3b3b44; }
+  .act, .field input, .field textarea { color: #ececf1; background: #25252b; border-color: #8a8a94; }
+  .act:hover { background: #30303a; }
+  .act.primary { color: #fff; background: #1f56ad; }
+  .field, .check { color: #c5c5cf; }
+  .error { color: #ff8a8f; }
+  .done { color: #7bd88f; }
+  .image-state { color: #b5b5c0; }
 }
 `;
 })(globalThis);

@@ -46,6 +46,7 @@
     $('serverUrl').value = settings.serverUrl;
     $('token').value = settings.token;
     $('channel').value = settings.channel;
+    $('logOverrides').checked = settings.logOverrides !== false;
     renderSites();
     renderCustomSites();
     checkGrants();
@@ -190,6 +191,16 @@
   }
 
   localise();
+  // The log switch applies at once (like the sites); clearing asks the server, which keeps the log.
+  $('logOverrides').addEventListener('change', async () => {
+    settings.logOverrides = $('logOverrides').checked;
+    await api.storage.local.set({ logOverrides: settings.logOverrides });
+  });
+  $('clearLog').addEventListener('click', async () => {
+    const answer = await api.runtime.sendMessage({ type: 'clearLog' });
+    if (answer && answer.ok) say($('logResult'), t('optionsLogCleared', [String(answer.result.cleared)]), true);
+    else say($('logResult'), t('optionsLogClearFailed'), false);
+  });
   $('test').addEventListener('click', testConnection);
   $('addSite').addEventListener('click', addSite);
   $('grantSites').addEventListener('click', grantSites);

@@ -27,9 +27,12 @@ before(async () => {
         res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"error":"unknown channel \'bad\'","status":400}');
         return;
       }
+      const sent = req.url === '/v1/check' ? JSON.parse(body) : {};
       const payload = req.url === '/v1/health'
         ? { status: 'ok', version: '9.9', rule_count: 7, pack_fingerprint: 'f', last_reload_error: null }
-        : { findings: [], language: 'de', pack_fingerprint: 'f' };
+        : sent.images
+          ? { findings: [], language: 'de', pack_fingerprint: 'f', notices: [], images: sent.images.map((i) => ({ name: i.name, error: null, findings: [] })) }
+          : { findings: [], language: 'de', pack_fingerprint: 'f' };
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(payload));
     });
   });
@@ -88,6 +91,29 @@ test('a check is posted to the server with kind, channel and token', async () =>
   assert.deepEqual(req.body, { text: '🚀 Sturmvogel', kind: 'post', channel: 'nordkap-company' });
   assert.equal(req.headers.authorization, 'Bearer s3cret');
   assert.equal(req.headers['content-type'], 'application/json');
+});
+
+test('an attached image is posted alone (no draft text) as a data: URL; the answer is that image\'s entry', async () => {
+  requests.length = 0;
+  const { send } = worker({ settings: { serverUrl: base, token: 's3cret', channel: 'nordkap-company' } });
+  const data = 'data:image/png;base64,iVBORw0KGgo=';
+  const answer = await send({ type: 'checkImage', name: 'shot.png', data, kind: 'post' });
+  assert.deepEqual(answer, { ok: true, result: { name: 'shot.png', error: null, findings: [] }, notices: [] });
+  assert.deepEqual(requests[0].body, { text: '', kind: 'post', images: [{ name: 'shot.png', data }], channel: 'nordkap-company' });
+  assert.equal(requests[0].headers.authorization, 'Bearer s3cret');
+});
+
+test('a decision goes to the local log unless the user switched the log off; clearing asks the server', async () => {
+  requests.length = 0;
+  const message = { type: 'feedback', action: 'override', ruleId: 'PG101', match: 'Sturmvogel', site: 'x.com', reason: 'ok' };
+  assert.deepEqual(await worker({ settings: { serverUrl: base, logOverrides: false } }).send(message), { ok: true, logged: false });
+  assert.equal(requests.length, 0, 'nothing is sent with the log off');
+  const answer = await worker({ settings: { serverUrl: base } }).send(message);
+  assert.equal(answer.ok, true);
+  assert.deepEqual(requests[0].body, { action: 'override', rule_id: 'PG101', match: 'Sturmvogel', site: 'x.com', reason: 'ok' });
+  assert.equal(requests[0].url, '/v1/feedback');
+  await worker({ settings: { serverUrl: base } }).send({ type: 'clearLog' });
+  assert.equal(requests[1].url, '/v1/feedback/clear');
 });
 
 test('without a token no Authorization header is sent; a wrong token reads as unauthorized', async () => {

@@ -173,3 +173,41 @@ test('server not running: a discreet notice with the command, typing is not bloc
     await browser.sw.evaluate((url) => chrome.storage.local.set({ serverUrl: url }), SERVER_URL);
   }
 });
+
+test('keyboard only: from the box to the panel, "post anyway" with a reason, back to the box', { skip: SKIP_REASON }, async () => {
+  const kb = await browser.ctx.newPage();
+  await kb.goto(site.url);
+  await kb.click('#ta');
+  await kb.keyboard.type(SAMPLE);
+  assert.deepEqual(await poll(() => highlightedTexts(kb, '#ta'), equalTo(['Sturmvogel', 'Trekker T5'])), ['Sturmvogel', 'Trekker T5']);
+  const focused = () => overlayEval(kb, '.panel', (els) => {
+    const active = els[0] && els[0].getRootNode().activeElement;
+    return active ? active.className + ':' + (active.textContent || active.value || '') : null;
+  });
+  await kb.keyboard.press('Alt+Shift+P');
+  assert.match(await focused(), /^act override:/, 'the first finding\'s "post anyway" has the focus');
+  await kb.keyboard.press('Enter');
+  assert.match(await poll(focused, (f) => /^reason/.test(f || '')), /^reason/, 'the reason field has the focus');
+  await kb.keyboard.press('Enter'); // an error needs a reason
+  assert.match(await poll(() => overlayEval(kb, '.form .error', (els) => els[0]?.textContent ?? ''), (x) => x !== ''), /./);
+  await kb.keyboard.type('Freigegeben von der Presse');
+  await kb.keyboard.press('Enter');
+  assert.deepEqual(await poll(() => highlightedTexts(kb, '#ta'), equalTo(['Trekker T5'])), ['Trekker T5']);
+  assert.equal(await kb.evaluate(() => document.activeElement.id), 'ta', 'back in the compose box');
+  assert.equal(await count(kb, '.list > .item'), 1);
+  // "This is wrong" on the other finding, by keyboard: Tab from "post anyway" to it.
+  await kb.keyboard.press('Alt+Shift+P');
+  await kb.keyboard.press('Tab');
+  assert.match(await focused(), /^act wrong:/);
+  await kb.keyboard.press('Enter');
+  await poll(focused, (f) => /^reason/.test(f || ''));
+  await kb.keyboard.type('Trekker ist ein Gattungsname');
+  await kb.keyboard.press('Enter');
+  const report = await poll(() => overlayEval(kb, 'textarea.report', (els) => els[0]?.value ?? ''), (x) => x !== '');
+  assert.match(report, /Trekker ist ein Gattungsname/);
+  assert.doesNotMatch(report, /Trekker T5/, 'the matched words only when ticked');
+  await kb.keyboard.press('Escape');
+  assert.equal(await kb.evaluate(() => document.activeElement.id), 'ta');
+  await kb.screenshot({ path: join(artifactsDir(), 'extension-override.png'), clip: { x: 0, y: 0, width: 960, height: 300 } });
+  await kb.close();
+});

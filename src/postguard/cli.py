@@ -1,4 +1,4 @@
-"""The command line: ``postguard check | rules | explain | baseline | serve | init | audit | pack``.
+"""The command line: ``postguard check | rules | explain | baseline | serve | init | audit | pack | report``.
 
 This module holds only the click group and the one error boundary: a :class:`PostguardError`
 anywhere below becomes one clear line on stderr and exit code 2. Exit codes (like Vale):
@@ -34,6 +34,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("audit", "audit"),
     ("image_hash", "image_hash"),
     ("pack", "pack"),
+    ("report", "report"),
 )
 
 

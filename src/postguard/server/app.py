@@ -21,7 +21,7 @@ from postguard.config import Config
 from postguard.engine import Engine
 from postguard.errors import PostguardError
 from postguard.rulepacks.remote import refresh_forever
-from postguard.server import v1, v2
+from postguard.server import feedback, v1, v2
 from postguard.server.guard import Guard
 from postguard.server.limits import Disconnected
 from postguard.server.openapi import openapi
@@ -36,6 +36,8 @@ ROUTES = [
     Route("/v1/health", v1.v1_health, methods=["GET"]),
     Route("/v1/rules", v1.v1_rules, methods=["GET"]),
     Route("/v1/channels", v1.v1_channels, methods=["GET"]),
+    Route("/v1/feedback", feedback.v1_feedback, methods=["POST"]),
+    Route("/v1/feedback/clear", feedback.v1_feedback_clear, methods=["POST"]),
     Route("/v2/check", v2.v2_check, methods=["GET", "POST"]),
     Route("/v2/languages", v2.v2_languages, methods=["GET"]),
     Route("/v2/info", v2.v2_info, methods=["GET"]),

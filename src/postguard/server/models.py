@@ -164,13 +164,19 @@ MODELS: tuple[type[BaseModel], ...] = (
 )
 
 
-def components() -> dict[str, Any]:
-    """JSON Schemas of :data:`MODELS` (and the models they use), for ``components.schemas``."""
+def schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
+    """JSON Schemas of ``models`` (and the models they use), for ``components.schemas``."""
     out: dict[str, Any] = {}
-    for model in MODELS:
+    for model in models:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
         out.update(schema.pop("$defs", {}))
         out[model.__name__] = schema
+    return out
+
+
+def components() -> dict[str, Any]:
+    """JSON Schemas of :data:`MODELS` (and the models they use), for ``components.schemas``."""
+    out = schemas(MODELS)
     out["CheckRequest"]["properties"]["images"] = {
         "anyOf": [{"type": "array", "items": {"$ref": "#/components/schemas/ImageUpload"}}, {"type": "null"}],
         "description": "Images posted with the draft, at most 4 (JPEG, PNG, WebP, GIF, BMP, TIFF; "

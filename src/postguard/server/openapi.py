@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from postguard import __version__
-from postguard.server.models import components
+from postguard.server import feedback
+from postguard.server.models import components, schemas
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -68,6 +69,7 @@ OPENAPI: dict[str, Any] = {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
             **components(),
+            **schemas(feedback.MODELS),
             "Software": {
                 "type": "object",
                 "required": ["name", "version", "apiVersion"],
@@ -190,6 +192,25 @@ OPENAPI: dict[str, Any] = {
             "get": {
                 "summary": "Channels declared in the rule packs",
                 "responses": {"200": _json(_ref("Channels"), "Channels")},
+            }
+        },
+        "/v1/feedback": {
+            "post": {
+                "summary": "Record an override or a false-positive report in the local log",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("FeedbackRequest")}},
+                },
+                "responses": {"200": _json(_ref("FeedbackEntry"), "The entry as stored"), **_ERRORS_V1},
+            }
+        },
+        "/v1/feedback/clear": {
+            "post": {
+                "summary": "Delete the local log of overrides and reports",
+                "responses": {
+                    "200": _json(_ref("FeedbackCleared"), "How many entries it held"),
+                    **_ERRORS_V1,
+                },
             }
         },
         "/v2/check": {

@@ -1,0 +1,280 @@
+// postguard findings panel: builds the panel's content (the findings of the text, then the images
+// attached to the box with a thumbnail and their findings) and places it beside the compose box.
+// content.js owns the state; it passes what to show and the actions to call.
+//
+// Loaded as a classic script before content.js and by the unit tests into jsdom.
+(function (root) {
+  'use strict';
+
+  const T = root.PostguardText;
+
+  /**
+   * A panel builder for `doc`/`win`; `t(key, subs)` translates. `render(panel, view, actions)`
+   * fills `panel` from `view` = {findings, images, notice, collapsed, anchor} where notice is null
+   * or {status, detail}, and editing is null or the decision being made about one finding:
+   * {key, kind: 'override'|'wrong', reason, quote, error, report}. Each finding has a `key`.
+   * actions = {toggle, dismiss, select(finding), removeImage(image), decide(finding, kind),
+   * cancel(), edit(changes), confirm(finding)}.
+   */
+  function create({ doc, win, t }) {
+    function el(tag, className, text) {
+      const node = doc.createElement(tag);
+      if (className) node.className = className;
+      if (text !== undefined) node.textContent = text;
+      return node;
+    }
+
+    function button(className, label, text, onClick) {
+      const b = el('button', className, text);
+      b.type = 'button';
+      b.title = label;
+      b.setAttribute('aria-label', label);
+      b.addEventListener('click', (event) => {
+        event.stopPropagation();
+        onClick();
+      });
+      return b;
+    }
+
+    function fixText(f) {
+      if (!f.replacements.length) return '';
+      const first = f.replacements[0];
+      return first === '' ? t('fixRemove') : t('fixReplace', [first]);
+    }
+
+    function field(label, input) {
+      const wrap = el('label', 'field');
+      wrap.append(el('span', '', label), input);
+      return wrap;
+    }
+
+    /** "Post anyway" and "This is wrong", or the form of the decision being made about `f`. */
+    function decision(f, view, actions) {
+      const editing = view.editing && view.editing.key === f.key ? view.editing : null;
+      const box = el('div', 'decide');
+      box.addEventListener('click', (event) => event.stopPropagation());
+      if (!editing) {
+        box.append(
+          button('act override', t('overrideLabel'), t('overrideButton'), () => actions.decide(f, 'override')),
+          button('act wrong', t('wrongLabel'), t('wrongButton'), () => actions.decide(f, 'wrong')),
+        );
+        return box;
+      }
+      const form = el('form', 'form ' + editing.kind);
+      form.noValidate = true; // our own message, in the panel's language, read out (role=alert)
+      form.setAttribute('aria-label', t(editing.kind === 'override' ? 'overrideLabel' : 'wrongLabel'));
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        actions.confirm(f);
+      });
+      form.addEventListener('keydown', (event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          actions.cancel();
+        }
+      });
+      if (editing.report !== undefined && editing.report !== null) {
+        const text = el('textarea', 'report');
+        text.readOnly = true;
+        text.rows = 4;
+        text.value = editing.report;
+        form.append(el('div', 'done', t('wrongDone')), field(t('wrongReportLabel'), text));
+        const copy = button('act', t('wrongCopy'), t('wrongCopy'), () => {
+          text.select();
+          const clip = win.navigator && win.navigator.clipboard;
+          if (clip && clip.writeText) clip.writeText(editing.report).catch(() => {});
+        });
+        const buttons = el('div', 'buttons');
+        buttons.append(copy, button('act', t('close'), t('close'), actions.cancel));
+        form.append(buttons);
+        box.append(form);
+        return box;
+      }
+      const reason = el('input', 'reason');
+      reason.type = 'text';
+      reason.maxLength = 500;
+      reason.value = editing.reason || '';
+      reason.required = editing.kind === 'override' && f.severity === 'error';
+      reason.setAttribute('autocomplete', 'off');
+      reason.addEventListener('input', () => actions.edit({ reason: reason.value }));
+      const label = editing.kind === 'override'
+        ? t(reason.required ? 'overrideReasonRequired' : 'overrideReason') : t('wrongComment');
+      form.append(field(label, reason));
+      if (editing.kind === 'wrong') {
+        const quote = el('input', 'quote');
+        quote.type = 'checkbox';
+        quote.checked = Boolean(editing.quote);
+        quote.addEventListener('change', () => actions.edit({ quote: quote.checked }));
+        const wrap = el('label', 'check');
+        wrap.append(quote, el('span', '', t('wrongQuote')));
+        form.append(wrap);
+      }
+      if (editing.error) {
+        const error = el('div', 'error', editing.error);
+        error.setAttribute('role', 'alert');
+        form.append(error);
+      }
+      const submit = el('button', 'act primary', t(editing.kind === 'override' ? 'overrideConfirm' : 'wrongConfirm'));
+      submit.type = 'submit';
+      const buttons = el('div', 'buttons');
+      buttons.append(submit, button('act', t('cancel'), t('cancel'), actions.cancel));
+      form.append(buttons);
+      box.append(form);
+      return box;
+    }
+
+    /** The row of one finding: severity dot, message, fix, rule. */
+    function findingItem(f, view, actions) {
+      const item = el('li', 'item sev-' + f.severity);
+      item.dataset.rule = f.ruleId;
+      const dot = el('span', 'dot');
+      dot.setAttribute('role', 'img');
+      dot.setAttribute('aria-label', t('severity_' + f.severity));
+      const body = el('div', 'body');
+      body.append(el('div', 'msg', f.message));
+      const fix = fixText(f);
+      if (fix) body.append(el('div', 'fix', fix));
+      body.append(el('div', 'rule', f.ruleId + (f.ruleName ? ' · ' + f.ruleName : '')));
+      if (view && f.key) body.append(decision(f, view, actions));
+      item.append(dot, body);
+      return item;
+    }
+
+    function noticeContent(notice) {
+      const p = el('div', 'notice');
+      p.setAttribute('role', 'status');
+      if (notice.status === 'down') {
+        p.append(t('noticeDown') + ' ', el('code', '', 'postguard serve'));
+      } else {
+        const key = notice.status === 'unauthorized' ? 'noticeUnauthorized'
+          : notice.status === 'permission' ? 'noticePermission' : 'noticeError';
+        p.textContent = t(key) + (notice.status === 'error' && notice.detail ? ' ' + notice.detail : '');
+      }
+      return p;
+    }
+
+    function imageEntry(image, view, actions) {
+      const entry = el('li', 'image');
+      entry.dataset.key = image.key;
+      entry.dataset.status = image.status;
+      const head = el('div', 'image-head');
+      const thumb = el('img', 'thumb');
+      thumb.alt = '';
+      if (image.url) thumb.src = image.url;
+      const name = el('span', 'image-name', image.name);
+      const state = el('span', 'image-state', imageState(image));
+      head.append(thumb, name, state, button('remove', t('imageRemove', [image.name]), '×', () => actions.removeImage(image)));
+      entry.append(head);
+      if (image.findings.length) {
+        const list = el('ol', 'list');
+        for (const f of image.findings) list.append(findingItem(f, view, actions));
+        entry.append(list);
+      }
+      return entry;
+    }
+
+    function imageState(image) {
+      if (image.status === 'checking') return t('imageChecking');
+      if (image.status === 'toolarge') return t('imageTooLarge');
+      if (image.status === 'error') return t('imageError') + (image.error ? ' ' + image.error : '');
+      if (image.status === 'down') return t('imageNotChecked');
+      return image.findings.length ? '' : t('imageClean');
+    }
+
+    let shown = '';
+
+    /** What the panel shows, as a string: the panel is rebuilt only when it changes (a form keeps its focus). */
+    function signature(view) {
+      const findings = (list) => list.map((f) => [f.key, f.severity, f.message, f.replacements]);
+      return JSON.stringify([
+        findings(view.findings),
+        (view.images || []).map((i) => [i.key, i.status, i.error, findings(i.findings)]),
+        view.notice, view.collapsed,
+        view.editing && [view.editing.key, view.editing.kind, view.editing.error, view.editing.report],
+      ]);
+    }
+
+    function render(panel, view, actions) {
+      const sig = signature(view);
+      if (sig === shown && !panel.hidden) {
+        place(panel, view.anchor);
+        return;
+      }
+      shown = sig;
+      const focused = panel.getRootNode().activeElement;
+      const refocus = focused && panel.contains(focused) ? focused.className : null;
+      const findings = view.findings;
+      const images = view.images || [];
+      const imageFindings = images.reduce((n, image) => n + image.findings.length, 0);
+      const total = findings.length + imageFindings;
+      if (!total && !view.notice && !images.length) {
+        panel.hidden = true;
+        panel.replaceChildren();
+        return;
+      }
+      const head = el('div', 'head');
+      head.append(el('span', 'logo', 'postguard'));
+      const content = [];
+      if (view.notice) {
+        head.append(button('dismiss', t('dismiss'), '×', actions.dismiss));
+        content.push(noticeContent(view.notice));
+        panel.classList.remove('collapsed');
+      } else {
+        const all = findings.concat(...images.map((image) => image.findings));
+        const count = el('span', 'count sev-' + (T.worstSeverity(all) || 'none'), String(total));
+        count.setAttribute('aria-label', t('findingsCount', [String(total)]));
+        const collapsed = view.collapsed;
+        const toggle = button('toggle', t(collapsed ? 'expand' : 'collapse'), collapsed ? '▸' : '▾', actions.toggle);
+        toggle.setAttribute('aria-expanded', String(!collapsed));
+        head.append(count, toggle);
+        const list = el('ol', 'list');
+        findings.forEach((f, index) => {
+          const item = findingItem(f, view, actions);
+          item.dataset.index = String(index);
+          item.addEventListener('click', () => actions.select(f));
+          list.append(item);
+        });
+        if (findings.length) content.push(list);
+        if (images.length) {
+          const section = el('ul', 'images');
+          section.setAttribute('aria-label', t('imagesLabel'));
+          for (const image of images) section.append(imageEntry(image, view, actions));
+          content.push(section);
+        }
+        panel.classList.toggle('collapsed', collapsed);
+      }
+      panel.replaceChildren(head, ...content);
+      panel.hidden = false;
+      place(panel, view.anchor);
+      // A new form takes the focus; a rebuilt panel gives it back to what had it.
+      const target = view.editing && view.editing.focus
+        ? panel.querySelector('.form .reason, .form .report')
+        : refocus && panel.querySelector('.' + refocus.trim().split(/\s+/).join('.'));
+      if (target) target.focus();
+    }
+
+    function place(panel, anchor) {
+      const margin = 8;
+      const vw = win.innerWidth || doc.documentElement.clientWidth || 0;
+      const vh = win.innerHeight || doc.documentElement.clientHeight || 0;
+      const width = panel.offsetWidth || 280;
+      const height = panel.offsetHeight || 0;
+      let left;
+      let top;
+      if (anchor.right + margin + width <= vw - margin) {
+        left = anchor.right + margin; // beside the box
+        top = Math.max(margin, Math.min(anchor.top, vh - height - margin));
+      } else {
+        left = Math.max(margin, Math.min(anchor.right - width, vw - width - margin));
+        top = anchor.bottom + margin;
+        if (top + height > vh - margin) top = Math.max(margin, anchor.top - height - margin);
+      }
+      panel.style.left = left + 'px';
+      panel.style.top = top + 'px';
+    }
+
+    return { render };
+  }
+
+  root.PostguardPanel = Object.freeze({ create });
+})(globalThis);

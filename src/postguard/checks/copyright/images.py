@@ -106,8 +106,10 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
         seen.add(pos)
         if _FREE_FILE.search(image.src):
             kind = "free"
-        elif own_file(image.src) and not settings.people.search(f"{image.src} {image.alt} {image.title}"):
-            continue  # a file of the repository (a screenshot, a diagram): the team's own
+        elif (own_file(image.src) or ctx.site.owns(host_of(image.src))) and not settings.people.search(
+            f"{image.src} {image.alt} {image.title}"
+        ):
+            continue  # a file of the repository or of the site's own hosts (a screenshot, a dashboard)
         else:
             kind = "image"
         refs.append(_Ref(pos, end, kind))

@@ -59,6 +59,9 @@ def test_a_source_before_at_the_end_or_after_counts(check, text: str) -> None:  
         # a link to the quoted source before it in its paragraph, or on the lead-in line
         f'1. the [statutes](/material/satzung.pdf)\n2. choose:\n- Active: "{EN45}"\n',
         f'Long text.\n\nThe project [fast.ai](https://fast.ai) describes the problem as follows:\n\n> "{EN45}"\n',
+        # the writer's own example, set apart as a block
+        f"Ein Beispiel hierzu, das [Abb. 1](#abb1) verdeutlicht:\n\n> {FIRST}\n> {SECOND}\n",
+        f"For example:\n\n> {EN45}\n",
         # a callout labelled "Explanation:" (npm's release notes)
         f"##### Filesystem\n\n> Explanation: {EN45}\n",
     ],
@@ -74,8 +77,8 @@ def test_a_source_in_a_heading_a_link_or_a_report_verb_counts(check, text: str) 
         f"#### Stand\n\n> {FIRST}\n> {SECOND}\n",
         f"#### Stand der Dinge bei Freifunk\n\n> {FIRST}\n> {SECOND}\n",  # names nobody the quotation names
         # an anchor to a figure of the same page is no source, nor is a link further up
-        "Quelle der Grafik: [Wikimedia](https://commons.wikimedia.org/x)\n"
-        f"Ein Beispiel, das [Abb. 1](#abb1) verdeutlicht:\n\n> {FIRST}\n> {SECOND}\n",
+        "Die Grafik stammt von [Wikimedia](https://commons.wikimedia.org/x).\n"
+        f"Wie [Abb. 1](#abb1) zeigt:\n\n> {FIRST}\n> {SECOND}\n",
         # a link after the quotation's paragraph, in prose further on
         f"Zum Nachdenken:\n\n> {FIRST}\n> {SECOND}\n\nDas war's.\n\nMehr im [Blog](https://example.com).\n",
     ],
@@ -231,6 +234,49 @@ def test_other_hosts_and_event_photos_on_the_own_host_still_need_a_credit(
 ) -> None:  # type: ignore[no-untyped-def]
     post = _jekyll_post(tmp_path, text)
     assert rules(check(text, channel="blog", kind="article", path=str(post))) == ["PG408"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unterstützt von:\n\n![Esplendor Group](/assets/unterstuetzung/logo-esplendor.png)\n",
+        "So sieht es aus:\n\n![Screenshot Konferenz System](/assets/posts/meet.png)\n",
+    ],
+)
+def test_a_logo_or_screenshot_of_the_site_is_artwork_even_with_a_people_word(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert copyright_(check(text, channel="blog", kind="article", path="post.md")) == []
+    # the same people word on a photo still asks for a credit; a hot-linked logo of another host too
+    photo = "Unser Stand:\n\n![Die Esplendor Group am Stand](/assets/stand.jpg)\n"
+    assert rules(check(photo, channel="blog", kind="article", path="post.md")) == ["PG408"]
+    other = "Partner:\n\n![Logo](https://cdn.example.com/logo.png)\n"
+    assert rules(check(other, channel="blog", kind="article", path="post.md")) == ["PG408"]
+
+
+KANALANALYSE = (
+    '<div id="abb1">\n'
+    '  <a href="https://commons.wikimedia.org/wiki/File:Kanaele.svg">\n'
+    '    <img src="https://upload.wikimedia.org/wikipedia/commons/8/8c/Kanaele.svg.png">\n'
+    "  </a>\n"
+    "  <b>Abb. 1</b>: WLAN-Kanäle im 2,4 GHz-Band.<br>\n"
+    '  <div class="small">\n'
+    '    <a href="http://creativecommons.org/licenses/by-sa/3.0">CC BY-SA 3.0</a>,\n'
+    '    by <a href="//commons.wikimedia.org/w/index.php?title=User:Gauthierm">Michael Gauthier</a>\n'
+    '    via <a href="//commons.wikimedia.org/wiki/">Wikimedia Commons</a>.\n'
+    "  </div>\n"
+    "</div>\n"
+)
+
+
+def test_a_licence_credit_below_an_image_with_a_linked_author_is_complete(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Die Kanäle:\n\n" + KANALANALYSE
+    assert copyright_(check(text, channel="blog", kind="article", path="post.md")) == []
+    # without the author, the licence is still incomplete; without any credit the image needs one
+    no_author = text.replace(
+        '    by <a href="//commons.wikimedia.org/w/index.php?title=User:Gauthierm">Michael Gauthier</a>\n', ""
+    )
+    assert rules(check(no_author, channel="blog", kind="article", path="post.md")) == ["PG405"]
+    bare = text.split('  <div class="small">')[0] + "</div>\n"
+    assert rules(check(bare, channel="blog", kind="article", path="post.md")) == ["PG408"]
 
 
 def test_a_pasted_draft_has_no_own_host(check) -> None:  # type: ignore[no-untyped-def]

@@ -36,6 +36,7 @@ class _Settings:
     file_agencies: Mapping[str, str]  # lower-cased file prefix -> agency
     social_hosts: tuple[str, ...]
     people: Any  # words that make an image of the repository a photo of people or an event
+    artwork: Any  # words that make it artwork, whatever people words it has: a logo, a screenshot
     editorial: Any
     invalid: Any  # sources that name nobody; groups "src", "always", "bare"
     valid_sources: tuple[str, ...]  # lower-cased: "google maps" is a source, "google" is not

@@ -82,7 +82,8 @@ _LEAD_IN = regex.compile(
     r"|as\s+follows|wie\s+folgt|describes|beschreibt|formuliert|puts\s+it"
     r"|zitat\s+(?:von|aus))\b|@[\w.]+|https?://|www\."
 )
-_SENTENCE_END = regex.compile(r"[.!?](?=\s)|\n[ \t]*\n")
+_EXAMPLE = regex.compile(r"(?i)\b(?:beispiel|beispielsweise|example|for\s+instance)\b")
+_SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\p{Lt}\"„“»(])|\n[ \t]*\n")  # not "Abb. 1"
 _END_ATTRIBUTION = regex.compile(r"(?:^|\s)(?:[—–―~]|--)\s*\S[^\n]{0,80}$")
 _SPEECH_ANYWHERE = regex.compile(rf"(?i)\b(?:{_SPEECH})\b")
 
@@ -146,7 +147,9 @@ def _has_source(
         sentence_start = lo + (ends[-1] if ends else 0)
         sentence = text[sentence_start : lo + len(lead)]
         if sentence.endswith(":") and (
-            _LEAD_IN.search(sentence) or overlaps(links, sentence_start, lo + len(lead))
+            _LEAD_IN.search(sentence)
+            or _EXAMPLE.search(sentence)  # "Ein Beispiel hierzu:": the writer's own example, set apart
+            or overlaps(links, max(sentence_start, text.rfind("\n", 0, lo + len(lead)) + 1), lo + len(lead))
         ):
             return True
     # the paragraph right after the quotation

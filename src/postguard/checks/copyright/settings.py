@@ -2,7 +2,8 @@
 
 The default pack (rules/default.toml) brings the vocabularies: stock agencies with their hosts,
 file-name prefixes and credit formats, social-network image hosts, free image hosts, the words
-that make a repository's own image a photo of people or an event, editorial-use phrases and
+that make a repository's own image a photo of people or an event (and the artwork words that say
+it is none: a logo, a screenshot), editorial-use phrases and
 sources that name nobody. A later pack adds to every list, or replaces one by naming it in
 ``replace``; agencies are merged by name.
 """
@@ -30,8 +31,8 @@ from postguard.plugin import (
 from .common import NEAR_LINES, QUOTE_WORDS, _Settings
 
 LISTS = (
-    "free_hosts", "social_hosts", "agencies", "people_words", "editorial_phrases", "invalid_sources",
-    "platform_sources", "valid_sources",
+    "free_hosts", "social_hosts", "agencies", "people_words", "artwork_words", "editorial_phrases",
+    "invalid_sources", "platform_sources", "valid_sources",
 )  # fmt: skip
 _HOST = regex.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+")
 
@@ -56,6 +57,7 @@ class CopyrightSpec:
     social_hosts: tuple[str, ...] = ()
     agencies: tuple[Agency, ...] = ()
     people_words: tuple[str, ...] = ()
+    artwork_words: tuple[str, ...] = ()
     editorial_phrases: tuple[str, ...] = ()
     invalid_sources: tuple[str, ...] = ()
     platform_sources: tuple[str, ...] = ()
@@ -116,6 +118,7 @@ def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
         social_hosts=_hosts(t, "social_hosts", where),
         agencies=_agencies(t["agencies"], where.child("agencies")) if "agencies" in t else (),
         people_words=_terms(t, "people_words", where),
+        artwork_words=_terms(t, "artwork_words", where),
         editorial_phrases=_terms(t, "editorial_phrases", where),
         invalid_sources=_terms(t, "invalid_sources", where),
         platform_sources=_terms(t, "platform_sources", where),
@@ -163,6 +166,9 @@ def prepare(packs: PackSet) -> _Settings:
         social_hosts=merged(specs, "social_hosts"),
         # whole words, also between the dashes of a file name ("team-2026.jpg"); not "eventually"
         people=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{people})(?![\p{{L}}])"),
+        artwork=regex.compile(
+            rf"(?i)(?<![\p{{L}}])(?:{_phrases(merged(specs, 'artwork_words'))})(?![\p{{L}}])"
+        ),
         editorial=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{editorial})(?![\p{{L}}])"),
         invalid=regex.compile(
             r"(?i)[ \t]*(?:das\s+|the\s+)?(?P<src>(?P<always>"

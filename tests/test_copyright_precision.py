@@ -59,9 +59,14 @@ def test_a_source_before_at_the_end_or_after_counts(check, text: str) -> None:  
         # a link to the quoted source before it in its paragraph, or on the lead-in line
         f'1. the [statutes](/material/satzung.pdf)\n2. choose:\n- Active: "{EN45}"\n',
         f'Long text.\n\nThe project [fast.ai](https://fast.ai) describes the problem as follows:\n\n> "{EN45}"\n',
+        # the block's first or last line is only a link to the quoted post, or (after a blank line) a name
+        f"Pride:\n\n> [Laurie Voss (@seldo) June 23, 2018](https://x.com/seldo/status/1)\n>\n> {EN45}\n",
+        f"Thanks!\n\n> {EN45}\n> <cite>[Matteo Collina, via social media](https://x.com/m/status/1)</cite>\n",
+        f"The board:\n\n> “{EN45}”\n>\n> _Todd Moore, Node.js Foundation Director_\n",
         # the writer's own example, set apart as a block
         f"Ein Beispiel hierzu, das [Abb. 1](#abb1) verdeutlicht:\n\n> {FIRST}\n> {SECOND}\n",
         f"For example:\n\n> {EN45}\n",
+        f"For example:\n\n> {EN45}\n\n> {EN45}\n",  # a second block right after the first shares its lead-in
         # a callout labelled "Explanation:" (npm's release notes)
         f"##### Filesystem\n\n> Explanation: {EN45}\n",
     ],
@@ -79,6 +84,10 @@ def test_a_source_in_a_heading_a_link_or_a_report_verb_counts(check, text: str) 
         # an anchor to a figure of the same page is no source, nor is a link further up
         "Die Grafik stammt von [Wikimedia](https://commons.wikimedia.org/x).\n"
         f"Wie [Abb. 1](#abb1) zeigt:\n\n> {FIRST}\n> {SECOND}\n",
+        # a last line that is a sentence, not a name; a link inside the quotation's prose
+        f"Zum Nachdenken:\n\n> {WORDS45}\n>\n> Das sagt viel aus.\n",
+        f"Für Anna Berg sagt sie:\n\n> kurz\n\nDazwischen Text.\n\n> {WORDS45}\n",  # prose between: no sharing
+        f"Zum Nachdenken:\n\n> {FIRST} [hier](https://example.com) {SECOND}\n> weiter im Text\n",
         # a link after the quotation's paragraph, in prose further on
         f"Zum Nachdenken:\n\n> {FIRST}\n> {SECOND}\n\nDas war's.\n\nMehr im [Blog](https://example.com).\n",
     ],

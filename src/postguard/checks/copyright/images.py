@@ -49,7 +49,7 @@ _CREDIT = regex.compile(
     | [–—-]\s*(?:stock\.adobe\.com|fotolia\.com|adobestock\.com)\b
     | \bistock(?:photo)?\.com\s*/\s*\p{L}
     | \bvia\s+getty\s*images\b
-    | \bCC[\s-]*(?:BY|0)\b | \bcreative\s+commons\b | creativecommons\.org/  # a licence credits; PG405 judges it
+    | \bCC[\s-]*(?:BY|0)\b | \bcreative\s+commons\b | creativecommons\.org/  # a licence (PG405 judges it)
     | \b(?:public\s+domain|gemeinfrei)\b
     """
 )

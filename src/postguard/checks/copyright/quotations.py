@@ -158,27 +158,21 @@ def _has_source(
         nxt = text[after_end.end() : nxt_end.start() if nxt_end else min(len(text), after_end.end() + 300)]
         if _SOURCE_AFTER.match(nxt) or regex.match(r"(?i)\s*(?:quelle|source|zitiert|quoted)\b", nxt):
             return True
+        if _NAME_LINE.fullmatch(nxt.strip()):  # "_Todd Moore, Node.js Foundation Director_"
+            return True
     return False
 
 
-def _blockquotes(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
-    """Block quotes (not callouts) longer than ``quote_words`` with no attribution in or around them."""
-    text = ctx.text
-    links = _source_links(ctx)
-    for block in ctx.structure.blocks:
-        if block.kind != "quote" or block.cite:
-            continue
-        words = len(_WORD.findall(text, block.start, block.end))
-        if words <= settings.quote_words:
-            continue
-        first = _first_line(text, block.start, block.end)
-        if first is None or _has_source(text, first[0], block.end, links, _heading_before(ctx, block.start)):
-            continue
-        yield _quote_finding(ctx, first[0], first[1], words, settings)
+# A line that only names someone: "Todd Moore, Node.js Foundation Director", "*Anna Berg*".
+_NAME_LINE = regex.compile(
+    r"[*_]{0,2}@?\p{Lu}[\p{L}.'’-]+(?:\s+(?:(?:von|van|de|der|zu)\s+)?\p{Lu}[\p{L}.'’-]+){1,3}"
+    r"(?:\s*[,(]\s*[^\n!?]{1,80}?\)?)?[*_]{0,2}(?<![.:;])"
+)
 
 
-def _first_line(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The span of the first non-blank line in ``text[start:end]``, without surrounding blanks."""
+def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The non-blank lines of ``text[start:end]``, without surrounding blanks."""
+    out = []
     pos = start
     while pos < end:
         line_end = text.find("\n", pos, end)
@@ -189,9 +183,68 @@ def _first_line(text: str, start: int, end: int) -> tuple[int, int] | None:
         while b > a and text[b - 1].isspace():
             b -= 1
         if b > a:
-            return a, b
+            out.append((a, b))
         pos = line_end + 1
-    return None
+    return out
+
+
+def _attributed_in_block(ctx: CheckContext, start: int, end: int) -> bool:
+    """Whether a block quote names its source on its first or last line: a line that is only a link
+    ("[Laurie Voss (@seldo) June 23, 2018](https://x.com/…)", "<cite>[Name, via social media](…)</cite>")
+    or, after a blank line, only a name ("_Todd Moore, Node.js Foundation Director_")."""
+    text = ctx.text
+    lines = _line_spans(text, start, end)
+    if len(lines) < 2:
+        return False
+    for a, b in (lines[0], lines[-1]):
+        rest = list(text[a:b])
+        for link in ctx.structure.links:
+            lo, hi = max(a, link.start), min(b, link.end)
+            if lo < hi and link.target.strip() and not link.target.startswith("#"):
+                rest[lo - a : hi - a] = " " * (hi - lo)
+        if not regex.search(r"[\p{L}\p{N}]", "".join(rest)):
+            return True
+    last_a, last_b = lines[-1]
+    blank_before = (
+        not text[lines[-2][1] : last_a].strip("\n \t\r") or text.count("\n", lines[-2][1], last_a) > 1
+    )
+    return blank_before and _NAME_LINE.fullmatch(text[last_a:last_b].strip(" —–-")) is not None
+
+
+def _blockquotes(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
+    """Block quotes (not callouts) longer than ``quote_words`` with no attribution in or around them."""
+    text = ctx.text
+    links = _source_links(ctx)
+    sourced_until = (
+        -1
+    )  # the end of the last block quote that has a source: the next one right after shares it
+    for block in ctx.structure.blocks:
+        if block.kind != "quote":
+            continue
+        if 0 <= sourced_until <= block.start and not text[sourced_until : block.start].strip():
+            sourced_until = block.end
+            continue
+        if block.cite:
+            sourced_until = block.end
+            continue
+        words = len(_WORD.findall(text, block.start, block.end))
+        if words <= settings.quote_words:
+            continue
+        first = _first_line(text, block.start, block.end)
+        if first is None:
+            continue
+        if _attributed_in_block(ctx, block.start, block.end) or _has_source(
+            text, first[0], block.end, links, _heading_before(ctx, block.start)
+        ):
+            sourced_until = block.end
+            continue
+        yield _quote_finding(ctx, first[0], first[1], words, settings)
+
+
+def _first_line(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the first non-blank line in ``text[start:end]``, without surrounding blanks."""
+    lines = _line_spans(text, start, end)
+    return lines[0] if lines else None
 
 
 def _quote_finding(ctx: CheckContext, start: int, end: int, words: int, settings: _Settings) -> Finding:

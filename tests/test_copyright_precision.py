@@ -288,6 +288,13 @@ def test_a_licence_credit_below_an_image_with_a_linked_author_is_complete(check)
     assert rules(check(bare, channel="blog", kind="article", path="post.md")) == ["PG408"]
 
 
+def test_a_screenshot_attached_on_github_counts_as_the_teams_own(check) -> None:  # type: ignore[no-untyped-def]
+    shot = "Die Ausgabe:\n\n![REPL](https://user-images.githubusercontent.com/8822573/80928108-afb0.png)\n"
+    assert copyright_(check(shot, channel="blog", kind="article", path="post.md")) == []
+    team = "Das Team:\n\n![Unser Team auf der Messe](https://user-images.githubusercontent.com/1/team.png)\n"
+    assert rules(check(team, channel="blog", kind="article", path="post.md")) == ["PG408"]
+
+
 def test_a_pasted_draft_has_no_own_host(check) -> None:  # type: ignore[no-untyped-def]
     text = "Die Anfragen:\n\n![DoH](https://stats.ffmuc.net/render/doh.png)\n"
     assert rules(check(text, channel="blog", kind="article", path=None)) == ["PG408"]

@@ -28,6 +28,7 @@ class _Settings:
     """The ``[copyright]`` sections of the loaded packs, merged and compiled once (``postguard_prepare``)."""
 
     free_hosts: tuple[str, ...]
+    own_hosts: tuple[str, ...]  # where the team uploads its own pictures: like the site's hosts
     quote_words: int
     near_lines: int
     stock_hosts: Mapping[str, str]  # host suffix -> agency

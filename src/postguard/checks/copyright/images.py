@@ -109,7 +109,11 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
         seen.add(pos)
         if _FREE_FILE.search(image.src):
             kind = "free"
-        elif (own_file(image.src) or ctx.site.owns(host_of(image.src))) and _own_artwork(image, settings):
+        elif (
+            own_file(image.src)
+            or ctx.site.owns(host_of(image.src))
+            or _on(host_of(image.src), settings.own_hosts)
+        ) and _own_artwork(image, settings):
             continue  # a file of the repository or of the site's own hosts (a screenshot, a dashboard)
         else:
             kind = "image"

@@ -31,8 +31,8 @@ from postguard.plugin import (
 from .common import NEAR_LINES, QUOTE_WORDS, _Settings
 
 LISTS = (
-    "free_hosts", "social_hosts", "agencies", "people_words", "artwork_words", "editorial_phrases",
-    "invalid_sources", "platform_sources", "valid_sources",
+    "free_hosts", "own_hosts", "social_hosts", "agencies", "people_words", "artwork_words",
+    "editorial_phrases", "invalid_sources", "platform_sources", "valid_sources",
 )  # fmt: skip
 _HOST = regex.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+")
 
@@ -52,6 +52,7 @@ class CopyrightSpec:
     """The ``[copyright]`` section of one pack."""
 
     free_hosts: tuple[str, ...] = ()
+    own_hosts: tuple[str, ...] = ()
     quote_words: int | None = None
     near_lines: int | None = None
     social_hosts: tuple[str, ...] = ()
@@ -113,6 +114,7 @@ def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
     near = expect_int(t["near_lines"], where.child("near_lines"), 0, 20) if "near_lines" in t else None
     return CopyrightSpec(
         free_hosts=_hosts(t, "free_hosts", where),
+        own_hosts=_hosts(t, "own_hosts", where),
         quote_words=words,
         near_lines=near,
         social_hosts=_hosts(t, "social_hosts", where),
@@ -157,6 +159,7 @@ def prepare(packs: PackSet) -> _Settings:
     editorial = _phrases(merged(specs, "editorial_phrases"))
     return _Settings(
         free_hosts=merged(specs, "free_hosts"),
+        own_hosts=merged(specs, "own_hosts"),
         quote_words=min(words) if words else QUOTE_WORDS,
         near_lines=max(near) if near else NEAR_LINES,
         stock_hosts=stock_hosts,

@@ -6,10 +6,17 @@ alarms (warning and error) of the imprint, copyright and disclosure checks per 1
 `--sample N` prints N alarms per rule (file, line, match, message) to judge by hand; `--src DIR` runs
 another checkout's postguard (a peer commit, e.g. a `git worktree` of main) over the same files.
 `--max N` checks N documents per corpus, evenly spread (default 300; 0 for all).
+`--labels FILE` reads hand labels (tab-separated: rule, path relative to the corpora directory, line,
+`risk` or `not`, a reason) and prints precision per rule over the alarms it labels, and every alarm it
+does not label (so that they can be judged and added). The labels of the figures in docs/quality.md
+are in /work/cache/content-labels.tsv (outside the repository: they quote the corpora's paths).
 
 The corpora are exported outside the repository, into /work/cache/corpora (see DEVELOPERS.md):
 nodejs.org's blog (English), de.react.dev's docs (German), CorrelAid's Hugo site (German and
-English blog posts, its own imprint page) and two Freifunk communities' Jekyll blogs (German).
+English blog posts, its own imprint page), two Freifunk communities' Jekyll blogs (German) and, not
+used while tuning, Freifunk Berlin's Hugo site (freifunk-berlin/berlin.freifunk.net: content/,
+hugo.toml, package.json). The repositories' root configuration files (package.json, _config.yml,
+config.toml, hugo.toml) are exported too: the checks take the site's hosts and pages from them.
 Figures go to docs/quality.md by hand; nothing here is a pass/fail test.
 """
 
@@ -32,6 +39,8 @@ REPOS = {
     "de.react.dev": "de.react.dev/src/content",
     "correlaid": "correlaid",
     "freifunk": "freifunk-content",
+    # unseen while the checks were tuned: Freifunk Berlin's Hugo site (German), fetched afterwards
+    "freifunk-berlin": "freifunk-berlin",
 }
 SUFFIXES = (".md", ".mdx", ".markdown", ".html", ".htm")
 CATEGORIES = ("imprint", "copyright", "disclosure")
@@ -89,7 +98,10 @@ def main() -> None:
     parser.add_argument("--repo", action="append", help="only these corpora (names as in REPOS)")
     parser.add_argument("--src", default=str(ROOT / "src"), help="postguard source to run (a peer checkout)")
     parser.add_argument("--max", type=int, default=300, help="documents per corpus, evenly spread (0: all)")
+    parser.add_argument("--labels", help="hand labels (TSV: rule, path, line, risk|not, reason)")
     args = parser.parse_args()
+    labels = read_labels(Path(args.labels)) if args.labels else None
+    judged: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     with tempfile.TemporaryDirectory() as tmp:
         pack = Path(tmp) / "channel.toml"
         pack.write_text(CHANNEL_PACK, encoding="utf-8")
@@ -118,6 +130,14 @@ def main() -> None:
             print(f"\n{name}: {n} documents, {elapsed:.1f} s, {total} alarms = {rate:.1f} per 1,000")
             for rule, count in sorted(by_rule.items()):
                 print(f"  {rule}: {count:4d}  ({1000 * count / max(n, 1):5.1f} per 1,000)")
+            if labels is not None:
+                for f in alarms:
+                    key = (str(f["rule_id"]), _relative(str(f["path"])), int(str(f.get("line", 0))))
+                    verdict = labels.get(key)
+                    judged[key[0]][verdict or "unlabelled"] += 1
+                    if verdict is None:
+                        match = " ".join(str(f.get("match", "")).split())[:80]
+                        print(f"    unlabelled: {key[0]}\t{key[1]}\t{key[2]}\t[{match}]")
             if args.sample:
                 seen: dict[str, int] = collections.defaultdict(int)
                 for f in alarms:
@@ -128,6 +148,33 @@ def main() -> None:
                     where = f"{f['path']}:{f.get('line', '?')}"
                     match = " ".join(str(f.get("match", "")).split())[:80]
                     print(f"    {rule} {where} [{match}] {str(f.get('message', ''))[:140]}")
+    if labels is not None:
+        print("\nprecision on labelled alarms (a real risk / labelled):")
+        risk = sum(c["risk"] for c in judged.values())
+        done = sum(c["risk"] + c["not"] for c in judged.values())
+        for rule, c in sorted(judged.items()):
+            print(f"  {rule}: {c['risk']}/{c['risk'] + c['not']}  (unlabelled {c['unlabelled']})")
+        print(f"  all: {risk}/{done}" + (f" = {100 * risk / done:.0f} %" if done else ""))
+
+
+def _relative(path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(CORPORA.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def read_labels(path: Path) -> dict[tuple[str, str, int], str]:
+    """Hand labels: (rule, path relative to the corpora, line) -> "risk" or "not"."""
+    out: dict[tuple[str, str, int], str] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        rule, rel, line, verdict, *_ = raw.split("\t")
+        if verdict not in ("risk", "not"):
+            raise SystemExit(f"{path}: {raw!r}: the verdict must be 'risk' or 'not'")
+        out[(rule, rel, int(line))] = verdict
+    return out
 
 
 if __name__ == "__main__":

@@ -293,8 +293,21 @@ def test_weak_labels_at_the_end_get_no_inplace_fix(check, weak: str) -> None:  #
         ('[disclosure]\nbrands = ["Nordkap"]\nshops = ["not a host"]\n', "disclosure.shops[0]", "not a host"),
         ('[disclosure]\nlabels = ["#x"]\n', "disclosure.brands", "list the brands"),
         ('[disclosure]\nbrands = ["Nordkap"]\ncues = 3\n', "disclosure.cues", "expected an array of strings"),
+        (
+            '[[disclosure.cue_patterns]]\nname = "x"\npattern = "(unclosed"\n',
+            "disclosure.cue_patterns[0].pattern",
+            "invalid regular expression",
+        ),
+        (
+            '[[disclosure.cue_patterns]]\nname = "x"\npattern = "a?"\n',
+            "disclosure.cue_patterns[0].pattern",
+            "matches the empty text",
+        ),
+        ('[[disclosure.cue_patterns]]\npattern = "x"\n', "disclosure.cue_patterns[0].name", "missing"),
+        ('[[disclosure.cue_patterns]]\nname = "x"\npattern = "x"\nstrong = "yes"\n',
+         "disclosure.cue_patterns[0].strong", "true or false"),
     ],
-)
+)  # fmt: skip
 def test_pack_errors_name_file_and_key(  # type: ignore[no-untyped-def]
     tmp_path: Path, example_engine, body: str, key: str, words: str
 ) -> None:
@@ -304,6 +317,48 @@ def test_pack_errors_name_file_and_key(  # type: ignore[no-untyped-def]
         load_packs([pack], example_engine.sections)
     assert err.value.path == str(pack) and err.value.key == key
     assert words in str(err.value)
+
+
+def _engine(tmp_path: Path, body: str):  # type: ignore[no-untyped-def]
+    from conftest import EXAMPLE_PACK
+    from postguard.config import Config
+    from postguard.engine import Engine
+
+    pack = tmp_path / "cues.toml"
+    pack.write_text(body, encoding="utf-8")
+    return Engine(Config(packs=(EXAMPLE_PACK, pack)), use_cache=False)
+
+
+def test_the_promotion_cues_are_data_a_pack_extends_or_replaces(tmp_path: Path) -> None:
+    from postguard.pipeline import lint
+
+    buy = "Die Nordkap-Jacke: jetzt kaufen!"
+    own = "Die Nordkap-Jacke: ab in den Laden damit!"
+    extended = _engine(tmp_path, '[disclosure]\nbuy_phrases = ["ab in den Laden"]\n')
+    for text in (buy, own):
+        [f] = disclosure(lint(extended, text, lang="de").findings)
+        assert (f.rule_id, f.severity.value) == ("PG501", "error")
+    replaced = _engine(
+        tmp_path, '[disclosure]\nbuy_phrases = ["ab in den Laden"]\nreplace = ["buy_phrases"]\n'
+    )
+    assert disclosure(lint(replaced, buy, lang="de").findings) == []
+    assert [f.rule_id for f in disclosure(lint(replaced, own, lang="de").findings)] == ["PG501"]
+
+
+def test_a_pack_adds_a_cue_pattern_with_an_amount(tmp_path: Path) -> None:
+    from postguard.pipeline import lint
+
+    engine = _engine(
+        tmp_path, "[[disclosure.cue_patterns]]\nname = \"gratis\"\npattern = '(?i){amount}\\s+gratis'\n"
+    )
+    [f] = disclosure(lint(engine, "Zur Nordkap-Jacke gibt es 10 € gratis dazu.", lang="de").findings)
+    assert f.rule_id == "PG501" and "10 € gratis" in f.message
+    # the phrase lists match across hyphens and spaces, and plurals: "Rabatt-Codes"
+    [f] = disclosure(lint(engine, "Nordkap verlost heute Rabatt-Codes!", lang="de").findings)
+    assert "Rabatt-Codes" in f.message
+    # everyday words stay no cue: "im Shopping-Center", "Code of Conduct"
+    for text in ("Nordkap war heute im Shopping-Center.", "Nordkap hat einen Code of Conduct."):
+        assert disclosure(lint(engine, text, lang="de").findings) == []
 
 
 def test_without_a_disclosure_section_nothing_is_judged(default_engine) -> None:  # type: ignore[no-untyped-def]

@@ -292,6 +292,7 @@ def test_a_hidden_imprint_link_is_no_imprint(check, text: str, path: str) -> Non
 
 
 def _site(tmp_path: Path, imprint_page: str | None) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "_config.yml").write_text("title: Blog\n", encoding="utf-8")
     (tmp_path / "_posts").mkdir()
     if imprint_page:
@@ -315,11 +316,39 @@ def test_a_repository_imprint_page_covers_its_articles(check, tmp_path: Path, pa
         ]
 
 
-def test_without_an_imprint_page_the_article_still_needs_one(check, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_site_without_an_imprint_page_is_reported_once_on_its_home_page(check, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     post = _site(tmp_path, None)
     text = post.read_text(encoding="utf-8")
-    found = imprint(check(text, channel="blog", kind="article", path=str(post)))
-    assert spans(found, text) == [("PG301", "Wir waren wandern.")]  # the body's first line, not the title
+    # an article of the site: the site's problem, not the article's
+    assert imprint(check(text, channel="blog", kind="article", path=str(post))) == []
+    home = tmp_path / "index.md"
+    home.write_text("---\ntitle: Start\n---\nWillkommen im Blog.\n", encoding="utf-8")
+    page = home.read_text(encoding="utf-8")
+    [f] = imprint(check(page, channel="blog", kind="article", path=str(home)))
+    assert spans([f], page) == [("PG301", "Willkommen im Blog.")]  # the body's first line, not the title
+    assert "Website" in f.message and "layout_url" in f.message
+    # a home page that links the imprint passes
+    linked = page + "\n[Impressum](https://www.nordkap.example/impressum)\n"
+    assert imprint(check(linked, channel="blog", kind="article", path=str(home))) == []
+
+
+def test_each_article_asks_every_article_of_a_site_for_its_own_link(tmp_path: Path) -> None:
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.pipeline import lint
+
+    post = _site(tmp_path / "site", "impressum.md")
+    pack = tmp_path / "strict.toml"
+    pack.write_text("[imprint]\neach_article = true\n", encoding="utf-8")
+    engine = Engine(Config(packs=(EXAMPLE_PACK, pack)), use_cache=False)
+    text = post.read_text(encoding="utf-8")
+    found = lint(engine, text, channel="blog", kind="article", path=str(post), now=NOW).findings
+    assert [f.rule_id for f in imprint(found)] == ["PG301"]
+
+
+def test_a_pasted_article_without_a_file_still_needs_its_link(check) -> None:  # type: ignore[no-untyped-def]
+    found = imprint(check("Wir waren wandern.", channel="blog", kind="article"))
+    assert [f.rule_id for f in found] == ["PG301"]
 
 
 def test_layout_url_covers_articles_not_profiles(tmp_path: Path) -> None:

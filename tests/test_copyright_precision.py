@@ -46,6 +46,63 @@ def test_a_source_before_at_the_end_or_after_counts(check, text: str) -> None:  
     assert "PG406" not in rules(check(text, path="post.md"))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a heading right above the quotation names it
+        f"### Offizielle Stellungnahme der DENIC\n\n> {FIRST}\n> {SECOND}\n",
+        f"## Press release\n\n> {EN45}\n",
+        f"### Communiqué officiel de DENIC\n\n> **5 mai 2026** – Francfort – DENIC eG {EN45}\n",
+        # a speech verb after it ("berichtet Wickert", "adds Anna")
+        f"„{WORDS45}“ berichtet Wickert.\n",
+        f'"{EN45}", adds Anna Berg.\n',
+        # a link to the quoted source before it in its paragraph, or on the lead-in line
+        f'1. the [statutes](/material/satzung.pdf)\n2. choose:\n- Active: "{EN45}"\n',
+        f'Long text.\n\nThe project [fast.ai](https://fast.ai) describes the problem as follows:\n\n> "{EN45}"\n',
+        # the block's first or last line is only a link to the quoted post, or (after a blank line) a name
+        f"Pride:\n\n> [Laurie Voss (@seldo) June 23, 2018](https://x.com/seldo/status/1)\n>\n> {EN45}\n",
+        f"Thanks!\n\n> {EN45}\n> <cite>[Matteo Collina, via social media](https://x.com/m/status/1)</cite>\n",
+        f"The board:\n\n> “{EN45}”\n>\n> _Todd Moore, Node.js Foundation Director_\n",
+        # the writer's own example, set apart as a block
+        f"Ein Beispiel hierzu, das [Abb. 1](#abb1) verdeutlicht:\n\n> {FIRST}\n> {SECOND}\n",
+        f"For example:\n\n> {EN45}\n",
+        f"For example:\n\n> {EN45}\n\n> {EN45}\n",  # a second block right after the first shares its lead-in
+        # a callout labelled "Explanation:" (npm's release notes)
+        f"##### Filesystem\n\n> Explanation: {EN45}\n",
+    ],
+)
+def test_a_source_in_a_heading_a_link_or_a_report_verb_counts(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" not in rules(check(text, path="post.md"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a heading that names no source
+        f"#### Stand\n\n> {FIRST}\n> {SECOND}\n",
+        f"#### Stand der Dinge bei Freifunk\n\n> {FIRST}\n> {SECOND}\n",  # names nobody the quotation names
+        # an anchor to a figure of the same page is no source, nor is a link further up
+        "Die Grafik stammt von [Wikimedia](https://commons.wikimedia.org/x).\n"
+        f"Wie [Abb. 1](#abb1) zeigt:\n\n> {FIRST}\n> {SECOND}\n",
+        # a last line that is a sentence, not a name; a link inside the quotation's prose
+        f"Zum Nachdenken:\n\n> {WORDS45}\n>\n> Das sagt viel aus.\n",
+        f"Für Anna Berg sagt sie:\n\n> kurz\n\nDazwischen Text.\n\n> {WORDS45}\n",  # prose between: no sharing
+        f"Zum Nachdenken:\n\n> {FIRST} [hier](https://example.com) {SECOND}\n> weiter im Text\n",
+        # a link after the quotation's paragraph, in prose further on
+        f"Zum Nachdenken:\n\n> {FIRST}\n> {SECOND}\n\nDas war's.\n\nMehr im [Blog](https://example.com).\n",
+    ],
+)
+def test_an_unsourced_quotation_near_headings_and_links_is_still_caught(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" in rules(check(text, path="post.md"))
+
+
+def test_a_tweet_embed_is_sourced_by_its_embed(check) -> None:  # type: ignore[no-untyped-def]
+    tweet = f'<p>Heute:</p>\n<blockquote class="twitter-tweet"><p>{WORDS45}</p></blockquote>\n'
+    assert "PG406" not in rules(check(tweet, path="post.html"))
+    plain = f"<p>Heute:</p>\n<blockquote><p>{WORDS45}</p></blockquote>\n"
+    assert "PG406" in rules(check(plain, path="post.html"))
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_an_unsourced_block_quote_is_still_caught(check, newline: str) -> None:  # type: ignore[no-untyped-def]
     text = f"Zum Nachdenken:\n\n> {FIRST}\n> {SECOND}\n\nSchönes Wochenende!\n".replace("\n", newline)
@@ -148,6 +205,99 @@ def test_a_repository_screenshot_needs_no_credit(check, src: str) -> None:  # ty
 )
 def test_people_events_hotlinks_and_stock_still_need_a_credit(check, text: str) -> None:  # type: ignore[no-untyped-def]
     assert rules(check(text, channel="blog", kind="article", path="post.md")) in (["PG408"], ["PG401"])
+
+
+def _jekyll_post(root: Path, body: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "_config.yml").write_text('url: "https://ffmuc.net"\n', encoding="utf-8")
+    post = root / "_posts" / "2026-01-13-dns.md"
+    post.parent.mkdir(exist_ok=True)
+    post.write_text(body, encoding="utf-8")
+    return post
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://stats.ffmuc.net/render/d-solo/doh?panelId=2&orgId=1",  # the site's dashboard host
+        "https://ffmuc.net/assets/map.png",
+        "https://www.ffmuc.net/assets/map.png",
+    ],
+)
+def test_an_image_hot_linked_from_the_sites_own_host_needs_no_credit(check, tmp_path: Path, src: str) -> None:  # type: ignore[no-untyped-def]
+    post = _jekyll_post(tmp_path, f"Die Anfragen pro Tag:\n\n![DoH-Anfragen]({src})\n\nWeiter geht's.\n")
+    text = post.read_text(encoding="utf-8")
+    assert copyright_(check(text, channel="blog", kind="article", path=str(post))) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Anfragen:\n\n![DoH](https://grafana.example.org/render/d-solo/doh.png)\n",  # another site's host
+        "Die Anfragen:\n\n![DoH](https://notffmuc.net/doh.png)\n",  # a look-alike host
+        "Unser Stand:\n\n![Unser Stand auf der Messe](https://ffmuc.net/img/stand.jpg)\n",  # an event photo
+    ],
+)
+def test_other_hosts_and_event_photos_on_the_own_host_still_need_a_credit(
+    check, tmp_path: Path, text: str
+) -> None:  # type: ignore[no-untyped-def]
+    post = _jekyll_post(tmp_path, text)
+    assert rules(check(text, channel="blog", kind="article", path=str(post))) == ["PG408"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unterstützt von:\n\n![Esplendor Group](/assets/unterstuetzung/logo-esplendor.png)\n",
+        "So sieht es aus:\n\n![Screenshot Konferenz System](/assets/posts/meet.png)\n",
+    ],
+)
+def test_a_logo_or_screenshot_of_the_site_is_artwork_even_with_a_people_word(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert copyright_(check(text, channel="blog", kind="article", path="post.md")) == []
+    # the same people word on a photo still asks for a credit; a hot-linked logo of another host too
+    photo = "Unser Stand:\n\n![Die Esplendor Group am Stand](/assets/stand.jpg)\n"
+    assert rules(check(photo, channel="blog", kind="article", path="post.md")) == ["PG408"]
+    other = "Partner:\n\n![Logo](https://cdn.example.com/logo.png)\n"
+    assert rules(check(other, channel="blog", kind="article", path="post.md")) == ["PG408"]
+
+
+KANALANALYSE = (
+    '<div id="abb1">\n'
+    '  <a href="https://commons.wikimedia.org/wiki/File:Kanaele.svg">\n'
+    '    <img src="https://upload.wikimedia.org/wikipedia/commons/8/8c/Kanaele.svg.png">\n'
+    "  </a>\n"
+    "  <b>Abb. 1</b>: WLAN-Kanäle im 2,4 GHz-Band.<br>\n"
+    '  <div class="small">\n'
+    '    <a href="http://creativecommons.org/licenses/by-sa/3.0">CC BY-SA 3.0</a>,\n'
+    '    by <a href="//commons.wikimedia.org/w/index.php?title=User:Gauthierm">Michael Gauthier</a>\n'
+    '    via <a href="//commons.wikimedia.org/wiki/">Wikimedia Commons</a>.\n'
+    "  </div>\n"
+    "</div>\n"
+)
+
+
+def test_a_licence_credit_below_an_image_with_a_linked_author_is_complete(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Die Kanäle:\n\n" + KANALANALYSE
+    assert copyright_(check(text, channel="blog", kind="article", path="post.md")) == []
+    # without the author, the licence is still incomplete; without any credit the image needs one
+    no_author = text.replace(
+        '    by <a href="//commons.wikimedia.org/w/index.php?title=User:Gauthierm">Michael Gauthier</a>\n', ""
+    )
+    assert rules(check(no_author, channel="blog", kind="article", path="post.md")) == ["PG405"]
+    bare = text.split('  <div class="small">')[0] + "</div>\n"
+    assert rules(check(bare, channel="blog", kind="article", path="post.md")) == ["PG408"]
+
+
+def test_a_screenshot_attached_on_github_counts_as_the_teams_own(check) -> None:  # type: ignore[no-untyped-def]
+    shot = "Die Ausgabe:\n\n![REPL](https://user-images.githubusercontent.com/8822573/80928108-afb0.png)\n"
+    assert copyright_(check(shot, channel="blog", kind="article", path="post.md")) == []
+    team = "Das Team:\n\n![Unser Team auf der Messe](https://user-images.githubusercontent.com/1/team.png)\n"
+    assert rules(check(team, channel="blog", kind="article", path="post.md")) == ["PG408"]
+
+
+def test_a_pasted_draft_has_no_own_host(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Die Anfragen:\n\n![DoH](https://stats.ffmuc.net/render/doh.png)\n"
+    assert rules(check(text, channel="blog", kind="article", path=None)) == ["PG408"]
 
 
 # -- vocabularies from the default pack: new agencies, and packs that replace a list --------------------------------

@@ -80,7 +80,7 @@ def test_rules_reference_is_generated_from_the_code(capsys, monkeypatch) -> None
 
 
 def test_plugin_pack_keys_are_documented() -> None:
-    doc = (ROOT / "docs" / "checks-imprint-copyright-disclosure.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "rule-packs.md").read_text(encoding="utf-8")
     for section in ("imprint", "copyright", "disclosure"):
         for key in SCHEMA["properties"][section]["properties"]:
             assert f"`{key}`" in doc, f"{section}.{key} is not documented"

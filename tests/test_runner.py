@@ -21,7 +21,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "[[overrides]]\n"
         'paths = ["newsroom/**"]\n'
         'channel = "blog"\n'
-        'kind = "article"\n'
+        'kind = "page"\n'
         'disable = ["PG105"]\n',
         encoding="utf-8",
     )
@@ -53,14 +53,14 @@ def test_directory_walk_honours_gitignore_excludes_and_overrides(repo: Path, cap
     paths = [r["path"] for r in doc["results"]]
     assert paths == ["newsroom/n.md", "posts/a.md", "posts/b.md"]
     by_path = {r["path"]: r for r in doc["results"]}
-    # PG105 is disabled for the newsroom; as an article on the business blog it needs an imprint
+    # PG105 is disabled for the newsroom; as a page on the business blog it needs an imprint
     assert [f["rule_id"] for f in by_path["newsroom/n.md"]["findings"]] == ["PG301"]
     [f] = by_path["posts/a.md"]["findings"]
     assert (f["rule_id"], f["line"], f["column"]) == ("PG101", 4, 16)
 
 
 def test_override_sets_channel_and_kind(repo: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    # an article on a business channel without an imprint reference is an imprint finding
+    # a page on a business channel without an imprint reference is an imprint finding
     (repo / "newsroom" / "profile.md").write_text("Wir sind Nordkap: Outdoor seit 1990.\n", encoding="utf-8")
     _, doc = run_json(capsys, "newsroom/profile.md")
     assert [f["category"] for f in doc["results"][0]["findings"]] == ["imprint"]

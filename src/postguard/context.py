@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from postguard.model import Draft, Finding, RuleInfo, Severity, Structure
 from postguard.rulepacks import Channel, PackSet
+from postguard.site import NO_SITE, Site
 from postguard.terms import Pieces
 
 if TYPE_CHECKING:
@@ -42,6 +43,9 @@ class CheckContext:
     (:class:`postguard.model.Structure`). Checks read ``text`` and
     ``structure``, never the source (``draft.text``). ``prepared`` holds each
     plugin's per-pack state from ``postguard_prepare``, by the key it chose.
+    ``site`` is the site the draft's file belongs to (its root, its own hosts, its
+    pages: :class:`postguard.site.Site`), derived from the repository's configuration;
+    a draft without a path has none.
 
     The context is frozen: a plugin cannot change what another plugin sees.
     ``doc``, ``pieces``, ``sentences`` and token offsets are computed on first
@@ -63,6 +67,7 @@ class CheckContext:
     sentencizer: Callable[[Doc], Doc] = field(repr=False)
     structure: Structure = field(default_factory=Structure, repr=False)
     prepared: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    site: Site = field(default=NO_SITE, repr=False)
     _cache: _DraftCache = field(default_factory=_DraftCache, repr=False, compare=False)
 
     @property

@@ -26,6 +26,7 @@ from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, cache_dir
 from postguard.plugins import build_plugin_manager, failing_plugin, plugin_versions
 from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
+from postguard.site import site_of
 from postguard.suppress import rules as suppress_rules
 
 if TYPE_CHECKING:
@@ -268,6 +269,7 @@ class Engine:
             sentencizer=lambda doc: nlp.sentencizer(lang)(doc),
             structure=ext.structure if ext.structure is not None else light_pass(text),
             prepared=self.prepared,
+            site=site_of(draft.path),
         )
         sel = self.merge(self.base_selection, selection) if selection else self.base_selection
         raw: list[Finding] = []

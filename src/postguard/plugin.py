@@ -15,6 +15,7 @@ Groups:
 - the structure the extraction saw (``ctx.structure``): :class:`Structure` with its
   :class:`Link`, :class:`Image`, :class:`Block`, :class:`Code`, :class:`Heading`,
   :class:`Field` and :class:`Credit` elements;
+- the site a draft's file belongs to (``ctx.site``): :class:`Site` (its own hosts, its pages);
 - pack data: :class:`PackSet`, :class:`ConfidentialEntry`, :class:`EmbargoEntry`,
   :class:`Channel`, :func:`note_text`;
 - validating a pack section: :class:`Where` and the ``expect_*`` helpers (``expect_tables`` for an
@@ -79,6 +80,7 @@ from postguard.rulepacks import (
     expect_terms,
     note_text,
 )
+from postguard.site import Site
 from postguard.terms import Pieces, TermIndex
 from postguard.urls import URL_CHARS, find_urls, overlaps, trim_url
 from postguard.vocab import merged, parse_replace
@@ -109,6 +111,7 @@ __all__ = [
     "RuleDoc",
     "RuleInfo",
     "Severity",
+    "Site",
     "Structure",
     "TermIndex",
     "Where",

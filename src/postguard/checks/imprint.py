@@ -7,12 +7,14 @@ profile's imprint unless the channel sets ``imprint_on_posts = true``; an
 employee's private account owes none. Independent of the channel, citations
 of the repealed § 5 TMG and § 55 RStV are flagged with their successors.
 
-An article or post of a content repository that has its own imprint page
-(a file named as in ``page_names``: ``impressum.md``, ``imprint.html``,
-``legal-notice/index.md`` …, anywhere below the repository root) is
-covered by the site's layout, which links that page on every article; so
-is every article when a pack names the imprint the layout links
-(``layout_url``). Profiles and pages must still carry the link themselves.
+An article or post of a site (a file below a repository or site root, see
+``ctx.site``) is covered by the site's layout, which links the imprint on
+every page, when the site has its own imprint page (a file named as in
+``page_names``: ``impressum.md``, ``imprint.html``, ``legal-notice/index.md``
+…) or a pack names the imprint the layout links (``layout_url``). A site with
+neither is reported once, on its home page, not on every article;
+``each_article = true`` asks every article for its own link. Profiles and
+pages must always carry the link themselves.
 
 Reads the ``[imprint]`` pack section; the default pack brings the label lists
 and page names (see rules/default.toml), later packs add to them or replace them::
@@ -23,13 +25,12 @@ and page names (see rules/default.toml), later packs add to them or replace them
     weak_labels = ["Rechtliches"]                     # more labels that hide an imprint
     page_names = ["rechtliches"]                      # more file names of an imprint page
     layout_url = "https://www.nordkap.example/impressum"  # every article's footer links it
+    each_article = false                              # true: every article links the imprint itself
     replace = ["weak_labels"]                         # this pack's list replaces the earlier ones
 """
 
 from __future__ import annotations
 
-import functools
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ from postguard.plugin import (
     PackSet,
     RuleDoc,
     Where,
+    expect_bool,
     expect_str,
     expect_str_list,
     expect_table,
@@ -62,14 +64,6 @@ REQUIRED_KINDS = ("profile", "article", "page")
 LISTS = ("urls", "labels", "weak_labels", "page_names")
 #: Kinds a site's layout (its footer) covers when the repository has an imprint page.
 LAYOUT_KINDS = ("article", "post")
-#: Files that mark a repository's root (where its imprint page is looked for).
-_ROOT_MARKERS = (
-    ".git", "postguard.toml", "pyproject.toml", "package.json", "_config.yml", "_config.yaml", "config.toml",
-    "config.yaml", "hugo.toml", "hugo.yaml", "netlify.toml", "mkdocs.yml", "astro.config.mjs", "_quarto.yml",
-)  # fmt: skip
-_PAGE_SUFFIXES = (".md", ".mdx", ".markdown", ".html", ".htm", ".txt", ".rst", ".adoc")
-_SKIPPED_DIRS = frozenset({"node_modules", "vendor", "_site", "dist", "build", "__pycache__"})
-
 # Links in prose: with a scheme, starting with www., or a bare host with a path (nordkap.example/impressum).
 _URL = regex.compile(
     rf"(?i)(?:https?://|www\.){URL_CHARS}+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,24}}/{URL_CHARS}*"
@@ -108,6 +102,7 @@ class ImprintSpec:
     weak_labels: tuple[str, ...] = ()
     page_names: tuple[str, ...] = ()
     layout_url: str = ""
+    each_article: bool | None = None
     replace: tuple[str, ...] = ()
 
 
@@ -118,7 +113,7 @@ def _absolute(url: str, where: Where) -> str:
 
 
 def parse_imprint(value: Any, where: Where) -> ImprintSpec:
-    t = expect_table(value, where, (*LISTS, "layout_url", "replace"))
+    t = expect_table(value, where, (*LISTS, "layout_url", "each_article", "replace"))
     urls = expect_str_list(t["urls"], where.child("urls")) if "urls" in t else ()
     urls = tuple(_absolute(u, where.child("urls").child(i)) for i, u in enumerate(urls))
     labels = expect_terms(t["labels"], where.child("labels")) if "labels" in t else ()
@@ -140,6 +135,9 @@ def parse_imprint(value: Any, where: Where) -> ImprintSpec:
         weak_labels=tuple(x.strip() for x in weak),
         page_names=tuple(x.strip().casefold() for x in names),
         layout_url=layout,
+        each_article=expect_bool(t["each_article"], where.child("each_article"))
+        if "each_article" in t
+        else None,
         replace=parse_replace(t, where, LISTS),
     )
 
@@ -162,6 +160,7 @@ def postguard_prepare(packs: PackSet) -> tuple[str, Prepared]:
         weak=_label_regex(merged(specs, "weak_labels")),
         page_names=frozenset(merged(specs, "page_names")),
         layout=any(s.layout_url for s in specs),
+        each_article=any(s.each_article for s in specs),
     )
 
 
@@ -264,6 +263,7 @@ class Prepared:
     weak: Any
     page_names: frozenset[str]
     layout: bool
+    each_article: bool
 
 
 def _label_regex(labels: tuple[str, ...]) -> Any:
@@ -326,49 +326,32 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _in_layout(ctx: CheckContext, comp: Prepared) -> bool:
-    """Whether the site's layout carries the imprint for this draft (articles and posts only)."""
-    if ctx.draft.kind not in LAYOUT_KINDS:
+    """Whether the site's layout answers for this draft's imprint (articles and posts of a site only).
+
+    A site's layout links the imprint from every page's footer, outside the Markdown postguard reads.
+    So an article of a site is covered when the site has an imprint page or a pack names the imprint
+    its layout links (``layout_url``). A site with neither is one problem, not one per article: it is
+    reported once, on the site's home page (``index.md``, ``_index.md`` nearest the root); the other
+    articles are left alone. ``each_article = true`` asks every article for its own link.
+    """
+    if ctx.draft.kind not in LAYOUT_KINDS or comp.each_article:
         return False
     if comp.layout:
         return True
-    if not ctx.draft.path or not comp.page_names:
+    site = ctx.site
+    if site.root is None:
         return False
-    root = repository_root(str(Path(ctx.draft.path).resolve().parent))
-    return root is not None and bool(imprint_pages(root, comp.page_names))
+    if comp.page_names and site.pages_named(comp.page_names):
+        return True
+    return not _is_home(ctx)
 
 
-@functools.lru_cache(maxsize=256)
-def repository_root(directory: str) -> str | None:
-    """The nearest directory at or above ``directory`` with a repository or site marker."""
-    here = Path(directory)
-    for candidate in (here, *here.parents):
-        if any((candidate / marker).exists() for marker in _ROOT_MARKERS):
-            return str(candidate)
-    return None
-
-
-@functools.lru_cache(maxsize=64)
-def imprint_pages(root: str, names: frozenset[str], limit: int = 50_000) -> tuple[str, ...]:
-    """Imprint pages below ``root``: files (or directories with an index) named as in ``names``.
-
-    Looks at no more than ``limit`` entries and skips hidden and build directories.
-    Cached: a run checks many files of one repository.
-    """
-    found: list[str] = []
-    seen = 0
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS]
-        seen += len(dirs) + len(files)
-        for d in dirs:
-            if d.casefold() in names:
-                found.append(os.path.join(directory, d))
-        for f in files:
-            stem, suffix = os.path.splitext(f)
-            if suffix.lower() in _PAGE_SUFFIXES and stem.casefold() in names:
-                found.append(os.path.join(directory, f))
-        if found or seen > limit:
-            break
-    return tuple(found)
+def _is_home(ctx: CheckContext) -> bool:
+    path = ctx.draft.path
+    if not path:
+        return False
+    here = str(Path(path).resolve())
+    return any(str(Path(p).resolve()) == here for p in ctx.site.home_pages())
 
 
 def _is_the_imprint(text: str) -> bool:
@@ -434,6 +417,21 @@ def _missing(ctx: CheckContext) -> Finding:
     }
     en_add = f"“Legal notice: {url}”" if url else "“Legal notice” with a link to the imprint page"
     de_add = f"„Impressum: {url}“" if url else "„Impressum“ mit einem Link auf die Impressumsseite"
+    if kind in LAYOUT_KINDS and ctx.site.root is not None and _is_home(ctx):
+        return ctx.finding(
+            MISSING,
+            start,
+            end,
+            ctx.message(
+                en=f"This site on the business channel {quote(channel, 'en')} has no imprint page and its "
+                f"home page links none: add an imprint page (impressum.md) or {en_add}; if the layout "
+                "links the imprint, name it in `[imprint] layout_url`.",
+                de=f"Diese Website auf dem geschäftlichen Kanal {quote(channel, 'de')} hat keine "
+                f"Impressumsseite, und ihre Startseite verlinkt keine: eine Impressumsseite (impressum.md) "
+                f"oder {de_add} aufnehmen; verlinkt das Layout das Impressum, es in `[imprint] layout_url` "
+                "nennen.",
+            ),
+        )
     return ctx.finding(
         MISSING,
         start,

@@ -42,6 +42,11 @@ INLINE_ELEMENTS: frozenset[str] = frozenset(
 _ATTR = re.compile(
     r"((?<=[\'\"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*(\'[^\']*\'|\"[^\"]*\"|(?![\'\"])[^>\s]*))?(?:\s|/(?!>))*"
 )
+#: Classes of the blockquotes that social networks' embed codes write (the post, its author, a link).
+_EMBED = re.compile(
+    r"(?i)\b(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed|mastodon-embed|bluesky-embed"
+    r"|threads-embed|fb-xfbml-parse-ignore|reddit-embed-bq)\b"
+)
 _NOTED = frozenset(
     {"a", "blockquote", "aside", "details", "cite", "figure", "figcaption", "pre", "code"}
     | {f"h{n}" for n in range(1, 7)}
@@ -126,7 +131,10 @@ class _Extractor(HTMLParser):
                 item.spans["target"] = (at, at + len(href))
         elif tag == "blockquote":
             cites = self.quote_cites.pop() if self.quote_cites else []
-            item = add("block", open_start, end, block_kind="quote", cite=attrs.get("cite", ""))
+            cite = attrs.get("cite", "")
+            if not cite and (embed := _EMBED.search(attrs.get("class", ""))):
+                cite = embed.group()  # a social-media embed (a tweet): it shows its author and links the post
+            item = add("block", open_start, end, block_kind="quote", cite=cite)
             if cites:
                 item.spans["cite"] = cites[-1]
         elif tag in ("aside", "details"):

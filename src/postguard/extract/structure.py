@@ -30,7 +30,8 @@ CALLOUT_LABELS: tuple[str, ...] = (
     "note", "notes", "tip", "tips", "hint", "important", "warning", "caution", "danger", "info", "attention",
     "remember", "example", "summary", "tl;dr", "tldr", "update", "edit", "disclaimer", "hinweis", "hinweise",
     "tipp", "tipps", "achtung", "wichtig", "warnung", "vorsicht", "beispiel", "zusammenfassung", "anmerkung",
-    "nachtrag", "info",
+    "nachtrag", "info", "explanation", "background", "context", "rationale", "erklärung", "erläuterung",
+    "hintergrund", "kontext",
 )  # fmt: skip
 _ALERT = regex.compile(r"\s*\[!(?P<label>[A-Za-z]+)\]")
 _LABEL_OPEN = regex.compile(r"(?i)\s*[*_]{0,2}\s*(?P<label>[\p{L};]+(?:\s[\p{L}]+)?)\s*[*_]{0,2}\s*:")

@@ -28,6 +28,7 @@ class _Settings:
     """The ``[copyright]`` sections of the loaded packs, merged and compiled once (``postguard_prepare``)."""
 
     free_hosts: tuple[str, ...]
+    own_hosts: tuple[str, ...]  # where the team uploads its own pictures: like the site's hosts
     quote_words: int
     near_lines: int
     stock_hosts: Mapping[str, str]  # host suffix -> agency
@@ -36,6 +37,7 @@ class _Settings:
     file_agencies: Mapping[str, str]  # lower-cased file prefix -> agency
     social_hosts: tuple[str, ...]
     people: Any  # words that make an image of the repository a photo of people or an event
+    artwork: Any  # words that make it artwork, whatever people words it has: a logo, a screenshot
     editorial: Any
     invalid: Any  # sources that name nobody; groups "src", "always", "bare"
     valid_sources: tuple[str, ...]  # lower-cased: "google maps" is a source, "google" is not

@@ -12,6 +12,7 @@ import regex
 from postguard.plugin import (
     CheckContext,
     Finding,
+    Image,
     overlaps,
     quote,
 )
@@ -48,6 +49,8 @@ _CREDIT = regex.compile(
     | [–—-]\s*(?:stock\.adobe\.com|fotolia\.com|adobestock\.com)\b
     | \bistock(?:photo)?\.com\s*/\s*\p{L}
     | \bvia\s+getty\s*images\b
+    | \bCC[\s-]*(?:BY|0)\b | \bcreative\s+commons\b | creativecommons\.org/  # a licence (PG405 judges it)
+    | \b(?:public\s+domain|gemeinfrei)\b
     """
 )
 
@@ -106,13 +109,25 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
         seen.add(pos)
         if _FREE_FILE.search(image.src):
             kind = "free"
-        elif own_file(image.src) and not settings.people.search(f"{image.src} {image.alt} {image.title}"):
-            continue  # a file of the repository (a screenshot, a diagram): the team's own
+        elif (
+            own_file(image.src)
+            or ctx.site.owns(host_of(image.src))
+            or _on(host_of(image.src), settings.own_hosts)
+        ) and _own_artwork(image, settings):
+            continue  # a file of the repository or of the site's own hosts (a screenshot, a dashboard)
         else:
             kind = "image"
         refs.append(_Ref(pos, end, kind))
     refs.sort(key=lambda r: r.start)
     return refs
+
+
+def _own_artwork(image: Image, settings: _Settings) -> bool:
+    """Whether an image of the site is the team's artwork, not a photo of people or an event: no people
+    word in its file name, alt text or title, or an artwork word there ("logo-esplendor.png" of the
+    "Esplendor Group", a "Screenshot" of a conference system)."""
+    described = f"{image.src} {image.alt} {image.title}"
+    return not settings.people.search(described) or settings.artwork.search(described) is not None
 
 
 def _is_stock_image(host: str, url: str) -> bool:

@@ -75,7 +75,8 @@ _AUTHOR_LABEL = regex.compile(
     r"(?i)(?:©|\(c\))\s*(?:\d{4}\s*)?(?P<n1>[^,;|/\n]{2,60})"
     r"|\b(?:foto|photo|bild|image|picture|autor|autorin|author|urheber|urheberin|fotograf|fotografin|photographer"
     r"|credit|illustration|grafik)\s*:\s*(?P<n2>[^,;|/\n]{2,60})"
-    r"|\b(?:by|von)\s+(?P<n3>@?[\p{Lu}\w][^,;|/\n]{1,60})"
+    # "by Name", also "by <a href=…>Name</a>" (the masked link target between them)
+    r"|\b(?:by|von)\s+(?:(?:\x00+|(?:https?:)?//\S+)\s*)?(?P<n3>@?[\p{Lu}\w][^,;|/\n\x00]{1,60})"
 )
 
 
@@ -164,7 +165,9 @@ def _creative_commons(
             if line_no in by_line:
                 continue
             w_start, w_end = _clamp(lines.span_of_lines(m.start(), 1, text), m.start())
-            if _CC.search(text, w_start, w_end):
+            # the licence of a multi-line credit ("CC BY-SA 3.0, / by Name / via Wikimedia Commons")
+            lic_start, lic_end = _clamp(lines.span_of_lines(m.start(), 2, text), m.start())
+            if _CC.search(text, lic_start, lic_end):
                 continue
             line_start = max(lines.starts[line_no], m.start() - _REACH)
             if not _CREDIT.search(masked, line_start, w_end) and not _AUTHOR_LABEL.search(

@@ -2,7 +2,8 @@
 
 The default pack (rules/default.toml) brings the vocabularies: stock agencies with their hosts,
 file-name prefixes and credit formats, social-network image hosts, free image hosts, the words
-that make a repository's own image a photo of people or an event, editorial-use phrases and
+that make a repository's own image a photo of people or an event (and the artwork words that say
+it is none: a logo, a screenshot), editorial-use phrases and
 sources that name nobody. A later pack adds to every list, or replaces one by naming it in
 ``replace``; agencies are merged by name.
 """
@@ -30,8 +31,8 @@ from postguard.plugin import (
 from .common import NEAR_LINES, QUOTE_WORDS, _Settings
 
 LISTS = (
-    "free_hosts", "social_hosts", "agencies", "people_words", "editorial_phrases", "invalid_sources",
-    "platform_sources", "valid_sources",
+    "free_hosts", "own_hosts", "social_hosts", "agencies", "people_words", "artwork_words",
+    "editorial_phrases", "invalid_sources", "platform_sources", "valid_sources",
 )  # fmt: skip
 _HOST = regex.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+")
 
@@ -51,11 +52,13 @@ class CopyrightSpec:
     """The ``[copyright]`` section of one pack."""
 
     free_hosts: tuple[str, ...] = ()
+    own_hosts: tuple[str, ...] = ()
     quote_words: int | None = None
     near_lines: int | None = None
     social_hosts: tuple[str, ...] = ()
     agencies: tuple[Agency, ...] = ()
     people_words: tuple[str, ...] = ()
+    artwork_words: tuple[str, ...] = ()
     editorial_phrases: tuple[str, ...] = ()
     invalid_sources: tuple[str, ...] = ()
     platform_sources: tuple[str, ...] = ()
@@ -111,11 +114,13 @@ def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
     near = expect_int(t["near_lines"], where.child("near_lines"), 0, 20) if "near_lines" in t else None
     return CopyrightSpec(
         free_hosts=_hosts(t, "free_hosts", where),
+        own_hosts=_hosts(t, "own_hosts", where),
         quote_words=words,
         near_lines=near,
         social_hosts=_hosts(t, "social_hosts", where),
         agencies=_agencies(t["agencies"], where.child("agencies")) if "agencies" in t else (),
         people_words=_terms(t, "people_words", where),
+        artwork_words=_terms(t, "artwork_words", where),
         editorial_phrases=_terms(t, "editorial_phrases", where),
         invalid_sources=_terms(t, "invalid_sources", where),
         platform_sources=_terms(t, "platform_sources", where),
@@ -154,6 +159,7 @@ def prepare(packs: PackSet) -> _Settings:
     editorial = _phrases(merged(specs, "editorial_phrases"))
     return _Settings(
         free_hosts=merged(specs, "free_hosts"),
+        own_hosts=merged(specs, "own_hosts"),
         quote_words=min(words) if words else QUOTE_WORDS,
         near_lines=max(near) if near else NEAR_LINES,
         stock_hosts=stock_hosts,
@@ -163,6 +169,9 @@ def prepare(packs: PackSet) -> _Settings:
         social_hosts=merged(specs, "social_hosts"),
         # whole words, also between the dashes of a file name ("team-2026.jpg"); not "eventually"
         people=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{people})(?![\p{{L}}])"),
+        artwork=regex.compile(
+            rf"(?i)(?<![\p{{L}}])(?:{_phrases(merged(specs, 'artwork_words'))})(?![\p{{L}}])"
+        ),
         editorial=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{editorial})(?![\p{{L}}])"),
         invalid=regex.compile(
             r"(?i)[ \t]*(?:das\s+|the\s+)?(?P<src>(?P<always>"

@@ -1,7 +1,9 @@
 """The ``[disclosure]`` pack section: keys, validation, and the merged, compiled state (once per pack set).
 
-The default pack (rules/default.toml) brings the label vocabularies: hashtags and words that
-label advertising, and the weak ones ("#spon", "powered by"); a company pack names its brands,
+The default pack (rules/default.toml) brings the vocabularies: hashtags and words that label
+advertising and the weak ones ("#spon", "powered by"), and the promotion cues: calls to buy
+(``buy_phrases``), weak cues, pointers to buy, shop paths and the cues with a grammar
+(``[[disclosure.cue_patterns]]``: amounts, prices, discount codes). A company pack names its brands,
 company names, shops, own cues and labels, adds to the lists or replaces them (``replace``).
 """
 
@@ -17,6 +19,8 @@ from postguard.plugin import (
     PackSet,
     TermIndex,
     Where,
+    expect_bool,
+    expect_str,
     expect_str_list,
     expect_table,
     expect_terms,
@@ -27,11 +31,27 @@ from postguard.plugin import (
 START_CHARS = 100
 LISTS = (
     "brands", "company", "labels", "shops", "cues", "hashtag_labels", "label_words", "weak_hashtags",
-    "weak_phrases", "weak_words", "launch_phrases",
+    "weak_phrases", "weak_words", "launch_phrases", "buy_phrases", "weak_cues", "pointer_phrases",
+    "shop_paths", "cue_patterns",
 )  # fmt: skip
+#: What ``{amount}`` and ``{money}`` stand for in a cue pattern.
+_NUM = r"\d{1,3}(?:[.,\u202f]\d{3})*(?:[.,]\d{1,2})?"
+_CURRENCY = r"(?:€|eur\b|euro\b|\$|usd\b)"
+_MONEY = rf"(?:{_NUM}\s?{_CURRENCY}|[€$]\s?{_NUM})"
+PLACEHOLDERS = {"{money}": _MONEY, "{amount}": rf"(?:{_NUM}\s?(?:%|prozent\b|percent\b)|{_MONEY})"}
 #: How many tokens a promotion cue may stand from a brand outside the brand's sentence.
 NEAR_TOKENS = 12
 _SHOP_SPEC = regex.compile(r"(?i)(?:https?://)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+(?:/\S*)?")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CuePattern:
+    """A promotion cue with a grammar: a regular expression, strong or weak, tried when a key occurs."""
+
+    name: str
+    pattern: str  # with {amount} and {money} expanded
+    strong: bool = True
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,7 +69,46 @@ class DisclosureSpec:
     weak_phrases: tuple[str, ...] = ()
     weak_words: tuple[str, ...] = ()
     launch_phrases: tuple[str, ...] = ()
+    buy_phrases: tuple[str, ...] = ()
+    weak_cues: tuple[str, ...] = ()
+    pointer_phrases: tuple[str, ...] = ()
+    shop_paths: tuple[str, ...] = ()
+    cue_patterns: tuple[CuePattern, ...] = ()
     replace: tuple[str, ...] = ()
+
+
+def expand(pattern: str) -> str:
+    """A cue pattern with ``{amount}`` and ``{money}`` replaced by their expressions."""
+    for name, expr in PLACEHOLDERS.items():
+        pattern = pattern.replace(name, expr)
+    return pattern
+
+
+def _cue_patterns(value: Any, where: Where) -> tuple[CuePattern, ...]:
+    if not isinstance(value, list):
+        raise where.error("expected an array of tables ([[disclosure.cue_patterns]])")
+    out: list[CuePattern] = []
+    for i, item in enumerate(value):
+        w = where.child(i)
+        t = expect_table(item, w, ("name", "pattern", "strong", "keys"), required=("name", "pattern"))
+        raw = expect_str(t["pattern"], w.child("pattern"))
+        pattern = expand(raw)
+        try:
+            regex.compile(pattern)
+        except regex.error as exc:
+            raise w.child("pattern").error(f"invalid regular expression {raw!r}: {exc}") from None
+        if regex.compile(pattern).search(""):
+            raise w.child("pattern").error(f"{raw!r} matches the empty text: every draft would be promotion")
+        keys = expect_str_list(t["keys"], w.child("keys")) if "keys" in t else ()
+        out.append(
+            CuePattern(
+                name=expect_str(t["name"], w.child("name")).strip(),
+                pattern=pattern,
+                strong=expect_bool(t["strong"], w.child("strong")) if "strong" in t else True,
+                keys=tuple(k.lower() for k in keys),
+            )
+        )
+    return tuple(out)
 
 
 def _terms(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
@@ -88,6 +147,17 @@ def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
         weak_phrases=_terms(t, "weak_phrases", where),
         weak_words=_terms(t, "weak_words", where),
         launch_phrases=_terms(t, "launch_phrases", where),
+        buy_phrases=_terms(t, "buy_phrases", where),
+        weak_cues=_terms(t, "weak_cues", where),
+        pointer_phrases=_terms(t, "pointer_phrases", where),
+        shop_paths=tuple(
+            x.strip().lower() for x in expect_str_list(t["shop_paths"], where.child("shop_paths"))
+        )
+        if "shop_paths" in t
+        else (),
+        cue_patterns=_cue_patterns(t["cue_patterns"], where.child("cue_patterns"))
+        if "cue_patterns" in t
+        else (),
         replace=parse_replace(t, where, LISTS),
     )
 
@@ -105,11 +175,47 @@ class _Compiled:
     shop: Any
     shop_keys: tuple[str, ...]
     cue_keys: tuple[str, ...]
+    #: The promotion cues of the vocabularies: (keys, pattern, strong, is a pointer to buy), in order.
+    cue_table: tuple[tuple[tuple[str, ...], Any, bool, bool], ...] = ()
+    shop_paths: tuple[str, ...] = ()
 
 
 def _alternation(words: Sequence[str]) -> str:
     alts = sorted({r"\s+".join(regex.escape(w) for w in x.split()) for x in words if x.split()}, key=len)
     return "|".join(reversed(alts)) or "(?!)"
+
+
+def _phrase_regex(phrases: Sequence[str]) -> Any:
+    """Whole-word phrases, case-insensitive, their words joined by spaces, hyphens or nothing
+    ("Rabatt code" matches "Rabattcode", "Rabatt-Code"), with an optional plural s/en."""
+    alts = {r"[\s-]*".join(regex.escape(w) for w in regex.split(r"[\s-]+", x.strip()) if w) for x in phrases}
+    alts.discard("")
+    if not alts:
+        return None
+    body = "|".join(sorted(alts, key=len, reverse=True))
+    return regex.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{body})(?:s|en)?(?![\p{{L}}\p{{N}}])")
+
+
+def _keys(phrases: Sequence[str]) -> tuple[str, ...]:
+    """Strings one of which occurs (lower-cased) wherever a phrase matches: each phrase's longest word."""
+    return tuple({max(regex.split(r"[\s-]+", p.strip().lower()), key=len) for p in phrases if p.strip()})
+
+
+def cue_table(specs: Sequence[DisclosureSpec]) -> tuple[tuple[tuple[str, ...], Any, bool, bool], ...]:
+    """The vocabularies' promotion cues, compiled: (keys, pattern, strong, pointer)."""
+    table: list[tuple[tuple[str, ...], Any, bool, bool]] = []
+    for cue in merged(specs, "cue_patterns"):
+        table.append((cue.keys, regex.compile(cue.pattern), cue.strong, False))
+    for key, strong, pointer in (
+        ("buy_phrases", True, False),
+        ("weak_cues", False, False),
+        ("pointer_phrases", False, True),
+    ):
+        phrases = merged(specs, key)
+        compiled = _phrase_regex(phrases)
+        if compiled is not None:
+            table.append((_keys(phrases), compiled, strong, pointer))
+    return tuple(table)
 
 
 def prepare(packs: PackSet) -> _Compiled | None:
@@ -155,4 +261,6 @@ def prepare(packs: PackSet) -> _Compiled | None:
         else None,
         cue_keys=tuple(c.split()[0].lower() for c in merged(specs, "cues")),
         shop_keys=tuple(regex.sub(r"(?i)^https?://", "", x).lower() for x in merged(specs, "shops")),
+        cue_table=cue_table(specs),
+        shop_paths=merged(specs, "shop_paths"),
     )

@@ -213,8 +213,9 @@ class Pieces:
         self.norms = norms = cast(list[str], cached)
         # what lies between two pieces: joined (a term may run across it) and whether it holds a "&"
         known = list(map(_GAP_JOINED.get, gaps))
-        if None in known:
-            known = [_gap_joined(g) if j is None else j for j, g in zip(known, gaps, strict=True)]
+        if None in known:  # each new gap judged once, not once per place it stands
+            fresh = {g: _gap_joined(g) for g in {g for g, j in zip(gaps, known, strict=True) if j is None}}
+            known = [fresh[g] if j is None else j for j, g in zip(known, gaps, strict=True)]
         self.joined = cast(list[bool], [False, *known] if n else [])
         self.amps = [False, *map(_has_amp, gaps)] if n else []
         alpha = list(map(str.isalpha, norms))

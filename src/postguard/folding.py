@@ -36,10 +36,8 @@ def normalise_piece(piece: str) -> str:
     cached = _NORM_CACHE.get(piece)
     if cached is not None:
         return cached
-    word = piece
-    if not piece.isascii():  # look-alikes first, in their own case: Greek "Τ" is "T", its "τ" is no "t"
-        piece = piece.translate(_STRIP_INVISIBLE).translate(skeleton_table())
-    s = piece.casefold().translate(FOLD)
+    # look-alikes first, in their own case: Greek "Τ" is "T", its "τ" is no "t"
+    s = piece.translate(_STRIP_INVISIBLE).translate(skeleton_table()).casefold().translate(FOLD)
     if not s.isascii():
         # NFKD also folds "fancy" letters (math bold 𝐒𝐭𝐮𝐫𝐦, full-width) to plain ones: fold case after it
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
@@ -48,7 +46,7 @@ def normalise_piece(piece: str) -> str:
             s = s.translate(skeleton_table())
     if len(_NORM_CACHE) > 50_000:
         _NORM_CACHE.clear()
-    _NORM_CACHE[word] = s  # by the word as given: a word with umlauts was never found again
+    _NORM_CACHE[piece] = s
     return s
 
 

@@ -20,7 +20,7 @@ from typing import NamedTuple, cast
 
 import regex
 
-from postguard.folding import _NORM_CACHE, INVISIBLE
+from postguard.folding import INVISIBLE
 from postguard.folding import normalise_piece as normalise_piece
 
 #: Words joining the parts of a name: read as "&" between parts, in terms and in text alike, so
@@ -28,9 +28,6 @@ from postguard.folding import normalise_piece as normalise_piece
 JOINERS = frozenset({"und", "and", "n"})
 AMP = "&"
 
-_PIECE_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
-_PIECE_INVISIBLE = regex.compile(rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}\p{{N}}]+)*")
-_PIECE_FAST = re.compile(r"[^\W_]+")
 _MARK_RE = regex.compile(r"\p{M}")
 _HAS_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _CAMEL_RE = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
@@ -48,9 +45,13 @@ def _deobfuscate(norm: str) -> str | None:
     return norm.translate(_DEOBFUSCATE)
 
 
+# A piece: a run of letters and digits (with combining marks; across invisible characters), as
+# the one group of a split pattern, so that the split gives the pieces and the gaps between them.
 _PIECE_FAST_SPLIT = re.compile(r"([^\W_]+)")
 _PIECE_RE_SPLIT = regex.compile(r"([\p{L}\p{M}\p{N}]+)")
-_PIECE_INVISIBLE_SPLIT = regex.compile(rf"((?:{_PIECE_INVISIBLE.pattern}))")
+_PIECE_INVISIBLE_SPLIT = regex.compile(
+    rf"([\p{{L}}\p{{M}}\p{{N}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}\p{{N}}]+)*)"
+)
 
 
 def split_pieces(text: str) -> list[tuple[int, int]]:
@@ -204,13 +205,7 @@ class Pieces:
         self.text = text
         self.starts, self.ends, words, gaps = _cut(blanked_blobs(text))
         n = len(words)
-        cached = list(map(_NORM_CACHE.get, words))
-        if None in cached:
-            cached = [
-                m or (w.lower() if w.isascii() else normalise_piece(w))
-                for m, w in zip(cached, words, strict=True)
-            ]
-        self.norms = norms = cast(list[str], cached)
+        self.norms = norms = list(map(normalise_piece, words))
         # what lies between two pieces: joined (a term may run across it) and whether it holds a "&"
         known = list(map(_GAP_JOINED.get, gaps))
         if None in known:  # each new gap judged once, not once per place it stands

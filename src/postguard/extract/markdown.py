@@ -261,12 +261,21 @@ class _Inline:
         s = self.at(k - 1)
         return s + 1 if s >= 0 else -1
 
-    def note(self, kind: str, a: int, b: int, spans: dict[str, tuple[int, int]], **values: str) -> None:
+    def note(
+        self,
+        kind: str,
+        a: int,
+        b: int,
+        spans: dict[str, tuple[int, int]],
+        *,
+        raw: bool = False,
+        **values: str,
+    ) -> None:
         start, end = self.at(a), self.at_end(b)
         if start < 0 or end <= start:
             return
-        if "raw" in values:  # the source's characters over the span (code)
-            values = {**values, "raw": self.w.source[start:end]}
+        if raw:  # the source's characters over the span (code): Structure.code carries them
+            values["raw"] = self.w.source[start:end]
         item = self.w.notes.add(kind, start, end, **values)
         for name, (x, y) in spans.items():
             sx, sy = self.at(x), self.at_end(y)
@@ -320,7 +329,7 @@ class _Inline:
                 self._code(tok.markup)
                 p = self.c.find(tok.markup, start)
                 if 0 <= p < self.cursor:
-                    self.note("code", p, self.cursor, {}, raw="")
+                    self.note("code", p, self.cursor, {}, raw=True)
             elif kind in ("softbreak", "hardbreak"):
                 p = self.seek("\n")
                 if p >= 0:

@@ -36,7 +36,7 @@ from markdown_it.token import Token
 from postguard.extract import html as html_extract
 from postguard.extract import pieces as pc
 from postguard.extract.frontmatter import FrontMatter, parse_front_matter
-from postguard.extract.structure import Collector, attributes, quote_block
+from postguard.extract.structure import Collector, Pending, attributes, quote_block
 from postguard.model import Extracted
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
@@ -262,25 +262,17 @@ class _Inline:
         return s + 1 if s >= 0 else -1
 
     def note(
-        self,
-        kind: str,
-        a: int,
-        b: int,
-        spans: dict[str, tuple[int, int]],
-        *,
-        raw: bool = False,
-        **values: str,
-    ) -> None:
+        self, kind: str, a: int, b: int, spans: dict[str, tuple[int, int]], **values: str
+    ) -> Pending | None:
         start, end = self.at(a), self.at_end(b)
         if start < 0 or end <= start:
-            return
-        if raw:  # the source's characters over the span (code): Structure.code carries them
-            values["raw"] = self.w.source[start:end]
+            return None
         item = self.w.notes.add(kind, start, end, **values)
         for name, (x, y) in spans.items():
             sx, sy = self.at(x), self.at_end(y)
             if 0 <= sx < sy:
                 item.spans[name] = (sx, sy)
+        return item
 
     def _track_skipped(self, tag: str) -> None:
         m = _TAG.match(tag)
@@ -329,7 +321,10 @@ class _Inline:
                 self._code(tok.markup)
                 p = self.c.find(tok.markup, start)
                 if 0 <= p < self.cursor:
-                    self.note("code", p, self.cursor, {}, raw=True)
+                    item = self.note("code", p, self.cursor, {})
+                    if item is not None:  # the source's characters: Structure.code carries them
+                        start, end = item.spans["span"]
+                        item.values["raw"] = self.w.source[start:end]
             elif kind in ("softbreak", "hardbreak"):
                 p = self.seek("\n")
                 if p >= 0:

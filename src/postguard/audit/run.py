@@ -177,8 +177,8 @@ def run(
                 if on_result is not None:
                     on_result(result)
             future.release()
-        if bar is not None:
-            bar.join(timeout=2)
+        if bar is not None:  # it draws its last line within its 100 ms interval once all are done;
+            bar.join(timeout=10)  # 2 s was too short on a loaded machine (the bar had not drawn at all)
     finally:
         with contextlib.suppress(Exception):  # best effort: the cluster may be going away (Ctrl-C)
             client.unregister_worker_plugin(PLUGIN_NAME)

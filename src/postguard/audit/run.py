@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 from distributed.diagnostics.progressbar import TextProgressBar
@@ -115,9 +116,19 @@ def start(
 
 
 class _Bar(TextProgressBar):
-    """Dask's text progress bar, on standard error (standard output carries the summary)."""
+    """Dask's text progress bar, on standard error (standard output carries the summary).
+
+    ``drawn`` is set at its first line: it follows the keys from then on, so the caller may
+    release finished futures (a key released before the bar saw it is never counted, and the
+    bar then draws nothing at all).
+    """
+
+    def __init__(self, keys: Sequence[object], drawn: threading.Event, **kwargs: Any) -> None:
+        self.drawn = drawn
+        super().__init__(keys, **kwargs)
 
     def _draw_bar(self, remaining: int, all: int, **kwargs: object) -> None:
+        self.drawn.set()
         frac = (1 - remaining / all) if all else 1.0
         bar = "#" * int(self.width * frac)
         sys.stderr.write(f"\r[{bar:<{self.width}}] | {int(100 * frac)}% of {all} partitions")
@@ -162,8 +173,12 @@ def run(
         bar = None
         if progress:
             address = client.scheduler.address if client.scheduler else None
-            bar = threading.Thread(target=_Bar, args=(futures,), kwargs={"scheduler": address}, daemon=True)
+            drawn = threading.Event()
+            bar = threading.Thread(
+                target=_Bar, args=(futures, drawn), kwargs={"scheduler": address}, daemon=True
+            )
             bar.start()
+            drawn.wait(timeout=10)  # before any future is released (bounded: a bar never blocks the audit)
         for future in as_completed(futures):
             part = by_key[future.key]
             if future.status == "error":

@@ -223,14 +223,11 @@ class Pieces:
         self.lemma_heads: dict[int, str] = {}
         if callable(lemmas):
             lemmas = lemmas({w for w in words if w.isalpha()})
-        if lemmas:
-            for i, w in enumerate(words):
-                raw = lemmas.get(w)
-                if raw is not None:
-                    ln = normalise_piece(raw)
-                    if ln != norms[i]:
-                        self.lemmas[i] = ln
-                        self.lemma_heads[i] = ln[:4]
+        if lemmas:  # each word's lemma folded once, however often the word stands
+            folded = {w: normalise_piece(raw) for w, raw in lemmas.items()}
+            get = folded.get
+            self.lemmas = [ln if (ln := get(w)) != norm else None for w, norm in zip(words, norms, strict=True)]
+            self.lemma_heads = {i: ln[:4] for i, ln in enumerate(self.lemmas) if ln is not None}
         self.heads = _heads(norms, self.joined)
         self.deob_heads = (
             _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined)

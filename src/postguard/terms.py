@@ -153,6 +153,8 @@ class TermIndex:
         self.modes: set[str] = set()
         self.short_lengths: set[int] = set()
         self.long_prefixes: set[str] = set()
+        #: The lengths of the keys (a plain index): a closed compound is cut only where a key can end.
+        self.key_lengths: set[int] = set()
         self.typo_keys = DeletionKeys()
         self.end_lengths: set[int] = set()  # distinctive terms that may end a closed compound
         self.end_tails: set[str] = set()
@@ -234,6 +236,7 @@ class TermIndex:
         if self.prefixes is not None:
             self.prefixes.add(key[:4])
             self.long_prefixes.add(key[:8])
+            self.key_lengths.add(len(key))
             if len(key) < 4:
                 self.short_lengths.add(len(key))
         self.entries.setdefault(self._stored(key), []).append(entry)
@@ -381,7 +384,10 @@ class TermIndex:
             # no key is longer than max_len: cutting further would only copy a long piece again and
             # again (a 100 KB "word" took a minute)
             hi = min(len(norm) - MIN_COMPOUND_REST, self.max_len - len(prev))
-            cuts = list(range(lo, hi + 1))
+            if self.prefixes is None:  # a hashed index knows no lengths: every cut
+                cuts = list(range(lo, hi + 1))
+            else:  # only where a key ends: a long word is not cut at every letter
+                cuts = sorted(k - len(prev) for k in self.key_lengths if lo <= k - len(prev) <= hi)
             digits = len(norm) - len(norm.rstrip("0123456789"))
             if 0 < digits < len(norm) and norm[-digits - 1].isalpha() and len(norm) - digits >= lo:
                 cuts.append(len(norm) - digits)  # "Gipfelsturm2027"

@@ -95,6 +95,12 @@ MAX_PIECES = 8
 MIN_COMPOUND_TERM = 6
 MIN_COMPOUND_REST = 3
 MODEL_WINDOW = 8  # pieces between a model number and its product family
+#: Indefinite articles and "no": a name's last word after one is a common noun ("ein Bergfeuer zur
+#: Sonnenwende", "a storm"), not the product "Kollektion Bergfeuer". A closed class of grammar, like
+#: the function words of language detection, so kept here rather than in a pack.
+_INDEFINITE = frozenset(
+    "ein eine einen einem einer eines kein keine keinen keinem keiner keines a an".split()
+)
 _SUFFIXES = ("e", "s", "es", "n", "en", "er", "ern", "ens", "ns", "nen")
 #: Suffixes that, with an umlaut the term does not have, make a new word: "Gipfelstürmer".
 _DERIVING = ("er", "ern")
@@ -483,6 +489,8 @@ class TermIndex:
                 continue
             if entry.form == MODEL and not _near(here[0], here[1], entry.family, self._stored):
                 continue
+            if entry.form == PART and _after_indefinite(here[0], here[1]):
+                continue
             refs.append(entry.ref)
             worst = _worst(worst, v)
         if refs:
@@ -494,6 +502,11 @@ class TermIndex:
         # the shape is of the pieces alone: a joiner ("Kessler & Söhne") stands in the key, not in them
         plain = key.replace(AMP, "")
         return self.key_transform is not None and self.key_transform(shape_key(plain, bounds)) == stored
+
+
+def _after_indefinite(pieces: Pieces, i: int) -> bool:
+    """Whether piece ``i`` follows an indefinite article ("ein Bergfeuer"), in the same phrase."""
+    return i > 0 and pieces.joined[i] and pieces.norms[i - 1] in _INDEFINITE
 
 
 def _near(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], str]) -> bool:

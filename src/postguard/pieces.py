@@ -226,7 +226,9 @@ class Pieces:
         if lemmas:  # each word's lemma folded once, however often the word stands
             folded = {w: normalise_piece(raw) for w, raw in lemmas.items()}
             get = folded.get
-            self.lemmas = [ln if (ln := get(w)) != norm else None for w, norm in zip(words, norms, strict=True)]
+            self.lemmas = [
+                ln if (ln := get(w)) != norm else None for w, norm in zip(words, norms, strict=True)
+            ]
             self.lemma_heads = {i: ln[:4] for i, ln in enumerate(self.lemmas) if ln is not None}
         self.heads = _heads(norms, self.joined)
         self.deob_heads = (

@@ -150,15 +150,18 @@ def _hosts(ctx: CheckContext) -> Iterator[Finding]:
     if _HOST_HINT.search(text) is None:
         return
     reported_end = -1
+    hosts = ctx.packs.hosts
+    seen: dict[str, int | None] = {}  # a page names the same few hosts again and again
     for m in _HOST.finditer(text):
         host = m.group().lower()
-        labels = host.split(".")
-        hit = None
-        for k in range(len(labels) - 1):
-            suffix = ".".join(labels[k:])
-            if suffix in ctx.packs.hosts:
-                hit = ctx.packs.hosts[suffix][0]
-                break
+        if host in seen:
+            hit = seen[host]
+        else:
+            labels = host.split(".")
+            hit = next(
+                (hosts[s][0] for k in range(len(labels) - 1) if (s := ".".join(labels[k:])) in hosts), None
+            )
+            seen[host] = hit
         if hit is None:
             continue
         entry = ctx.packs.confidential[hit]

@@ -299,6 +299,13 @@ def attributes(raw: str) -> dict[str, str]:
     return out
 
 
+# compiled once: in the loops below, ``regex.sub(pattern, ...)`` looks its pattern up in regex's cache
+# on every call, which on 1 MB of minified HTML was a fifth of the whole check
+_TAG = regex.compile(r"<[^>]*>")
+_CITE = regex.compile(r"(?is)<cite\b[^>]*>(.*?)</cite")
+_QUOTE_MARKER = regex.compile(r"^[ \t]{0,3}>[ \t]?")
+
+
 def _plain_markup(
     text: str, links: list[Link], images: list[Image], blocks: list[Block], hidden: list[tuple[int, int]]
 ) -> None:
@@ -340,7 +347,7 @@ def _plain_markup(
                 attrs = attributes(m.group("attrs"))
                 if "href" in attrs and visible(m.start()):
                     ls, le = m.span("label")
-                    label = _clean(regex.sub(r"<[^>]*>", " ", m.group("label")))
+                    label = _clean(_TAG.sub(" ", m.group("label")))
                     links.append(
                         Link(
                             start=m.start(),
@@ -372,7 +379,7 @@ def _plain_markup(
                     )
         if "<blockquote" in low:
             for m in _PLAIN_BLOCKQUOTE.finditer(text):
-                cite = regex.search(r"(?is)<cite\b[^>]*>(.*?)</cite", m.group())
+                cite = _CITE.search(m.group())
                 blocks.append(
                     Block(
                         start=m.start(), end=m.end(), kind="quote", cite=_clean(cite.group(1)) if cite else ""
@@ -381,7 +388,7 @@ def _plain_markup(
     if ">" in text:
         for m in _PLAIN_QUOTE_LINES.finditer(text):
             if visible(m.start()):
-                lines = [regex.sub(r"^[ \t]{0,3}>[ \t]?", "", ln) for ln in m.group().splitlines()]
+                lines = [_QUOTE_MARKER.sub("", ln) for ln in m.group().splitlines()]
                 blocks.append(quote_block(m.start(), m.end(), lines))
 
 

@@ -82,17 +82,27 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
     """Stock, social-host, free and other image references, by span in the checked text."""
     text = ctx.text
     refs: list[_Ref] = []
+    stock_hosts = tuple(settings.stock_hosts)
+    # a page links the same few hosts again and again: each host's suffix lookups once per draft
+    kinds: dict[str, tuple[str | None, bool, bool]] = {}
     for start, end in urls:
         url = text[start:end]
         host = host_of(url)
-        stock = _on(host, tuple(settings.stock_hosts))
+        known = kinds.get(host)
+        if known is None:
+            known = kinds[host] = (
+                _on(host, stock_hosts),
+                _on(host, settings.social_hosts) is not None,
+                _on(host, settings.free_hosts) is not None,
+            )
+        stock, social, free = known
         if stock and _is_stock_image(host, url):
             refs.append(_Ref(start, end, "stock", settings.stock_hosts[stock]))
         elif stock:
             continue  # a search or portfolio page, not a picture
-        elif _on(host, settings.social_hosts):
+        elif social:
             refs.append(_Ref(start, end, "social"))
-        elif _on(host, settings.free_hosts) or _FREE_FILE.search(url):
+        elif free or _FREE_FILE.search(url):
             refs.append(_Ref(start, end, "free"))
         elif m := settings.stock_file.search(url):
             refs.append(_Ref(start, end, "stock", settings.file_agencies[m.group("prefix").lower()]))

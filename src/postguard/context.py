@@ -12,6 +12,7 @@ from postguard.model import Draft, Finding, RuleInfo, Severity, Structure
 from postguard.rulepacks import Channel, PackSet
 from postguard.site import NO_SITE, Site
 from postguard.terms import Pieces
+from postguard.urls import find_urls
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -20,13 +21,14 @@ if TYPE_CHECKING:
 class _DraftCache:
     """What a context computes on first use; private, so the context itself stays immutable."""
 
-    __slots__ = ("doc", "pieces", "sentences", "token_starts")
+    __slots__ = ("doc", "pieces", "sentences", "token_starts", "urls")
 
     def __init__(self) -> None:
         self.doc: Doc | None = None
         self.pieces: Pieces | None = None
         self.sentences: list[tuple[int, int]] | None = None
         self.token_starts: list[int] | None = None
+        self.urls: list[tuple[int, int]] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,6 +87,14 @@ class CheckContext:
         if self._cache.pieces is None:
             self._cache.pieces = Pieces(self.text, self.lemmas)
         return self._cache.pieces
+
+    @property
+    def urls(self) -> list[tuple[int, int]]:
+        """The (start, end) offsets of the web addresses in ``text`` (:func:`postguard.urls.find_urls`),
+        found once for every check that needs them."""
+        if self._cache.urls is None:
+            self._cache.urls = find_urls(self.text)
+        return self._cache.urls
 
     @property
     def sentences(self) -> list[tuple[int, int]]:

@@ -18,7 +18,6 @@ from postguard.plugin import (
     ConfidentialEntry,
     Finding,
     RuleDoc,
-    find_urls,
     format_date,
     hookimpl,
     load_rules,
@@ -104,7 +103,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             return False
         if entry.kind == "topic":  # a topic in a link's slug is the link's, not a statement
             if urls is None:
-                urls = find_urls(ctx.text)
+                urls = ctx.urls
             if overlaps(urls, start, end):
                 return False
         if entry.lang and ctx.lang not in entry.lang and not ctx.mixed:

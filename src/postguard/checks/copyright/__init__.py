@@ -39,7 +39,6 @@ from postguard.plugin import (
     RuleDoc,
     RuleInfo,
     Severity,
-    find_urls,
     hookimpl,
     load_rules,
     overlaps,
@@ -98,7 +97,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             lines = _Lines(text)
         return lines
 
-    urls = find_urls(text)
+    urls = ctx.urls
     low = text.lower()
     refs = _refs(ctx, urls, settings, low)
     masked = _mask(text, [(r.start, r.end) for r in refs] + urls) if refs or urls else text

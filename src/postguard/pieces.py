@@ -162,6 +162,9 @@ def _term_parts(term: str) -> list[str]:
     return out
 
 
+_AMP_CHARS = re.compile("[&+＆＋]")
+
+
 def _has_amp(gap: str) -> bool:
     return "&" in gap or "+" in gap or "＆" in gap or "＋" in gap
 
@@ -205,14 +208,19 @@ class Pieces:
         self.text = text
         self.starts, self.ends, words, gaps = _cut(blanked_blobs(text))
         n = len(words)
-        self.norms = norms = list(map(normalise_piece, words))
+        # an ASCII word folds to its lower case: no Python call per word for most of a text
+        self.norms = norms = (
+            list(map(str.lower, words))
+            if text.isascii()
+            else [w.lower() if w.isascii() else normalise_piece(w) for w in words]
+        )
         # what lies between two pieces: joined (a term may run across it) and whether it holds a "&"
         known = list(map(_GAP_JOINED.get, gaps))
         if None in known:  # each new gap judged once, not once per place it stands
             fresh = {g: _gap_joined(g) for g in {g for g, j in zip(gaps, known, strict=True) if j is None}}
             known = [fresh[g] if j is None else j for j, g in zip(known, gaps, strict=True)]
         self.joined = cast(list[bool], [False, *known] if n else [])
-        self.amps = [False, *map(_has_amp, gaps)] if n else []
+        self.amps = [False, *map(_has_amp, gaps)] if n and _AMP_CHARS.search(text) else [False] * n
         alpha = list(map(str.isalpha, norms))
         self.deobs = deobs = (
             [None] * n
@@ -222,7 +230,7 @@ class Pieces:
         self.lemmas: list[str | None] = [None] * n
         self.lemma_heads: dict[int, str] = {}
         if callable(lemmas):
-            lemmas = lemmas({w for w in words if w.isalpha()})
+            lemmas = lemmas({w for w in set(words) if w.isalpha()})
         if lemmas:  # each word's lemma folded once, however often the word stands
             folded = {w: normalise_piece(raw) for w, raw in lemmas.items()}
             get = folded.get

@@ -102,6 +102,8 @@ _INDEFINITE = frozenset(
     "ein eine einen einem einer eines kein keine keinen keinem keiner keines a an".split()
 )
 _SUFFIXES = ("e", "s", "es", "n", "en", "er", "ern", "ens", "ns", "nen")
+#: The suffixes by their last letter: a word is tested only against those it may end with.
+_SUFFIXES_BY_LAST = {c: tuple(x for x in _SUFFIXES if x.endswith(c)) for c in {x[-1] for x in _SUFFIXES}}
 #: Suffixes that, with an umlaut the term does not have, make a new word: "Gipfelstürmer".
 _DERIVING = ("er", "ern")
 #: Rests of a closed compound that derive a word rather than add one: "Gipfelsturmerin", "-isch".
@@ -370,7 +372,7 @@ class TermIndex:
             base = OBFUSCATED if deob and deobs[j] else None
             here = (pieces, i, start, end)
             self._record(self._get(s), here, s, EXACT, tuple(bounds), base, found)
-            for suf in _SUFFIXES:
+            for suf in _SUFFIXES_BY_LAST.get(s[-1], ()):
                 if len(s) > len(suf) + 2 and s.endswith(suf):
                     cand = s[: -len(suf)]
                     hit = self._get(cand)

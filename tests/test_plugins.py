@@ -222,6 +222,29 @@ def test_a_plugin_that_raises_exits_3_and_is_named(tmp_path: Path) -> None:
     assert "pg_boom.py:5" in proc.stderr.splitlines()[-1]
 
 
+def test_a_generator_check_that_raises_while_read_is_named(tmp_path: Path) -> None:
+    # the built-in checks' own style: the error comes when the findings are read, not at the call
+    boom = (
+        "from postguard import hookimpl\n\n@hookimpl\ndef postguard_check(ctx):\n"
+        "    yield from ()\n    raise ValueError('late boom')\n"
+    )
+    env = install_plugin(tmp_path, "pg_lateboom", boom)
+    (tmp_path / "a.txt").write_text("Hallo Welt, wie geht es euch?\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "postguard", "check", "a.txt"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert (
+        "the plugin 'lateboom' (package pg-lateboom) failed while checking: ValueError: late boom"
+        in proc.stderr
+    )
+    assert "pg_lateboom.py:6" in proc.stderr.splitlines()[-1]
+
+
 def test_a_plugin_that_fails_to_load_is_named_with_its_package(tmp_path: Path) -> None:
     env = install_plugin(tmp_path, "pg_unloadable", "import no_such_module_here\n")
     (tmp_path / "a.txt").write_text("Hallo.\n", encoding="utf-8")

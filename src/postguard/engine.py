@@ -274,20 +274,20 @@ class Engine:
         sel = self.merge(self.base_selection, selection) if selection else self.base_selection
         raw: list[Finding] = []
         try:
-            results = self.pm.hook.postguard_check(ctx=ctx)
+            # a check is usually a generator: it fails while its findings are read, not when called
+            for result in self.pm.hook.postguard_check(ctx=ctx):
+                if result is None:
+                    continue
+                for f in result:
+                    if f.rule_id not in self.rules:
+                        raise ConfigError(f"a plugin reported unregistered rule {f.rule_id!r}")
+                    raw.append(f)
         except PostguardError:
             raise
         except Exception as exc:  # a plugin's bug: name it (exit 3, HTTP 500), never "findings"
             raise PluginError(
                 *failing_plugin(self.pm, "postguard_check", exc), "while checking", exc
             ) from exc
-        for result in results:
-            if result is None:
-                continue
-            for f in result:
-                if f.rule_id not in self.rules:
-                    raise ConfigError(f"a plugin reported unregistered rule {f.rule_id!r}")
-                raw.append(f)
         out: list[Finding] = []
         seen: set[tuple[str, int, int]] = set()
         for f in raw:

@@ -48,11 +48,27 @@ neither, and "Trekker T4" is not "Trekker T5".
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import NamedTuple
 
 from postguard.folding import everyday_word, translit_forms, umlaut_count
 from postguard.folding import normalise_piece as normalise_piece
+from postguard.matches import (
+    COMPOUND,
+    CONFIDENCE,
+    EXACT,
+    INFLECTED,
+    MODEL,
+    MODES,
+    OBFUSCATED,
+    PART,
+    SPACING,
+    TRANSLIT,
+    TYPO,
+    Entry,
+    TermMatch,
+    _worst,
+    resolve_matches,
+    shape_key,
+)
 from postguard.pieces import AMP, JOINERS, _term_parts
 from postguard.pieces import Piece as Piece  # the matcher's input, re-exported for its callers
 from postguard.pieces import Pieces as Pieces
@@ -61,35 +77,6 @@ from postguard.pieces import split_pieces as split_pieces
 from postguard.pieces import term_key as term_key
 from postguard.pieces import term_pieces as term_pieces
 from postguard.typos import MAX_TYPO_LEN, MIN_TYPO_LEN, DeletionKeys, edits
-
-EXACT = "exact"
-INFLECTED = "inflected"
-TRANSLIT = "transliterated"
-SPACING = "spacing"
-COMPOUND = "compound"
-OBFUSCATED = "obfuscated"
-TYPO = "typo"
-PART = "part"
-MODEL = "model"
-
-CONFIDENCE: dict[str, float] = {
-    EXACT: 1.0,
-    INFLECTED: 0.9,
-    TRANSLIT: 0.9,
-    SPACING: 0.85,
-    COMPOUND: 0.75,
-    OBFUSCATED: 0.7,
-    TYPO: 0.6,
-    PART: 0.6,
-    MODEL: 0.6,
-}
-
-#: Which variants each matching mode accepts.
-MODES: dict[str, frozenset[str]] = {
-    "word": frozenset(CONFIDENCE),
-    "exact": frozenset({EXACT, TRANSLIT}),
-    "label": frozenset({EXACT, TRANSLIT}),
-}
 
 MAX_PIECES = 8
 MIN_COMPOUND_TERM = 6
@@ -110,34 +97,6 @@ _DERIVING = ("er", "ern")
 _DERIVATIONS = frozenset(
     "er erin erinnen ern ers ung ungen isch ische ischen ischer lich liche lichen heit keit".split()
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TermMatch:
-    """A match of an indexed term: offsets into the text, the key and what it refers to."""
-
-    start: int
-    end: int
-    key: str
-    variant: str
-    confidence: float
-    refs: tuple[object, ...]
-
-
-class Entry(NamedTuple):
-    """What one stored key stands for."""
-
-    ref: object
-    mode: str
-    lengths: tuple[int, ...] | str  # a hashed pack: the hash of shape_key(key, lengths)
-    form: str = EXACT  # EXACT, or the variant this key is (TRANSLIT, PART, MODEL)
-    umlauts: int = 0  # umlauts in the term as written: more in the text with -er is a derivation
-    typos: bool = False  # a distinctive term: typos and leading words count
-    family: str | None = None  # MODEL: the stored key of the product family that must be near
-
-
-def _worst(*variants: str | None) -> str:
-    return min((v for v in variants if v), key=CONFIDENCE.__getitem__)
 
 
 class TermIndex:
@@ -516,36 +475,6 @@ def _near(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], st
     norms = pieces.norms
     lo, hi = max(0, i - MODEL_WINDOW), min(len(norms), i + MODEL_WINDOW + 1)
     return any(k != i and stored(norms[k]) == family for k in range(lo, hi))
-
-
-def spaced_key(key: str, lengths: tuple[int, ...]) -> str:
-    """A key cut into its pieces again, joined by spaces: ``("trekkert5", (7, 2))`` -> ``"trekker t5"``."""
-    out, at = [], 0
-    for n in lengths:
-        out.append(key[at : at + n])
-        at += n
-    return " ".join(out)
-
-
-def shape_key(key: str, lengths: tuple[int, ...]) -> str:
-    """What a hashed index stores for a term's piece boundaries: ``"|trekker t5"``.
-
-    The ``|`` (never part of a key) keeps it apart from the key's own hash, so that a one-piece
-    term's two hashes do not give away that it is one word.
-    """
-    return "|" + spaced_key(key, lengths)
-
-
-def resolve_matches(found: list[TermMatch]) -> list[TermMatch]:
-    """Keep non-overlapping matches: leftmost first, then longest, then most confident."""
-    found.sort(key=lambda m: (m.start, -(m.end - m.start), -m.confidence))
-    out: list[TermMatch] = []
-    last_end = -1
-    for m in found:
-        if m.start >= last_end:
-            out.append(m)
-            last_end = m.end
-    return out
 
 
 def build_index(terms: Iterable[tuple[str, object, str]]) -> TermIndex:

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from postguard.matches import shape_key, spaced_key
 from postguard.rulepacks.hashed import (
     _DELETION,
     _FORM_LETTERS,
@@ -27,7 +28,7 @@ from postguard.rulepacks.hashed import (
     short_key,
     to_text,
 )
-from postguard.terms import TermIndex, shape_key, spaced_key, split_pieces, term_key
+from postguard.terms import TermIndex, split_pieces, term_key
 from postguard.typos import MAX_TYPO_LEN
 
 

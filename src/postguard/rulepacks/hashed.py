@@ -28,19 +28,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from postguard.matches import EXACT, MODEL, PART, TRANSLIT, Entry, TermMatch, resolve_matches
 from postguard.rulepacks import fields as f
 from postguard.rulepacks.values import Where, expect_int, expect_str, expect_str_list, expect_table
-from postguard.terms import (
-    EXACT,
-    MODEL,
-    PART,
-    TRANSLIT,
-    Entry,
-    Pieces,
-    TermIndex,
-    TermMatch,
-    resolve_matches,
-)
+from postguard.terms import Pieces, TermIndex
 
 FORMAT = 3
 #: Format 1 packs (``hashed_terms`` only, no ``hashed_forms``) still load, with the exact forms only;

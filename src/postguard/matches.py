@@ -1,0 +1,97 @@
+"""What a term match is: its variants and their confidence, the stored entry, overlap resolution.
+
+Shared by :mod:`postguard.terms` (the matcher) and the hashed packs (:mod:`postguard.rulepacks.hashed`),
+which store the same entries under keyed hashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+EXACT = "exact"
+INFLECTED = "inflected"
+TRANSLIT = "transliterated"
+SPACING = "spacing"
+COMPOUND = "compound"
+OBFUSCATED = "obfuscated"
+TYPO = "typo"
+PART = "part"
+MODEL = "model"
+
+CONFIDENCE: dict[str, float] = {
+    EXACT: 1.0,
+    INFLECTED: 0.9,
+    TRANSLIT: 0.9,
+    SPACING: 0.85,
+    COMPOUND: 0.75,
+    OBFUSCATED: 0.7,
+    TYPO: 0.6,
+    PART: 0.6,
+    MODEL: 0.6,
+}
+
+#: Which variants each matching mode accepts.
+MODES: dict[str, frozenset[str]] = {
+    "word": frozenset(CONFIDENCE),
+    "exact": frozenset({EXACT, TRANSLIT}),
+    "label": frozenset({EXACT, TRANSLIT}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    """A match of an indexed term: offsets into the text, the key and what it refers to."""
+
+    start: int
+    end: int
+    key: str
+    variant: str
+    confidence: float
+    refs: tuple[object, ...]
+
+
+class Entry(NamedTuple):
+    """What one stored key stands for."""
+
+    ref: object
+    mode: str
+    lengths: tuple[int, ...] | str  # a hashed pack: the hash of shape_key(key, lengths)
+    form: str = EXACT  # EXACT, or the variant this key is (TRANSLIT, PART, MODEL)
+    umlauts: int = 0  # umlauts in the term as written: more in the text with -er is a derivation
+    typos: bool = False  # a distinctive term: typos and leading words count
+    family: str | None = None  # MODEL: the stored key of the product family that must be near
+
+
+def _worst(*variants: str | None) -> str:
+    return min((v for v in variants if v), key=CONFIDENCE.__getitem__)
+
+
+def spaced_key(key: str, lengths: tuple[int, ...]) -> str:
+    """A key cut into its pieces again, joined by spaces: ``("trekkert5", (7, 2))`` -> ``"trekker t5"``."""
+    out, at = [], 0
+    for n in lengths:
+        out.append(key[at : at + n])
+        at += n
+    return " ".join(out)
+
+
+def shape_key(key: str, lengths: tuple[int, ...]) -> str:
+    """What a hashed index stores for a term's piece boundaries: ``"|trekker t5"``.
+
+    The ``|`` (never part of a key) keeps it apart from the key's own hash, so that a one-piece
+    term's two hashes do not give away that it is one word.
+    """
+    return "|" + spaced_key(key, lengths)
+
+
+def resolve_matches(found: list[TermMatch]) -> list[TermMatch]:
+    """Keep non-overlapping matches: leftmost first, then longest, then most confident."""
+    found.sort(key=lambda m: (m.start, -(m.end - m.start), -m.confidence))
+    out: list[TermMatch] = []
+    last_end = -1
+    for m in found:
+        if m.start >= last_end:
+            out.append(m)
+            last_end = m.end
+    return out

@@ -167,6 +167,21 @@ def test_matches_are_well_formed(text: str) -> None:
         last = m.end
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, max_size=16).map(" ".join), st.data())
+def test_asking_around_a_span_finds_what_the_whole_pass_finds_there(text: str, data: st.DataObject) -> None:
+    """find_around reads only the pieces near a span, yet misses no match of the whole pass over it."""
+    pieces = Pieces(text)
+    whole = INDEX.find(pieces)
+    for m in whole:
+        around = INDEX.find_around(pieces, m.start, m.end)
+        assert (m.start, m.end) in [(a.start, a.end) for a in around]
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    around = {(a.start, a.end) for a in INDEX.find_around(pieces, start, end)}
+    assert around == {(m.start, m.end) for m in whole if m.start < end and start < m.end and start < end}
+
+
 def _pieces_by_definition(text: str) -> list[tuple[int, int]]:
     """Runs of letters, marks and digits, cut where a lower-case letter meets an upper-case one."""
     out = []

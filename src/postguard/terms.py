@@ -47,6 +47,7 @@ neither, and "Trekker T4" is not "Trekker T5".
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 
 from postguard.folding import everyday_word, translit_forms, umlaut_count
@@ -253,6 +254,45 @@ class TermIndex:
     def find(self, pieces: Pieces) -> list[TermMatch]:
         """All matches in the text, overlaps resolved (leftmost, then longest, then most confident)."""
         return resolve_matches(self.find_all(pieces))
+
+    def find_around(self, pieces: Pieces, start: int, end: int) -> list[TermMatch]:
+        """The matches (overlaps resolved) that overlap ``text[start:end]``: only the pieces around it
+        are read, so asking about one match costs a few lookups, not a pass over the whole text."""
+        if not self.entries or start >= end:
+            return []
+        first = max(0, bisect.bisect_right(pieces.starts, start) - 1)
+        last = bisect.bisect_left(pieces.starts, end)  # the pieces that start before ``end``
+        positions = range(max(0, first - MAX_PIECES + 1), min(len(pieces), max(last, first + 1)))
+        found: list[TermMatch] = []
+        for heads, deob in ((pieces.heads, False), (pieces.deob_heads, True)):
+            if heads is None:
+                continue
+            for i in self._starts_in(pieces, deob, positions):
+                if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
+                    continue
+                self._scan(pieces, i, deob, found)
+        if len(self.typo_keys) or self.end_lengths:
+            self._distinctive(pieces, found)
+        return [m for m in resolve_matches(found) if m.start < end and start < m.end]
+
+    def _starts_in(self, pieces: Pieces, deob: bool, positions: range) -> list[int]:
+        """:meth:`_starts` for a few pieces only."""
+        heads = (pieces.deob_heads or pieces.heads) if deob else pieces.heads
+        lemma_heads = {} if deob else pieces.lemma_heads
+        prefixes = self.prefixes
+        if prefixes is None:
+            test = self.head_filter
+            if test is None:
+                return list(positions)
+            return [i for i in positions if test(heads[i]) or (i in lemma_heads and test(lemma_heads[i]))]
+        shorts = [pieces.short_heads(deob, k) for k in self.short_lengths]
+        return [
+            i
+            for i in positions
+            if heads[i] in prefixes
+            or lemma_heads.get(i) in prefixes
+            or any(short[i] in prefixes for short in shorts)
+        ]
 
     def find_all(self, pieces: Pieces) -> list[TermMatch]:
         """Every match in the text, overlapping ones too (:func:`resolve_matches` picks)."""

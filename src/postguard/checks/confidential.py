@@ -57,16 +57,19 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         return
     entries = packs.confidential
     matches = packs.confidential_index.find(ctx.pieces) if len(packs.confidential_index) else []
-    allow_spans: dict[int, list[tuple[int, int]]] = {}
-    idioms: list[tuple[int, int]] = []
     urls: list[tuple[int, int]] | None = None
-    if matches and len(packs.idiom_index):
-        idioms = [(m.start, m.end) for m in packs.idiom_index.find(ctx.pieces)]
     context_words: dict[int, list[tuple[int, int]]] | None = None
-    if matches and len(packs.allow_index):
-        for m in packs.allow_index.find(ctx.pieces):
-            for ref in m.refs:
-                allow_spans.setdefault(int(str(ref)), []).append((m.start, m.end))
+
+    def in_idiom(start: int, end: int) -> bool:
+        """An idiom around the match ("Ruhe vor dem Sturm"): only the pieces around it are read."""
+        return bool(len(packs.idiom_index) and packs.idiom_index.find_around(ctx.pieces, start, end))
+
+    def allowed(entry_no: int, start: int, end: int) -> bool:
+        """A phrase the entry's ``allow`` list names, overlapping the match."""
+        if not len(packs.allow_index):
+            return False
+        near = packs.allow_index.find_around(ctx.pieces, start, end)
+        return any(int(str(ref)) == entry_no for m in near for ref in m.refs)
 
     def context_ok(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
         nonlocal context_words
@@ -97,7 +100,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         nonlocal urls
         if not entry.active.contains(ctx.moment):
             return False
-        if entry.kind != "marking" and _overlaps(idioms, start, end):
+        if entry.kind != "marking" and in_idiom(start, end):
             return False
         if entry.kind == "marking" and entry.match == "exact" and in_history(start):
             return False
@@ -110,7 +113,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             return False
         if entry.match == "label" and not is_label(ctx.text, start, end):
             return False
-        if _overlaps(allow_spans.get(entry_no, []), start, end):
+        if allowed(entry_no, start, end):
             return False
         return context_ok(entry_no, entry, start, end)
 

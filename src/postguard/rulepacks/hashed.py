@@ -399,6 +399,9 @@ class MultiIndex(TermIndex):
     def find(self, pieces: Pieces) -> list[TermMatch]:
         return resolve_matches(self.find_all(pieces))
 
+    def find_around(self, pieces: Pieces, start: int, end: int) -> list[TermMatch]:
+        return resolve_matches([m for p in self.parts for m in p.find_around(pieces, start, end)])
+
 
 class HostTable(dict[str, list[int]]):
     """Host suffix -> entries, for plain hosts and hashed ones (looked up by their hash)."""

@@ -96,6 +96,90 @@ def test_an_unsourced_quotation_near_headings_and_links_is_still_caught(check, t
     assert "PG406" in rules(check(text, path="post.md"))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # docs sites' callouts: a bold lead sentence or title, an emoji first, a bold label without colon
+        f"Lifecycle:\n\n> **Hooks are opt-in notifications, not the lifecycle itself.** {EN45}\n",
+        f"Lifecycle:\n\n> **Caller IAM — passing network connectors:** {EN45}\n",
+        f'Lifecycle:\n\n> **"Idle" means no inbound traffic — not "no code running."** {EN45}\n',
+        f"Lifecycle:\n\n> **⚠️ Re-enabling it will fail.** {EN45}\n",
+        f"Lifecycle:\n\n> ℹ️ {EN45}\n",
+        f"Lifecycle:\n\n> ⚠️ {EN45}\n",
+        f"Lifecycle:\n\n> **Note** {EN45}\n",
+        f"Lifecycle:\n\n> Hinweis: {FIRST}\n> {SECOND}\n",
+    ],
+)
+def test_docs_callouts_are_not_quotations(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" not in rules(check(text, path="post.md"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a bold dateline opens a press release, not a note; a bold word that is no callout label
+        f"Zum Nachdenken:\n\n> **5. Mai 2026** – Berlin – {EN45}\n",
+        f"Zum Nachdenken:\n\n> **Berlin** {EN45}\n",
+        f"Zum Nachdenken:\n\n> Berlin: {EN45}\n",
+        f"Zum Nachdenken:\n\n> {EN45}\n",
+        f"Ihr Post:\n\n> 🎉 {EN45}\n",  # a quoted post may open with an emoji that marks no note
+    ],
+)
+def test_a_quotation_that_only_looks_like_a_callout_is_still_caught(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" in rules(check(text, path="post.md"))
+
+
+def test_the_callout_labels_are_the_packs(tmp_path: Path) -> None:
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.pipeline import lint
+
+    pack = tmp_path / "labels.toml"
+    pack.write_text(
+        '[copyright]\ncallout_labels = ["Randnotiz"]\nreplace = ["callout_labels"]\n', encoding="utf-8"
+    )
+    engine = Engine(Config(packs=(EXAMPLE_PACK, pack)), use_cache=False)
+
+    def found(text: str) -> list[str]:
+        return [f.rule_id for f in lint(engine, text, path="p.md", now=NOW).findings if f.rule_id == "PG406"]
+
+    assert found(f"Vorab:\n\n> Randnotiz: {EN45}\n") == []
+    assert found(f"Vorab:\n\n> Hinweis: {EN45}\n") == ["PG406"]  # no longer a label of this pack
+    assert found(f"Vorab:\n\n> [!NOTE]\n> {EN45}\n") == []  # the syntax needs no label
+    assert found(f"Vorab:\n\n> ℹ️ {EN45}\n") == []  # the symbols are another list: kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a lead-in ending in ":" whose pronoun points to the speakers named before it
+        "Marco and Stefan will give an introduction to svelte. "
+        f'These are their plans for the evening: "{EN45}"\n',
+        f"Anna Berg hat den Vortrag vorbereitet. Das sind ihre Pläne für den Abend: „{WORDS45}“\n",
+        f"Anna Berg hat den Vortrag vorbereitet. Ihre Pläne für den Abend:\n\n> {FIRST}\n> {SECOND}\n",
+        # a link to another site in the paragraph right after the quotation
+        f'The title:\n\n*"{EN45}"*\n\nDid you guess? For more, visit [Reddit](https://www.reddit.com/r/til/).\n',
+    ],
+)
+def test_a_lead_in_pronoun_or_a_link_in_the_next_paragraph_is_a_source(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" not in rules(check(text, path="post.md"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a lead-in that names nobody; "her" that is no pronoun for a speaker ("here", "there")
+        f'Marco and Stefan will give an introduction. These are the plans for the evening: "{EN45}"\n',
+        f'Marco and Stefan will give an introduction. Here is the plan, out there: "{EN45}"\n',
+        # a link to the site's own pages in the next paragraph, or a link two paragraphs on
+        f'The title:\n\n*"{EN45}"*\n\nDid you guess? See [our FAQ](/faq).\n',
+        f'The title:\n\n*"{EN45}"*\n\nDid you guess?\n\nSee [Reddit](https://www.reddit.com/r/til/).\n',
+    ],
+)
+def test_an_unsourced_quotation_after_a_plain_lead_in_is_still_caught(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" in rules(check(text, path="post.md"))
+
+
 def test_a_tweet_embed_is_sourced_by_its_embed(check) -> None:  # type: ignore[no-untyped-def]
     tweet = f'<p>Heute:</p>\n<blockquote class="twitter-tweet"><p>{WORDS45}</p></blockquote>\n'
     assert "PG406" not in rules(check(tweet, path="post.html"))
@@ -337,3 +421,116 @@ def test_a_pack_replaces_the_people_words(tmp_path: Path) -> None:
     assert copyright_(lint(engine, team, channel="blog", kind="article", path="p.md", now=NOW).findings) == []
     found = lint(engine, staff, channel="blog", kind="article", path="p.md", now=NOW).findings
     assert [f.rule_id for f in copyright_(found)] == ["PG408"]
+
+
+def _node_site(root: Path, body: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "package.json").write_text(
+        '{"homepage": "https://nodejs.org", "repository": {"url": "git+https://github.com/nodejs/nodejs.org.git"}}',
+        encoding="utf-8",
+    )
+    page = root / "pages" / "about.md"
+    page.parent.mkdir(exist_ok=True)
+    page.write_text(body, encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://raw.githubusercontent.com/nodejs/Release/main/schedule.svg?sanitize=true",
+        "https://github.com/nodejs/Release/raw/main/schedule.svg",
+        "https://github.com/user-attachments/assets/baeec45a-0f02-4690-8b64-529c76e54631",  # an upload
+    ],
+)
+def test_an_image_from_the_sites_own_repository_account_needs_no_credit(
+    check, tmp_path: Path, src: str
+) -> None:  # type: ignore[no-untyped-def]
+    page = _node_site(tmp_path, f"The schedule:\n\n![Releases]({src})\n")
+    text = page.read_text(encoding="utf-8")
+    assert copyright_(check(text, channel="blog", kind="article", path=str(page))) == []
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://raw.githubusercontent.com/someone/Release/main/schedule.svg",  # another account
+        "https://github.com/nodejsx/Release/raw/main/schedule.svg",  # a look-alike account
+        "https://gitlab.com/nodejs/Release/-/raw/main/schedule.svg",  # the account is the site's on GitHub only
+        "https://raw.githubusercontent.com/nodejs/Release/main/team-summit.jpg",  # people at an event
+    ],
+)
+def test_images_of_other_accounts_still_need_a_credit(check, tmp_path: Path, src: str) -> None:  # type: ignore[no-untyped-def]
+    page = _node_site(tmp_path, f"The schedule:\n\n![Releases]({src})\n")
+    text = page.read_text(encoding="utf-8")
+    assert rules(check(text, channel="blog", kind="article", path=str(page))) == ["PG408"]
+
+
+def test_a_forge_homepage_does_not_make_the_forge_the_sites_host(check, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "package.json").write_text(
+        '{"homepage": "https://github.com/acme/site#readme"}', encoding="utf-8"
+    )
+    page = tmp_path / "post.md"
+    text = "Vom Gipfel:\n\n![Berg](https://github.com/someone/photos/raw/main/berg.jpg)\n"
+    page.write_text(text, encoding="utf-8")
+    assert rules(check(text, channel="blog", kind="article", path=str(page))) == ["PG408"]
+
+
+def test_a_screenshot_linking_to_the_sites_own_service_needs_no_credit(check, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "Viel Spaß!\n\n[![Konferenz System](/assets/posts/meet.png)](https://meet.ffmuc.net)\n\nWeiter.\n"
+    post = _jekyll_post(tmp_path, text)
+    assert copyright_(check(text, channel="blog", kind="article", path=str(post))) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an event photo linking to the site's own page, to another site's service, or to nothing
+        "Rückblick:\n\n[![Unser Team auf der Konferenz](/assets/team.jpg)](https://ffmuc.net/blog/konferenz)\n",
+        "Rückblick:\n\n[![Unser Team auf der Konferenz](/assets/team.jpg)](/blog/konferenz)\n",
+        "Rückblick:\n\n[![Konferenz System](/assets/meet.png)](https://meet.example.net)\n",
+        "Rückblick:\n\n![Konferenz System](/assets/meet.png)\n",
+    ],
+)
+def test_event_photos_linking_elsewhere_still_need_a_credit(check, tmp_path: Path, text: str) -> None:  # type: ignore[no-untyped-def]
+    post = _jekyll_post(tmp_path, text)
+    assert rules(check(text, channel="blog", kind="article", path=str(post))) == ["PG408"]
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ('callout_symbols = ["ab"]', "is not one symbol"),
+        ('own_hosts = ["https://cdn.example.com"]', "is not a host name"),
+        ('repository_hosts = { "not a host" = ["x.example.com"] }', "is not a host name"),
+        ('repository_hosts = { "github.com" = ["raw.example.com/path"] }', "is not a host name"),
+    ],
+)
+def test_the_new_copyright_keys_are_validated(tmp_path: Path, section: str, message: str) -> None:
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.errors import ConfigError
+
+    pack = tmp_path / "bad.toml"
+    pack.write_text(f"[copyright]\n{section}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        Engine(Config(packs=(EXAMPLE_PACK, pack)), use_cache=False)
+
+
+def test_an_own_host_with_a_path_covers_that_folder_only(tmp_path: Path) -> None:
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.pipeline import lint
+
+    pack = tmp_path / "own.toml"
+    pack.write_text('[copyright]\nown_hosts = ["s3.amazonaws.com/our-assets"]\n', encoding="utf-8")
+    engine = Engine(Config(packs=(EXAMPLE_PACK, pack)), use_cache=False)
+
+    def found(src: str) -> list[str]:
+        text = f"Schritt 2:\n\n![img]({src})\n"
+        result = lint(engine, text, channel="blog", kind="article", path="p.md", now=NOW)
+        return [f.rule_id for f in copyright_(result.findings)]
+
+    assert found("https://s3.amazonaws.com/our-assets/docs/step-2.png") == []
+    assert found("https://s3.amazonaws.com/their-assets/docs/step-2.png") == ["PG408"]
+    assert found("https://s3.amazonaws.com/our-assets-2/docs/step-2.png") == ["PG408"]

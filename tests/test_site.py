@@ -89,3 +89,57 @@ def test_home_pages_are_the_index_files_nearest_the_root(tmp_path: Path) -> None
     _post(tmp_path, "content/de/impressum.md")
     (tmp_path / "touch").write_text("", encoding="utf-8")  # a change at the root refreshes the cached walk
     assert [Path(p).name for p in site.pages_named(frozenset({"impressum"}))] == ["impressum.md"]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "accounts"),
+    [
+        (
+            "package.json",
+            '{"repository": {"type": "git", "url": "git+https://github.com/nodejs/nodejs.org.git"}}',
+            ("github.com/nodejs",),
+        ),
+        ("package.json", '{"repository": "git@gitlab.com:Acme/site.git"}', ("gitlab.com/acme",)),
+        ("package.json", '{"repository": "github:octo/site"}', ("github.com/octo",)),
+        ("package.json", '{"repository": "octo/site"}', ("github.com/octo",)),
+        ("_config.yml", 'repository: "freifunkMUC/freifunkmuc.github.io"\n', ("github.com/freifunkmuc",)),
+        ("package.json", '{"repository": "not a repository"}', ()),
+        ("_config.yml", "repository: [1, 2]\n", ()),
+    ],
+)
+def test_the_sites_accounts_come_from_its_repository(
+    tmp_path: Path, name: str, body: str, accounts: tuple[str, ...]
+) -> None:
+    (tmp_path / name).write_text(body, encoding="utf-8")
+    site = site_of(str(_post(tmp_path)))
+    assert site.accounts == accounts
+    for account in accounts:
+        host, _, owner = account.partition("/")
+        assert site.has_account(host, owner.upper())
+    assert not site.has_account("github.com", "someone-else")
+
+
+def test_a_github_pages_directory_is_an_account(tmp_path: Path) -> None:
+    root = tmp_path / "octo.github.io"
+    (root / ".git").mkdir(parents=True)
+    assert site_of(str(_post(root))).accounts == ("github.com/octo",)
+
+
+def _workspace(root: Path, site_package: str, root_marker: str = "pnpm-workspace.yaml") -> Path:
+    root.mkdir()
+    (root / root_marker).write_text("packages:\n  - apps/*\n", encoding="utf-8")
+    (root / "package.json").write_text('{"repository": "github:nodejs/nodejs.org"}', encoding="utf-8")
+    site = root / "apps" / "site"
+    site.mkdir(parents=True)
+    (site / "package.json").write_text(site_package, encoding="utf-8")
+    return _post(site, "pages/en/about.md")
+
+
+def test_a_workspace_site_takes_its_monorepos_account(tmp_path: Path) -> None:
+    page = _workspace(tmp_path / "a", '{"name": "@node-core/website"}')
+    assert site_of(str(page)).accounts == ("github.com/nodejs",)
+    # a site that names its own repository keeps it; above a directory that is no monorepo root, none
+    page = _workspace(tmp_path / "b", '{"repository": "github:acme/web"}')
+    assert site_of(str(page)).accounts == ("github.com/acme",)
+    page = _workspace(tmp_path / "c", '{"name": "web"}', root_marker="notes.yaml")
+    assert site_of(str(page)).accounts == ()

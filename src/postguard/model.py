@@ -223,11 +223,13 @@ class Block:
     """A block of text set apart: a quotation or a callout.
 
     ``kind`` is ``"quote"`` (a Markdown ``>`` block or ``<blockquote>``),
-    ``"callout"`` (a GitHub alert ``> [!NOTE]``, a quote opened by a label such as
-    ``> **Note:**``, ``<aside>``, ``<details>``) or ``"quotation"`` (an inline
-    quotation in „…“, “…”, "…", »…« or «…», found in the checked text).
-    ``label`` names the callout (``NOTE``, ``Note``, ``aside``); ``cite`` is an
-    attribution the markup gives (``<cite>``, ``cite=""``, a closing ``— Name`` line).
+    ``"callout"`` (what its syntax marks as a note: a GitHub alert ``> [!NOTE]``, a
+    quote opened by an emoji or a bold lead such as ``> **Note:**``, ``<aside>``,
+    ``<details>``) or ``"quotation"`` (an inline quotation in „…“, “…”, "…", »…« or
+    «…», found in the checked text). ``label`` names the callout (``NOTE``, ``Note``,
+    ``aside``) or, for a quote, the word that opens it (``Hinweis`` for ``> Hinweis: …``:
+    the checks judge it by the pack's callout labels); ``cite`` is an attribution the
+    markup gives (``<cite>``, ``cite=""``, a closing ``— Name`` line).
     """
 
     start: int

@@ -9,6 +9,9 @@ layout on one or more hosts. Checks need two facts about that site that no singl
   ``homepage`` of ``package.json``, a GitHub Pages ``CNAME`` file (at the root, in ``static/`` or
   ``public/``) and a repository directory named ``NAME.github.io``. An image hot-linked from one of
   these hosts or their subdomains (``stats.ffmuc.net`` on ``ffmuc.net``) is the site's own;
+* **its accounts on code forges**, ``github.com/nodejs`` from ``package.json``'s ``repository``,
+  Jekyll's ``repository`` or a ``NAME.github.io`` directory: a file served from the site's own
+  account (``raw.githubusercontent.com/nodejs/…``) is the site's own too;
 * **its pages**: the files below the root, so that the imprint check can ask whether the site has an
   imprint page (``impressum.md``) and which files are its home page (``index.md``, ``_index.md``).
 
@@ -74,11 +77,17 @@ class Site:
 
     root: str | None = None
     hosts: tuple[str, ...] = ()
+    #: the site's accounts on code forges, ``host/account`` lower-cased (``github.com/nodejs``)
+    accounts: tuple[str, ...] = ()
 
     def owns(self, host: str) -> bool:
         """Whether ``host`` is one of the site's hosts or a subdomain of one (``www.`` ignored)."""
         h = host.lower().removeprefix("www.")
         return bool(h) and any(h == own or h.endswith("." + own) for own in self.hosts)
+
+    def has_account(self, host: str, account: str) -> bool:
+        """Whether ``account`` on the forge ``host`` is the site's own (``github.com``, ``nodejs``)."""
+        return f"{host.lower().removeprefix('www.')}/{account.lower()}" in self.accounts
 
     def pages_named(self, names: frozenset[str]) -> tuple[str, ...]:
         """The site's pages (files, or directories with an index) named as in ``names`` (no suffix)."""
@@ -107,7 +116,7 @@ def site_of(path: str | None) -> Site:
     root = repository_root(str(Path(path).resolve().parent))
     if root is None:
         return NO_SITE
-    return Site(root=root, hosts=site_hosts(root))
+    return Site(root=root, hosts=site_hosts(root), accounts=site_accounts(root))
 
 
 @functools.lru_cache(maxsize=256)
@@ -179,6 +188,61 @@ def site_hosts(root: str) -> tuple[str, ...]:
         if host and "." in host and host not in ("localhost",) and host not in hosts:
             hosts.append(host)
     return tuple(hosts)
+
+
+# package.json's "repository" shorthands: "github:owner/repo", "gitlab:…", "bitbucket:…", "owner/repo"
+_SHORTHAND = re.compile(r"^(?:(?P<forge>github|gitlab|bitbucket):)?(?P<owner>[\w.-]+)/[\w.-]+$")
+_FORGES = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org"}
+# an address with an account path: https://github.com/owner/repo(.git), git@github.com:owner/repo.git
+_ACCOUNT_URL = re.compile(
+    r"(?i)^(?:git\+)?(?:[a-z][a-z0-9+.-]*://)?(?:[^@/]*@)?(?P<host>[a-z0-9.-]+\.[a-z]+)[:/](?P<owner>[\w.-]+)/[\w.-]"
+)
+
+
+#: What marks the root of a monorepo whose workspace package a site may be (``apps/site``).
+_MONOREPO_MARKERS = (".git", "pnpm-workspace.yaml", "lerna.json", "nx.json", "turbo.json")
+#: How many directories above a site's root its monorepo's root may be.
+_MONOREPO_DEPTH = 4
+
+
+@functools.lru_cache(maxsize=64)
+def site_accounts(root: str) -> tuple[str, ...]:
+    """The site's repository accounts, ``host/account``: package.json's ``repository`` (an address or a
+    shorthand), Jekyll's ``repository: owner/name`` (GitHub Pages), a ``NAME.github.io`` directory.
+    A site that is a workspace package of a monorepo (``apps/site`` of nodejs.org) and names none
+    takes its monorepo's (the nearest directory above with ``.git``, ``pnpm-workspace.yaml``, … or a
+    ``package.json`` with ``workspaces``). Whether a host is a forge is for the checks to say
+    (``[copyright] repository_hosts``)."""
+    found = _accounts_at(Path(root))
+    if found:
+        return found
+    for parent in list(Path(root).parents)[:_MONOREPO_DEPTH]:
+        package = _load("package.json", _read(parent / "package.json"))
+        workspaces = isinstance(package, dict) and "workspaces" in package
+        if workspaces or any((parent / m).exists() for m in _MONOREPO_MARKERS):
+            return _accounts_at(parent)
+    return ()
+
+
+def _accounts_at(base: Path) -> tuple[str, ...]:
+    found: list[str] = []
+    package = _load("package.json", _read(base / "package.json"))
+    if isinstance(package, dict):
+        repo = package.get("repository")
+        url = repo.get("url") if isinstance(repo, dict) else repo
+        if isinstance(url, str):
+            if m := _SHORTHAND.match(url.strip()):
+                found.append(f"{_FORGES[m.group('forge') or 'github']}/{m.group('owner')}")
+            elif m := _ACCOUNT_URL.match(url.strip()):
+                found.append(f"{m.group('host').removeprefix('www.')}/{m.group('owner')}")
+    for name in ("_config.yml", "_config.yaml"):
+        data = _load(name, _read(base / name))
+        repo = data.get("repository") if isinstance(data, dict) else None
+        if isinstance(repo, str) and (m := _SHORTHAND.match(repo.strip())) and not m.group("forge"):
+            found.append(f"github.com/{m.group('owner')}")
+    if base.name.lower().endswith(".github.io"):
+        found.append(f"github.com/{base.name[: -len('.github.io')]}")
+    return tuple(dict.fromkeys(a.lower() for a in found))
 
 
 def _walk(root: str) -> list[tuple[str, list[str], list[str]]]:

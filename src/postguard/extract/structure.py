@@ -14,7 +14,6 @@ The checks read only this and the checked text, never the source.
 
 from __future__ import annotations
 
-import functools
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,15 +24,19 @@ import regex
 from postguard.model import Block, Code, Credit, Field, Heading, Image, Link, Structure
 from postguard.urls import find_urls, overlaps
 
-#: The labels that open a callout rather than a quotation (``> **Note:**``, ``> Hinweis:``).
-CALLOUT_LABELS: tuple[str, ...] = (
-    "note", "notes", "tip", "tips", "hint", "important", "warning", "caution", "danger", "info", "attention",
-    "remember", "example", "summary", "tl;dr", "tldr", "update", "edit", "disclaimer", "hinweis", "hinweise",
-    "tipp", "tipps", "achtung", "wichtig", "warnung", "vorsicht", "beispiel", "zusammenfassung", "anmerkung",
-    "nachtrag", "info", "explanation", "background", "context", "rationale", "erklärung", "erläuterung",
-    "hintergrund", "kontext",
-)  # fmt: skip
+#: How a ``>`` block announces a note rather than a quotation, by its syntax alone: a GitHub alert
+#: (``> [!NOTE]``) or an emphasised lead that ends in ".", "!", "?" or ":" (``> **Note:**``,
+#: ``> **Hooks are opt-in, not the lifecycle.** …``, as docs sites write their callouts). A bold
+#: dateline (``> **5 mai 2026** – Francfort``) opens a press release, not a note. Which *words* and
+#: *symbols* open a callout (``> Hinweis: …``, ``> **Note** …``, ``> ℹ️ …``; not ``> 🎉 …``, a
+#: quoted post) is the pack's ``[copyright] callout_labels``/``callout_symbols``: the extraction
+#: records the opening word or symbol as the block's ``label``.
 _ALERT = regex.compile(r"\s*\[!(?P<label>[A-Za-z]+)\]")
+_EMOJI_OPEN = regex.compile(r"\s*(?P<label>\p{Extended_Pictographic})")
+_BOLD_LEAD = regex.compile(
+    r"\s*(?P<d>\*\*|__)\s*(?P<label>(?:(?!(?P=d))[^\n]){1,200}?)\s*[.!?:][\"”“'’»)]*\s*(?P=d)"
+)
+_BOLD_WORD = regex.compile(r"\s*(?P<d>\*\*|__)\s*(?P<label>\p{L}+)\s*(?P=d)(?![\p{L}\p{N}])")
 _LABEL_OPEN = regex.compile(r"(?i)\s*[*_]{0,2}\s*(?P<label>[\p{L};]+(?:\s[\p{L}]+)?)\s*[*_]{0,2}\s*:")
 _ATTRIBUTION = regex.compile(r"^\s*(?:[—–―~]|--?\s)\s*(?P<cite>\S.*)$")
 
@@ -401,26 +404,32 @@ def _plain_link(m: Any, target: str, ts: int, te: int) -> Link:
 
 
 def quote_block(start: int, end: int, lines: Sequence[str]) -> Block:
-    """A ``>`` block from its lines (markers removed): a callout when a label opens it, else a quote."""
-    label = callout_label(lines[0] if lines else "")
-    if label:
+    """A ``>`` block from its lines (markers removed): a callout when its syntax announces a note (see
+    :data:`_ALERT`), else a quote whose ``label`` is the word that opens it (``Hinweis`` for
+    ``> Hinweis: …``, ``Note`` for ``> **Note** …``), for the pack's callout labels to judge."""
+    first = lines[0] if lines else ""
+    kind, label = callout_opening(first)
+    if kind:
         return Block(start=start, end=end, kind="callout", label=label)
     cite = ""
     rest = [ln for ln in lines if ln.strip()]
     if len(rest) > 1 and (m := _ATTRIBUTION.match(rest[-1])):
         cite = _clean(m.group("cite"))
-    return Block(start=start, end=end, kind="quote", cite=cite)
+    return Block(start=start, end=end, kind="quote", label=label, cite=cite)
 
 
-@functools.cache
-def _callout_labels() -> frozenset[str]:
-    return frozenset(CALLOUT_LABELS)
-
-
-def callout_label(first_line: str) -> str:
-    """``NOTE`` for ``[!NOTE]``, ``Note`` for ``**Note:**``; empty when the line opens no callout."""
+def callout_opening(first_line: str) -> tuple[bool, str]:
+    """``(True, label)`` when the line opens a callout by its syntax (``NOTE`` for ``[!NOTE]``, ``Note``
+    for ``**Note:**``); else ``(False, word)`` with the word or symbol that opens it as a label
+    (``Hinweis`` for ``Hinweis: …``, ``Note`` for ``**Note** …``, ``ℹ`` for ``ℹ️ …``; empty when none)."""
     if m := _ALERT.match(first_line):
-        return m.group("label").upper()
-    if (m := _LABEL_OPEN.match(first_line)) and m.group("label").casefold() in _callout_labels():
-        return m.group("label")
-    return ""
+        return True, m.group("label").upper()
+    if m := _EMOJI_OPEN.match(first_line):
+        return False, m.group("label")  # "ℹ️ …" marks a note, "🎉 …" may open a quoted post: the pack says
+    if m := _BOLD_LEAD.match(first_line):
+        return True, m.group("label")
+    if m := _BOLD_WORD.match(first_line):
+        return False, m.group("label")
+    if m := _LABEL_OPEN.match(first_line):
+        return False, m.group("label")
+    return False, ""

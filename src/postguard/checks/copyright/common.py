@@ -41,6 +41,12 @@ class _Settings:
     editorial: Any
     invalid: Any  # sources that name nobody; groups "src", "always", "bare"
     valid_sources: tuple[str, ...]  # lower-cased: "google maps" is a source, "google" is not
+    callout_labels: frozenset[str]  # casefolded words that open a callout, not a quotation ("hinweis:")
+    speech: Any  # a speech or report verb ("sagte", "according to"): [copyright] speech_verbs
+    source_after: Any  # what names a source right after a quotation ("— Name", "(Name)", "sagte Anna")
+    source_words: Any  # a lead-in or heading that names a source ("Pressemitteilung", "Comment by @x")
+    lead_in: Any  # words of a lead-in ending in ":" that point to the quotation's author ("their plans:")
+    repository_hosts: Mapping[str, str]  # a host serving a forge's files by account path -> the forge
 
 
 _SCHEME = regex.compile(r"(?i)^[a-z][a-z0-9+.-]*://")

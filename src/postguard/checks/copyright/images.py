@@ -120,16 +120,58 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
         if _FREE_FILE.search(image.src):
             kind = "free"
         elif (
-            own_file(image.src)
-            or ctx.site.owns(host_of(image.src))
-            or _on(host_of(image.src), settings.own_hosts)
-        ) and _own_artwork(image, settings):
+            own_file(image.src) or _of_site(ctx, image.src, settings) or _own_upload(image.src, settings)
+        ) and (_own_artwork(image, settings) or _shows_own_service(ctx, image)):
             continue  # a file of the repository or of the site's own hosts (a screenshot, a dashboard)
         else:
             kind = "image"
         refs.append(_Ref(pos, end, kind))
     refs.sort(key=lambda r: r.start)
     return refs
+
+
+def _of_site(ctx: CheckContext, src: str, settings: _Settings) -> bool:
+    """Whether an image is served by the site: from one of its hosts (``stats.ffmuc.net``), or from a
+    forge that serves files by account (``[copyright] repository_hosts``) under the site's own account
+    (``raw.githubusercontent.com/nodejs/Release/…`` for nodejs.org, whose repository is on
+    ``github.com/nodejs``). A forge host is never the site's own by itself."""
+    host = host_of(src)
+    forge = settings.repository_hosts.get(host)
+    if forge is None:
+        return ctx.site.owns(host)
+    path = _SCHEME_HOST.sub("", src.strip())
+    account = path.split("/", 1)[0].split("?", 1)[0]
+    return bool(account) and ctx.site.has_account(forge, account)
+
+
+_SCHEME_HOST = regex.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*:)?//[^/]*/?")
+
+
+def _own_upload(src: str, settings: _Settings) -> bool:
+    """Whether an image is on a host where the team uploads its own pictures (``[copyright] own_hosts``:
+    a host, or a host and path such as ``github.com/user-attachments``)."""
+    host = host_of(src)
+    path = _SCHEME_HOST.sub("", src.strip()).lower()
+    for own in settings.own_hosts:
+        own_host, _, prefix = own.partition("/")
+        if (host == own_host or host.endswith("." + own_host)) and (
+            not prefix or path == prefix or path.startswith(prefix.rstrip("/") + "/")
+        ):
+            return True
+    return False
+
+
+def _shows_own_service(ctx: CheckContext, image: Image) -> bool:
+    """Whether an image is the label of a link to a service the site runs on a subdomain of its own
+    (``[![Konferenz System](/assets/meet.png)](https://meet.ffmuc.net)`` on ``ffmuc.net``): a picture of
+    that service, whatever its alt text says, not a photo of people. A link to the site's pages (its
+    own host, a relative path) says nothing about what the picture shows."""
+    for link in ctx.structure.links:
+        if link.start <= image.start and image.end <= link.end and link.target.strip():
+            host = host_of(link.target)
+            if regex.match(r"(?i)https?://", link.target.strip()) and host not in ctx.site.hosts:
+                return ctx.site.owns(host)
+    return False
 
 
 def _own_artwork(image: Image, settings: _Settings) -> bool:

@@ -15,31 +15,15 @@ from postguard.plugin import (
 from .common import (
     QUOTE,
     _Settings,
+    host_of,
 )
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 
 
-_SPEECH = (
-    r"sagt|sagte|sagten|schreibt|schrieb|erklärt|erklärte|betont|betonte|meint|meinte|zitiert|so|laut"
-    r"|berichtet|berichtete|ergänzt|ergänzte|erzählt|erzählte|fragt|fragte|antwortet|antwortete|fügt|fügte"
-    r"|gibt\s+zu\s+bedenken|fasst\s+zusammen|resümiert|kommentiert|kommentierte|twitterte|postete"
-    r"|said|says|writes|wrote|explains|explained|notes|noted|added|adds|according\s+to|put\s+it|reports"
-    r"|reported|told|tells|asks|asked|replied|replies|tweeted|posted|commented|continues|continued"
-)
-
-
-_SOURCE_AFTER = regex.compile(
-    rf"(?i)^\s*[,.;:]?\s*(?:[—–―~]|--?\s|\((?=[^)]*(?-i:\p{{Lu}}))|(?:{_SPEECH})\b)"
-)
-
-
 _SOURCE_NEAR = regex.compile(
     r"(?i)\b(?:quelle|source|zitiert\s+(?:nach|aus)|quoted\s+from)\s*:|https?://|www\."
 )
-
-
-_SOURCE_BEFORE = regex.compile(rf"(?i)\b(?:{_SPEECH})\b[^.!?\n]{{0,80}}$")
 
 
 def _source_links(ctx: CheckContext) -> list[tuple[int, int]]:
@@ -68,24 +52,15 @@ def _quotations(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
         words = len(_WORD.findall(text, block.start + 1, block.end - 1))
         if words <= settings.quote_words:
             continue
-        if _has_source(text, block.start, block.end, links, _heading_before(ctx, block.start)):
+        if _has_source(ctx, settings, block.start, block.end, links, _heading_before(ctx, block.start)):
             continue
         yield _quote_finding(ctx, block.start, block.end, words, settings)
 
 
 _BLANK = regex.compile(r"\r?\n[ \t]*\r?\n")
-# A lead-in paragraph that names where the quotation comes from ("Aus dem Protokoll:", "Comment by @x:").
-_LEAD_IN = regex.compile(
-    rf"(?i)\b(?:{_SPEECH}|lautet|heißt\s+es|wortlaut|aus\s+(?:dem|der|einem|einer|seinem|ihrem)|from\s+(?:the|a|an|his|her)"
-    r"|comment(?:ed)?\s+by|kommentar\s+von|protokoll|pressemitteilung|mitteilung|stellungnahme|bericht"
-    r"|statement|report|press\s+release|announcement|blog\s*post|article|artikel|interview|quote\s+from"
-    r"|as\s+follows|wie\s+folgt|describes|beschreibt|formuliert|puts\s+it"
-    r"|zitat\s+(?:von|aus))\b|@[\w.]+|https?://|www\."
-)
 _EXAMPLE = regex.compile(r"(?i)\b(?:beispiel|beispielsweise|example|for\s+instance)\b")
 _SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\p{Lt}\"„“»(])|\n[ \t]*\n")  # not "Abb. 1"
 _END_ATTRIBUTION = regex.compile(r"(?:^|\s)(?:[—–―~]|--)\s*\S[^\n]{0,80}$")
-_SPEECH_ANYWHERE = regex.compile(rf"(?i)\b(?:{_SPEECH})\b")
 
 
 _NAME = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}&.-]{2,}")
@@ -111,15 +86,23 @@ def _paragraph_bounds(text: str, at: int, reach: int = 600) -> tuple[int, int]:
 
 
 def _has_source(
-    text: str, start: int, end: int, links: list[tuple[int, int]] | None = None, heading: str = ""
+    ctx: CheckContext,
+    settings: _Settings,
+    start: int,
+    end: int,
+    links: list[tuple[int, int]],
+    heading: str = "",
 ) -> bool:
     """Whether a quotation at ``text[start:end]`` names its source: right after it, at the end of its
-    last line, before it in its paragraph, in the lead-in paragraph before or a heading right above it
-    ("Stellungnahme der DENIC"), a link (not an anchor in the page) before it in its paragraph or on
-    the lead-in line, or in the paragraph after."""
-    if heading and (_LEAD_IN.search(heading) or _names_in_both(heading, text[start : start + 300])):
+    last line, before it in its paragraph, in a lead-in ending in ":" right before it (in its paragraph
+    or the one before) or a heading right above it ("Stellungnahme der DENIC"), a link (not an anchor in
+    the page) before it in its paragraph or on the lead-in line, or in the paragraph after (a name, a
+    "Quelle:", a link to another site)."""
+    text = ctx.text
+    if heading and (
+        settings.source_words.search(heading) or _names_in_both(heading, text[start : start + 300])
+    ):
         return True
-    links = links or []
     last_line = text[text.rfind("\n", start, end) + 1 : end].rstrip(' \t\r\n”“"»«')
     if _END_ATTRIBUTION.search(last_line):
         return True
@@ -127,38 +110,72 @@ def _has_source(
     para_end = max(para_end, min(len(text), end))
     after_end = _BLANK.search(text, end, end + 300)
     after = text[end : after_end.start() if after_end else min(len(text), end + 300)]
-    if _SOURCE_AFTER.match(after) or _SOURCE_NEAR.search(after):
+    if settings.source_after.match(after) or _SOURCE_NEAR.search(after):
         return True
     before = text[max(para_start, start - 300) : start]
-    if _SOURCE_BEFORE.search(before.rstrip(" \t:,")) or _SPEECH_ANYWHERE.search(before):
+    if settings.speech.search(before):  # "sagte Anna Berg:", "according to the report"
         return True
     if _SOURCE_NEAR.search(before):
         return True
     # a link to the quoted page or post, in the quotation's paragraph before it
     if before.strip() and overlaps(links, max(para_start, start - 300), start):
         return True
-    # the lead-in paragraph before, when the quotation opens its own paragraph
-    if not before.strip() and para_start > 0:
+    if before.strip():
+        # a lead-in in its own paragraph: "Marco und Stefan … Das sind ihre Pläne für den Abend: „…“"
+        lead_end = start - (len(before) - len(before.rstrip(" \t\r\n\"„“”»«'*_")))
+        if text[lead_end - 1 : lead_end] == ":" and _lead_in_names(
+            ctx, settings, max(para_start, start - 300), lead_end, links
+        ):
+            return True
+    elif para_start > 0:
+        # the lead-in paragraph before, when the quotation opens its own paragraph
         lead_start, _ = _paragraph_bounds(text, max(0, para_start - 3))
         lo = max(lead_start, para_start - 400)
-        lead = text[lo:para_start].rstrip()
-        # its last sentence: "Aus dem Protokoll:", "[fast.ai](…) describes the problem as follows:"
-        ends = [m.end() for m in _SENTENCE_END.finditer(lead)]
-        sentence_start = lo + (ends[-1] if ends else 0)
-        sentence = text[sentence_start : lo + len(lead)]
-        if sentence.endswith(":") and (
-            _LEAD_IN.search(sentence)
-            or _EXAMPLE.search(sentence)  # "Ein Beispiel hierzu:": the writer's own example, set apart
-            or overlaps(links, max(sentence_start, text.rfind("\n", 0, lo + len(lead)) + 1), lo + len(lead))
-        ):
+        lead_end = lo + len(text[lo:para_start].rstrip())
+        if text[lead_end - 1 : lead_end] == ":" and _lead_in_names(ctx, settings, lo, lead_end, links):
             return True
     # the paragraph right after the quotation
     if after_end is not None:
         nxt_end = _BLANK.search(text, after_end.end(), after_end.end() + 300)
-        nxt = text[after_end.end() : nxt_end.start() if nxt_end else min(len(text), after_end.end() + 300)]
-        if _SOURCE_AFTER.match(nxt) or regex.match(r"(?i)\s*(?:quelle|source|zitiert|quoted)\b", nxt):
+        nxt_stop = nxt_end.start() if nxt_end else min(len(text), after_end.end() + 300)
+        nxt = text[after_end.end() : nxt_stop]
+        if settings.source_after.match(nxt) or regex.match(r"(?i)\s*(?:quelle|source|zitiert|quoted)\b", nxt):
             return True
         if _NAME_LINE.fullmatch(nxt.strip()):  # "_Todd Moore, Node.js Foundation Director_"
+            return True
+        if _links_elsewhere(ctx, after_end.end(), nxt_stop):  # "For more, visit [Reddit](https://…)."
+            return True
+    return False
+
+
+def _lead_in_names(
+    ctx: CheckContext, settings: _Settings, lo: int, lead_end: int, links: list[tuple[int, int]]
+) -> bool:
+    """Whether the last sentence of ``text[lo:lead_end]`` (a lead-in ending in ":") names or links the
+    quotation's source: "Aus dem Protokoll:", "Comment by @x:", "[fast.ai](…) describes it as follows:",
+    "their plans for the evening:" (a pronoun for someone named before: the pack's ``lead_in_words``),
+    or sets the writer's own example apart ("Ein Beispiel hierzu:")."""
+    text = ctx.text
+    lead = text[lo:lead_end]
+    ends = [m.end() for m in _SENTENCE_END.finditer(lead)]
+    sentence_start = lo + (ends[-1] if ends else 0)
+    sentence = text[sentence_start:lead_end]
+    return bool(
+        settings.source_words.search(sentence)
+        or settings.lead_in.search(sentence)
+        or _EXAMPLE.search(sentence)
+        or overlaps(links, max(sentence_start, text.rfind("\n", 0, lead_end) + 1), lead_end)
+    )
+
+
+def _links_elsewhere(ctx: CheckContext, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` links a page of another site (an absolute web address, not one of
+    the site's own hosts): the place a quotation appeared."""
+    for link in ctx.structure.links:
+        if link.end <= start or link.start >= end:
+            continue
+        target = link.target.strip()
+        if regex.match(r"(?i)https?://", target) and not ctx.site.owns(host_of(target)):
             return True
     return False
 
@@ -219,8 +236,8 @@ def _blockquotes(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
         -1
     )  # the end of the last block quote that has a source: the next one right after shares it
     for block in ctx.structure.blocks:
-        if block.kind != "quote":
-            continue
+        if block.kind != "quote" or block.label.casefold().replace("\ufe0f", "") in settings.callout_labels:
+            continue  # a callout ("> Hinweis: …", "> **Note** …"), not a quotation
         if 0 <= sourced_until <= block.start and not text[sourced_until : block.start].strip():
             sourced_until = block.end
             continue
@@ -234,7 +251,7 @@ def _blockquotes(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
         if first is None:
             continue
         if _attributed_in_block(ctx, block.start, block.end) or _has_source(
-            text, first[0], block.end, links, _heading_before(ctx, block.start)
+            ctx, settings, first[0], block.end, links, _heading_before(ctx, block.start)
         ):
             sourced_until = block.end
             continue

@@ -32,9 +32,11 @@ from .common import NEAR_LINES, QUOTE_WORDS, _Settings
 
 LISTS = (
     "free_hosts", "own_hosts", "social_hosts", "agencies", "people_words", "artwork_words",
-    "editorial_phrases", "invalid_sources", "platform_sources", "valid_sources",
+    "editorial_phrases", "invalid_sources", "platform_sources", "valid_sources", "callout_labels",
+    "callout_symbols", "lead_in_words", "speech_verbs", "source_words",
 )  # fmt: skip
 _HOST = regex.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+")
+_PATH = regex.compile(r"[\w.~-]+(?:/[\w.~-]+)*/?")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,23 +65,44 @@ class CopyrightSpec:
     invalid_sources: tuple[str, ...] = ()
     platform_sources: tuple[str, ...] = ()
     valid_sources: tuple[str, ...] = ()
+    callout_labels: tuple[str, ...] = ()
+    callout_symbols: tuple[str, ...] = ()
+    lead_in_words: tuple[str, ...] = ()
+    speech_verbs: tuple[str, ...] = ()
+    source_words: tuple[str, ...] = ()
+    repository_hosts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     replace: tuple[str, ...] = ()
 
 
-def _hosts(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
+def _hosts(t: dict[str, Any], key: str, where: Where, paths: bool = False) -> tuple[str, ...]:
+    """Host names; with ``paths``, a host may carry a path (``github.com/user-attachments``)."""
     hosts = expect_str_list(t[key], where.child(key)) if key in t else ()
     for i, host in enumerate(hosts):
-        if not _HOST.fullmatch(host.strip()):
+        name, _, path = host.strip().partition("/")
+        if not _HOST.fullmatch(name) or (path and not (paths and _PATH.fullmatch(path))):
+            shape = "cdn.example.com or cdn.example.com/uploads" if paths else "cdn.example.com"
             raise (
                 where.child(key)
                 .child(i)
-                .error(f"{host!r} is not a host name (write cdn.example.com, without scheme or path)")
+                .error(f"{host!r} is not a host name (write {shape}, without scheme)")
             )
     return tuple(h.strip().lower() for h in hosts)
 
 
 def _terms(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
     return tuple(x.strip() for x in expect_terms(t[key], where.child(key))) if key in t else ()
+
+
+def _symbols(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
+    """Single symbols (an emoji, its variation selector dropped): ``ℹ️``, ``⚠️``."""
+    symbols = expect_str_list(t[key], where.child(key)) if key in t else ()
+    out = []
+    for i, symbol in enumerate(symbols):
+        bare = symbol.strip().replace("\ufe0f", "")
+        if not regex.fullmatch(r"\p{Extended_Pictographic}|\p{S}", bare):
+            raise where.child(key).child(i).error(f"{symbol!r} is not one symbol (write an emoji such as ℹ️)")
+        out.append(bare)
+    return tuple(out)
 
 
 def _agencies(value: Any, where: Where) -> tuple[Agency, ...]:
@@ -108,13 +131,24 @@ def _agencies(value: Any, where: Where) -> tuple[Agency, ...]:
     return tuple(out)
 
 
+def _forges(value: Any, where: Where) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``repository_hosts``: a forge's host -> the hosts that serve its accounts' files by account path."""
+    t = expect_table(value, where, tuple(value) if isinstance(value, dict) else ())
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for forge in t:
+        if not _HOST.fullmatch(forge.strip()):
+            raise where.child(forge).error(f"{forge!r} is not a host name (write github.com)")
+        out.append((forge.strip().lower(), _hosts(t, forge, where)))
+    return tuple(out)
+
+
 def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
-    t = expect_table(value, where, (*LISTS, "quote_words", "near_lines", "replace"))
+    t = expect_table(value, where, (*LISTS, "repository_hosts", "quote_words", "near_lines", "replace"))
     words = expect_int(t["quote_words"], where.child("quote_words"), 10, 1000) if "quote_words" in t else None
     near = expect_int(t["near_lines"], where.child("near_lines"), 0, 20) if "near_lines" in t else None
     return CopyrightSpec(
         free_hosts=_hosts(t, "free_hosts", where),
-        own_hosts=_hosts(t, "own_hosts", where),
+        own_hosts=_hosts(t, "own_hosts", where, paths=True),
         quote_words=words,
         near_lines=near,
         social_hosts=_hosts(t, "social_hosts", where),
@@ -125,7 +159,15 @@ def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
         invalid_sources=_terms(t, "invalid_sources", where),
         platform_sources=_terms(t, "platform_sources", where),
         valid_sources=_terms(t, "valid_sources", where),
-        replace=parse_replace(t, where, LISTS),
+        callout_labels=_terms(t, "callout_labels", where),
+        callout_symbols=_symbols(t, "callout_symbols", where),
+        lead_in_words=_terms(t, "lead_in_words", where),
+        speech_verbs=_terms(t, "speech_verbs", where),
+        source_words=_terms(t, "source_words", where),
+        repository_hosts=_forges(t["repository_hosts"], where.child("repository_hosts"))
+        if "repository_hosts" in t
+        else (),
+        replace=parse_replace(t, where, (*LISTS, "repository_hosts")),
     )
 
 
@@ -157,6 +199,7 @@ def prepare(packs: PackSet) -> _Settings:
     prefixes = "|".join(sorted(map(regex.escape, file_agencies), key=len, reverse=True)) or "(?!)"
     people = _phrases(merged(specs, "people_words"))
     editorial = _phrases(merged(specs, "editorial_phrases"))
+    speech = _phrases(merged(specs, "speech_verbs"))
     return _Settings(
         free_hosts=merged(specs, "free_hosts"),
         own_hosts=merged(specs, "own_hosts"),
@@ -181,4 +224,31 @@ def prepare(packs: PackSet) -> _Settings:
             + r"))(?![\w.-])"
         ),
         valid_sources=tuple(v.casefold() for v in merged(specs, "valid_sources")),
+        callout_labels=frozenset(
+            [v.casefold() for v in merged(specs, "callout_labels")] + list(merged(specs, "callout_symbols"))
+        ),
+        speech=regex.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{speech})(?![\p{{L}}\p{{N}}])"),
+        source_after=regex.compile(
+            rf"(?i)^\s*[,.;:]?\s*(?:[—–―~]|--?\s|\((?=[^)]*(?-i:\p{{Lu}}))|(?:{speech})(?![\p{{L}}\p{{N}}]))"
+        ),
+        source_words=regex.compile(
+            rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{speech}|{_phrases(merged(specs, 'source_words'))})"
+            r"(?![\p{L}\p{N}])|@[\w.]+|https?://|www\."
+        ),
+        lead_in=regex.compile(
+            rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{_phrases(merged(specs, 'lead_in_words'))})(?![\p{{L}}\p{{N}}])"
+        ),
+        repository_hosts=_forge_hosts(specs),
     )
+
+
+def _forge_hosts(specs: Sequence[CopyrightSpec]) -> dict[str, str]:
+    """Each host that serves a forge's files by account path -> the forge (merged; ``replace`` empties)."""
+    out: dict[str, str] = {}
+    for spec in specs:
+        if "repository_hosts" in spec.replace:
+            out = {}
+        for forge, hosts in spec.repository_hosts:
+            for host in (forge, *hosts):
+                out[host] = forge
+    return out

@@ -5,7 +5,8 @@ example company pack (rules/example-company.toml) plus a pack that declares that
 alarms (warning and error) of the imprint, copyright and disclosure checks per 1,000 documents, by rule.
 `--sample N` prints N alarms per rule (file, line, match, message) to judge by hand; `--src DIR` runs
 another checkout's postguard (a peer commit, e.g. a `git worktree` of main) over the same files.
-`--max N` checks N documents per corpus, evenly spread (default 300; 0 for all).
+`--max N` checks N documents per corpus, evenly spread (default 300; 0 for all). `--pack FILE` adds a
+pack, e.g. the asset hosts a team would declare as its own (`[copyright] own_hosts`).
 `--labels FILE` reads hand labels (tab-separated: rule, path relative to the corpora directory, line,
 `risk` or `not`, a reason) and prints precision per rule over the alarms it labels, and every alarm it
 does not label (so that they can be judged and added). The labels of the figures in docs/quality.md
@@ -13,7 +14,8 @@ are in /work/cache/content-labels.tsv (outside the repository: they quote the co
 
 The corpora are exported outside the repository, into /work/cache/corpora (see DEVELOPERS.md):
 nodejs.org's blog (English), de.react.dev's docs (German), CorrelAid's Hugo site (German and
-English blog posts, its own imprint page), two Freifunk communities' Jekyll blogs (German) and, not
+English blog posts, its own imprint page), two Freifunk communities' Jekyll blogs (German), the
+Serverless Framework's docs (serverless/serverless, docs/: English, no site configuration) and, not
 used while tuning, Freifunk Berlin's Hugo site (freifunk-berlin/berlin.freifunk.net: content/,
 hugo.toml, package.json). The repositories' root configuration files (package.json, _config.yml,
 config.toml, hugo.toml) are exported too: the checks take the site's hosts and pages from them.
@@ -39,6 +41,8 @@ REPOS = {
     "de.react.dev": "de.react.dev/src/content",
     "correlaid": "correlaid",
     "freifunk": "freifunk-content",
+    # Serverless Framework's docs (English): many `>` notes to the reader, the callouts of docs sites
+    "serverless-docs": "serverless-docs",
     # unseen while the checks were tuned: Freifunk Berlin's Hugo site (German), fetched afterwards
     "freifunk-berlin": "freifunk-berlin",
 }
@@ -99,6 +103,7 @@ def main() -> None:
     parser.add_argument("--src", default=str(ROOT / "src"), help="postguard source to run (a peer checkout)")
     parser.add_argument("--max", type=int, default=300, help="documents per corpus, evenly spread (0: all)")
     parser.add_argument("--labels", help="hand labels (TSV: rule, path, line, risk|not, reason)")
+    parser.add_argument("--pack", action="append", default=[], help="another pack (a team's own hosts)")
     args = parser.parse_args()
     labels = read_labels(Path(args.labels)) if args.labels else None
     judged: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
@@ -106,9 +111,8 @@ def main() -> None:
         pack = Path(tmp) / "channel.toml"
         pack.write_text(CHANNEL_PACK, encoding="utf-8")
         config = Path(tmp) / "postguard.toml"
-        config.write_text(
-            f'packs = ["{ROOT / "rules" / "example-company.toml"}", "{pack}"]\n', encoding="utf-8"
-        )
+        packs = [ROOT / "rules" / "example-company.toml", pack, *(Path(p).resolve() for p in args.pack)]
+        config.write_text(f"packs = {json.dumps([str(p) for p in packs])}\n", encoding="utf-8")
         for name, rel in REPOS.items():
             if args.repo and name not in args.repo:
                 continue

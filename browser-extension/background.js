@@ -19,7 +19,7 @@ const CHECK_TIMEOUT_MS = 8000;
 const IMAGE_TIMEOUT_MS = 20000;
 const HEALTH_TIMEOUT_MS = 4000;
 const CUSTOM_SCRIPT_ID = 'postguard-custom-sites';
-const CONTENT_SCRIPTS = ['content/text.js', 'content/images.js', 'content/panel.js', 'content/geometry.js', 'content/decisions.js', 'content/styles.js', 'content/content.js'];
+const CONTENT_SCRIPTS = ['content/text.js', 'content/images.js', 'content/rows.js', 'content/panel.js', 'content/geometry.js', 'content/decisions.js', 'content/styles.js', 'content/content.js'];
 const BADGE_COLOURS = { error: '#c4262e', warning: '#b86e00', info: '#2462c4', problem: '#6b6b75' };
 
 async function getSettings() {

@@ -22,6 +22,7 @@ from conftest_server import (
 )
 from postguard.config import Config
 from postguard.server import OPENAPI, create_app, is_loopback_host, redact
+from postguard.server.static import SHARED_FROM_EXTENSION, static_file
 
 pytest_plugins = ("conftest_server",)
 
@@ -179,6 +180,37 @@ def test_static_files_are_served_and_missing_ones_404(server: ServerProcess) -> 
         assert r.status_code == 200 and r.content == f.read_bytes()
     r = server.client.get("/static/no-such-file.js")
     assert r.status_code == 404 and r.json()["error"] == "not found"
+
+
+def test_the_paste_page_gets_the_extensions_own_files(server: ServerProcess) -> None:
+    """One copy of the finding logic, rows, decisions and messages: the extension's files."""
+    extension = Path(__file__).parents[1] / "browser-extension"
+    for name, own in [
+        ("text.js", "content/text.js"),
+        ("rows.js", "content/rows.js"),
+        ("decisions.js", "content/decisions.js"),
+        ("messages-de.json", "_locales/de/messages.json"),
+        ("messages-en.json", "_locales/en/messages.json"),
+    ]:
+        assert name in SHARED_FROM_EXTENSION
+        r = server.client.get(f"/static/{name}")
+        assert r.status_code == 200 and r.content == (extension / own).read_bytes(), name
+        assert (WEB / name).resolve() == (extension / own).resolve(), (
+            f"{name} is a copy, not the extension's file"
+        )
+    assert len(SHARED_FROM_EXTENSION) == 5
+
+
+def test_only_the_shared_files_may_lead_out_of_the_web_directory(tmp_path: Path) -> None:
+    web = tmp_path / "web"
+    web.mkdir()
+    outside = tmp_path / "outside.js"
+    outside.write_text("secret", encoding="utf-8")
+    (web / "leak.js").symlink_to(outside)
+    (web / "text.js").symlink_to(outside)
+    assert static_file(web, "leak.js", "/static/leak.js").status_code == 404
+    assert static_file(web, "sub/text.js", "/static/sub/text.js").status_code == 404
+    assert static_file(web, "text.js", "/static/text.js").status_code == 200
 
 
 @pytest.mark.parametrize(

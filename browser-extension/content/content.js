@@ -7,7 +7,7 @@
   const T = globalThis.PostguardText;
   const I = globalThis.PostguardImages;
   const api = globalThis.browser || globalThis.chrome;
-  if (!T || !I || !globalThis.PostguardPanel || !globalThis.PostguardGeometry || !globalThis.PostguardDecisions || !api || !api.runtime) return;
+  if (!T || !I || !globalThis.PostguardPanel || !globalThis.PostguardRows || !globalThis.PostguardGeometry || !globalThis.PostguardDecisions || !api || !api.runtime) return;
   // Injected twice (manifest + registered site)? Run once.
   if (globalThis.__postguardContentLoaded) return;
   globalThis.__postguardContentLoaded = true;

@@ -3,12 +3,17 @@
 // matched words only if the user ticked it). Both go to the local log through the background
 // worker, unless the user switched the log off on the options page.
 //
-// Loaded as a classic script before content.js and by the unit tests into jsdom.
+// Loaded as a classic script before content.js, by the paste page, and by the unit tests into jsdom.
 (function (root) {
   'use strict';
 
-  /** `state` is content.js's state (state.editing is the decision being made); `schedule` redraws. */
-  function create({ win, t, send, state, schedule }) {
+  /**
+   * `state` holds the decision being made (state.editing); `schedule` redraws; `send(message)`
+   * records ({type: 'feedback', action, ruleId, match, site, reason}); `site()` names where the
+   * draft is (the page's host name unless given). A `box` is {overridden: Set of finding keys,
+   * afterCheck(), el} (the extension's compose box, or the paste page's draft).
+   */
+  function create({ win, t, send, state, schedule, site = () => win.location.hostname }) {
     /** Record the decision being made about `f`; an override hides the finding for this draft. */
     function decide(box, f) {
       const editing = state.editing;
@@ -21,7 +26,7 @@
         return;
       }
       const action = editing.kind === 'override' ? 'override' : 'false_positive';
-      send({ type: 'feedback', action, ruleId: f.ruleId, match: f.match, site: win.location.hostname, reason });
+      send({ type: 'feedback', action, ruleId: f.ruleId, match: f.match, site: site(), reason });
       if (action === 'override') {
         box.overridden.add(f.key);
         state.editing = null;
@@ -39,7 +44,7 @@
       const lines = [
         t('reportSubject'),
         t('reportRule', [f.ruleId + (f.ruleName ? ' (' + f.ruleName + ')' : '')]),
-        t('reportSite', [win.location.hostname]),
+        t('reportSite', [site()]),
         t('reportTime', [new Date().toISOString().replace(/\.\d+Z$/, 'Z')]),
       ];
       if (quote && f.match) lines.push(t('reportWords', [f.match]));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { CHROMIUM, EXT_DIR, launch } from '../testlib/e2e.mjs';
 
 const SKIP = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
-const SCRIPTS = ['content/text.js', 'content/images.js', 'content/panel.js', 'content/styles.js'];
+const SCRIPTS = ['content/text.js', 'content/images.js', 'content/rows.js', 'content/panel.js', 'content/styles.js'];
 const messages = (lang) => JSON.parse(readFileSync(join(EXT_DIR, `_locales/${lang}/messages.json`), 'utf8'));
 
 let browser;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE, SERVER_URL, SKIP_REASON, EXT_DIR, artifactsDir, equalTo, highlightedTexts, launch, overlayEval, poll } from '../testlib/e2e.mjs';
-import { EDITABLE, EDITORS, IMAGE, serveEditors } from '../testlib/editors.mjs';
+import { EDITABLE, EDITORS, IMAGE, dropTooLarge, serveEditors } from '../testlib/editors.mjs';
 
 let browser;
 let site;
@@ -72,8 +72,10 @@ for (const name of EDITORS) {
     if (name !== 'lexical') return page.close();
     // A profile picture in the settings form of the same page is not sent.
     await page.setInputFiles('#avatar', { name: 'avatar.png', mimeType: 'image/png', buffer: readFileSync(IMAGE) });
-    await page.waitForTimeout(800);
-    assert.deepEqual((await imageEntries(page)).map((e) => e.name), want.map((e) => e.name));
+    // Then a file dropped into the editor: once it is listed, the avatar's event (earlier) was handled.
+    await page.evaluate(dropTooLarge, editable);
+    const names = [...want.map((e) => e.name), 'too-large.png'];
+    assert.deepEqual(await poll(async () => (await imageEntries(page)).map((e) => e.name), equalTo(names)), names);
     await page.close();
   });
 }

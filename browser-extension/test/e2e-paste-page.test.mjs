@@ -1,9 +1,12 @@
 // End to end: the paste page served by a running `postguard serve` (POSTGUARD_URL), in headless
-// Chromium without the extension.
+// Chromium without the extension: findings in place, fixes, channels, images, "post anyway" and
+// "this is wrong" by keyboard (into the server's local log), and axe-core WCAG 2 AA in both
+// languages and colour schemes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, equalTo, highlightedTexts, launch, poll } from '../testlib/e2e.mjs';
+import { EXT_DIR, SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, equalTo, highlightedTexts, launch, poll } from '../testlib/e2e.mjs';
 
 let browser;
 let page;
@@ -41,8 +44,8 @@ test('findings are highlighted in place with message and fix, and follow edits',
   assert.deepEqual(await page.locator(MARKS).allTextContents(), ['Sturmvogel', 'Trekker T5']);
   const items = page.locator('#findings li');
   assert.equal(await items.count(), 2);
-  assert.deepEqual(await items.locator('.quote').allTextContents(), ['Sturmvogel', 'Trekker T5']);
-  for (const text of await items.locator('.message').allTextContents()) assert.ok(text.trim());
+  assert.deepEqual(await items.locator('.match').allTextContents(), ['Sturmvogel', 'Trekker T5']);
+  for (const text of await items.locator('.msg').allTextContents()) assert.ok(text.trim());
   assert.match(await page.locator('#status').textContent(), /2 Hinweise/);
   await page.screenshot({ path: join(artifactsDir(), 'paste-page-de.png'), fullPage: true });
   const first = await page.locator(MARKS).first().boundingBox();
@@ -60,9 +63,10 @@ test('the channel picker offers the channels of the server (or a free text field
   const names = await channel.locator('option').evaluateAll((els) => els.map((o) => o.value));
   assert.equal(names[0], '');
   assert.ok(names.length > 1, 'the server\'s channels are listed');
+  const answered = page.waitForResponse((r) => r.url().endsWith('/v1/check'));
   await channel.selectOption(names[1]);
-  for (let i = 0; i < 50 && !(await page.locator('#findings li').count()); i++) await page.waitForTimeout(100);
-  await page.waitForTimeout(600);
+  await answered;
+  await page.locator('#status:not(.busy)').waitFor();
   assert.doesNotMatch(await page.locator('#status').getAttribute('class'), /problem/);
   assert.ok((await page.locator('#findings li').count()) >= 2, 'the codename and the embargo count on a channel too');
   await channel.selectOption('');
@@ -71,7 +75,7 @@ test('the channel picker offers the channels of the server (or a free text field
 test('keyboard only: a fix is applied from the list and the finding goes away', { skip: SKIP_REASON }, async () => {
   const item = page.locator('#findings li').filter({ has: page.locator('.apply') }).first();
   assert.ok((await item.count()) > 0, 'the example pack proposes a replacement for its codename');
-  const quote = await item.locator('.quote').textContent();
+  const quote = await item.locator('.match').textContent();
   await item.locator('.apply').first().focus();
   await page.keyboard.press('Enter');
   for (let i = 0; i < 50 && (await page.inputValue('#draft')).includes(quote); i++) await page.waitForTimeout(50);
@@ -128,3 +132,75 @@ test('a pasted screenshot is checked with the draft and its findings are boxed o
   await page.getByRole('button', { name: 'Remove slide.png' }).click();
   assert.equal(await page.locator('#images figure').count(), 0);
 });
+
+test('keyboard only: a finding is posted anyway with a reason, another reported as wrong', { skip: SKIP_REASON }, async () => {
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.keyboard.type(SAMPLE);
+  assert.deepEqual(await waitForHighlights(['Sturmvogel', 'Trekker T5']), ['Sturmvogel', 'Trekker T5']);
+  const row = (words) => page.locator('#findings li').filter({ has: page.locator('.match', { hasText: words }) });
+  // Post anyway: from the draft, Tab reaches the row's buttons; an error needs a reason.
+  await row('Sturmvogel').locator('.act.override').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'reason', 'the reason field has the focus');
+  await page.keyboard.press('Enter');
+  await row('Sturmvogel').locator('[role="alert"]').waitFor();
+  await page.keyboard.type('Approved by the press office');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await waitForHighlights(['Trekker T5']), ['Trekker T5']);
+  assert.equal(await row('Sturmvogel').count(), 0, 'hidden for this draft');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'draft');
+  // This is wrong: comment, tick "quote the words", report; the text for compliance gets the focus.
+  await row('Trekker T5').locator('.act.wrong').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Trekker is a generic word');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  const report = row('Trekker T5').locator('.report');
+  await report.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'report');
+  const text = await report.inputValue();
+  assert.match(text, /Site: paste-page/);
+  assert.match(text, /Matched words: “Trekker T5”/);
+  assert.match(text, /Comment: Trekker is a generic word/);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'act wrong', 'back on the row');
+  assert.equal(await row('Trekker T5').count(), 1, 'a report hides nothing');
+  await page.screenshot({ path: join(artifactsDir(), 'paste-page-override.png'), fullPage: true });
+});
+
+const AXE = readFileSync(join(EXT_DIR, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2 A/AA violations of the page (contrast measured, or the test fails). */
+async function axeViolations() {
+  const result = await page.evaluate(() => globalThis.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  assert.ok(result.passes.some((p) => p.id === 'color-contrast'), 'contrast was really measured');
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ') + ' ' + (n.any[0]?.message || '')).join('; ')}`);
+}
+
+for (const [lang, scheme] of [['de', 'light'], ['en', 'dark'], ['de', 'dark'], ['en', 'light']]) {
+  test(`the page passes axe-core WCAG 2 AA (contrast included): ${lang}, ${scheme} scheme, with findings and open forms`, { skip: SKIP_REASON }, async () => {
+    await page.emulateMedia({ colorScheme: scheme });
+    // These reports are for the eyes of axe only: kept out of the server's log.
+    await page.route('**/v1/feedback', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{}' }));
+    await page.getByRole('button', { name: lang === 'de' ? 'Deutsch' : 'English' }).click();
+    await page.locator('#clear').click();
+    await page.keyboard.type(SAMPLE);
+    await page.locator('#findings li .decide').nth(1).waitFor();
+    // An open "post anyway" form with its error, then a false-positive report.
+    await page.locator('#findings li .act.override').first().click();
+    await page.locator('#findings li form.override button[type="submit"]').click();
+    await page.locator('#findings [role="alert"]').waitFor();
+    if (!(await page.evaluate(() => Boolean(globalThis.axe)))) await page.addScriptTag({ content: AXE });
+    assert.deepEqual(await axeViolations(), []);
+    await page.locator('#findings li').nth(1).locator('.act.wrong').click();
+    await page.locator('#findings li').nth(1).locator('button[type="submit"]').click();
+    await page.locator('#findings .report').waitFor();
+    assert.deepEqual(await axeViolations(), []);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    await page.unroute('**/v1/feedback');
+  });
+}

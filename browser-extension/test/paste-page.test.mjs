@@ -8,14 +8,18 @@ import { EXT_DIR, answerFor, settle } from '../testlib/jsdom-env.mjs';
 
 const WEB = join(EXT_DIR, '..', 'src', 'postguard', 'web');
 const HTML = readFileSync(join(WEB, 'index.html'), 'utf8').replace(/<script[^>]*><\/script>/, '');
-const APP = readFileSync(join(WEB, 'app.js'), 'utf8');
+// The page's scripts in the order of index.html (images.js aside); text.js, rows.js and decisions.js
+// are the extension's files (symlinks in web/).
+const SCRIPTS = ['text.js', 'rows.js', 'decisions.js', 'app.js'].map((name) => readFileSync(join(WEB, name), 'utf8'));
+const IMAGES = readFileSync(join(WEB, 'images.js'), 'utf8');
+const MESSAGES = Object.fromEntries(['de', 'en'].map((lang) => [lang, JSON.parse(readFileSync(join(WEB, `messages-${lang}.json`), 'utf8'))]));
 const SAMPLE = '🚀 Stolz auf das Sturmvogel-Team! Der Trekker T5 kommt bald.';
 const NEEDLES = [['Sturmvogel', 'error'], ['Trekker T5', 'warning']];
 
 const json = (status, body) => ({ ok: status < 400, status, json: async () => structuredClone(body) });
 
 /** The page with a fake server: `routes[path](request)` answers; every request is recorded. */
-function open({ languages = ['de-DE'], routes = {} } = {}) {
+function open({ languages = ['de-DE'], routes = {}, withImages = false } = {}) {
   const dom = new JSDOM(HTML, { url: 'http://127.0.0.1:8421/', runScripts: 'outside-only', pretendToBeVisual: true });
   const { window } = dom;
   Object.defineProperty(window.navigator, 'languages', { value: languages });
@@ -24,6 +28,9 @@ function open({ languages = ['de-DE'], routes = {} } = {}) {
     'v1/health': () => json(200, { status: 'ok', version: '1.2.3', rule_count: 13 }),
     'v1/channels': () => json(200, { channels: [{ name: 'linkedin-company', business: true }] }),
     'v1/check': (req) => json(200, { ...answerFor(JSON.parse(req.body).text, NEEDLES).result }),
+    'v1/feedback': (req) => json(200, { ...JSON.parse(req.body), time: 'now', term: 'ab12' }),
+    'static/messages-de.json': () => json(200, MESSAGES.de),
+    'static/messages-en.json': () => json(200, MESSAGES.en),
   };
   window.fetch = async (path, init = {}) => {
     const req = { path, method: init.method || 'GET', headers: { ...init.headers }, body: init.body };
@@ -33,7 +40,10 @@ function open({ languages = ['de-DE'], routes = {} } = {}) {
   };
   window.setTimeout = (fn, ms, ...args) => setTimeout(fn, ms, ...args);
   window.clearTimeout = (id) => clearTimeout(id);
-  window.eval(APP);
+  window.URL.createObjectURL = () => 'blob:preview';
+  window.URL.revokeObjectURL = () => {};
+  if (withImages) window.eval(IMAGES);
+  for (const script of SCRIPTS) window.eval(script);
   const $ = (id) => window.document.getElementById(id);
   const type = (text) => {
     $('draft').value = text;
@@ -73,7 +83,7 @@ test('findings are marked at their UTF-16 spans after an emoji and listed with s
   assert.deepEqual(marks.map((m) => m.className), ['sev-error', 'sev-warning']);
   assert.equal($('highlights').textContent, SAMPLE, 'the backdrop holds exactly the draft');
   const items = [...document.querySelectorAll('#findings li')];
-  assert.deepEqual(items.map((li) => li.querySelector('.severity').textContent), ['Fehler', 'Warnung']);
+  assert.deepEqual(items.map((li) => li.querySelector('.dot').textContent), ['Fehler', 'Warnung']);
   assert.match(items[0].querySelector('.apply').textContent, /the project/);
   assert.match($('status').textContent, /^2 Hinweise\./);
 });
@@ -185,4 +195,110 @@ test('the draft is never stored in the browser', async (t) => {
   for (const storage of [window.localStorage, window.sessionStorage]) {
     for (let i = 0; i < storage.length; i++) assert.ok(!storage.getItem(storage.key(i)).includes('Sturmvogel'));
   }
+});
+
+async function checked(t, options) {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const page = open(options);
+  await settle();
+  page.type(SAMPLE);
+  t.mock.timers.tick(300);
+  await settle();
+  const items = () => [...page.document.querySelectorAll('#findings li')];
+  const feedback = () => page.requests.filter((r) => r.path === 'v1/feedback').map((r) => JSON.parse(r.body));
+  const submit = (form) => form.dispatchEvent(new page.window.Event('submit', { bubbles: true, cancelable: true }));
+  const fill = (input, value) => {
+    input.value = value;
+    input.dispatchEvent(new page.window.Event('input', { bubbles: true }));
+  };
+  return { ...page, items, feedback, submit, fill };
+}
+
+test('post anyway: an error needs a reason; then the finding is hidden for this draft and recorded without the draft', async (t) => {
+  const { document, $, items, feedback, submit, fill, type } = await checked(t);
+  assert.deepEqual(items().map((li) => [...li.querySelectorAll('.decide button')].map((b) => b.textContent)),
+    [['Trotzdem posten', 'Das ist falsch'], ['Trotzdem posten', 'Das ist falsch']]);
+  items()[0].querySelector('.act.override').click();
+  const form = items()[0].querySelector('form.override');
+  assert.ok(form, 'the form opens in the finding');
+  assert.equal(document.activeElement, form.querySelector('.reason'), 'the reason field has the focus');
+  submit(form);
+  await settle();
+  assert.equal(items()[0].querySelector('[role="alert"]').textContent, 'Bitte kurz begründen: dieser Hinweis ist ein Fehler.');
+  assert.deepEqual(feedback(), [], 'nothing recorded without a reason');
+  fill(items()[0].querySelector('.reason'), 'Freigegeben von der Presse');
+  submit(items()[0].querySelector('form'));
+  await settle();
+  assert.deepEqual(feedback(), [{ action: 'override', rule_id: 'PG999', match: 'Sturmvogel', site: 'paste-page', reason: 'Freigegeben von der Presse' }]);
+  assert.deepEqual(items().map((li) => li.querySelector('.match').textContent), ['Trekker T5']);
+  assert.deepEqual([...document.querySelectorAll('#highlights mark')].map((m) => m.textContent), ['Trekker T5']);
+  assert.match($('status').textContent, /^1 Hinweis\./);
+  assert.equal(document.activeElement, $('draft'), 'back in the draft');
+  // Checked again (an edit elsewhere): still hidden. An emptied draft is a new draft.
+  type(SAMPLE + ' Ja.');
+  t.mock.timers.tick(300);
+  await settle();
+  assert.deepEqual(items().map((li) => li.querySelector('.match').textContent), ['Trekker T5']);
+  type('');
+  type(SAMPLE);
+  t.mock.timers.tick(300);
+  await settle();
+  assert.equal(items().length, 2);
+});
+
+test('a warning may be posted anyway without a reason; Escape closes the form and the focus returns', async (t) => {
+  const { document, items, feedback, submit } = await checked(t);
+  items()[1].querySelector('.act.override').click();
+  assert.equal(items()[1].querySelector('.reason').required, false);
+  items()[1].querySelector('form').dispatchEvent(new document.defaultView.KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+  assert.equal(items()[1].querySelector('form'), null);
+  assert.equal(document.activeElement, items()[1].querySelector('.act.override'));
+  items()[1].querySelector('.act.override').click();
+  submit(items()[1].querySelector('form'));
+  await settle();
+  assert.deepEqual(feedback().map((f) => [f.action, f.match, f.reason]), [['override', 'Trekker T5', '']]);
+  assert.equal(items().length, 1);
+});
+
+test('this is wrong: recorded, and a ready-to-send text that quotes the words only when ticked', async (t) => {
+  const { window, items, feedback, submit, fill } = await checked(t, { languages: ['en-GB'] });
+  items()[1].querySelector('.act.wrong').click();
+  fill(items()[1].querySelector('.reason'), 'a product name in public');
+  submit(items()[1].querySelector('form'));
+  await settle();
+  let report = items()[1].querySelector('.report').value;
+  assert.match(report, /^postguard: a finding I think is wrong\nRule: PG999 \(test\)\nSite: paste-page\nTime: /);
+  assert.match(report, /Comment: a product name in public$/);
+  assert.doesNotMatch(report, /Trekker/, 'no words unless ticked');
+  assert.equal(window.document.activeElement, items()[1].querySelector('.report'));
+  items()[1].querySelector('.act:not(.primary)[aria-label="Close"]').click();
+  items()[1].querySelector('.act.wrong').click();
+  const quote = items()[1].querySelector('input.quote');
+  quote.checked = true;
+  quote.dispatchEvent(new window.Event('change', { bubbles: true }));
+  submit(items()[1].querySelector('form'));
+  await settle();
+  report = items()[1].querySelector('.report').value;
+  assert.match(report, /Matched words: “Trekker T5”/);
+  assert.deepEqual(feedback().map((f) => [f.action, f.rule_id, f.match, f.site]),
+    [['false_positive', 'PG999', 'Trekker T5', 'paste-page'], ['false_positive', 'PG999', 'Trekker T5', 'paste-page']]);
+  assert.equal(items().length, 2, 'a report hides nothing');
+  for (const body of feedback()) assert.ok(!JSON.stringify(body).includes('Stolz'), 'never the draft text');
+});
+
+test('an image finding without a box (its metadata) is listed in the same row form, marked as the file', async () => {
+  const answer = {
+    findings: [], language: 'de', pack_fingerprint: 'x',
+    images: [{ width: 10, height: 10, findings: [{ rule_id: 'PG460', rule_name: 'image-gps', severity: 'warning', message: 'GPS position', match: '', box: null }] }],
+  };
+  const { window, document } = open({ withImages: true, routes: { 'v1/check': () => json(200, answer) } });
+  await settle();
+  const paste = new window.Event('paste', { bubbles: true, cancelable: true });
+  paste.clipboardData = { files: [new window.File(['x'], 'photo.jpg', { type: 'image/jpeg' })] };
+  document.getElementById('draft').dispatchEvent(paste);
+  await settle();
+  const rows = [...document.querySelectorAll('#images figure .findings li')];
+  assert.deepEqual(rows.map((li) => [li.dataset.rule, li.querySelector('.msg').textContent, li.querySelector('.dot').textContent]),
+    [['PG460', 'GPS position', 'Warnung']]);
+  assert.equal(rows[0].querySelector('.body > .rule:last-child').textContent, 'in der Datei', 'marked as the whole file');
 });

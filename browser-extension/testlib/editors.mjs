@@ -14,6 +14,18 @@ export const EDITORS = ['quill', 'lexical', 'tiptap'];
 export const EDITABLE = { quill: '#editor .ql-editor', lexical: '#editor', tiptap: '#editor .ProseMirror' };
 export const IMAGE = join(EXT_DIR, 'testlib/fixtures/sturmvogel.png');
 
+/**
+ * Runs in the page: drop a file over the extension's size limit on `selector`. The extension lists
+ * it at once as too large and sends nothing (no work for the server): a marker that the events
+ * before it were handled, where a test would otherwise wait and see that nothing happened.
+ */
+export function dropTooLarge(selector) {
+  const dt = new DataTransfer();
+  dt.items.add(new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'too-large.png', { type: 'image/png' }));
+  document.querySelector(selector).dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, composed: true }));
+  return true;
+}
+
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
 
 /** Bundle the three editors and serve their pages; resolves to {url(editor), close()}. */

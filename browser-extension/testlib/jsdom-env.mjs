@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 
 export const EXT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCRIPTS = ['content/text.js', 'content/images.js', 'content/panel.js', 'content/geometry.js', 'content/decisions.js', 'content/styles.js', 'content/content.js'];
+const SCRIPTS = ['content/text.js', 'content/images.js', 'content/rows.js', 'content/panel.js', 'content/geometry.js', 'content/decisions.js', 'content/styles.js', 'content/content.js'];
 const EN = JSON.parse(readFileSync(join(EXT_DIR, '_locales/en/messages.json'), 'utf8'));
 
 export function getMessage(key, subs) {

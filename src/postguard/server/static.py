@@ -1,4 +1,10 @@
-"""The paste page: ``/`` and ``/static/...``, files only from the web directory."""
+"""The paste page: ``/`` and ``/static/...``, files only from the web directory.
+
+The paste page shares the browser extension's finding logic, finding rows, decisions and
+messages (one copy each): in a source checkout those files of ``web/`` are symlinks into
+``browser-extension/`` (a wheel holds copies, as it does for ``rules/``), and only they may
+resolve outside the web directory.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +18,20 @@ from postguard.server.state import state_of
 
 WEB_DIR = Path(__file__).parents[1] / "web"
 
+#: The extension's files the paste page loads, by their name in ``web/``.
+SHARED_FROM_EXTENSION = frozenset(
+    {"text.js", "rows.js", "decisions.js", "messages-de.json", "messages-en.json"}
+)
+
 
 def static_file(web: Path, name: str, path: str) -> Response:
     """A file of the paste page, only from ``web`` (no traversal, no listings)."""
     root = web.resolve()
     try:
         target = (root / name).resolve()
-        hidden = any(part.startswith(".") for part in target.relative_to(root).parts)
+        # A shared file resolves into the extension (named exactly, so no traversal); others stay inside.
+        inside = () if name in SHARED_FROM_EXTENSION else target.relative_to(root).parts
+        hidden = any(part.startswith(".") for part in inside)
         if hidden or not target.is_file():
             return error_response(path, 404, "not found")
     except (ValueError, OSError):  # outside the web directory; a name too long for the file system

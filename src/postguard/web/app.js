@@ -1,7 +1,14 @@
-// postguard paste page: paste a draft, pick channel and kind, see the findings in place.
+// postguard paste page: paste a draft, pick channel and kind, see the findings in place; post a
+// finding anyway (with a reason) or report it as wrong, recorded in the local log of the server.
 // Talks only to the server that served it (same origin). Never logs or stores the draft.
+//
+// Shares the browser extension's finding logic (text.js), finding rows (rows.js), decisions
+// (decisions.js) and their messages (messages-de.json, messages-en.json): the server serves the
+// extension's own files.
 (function () {
   'use strict';
+
+  const T = window.PostguardText;
 
   const STRINGS = {
     en: {
@@ -37,7 +44,6 @@
       cleanRules: (n) => `Nothing found. ${n} rules checked, none objects to this draft.`,
       count: (n) => (n === 1 ? '1 finding.' : `${n} findings.`),
       detected: (lang) => ` Checked as ${lang === 'de' ? 'German' : 'English'}.`,
-      severity: { error: 'Error', warning: 'Warning', info: 'Note' },
       show: 'Show in text',
       fixLabel: 'Fix:',
       replaceWith: (r) => `Replace with “${r}”`,
@@ -80,7 +86,6 @@
       cleanRules: (n) => `Nichts gefunden. ${n} Regeln geprüft, keine hat Einwände gegen diesen Entwurf.`,
       count: (n) => (n === 1 ? '1 Hinweis.' : `${n} Hinweise.`),
       detected: (lang) => ` Geprüft als ${lang === 'de' ? 'Deutsch' : 'Englisch'}.`,
-      severity: { error: 'Fehler', warning: 'Warnung', info: 'Hinweis' },
       show: 'Im Text zeigen',
       fixLabel: 'Korrektur:',
       replaceWith: (r) => `Durch „${r}“ ersetzen`,
@@ -105,7 +110,10 @@
 
   const state = {
     ui: 'en',
+    messages: {}, // the extension's messages by language (rows and decisions)
     findings: [], // {severity, message, ruleId, ruleName, replacements, start, end} (UTF-16)
+    overridden: new Set(), // keys of the findings posted anyway: hidden for this draft
+    editing: null, // the decision being made about one finding (see rows.js)
     shownText: '',
     answered: false,
     problem: null, // null | {key, status}
@@ -137,6 +145,26 @@
   function s(key, ...args) {
     const value = STRINGS[state.ui][key];
     return typeof value === 'function' ? value(...args) : value;
+  }
+
+  /** The extension's message `key` in the UI language, `$1`... replaced by `subs`. */
+  function t(key, subs) {
+    const entry = (state.messages[state.ui] || {})[key];
+    if (!entry) return key;
+    const list = subs === undefined ? [] : [].concat(subs);
+    return entry.message.replace(/\$(\d)/g, (_, n) => list[Number(n) - 1] ?? '');
+  }
+
+  async function loadMessages() {
+    await Promise.all(Object.keys(STRINGS).map(async (lang) => {
+      try {
+        const response = await fetch('static/messages-' + lang + '.json', { cache: 'no-cache' });
+        if (response.ok) state.messages[lang] = await response.json();
+      } catch {
+        // the rows show message keys
+      }
+    }));
+    renderResults();
   }
 
   function setLanguage(lang, remember) {
@@ -274,7 +302,7 @@
     if ($('lang').value) body.lang = $('lang').value;
     const when = publishAt();
     if (when) body.publish_at = when;
-    status.classList.add('busy');
+    status.classList.add('busy'); // until render(): not busy = this answer is shown
     let response;
     try {
       response = await fetch('v1/check', { method: 'POST', cache: 'no-store', ...request(body, files) });
@@ -282,7 +310,6 @@
       response = null;
     }
     if (seq !== state.seq) return; // a newer check is on its way
-    status.classList.remove('busy');
     if (!response) {
       state.problem = { key: 'down' };
     } else if (response.status === 401 || response.status === 403) {
@@ -304,7 +331,7 @@
       } else {
         state.problem = null;
         state.language = answer.language || null;
-        state.findings = shiftFindings(readFindings(answer.findings), text, draft.value);
+        state.findings = T.shiftFindings(readFindings(answer), text, draft.value);
         if (images) images.show(Array.isArray(answer.images) ? answer.images.map(readImage) : []);
         state.shownText = draft.value;
         state.answered = true;
@@ -349,36 +376,9 @@
     };
   }
 
-  /**
-   * A finding as a list item: severity, message, the quoted words (when there are any) and the rule.
-   * The draft's rows add "show" and fixes; an image's rows are just this.
-   */
-  function findingItem(f, quoted, { keepEmptyQuote = false } = {}) {
-    const li = document.createElement('li');
-    li.className = 'finding sev-' + f.severity;
-    li.dataset.rule = f.ruleId;
-    const head = document.createElement('div');
-    head.className = 'head';
-    const severity = document.createElement('span');
-    severity.className = 'severity';
-    severity.textContent = s('severity')[f.severity];
-    const message = document.createElement('span');
-    message.className = 'message';
-    message.textContent = f.message;
-    const quote = document.createElement('q');
-    quote.className = 'quote';
-    quote.textContent = quoted;
-    const rule = document.createElement('span');
-    rule.className = 'rule';
-    rule.textContent = f.ruleId + (f.ruleName ? ' · ' + f.ruleName : '');
-    head.append(severity, message, ...(quoted || keepEmptyQuote ? [quote] : []), rule);
-    li.append(head);
-    return li;
-  }
-
-  /** A finding in an image, as a list item like those of the draft (without "show" and fixes). */
+  /** A finding in an image, as a row like those of the draft (without "show", fixes and decisions). */
   function renderImageFinding(f) {
-    return findingItem(f, f.match);
+    return rows.findingItem(f, null, null, { severityText: true, match: f.match || undefined, fixText: false });
   }
 
   /** The server's explanation of a refused check (e.g. an unknown channel), if it gave one. */
@@ -391,38 +391,20 @@
     }
   }
 
-  function readFindings(list) {
-    return list
-      .filter((f) => Number.isInteger(f.start_utf16) && Number.isInteger(f.end_utf16) && f.end_utf16 > f.start_utf16)
-      .map((f) => ({
-        ruleId: String(f.rule_id || ''),
-        ruleName: String(f.rule_name || ''),
-        severity: ['error', 'warning', 'info'].includes(f.severity) ? f.severity : 'warning',
-        message: String(f.message || ''),
-        replacements: Array.isArray(f.replacements) ? f.replacements.map(String) : [],
-        start: f.start_utf16,
-        end: f.end_utf16,
-      }))
-      .sort((a, b) => a.start - b.start || a.end - b.end);
+  /** The findings of an answer (UTF-16 spans, as the extension reads them), in text order. */
+  function readFindings(answer) {
+    return T.toLocalFindings(answer).sort((a, b) => a.start - b.start || a.end - b.end);
   }
 
-  /** Keep spans aligned after an edit until the next answer (spans the edit touched are dropped). */
-  function shiftFindings(findings, oldText, newText) {
-    if (oldText === newText) return findings.slice();
-    const max = Math.min(oldText.length, newText.length);
-    let prefix = 0;
-    while (prefix < max && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
-    let suffix = 0;
-    while (suffix < max - prefix &&
-      oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
-    const oldEnd = oldText.length - suffix;
-    const delta = newText.length - oldText.length;
-    const out = [];
-    for (const f of findings) {
-      if (f.end <= prefix) out.push(f);
-      else if (f.start >= oldEnd) out.push({ ...f, start: f.start + delta, end: f.end + delta });
-    }
-    return out;
+  /** The findings not posted anyway, each with its matched words and key (as in the extension). */
+  function shown() {
+    const text = draft.value;
+    return state.findings
+      .map((f) => {
+        const match = text.slice(f.start, f.end);
+        return { ...f, match, key: f.ruleId + '|' + match.toLowerCase() };
+      })
+      .filter((f) => !state.overridden.has(f.key));
   }
 
   function scheduleCheck() {
@@ -442,7 +424,7 @@
     const text = draft.value;
     const nodes = [];
     let at = 0;
-    state.findings.forEach((f, index) => {
+    shown().forEach((f, index) => {
       if (f.start < at || f.end > text.length) return; // overlapping or stale: skip
       if (f.start > at) nodes.push(document.createTextNode(text.slice(at, f.start)));
       const mark = document.createElement('mark');
@@ -473,21 +455,48 @@
       status.textContent = s('empty');
     } else if (!state.answered) {
       status.textContent = s('checking');
-    } else if (!state.findings.length && !(images && images.findingCount())) {
+    } else if (!shown().length && !(images && images.findingCount())) {
       status.classList.add('clean');
       status.textContent = (state.ruleCount ? s('cleanRules', state.ruleCount) : s('clean')) +
         (state.language ? s('detected', state.language) : '');
     } else {
-      const total = state.findings.length + (images ? images.findingCount() : 0);
+      const total = shown().length + (images ? images.findingCount() : 0);
       status.textContent = s('count', total) + (state.language ? s('detected', state.language) : '');
     }
-    const items = state.findings.map((f, index) => renderFinding(f, index));
+    // The list is rebuilt: the focus goes back to the same control of the same row, or into a new form.
+    const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement : null;
+    const refocus = focused && { key: focused.closest('li').dataset.key, className: focused.className };
+    const items = shown().map((f, index) => renderFinding(f, index));
     list.replaceChildren(...items);
+    const row = (key) => items.find((li) => li.dataset.key === key);
+    let target = null;
+    if (state.editing && state.editing.focus) {
+      const editingRow = row(state.editing.key);
+      target = editingRow && editingRow.querySelector('.form .reason, .form .report');
+      state.editing.focus = false;
+    } else if (refocus && row(refocus.key)) {
+      target = row(refocus.key).querySelector('.' + refocus.className.trim().split(/\s+/).join('.'));
+    }
+    if (target) target.focus();
   }
 
+  const decisionActions = {
+    decide: (f, kind) => {
+      state.editing = { key: f.key, kind, reason: '', quote: false, error: '', report: null, focus: true };
+      renderResults();
+    },
+    cancel: () => {
+      const { key, kind } = state.editing || {};
+      state.editing = null;
+      renderResults();
+      const back = [...list.children].find((li) => li.dataset.key === key);
+      (back ? back.querySelector('.decide .act.' + (kind === 'override' ? 'override' : 'wrong')) : draft).focus();
+    },
+    edit: (changes) => Object.assign(state.editing || {}, changes, { focus: false }),
+    confirm: (f) => decisions.decide({ overridden: state.overridden, afterCheck: render, el: draft }, f),
+  };
+
   function renderFinding(f, index) {
-    const li = findingItem(f, draft.value.slice(f.start, f.end), { keepEmptyQuote: true });
-    li.dataset.index = String(index);
     const fixes = document.createElement('div');
     fixes.className = 'fixes';
     const show = document.createElement('button');
@@ -510,12 +519,16 @@
         fixes.append(button);
       }
     }
-    li.append(fixes);
+    const li = rows.findingItem(f, { editing: state.editing }, decisionActions, {
+      severityText: true, match: f.match, fixText: false, extra: [fixes],
+    });
+    li.dataset.index = String(index);
+    li.dataset.key = f.key;
     return li;
   }
 
   function selectFinding(index) {
-    const f = state.findings[index];
+    const f = shown()[index];
     if (!f) return;
     state.current = index;
     draft.focus();
@@ -539,7 +552,11 @@
 
   function onInput() {
     const text = draft.value;
-    state.findings = shiftFindings(state.findings, state.shownText, text);
+    state.findings = T.shiftFindings(state.findings, state.shownText, text);
+    if (!text.trim()) {
+      state.overridden.clear(); // an emptied draft starts a new one
+      state.editing = null;
+    }
     state.shownText = text;
     state.current = -1;
     render();
@@ -575,6 +592,22 @@
     button.addEventListener('click', () => setLanguage(button.dataset.lang, true));
   }
 
+  const rows = window.PostguardRows.create({ doc: document, win: window, t });
+
+  /** Record a decision in the server's local log: the rule, the matched words (fingerprinted there), the reason. */
+  async function sendFeedback(message) {
+    const body = { action: message.action, rule_id: message.ruleId, match: message.match, site: message.site, reason: message.reason };
+    try {
+      await fetch('v1/feedback', { method: 'POST', cache: 'no-store', headers: headers(), body: JSON.stringify(body) });
+    } catch {
+      // not recorded: the server is gone (the check says so)
+    }
+  }
+
+  const decisions = window.PostguardDecisions.create({
+    win: window, t, send: sendFeedback, state, schedule: renderResults, site: () => 'paste-page',
+  });
+
   const images = window.PostguardImages
     ? window.PostguardImages.create({
       root: $('images'),
@@ -587,6 +620,7 @@
     : null;
 
   setLanguage(pickLanguage(), false);
+  loadMessages();
   loadChannels();
   loadHealth();
   if (draft.value) onInput();

@@ -109,7 +109,7 @@
               const where = document.createElement('span');
               where.className = 'rule';
               where.textContent = t('file');
-              li.querySelector('.head').append(where);
+              li.querySelector('.body').append(where);
             } else if (r.width && r.height) {
               const box = document.createElement('span');
               box.className = 'box sev-' + f.severity;

@@ -1,0 +1,1 @@
+../../../browser-extension/content/decisions.js

@@ -1,0 +1,1 @@
+../../../browser-extension/content/rows.js

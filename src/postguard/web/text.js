@@ -1,0 +1,1 @@
+../../../browser-extension/content/text.js

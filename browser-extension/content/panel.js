@@ -19,26 +19,8 @@
    */
   function create({ doc, win, t }) {
     const rows = root.PostguardRows.create({ doc, win, t });
+    const { el, button } = rows;
     const findingItem = (f, view, actions) => rows.findingItem(f, view, actions);
-
-    function el(tag, className, text) {
-      const node = doc.createElement(tag);
-      if (className) node.className = className;
-      if (text !== undefined) node.textContent = text;
-      return node;
-    }
-
-    function button(className, label, text, onClick) {
-      const b = el('button', className, text);
-      b.type = 'button';
-      b.title = label;
-      b.setAttribute('aria-label', label);
-      b.addEventListener('click', (event) => {
-        event.stopPropagation();
-        onClick();
-      });
-      return b;
-    }
 
     function noticeContent(notice) {
       const p = el('div', 'notice');

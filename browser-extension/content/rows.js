@@ -13,7 +13,8 @@
    * about one finding, {key, kind: 'override'|'wrong', reason, quote, error, report}; actions =
    * {decide(finding, kind), cancel(), edit(changes), confirm(finding)}. Options: `severityText`
    * (show the severity as a word, not only as a coloured dot), `match` (the matched words, shown),
-   * `fixText` (false: the caller shows fixes itself), `extra` (nodes after the rule).
+   * `fixText` (false: the caller shows fixes itself), `extra` (nodes after the rule). Also
+   * `el(tag, className, text)` and `button(className, label, text, onClick)`, for the panel.
    */
   function create({ doc, win, t }) {
     function el(tag, className, text) {
@@ -145,7 +146,7 @@
       return item;
     }
 
-    return { findingItem };
+    return { findingItem, el, button };
   }
 
   root.PostguardRows = Object.freeze({ create });

@@ -3,7 +3,7 @@
 For each source tree given (this checkout, and for instance an export of a previous commit) it
 starts that tree's own ``postguard serve`` with the example company pack (as tests/test_browser.py
 does; the paste page's tests need the page of the same tree) and runs ``node --test`` in its
-``browser-extension/`` against it, with the ``--test-concurrency`` of its tests/test_browser.py.
+``browser-extension/`` against it (``POSTGUARD_NODE_TEST_CONCURRENCY``, as tests/test_browser.py).
 The trees take turns round after round, so that they share the machine's load. Export a previous
 commit with::
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -54,11 +53,10 @@ def _server(tree: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, url
 
 
-def _concurrency(tree: Path) -> list[str]:
-    """The ``--test-concurrency`` the tree's tests/test_browser.py runs node with (none: node's default)."""
-    source = (tree / "tests" / "test_browser.py").read_text(encoding="utf-8")
-    found = re.search(r"^NODE_TEST_CONCURRENCY = (\d+)$", source, re.M)
-    return [f"--test-concurrency={found.group(1)}"] if found else []
+def _concurrency() -> list[str]:
+    """As tests/test_browser.py: ``POSTGUARD_NODE_TEST_CONCURRENCY`` (the same for every tree)."""
+    value = os.environ.get("POSTGUARD_NODE_TEST_CONCURRENCY", "")
+    return [f"--test-concurrency={int(value)}"] if value else []
 
 
 def _node(tree: Path, url: str, out: Path, target: str) -> tuple[float, bool]:
@@ -66,7 +64,7 @@ def _node(tree: Path, url: str, out: Path, target: str) -> tuple[float, bool]:
     env = {**os.environ, "POSTGUARD_URL": url, "POSTGUARD_ARTIFACTS": str(out / "artifacts")}
     started = time.monotonic()
     result = subprocess.run(
-        ["node", "--test", *_concurrency(tree), "--test-reporter=tap", target],
+        ["node", "--test", *_concurrency(), "--test-reporter=tap", target],
         cwd=extension,
         env=env,
         capture_output=True,

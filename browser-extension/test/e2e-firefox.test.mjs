@@ -154,10 +154,10 @@ test('Firefox, the paste page: findings in place; post anyway and this is wrong;
   // Key events reach the page after performActions answers: wait for where the focus goes.
   const focus = () => ff.call(tab, () => document.activeElement.className || document.activeElement.id);
   const focusOn = (want) => poll(focus, (value) => value === want);
-  // Buttons by a click: a headless Firefox window never gets the system's focus
-  // (document.hasFocus() stays false, also after browsingContext.activate), and Firefox activates
-  // a focused button on Enter or Space only in a focused window; the key events themselves arrive,
-  // and Enter in a field submits its form. Keyboard-only use of the page is tested in Chromium.
+  // Buttons by a click: in headless Firefox, Enter or Space on a focused button does not activate
+  // it (the key events arrive, and Enter in a field submits its form; the window never has the
+  // focus: document.hasFocus() stays false, also after browsingContext.activate). Keyboard-only
+  // use of the page is tested in Chromium.
   const clickOn = async (selector) => {
     await ff.call(tab, (sel) => document.querySelector(sel).scrollIntoView({ block: 'center' }), selector);
     await ff.click(tab, selector);

@@ -10,7 +10,7 @@ const WEB = join(EXT_DIR, '..', 'src', 'postguard', 'web');
 const HTML = readFileSync(join(WEB, 'index.html'), 'utf8').replace(/<script[^>]*><\/script>/, '');
 // The page's scripts in the order of index.html (images.js aside); text.js, rows.js and decisions.js
 // are the extension's files (symlinks in web/).
-const SCRIPTS = ['text.js', 'rows.js', 'decisions.js', 'app.js'].map((name) => readFileSync(join(WEB, name), 'utf8'));
+const SCRIPTS = ['text.js', 'rows.js', 'decisions.js', 'strings.js', 'app.js'].map((name) => readFileSync(join(WEB, name), 'utf8'));
 const IMAGES = readFileSync(join(WEB, 'images.js'), 'utf8');
 const MESSAGES = Object.fromEntries(['de', 'en'].map((lang) => [lang, JSON.parse(readFileSync(join(WEB, `messages-${lang}.json`), 'utf8'))]));
 const SAMPLE = '🚀 Stolz auf das Sturmvogel-Team! Der Trekker T5 kommt bald.';

@@ -49,12 +49,14 @@ after(async () => {
 
 test('Firefox: the content script highlights the findings in a textarea and a contenteditable', { skip: SKIP }, async () => {
   // The worker registers the content script for the added site once the seeded settings arrive;
-  // load the page until the script is there: it puts its overlay on the page when a box has the
-  // focus (no need to wait for a check to know).
+  // load the page until the script is there: it puts its overlay on the page as soon as a box is
+  // typed in (no need to wait for a check to know). Typed, not only clicked: the headless window
+  // has no focus, and a click there sends no focusin.
   let ready = false;
   for (let attempt = 0; attempt < 40 && !ready; attempt++) {
     await ff.send('browsingContext.navigate', { context: tab, url: site.url, wait: 'complete' });
     await ff.click(tab, '#ta');
+    await ff.type(tab, 'x');
     ready = await poll(() => ff.call(tab, () => document.querySelector('postguard-overlay') !== null), Boolean, { timeout: 500 });
   }
   assert.ok(ready, 'the content script runs on the added site');

@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import secrets
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -403,20 +403,29 @@ class MultiIndex(TermIndex):
         return resolve_matches([m for p in self.parts for m in p.find_around(pieces, start, end)])
 
 
-class HostTable(dict[str, list[int]]):
-    """Host suffix -> entries, for plain hosts and hashed ones (looked up by their hash)."""
+class HostTable(Mapping[str, tuple[int, ...]]):
+    """Host suffix -> entries, for plain hosts and hashed ones (looked up by their hash). Read-only.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.hashed: list[tuple[KeyedHash, dict[str, list[int]]]] = []
+    Iterating gives the plain hosts only: a hashed host is known by its digest, never by name.
+    """
 
-    def _hit(self, key: object) -> list[int] | None:
+    __slots__ = ("_hashed", "_plain")
+
+    def __init__(
+        self,
+        plain: Mapping[str, Sequence[int]] | None = None,
+        hashed: Sequence[tuple[KeyedHash, Mapping[str, Sequence[int]]]] = (),
+    ) -> None:
+        self._plain = {k: tuple(v) for k, v in (plain or {}).items()}
+        self._hashed = tuple((t, {k: tuple(v) for k, v in table.items()}) for t, table in hashed)
+
+    def _hit(self, key: object) -> tuple[int, ...] | None:
         if not isinstance(key, str):
             return None
-        plain = dict.get(self, key)
+        plain = self._plain.get(key)
         if plain is not None:
             return plain
-        for transform, table in self.hashed:
+        for transform, table in self._hashed:
             found = table.get(transform(key))
             if found is not None:
                 return found
@@ -425,29 +434,20 @@ class HostTable(dict[str, list[int]]):
     def __contains__(self, key: object) -> bool:
         return self._hit(key) is not None
 
-    def __getitem__(self, key: str) -> list[int]:
+    def __getitem__(self, key: str) -> tuple[int, ...]:
         found = self._hit(key)
         if found is None:
             raise KeyError(key)
         return found
 
-    def __len__(self) -> int:
-        return dict.__len__(self) + sum(len(t) for _, t in self.hashed)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plain)
 
-    def __bool__(self) -> bool:
-        return len(self) > 0
+    def __len__(self) -> int:
+        return len(self._plain) + sum(len(t) for _, t in self._hashed)
 
     def __reduce__(self) -> Any:
-        return (_host_table, (dict(self), self.hashed))
-
-
-def _host_table(
-    plain: Mapping[str, list[int]], hashed: list[tuple[KeyedHash, dict[str, list[int]]]]
-) -> HostTable:
-    table = HostTable()
-    table.update(plain)
-    table.hashed = hashed
-    return table
+        return (HostTable, (self._plain, self._hashed))
 
 
 def hashed_digest(text: str, where: Any) -> str:

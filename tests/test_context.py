@@ -93,3 +93,46 @@ def test_a_plugin_adds_an_input_format() -> None:
     assert [f.rule_id for f in lint(engine, source, path="a.txt").findings] == ["PG104"]  # plain text is
     with pytest.raises(ConfigError, match="registered twice"):
         Engine(Config(), plugin_manager=build_plugin_manager(entry_points=False, extra=[Hashed(), Hashed()]))
+
+
+class Meddler:
+    """Runs before the other checks and tries to change what they will see."""
+
+    def __init__(self) -> None:
+        self.refused: list[str] = []
+
+    @hookimpl(tryfirst=True)
+    def postguard_check(self, ctx: CheckContext) -> None:
+        attempts: dict[str, Any] = {
+            "channels": lambda: ctx.packs.channels.__setitem__("fake", ctx.channel),  # type: ignore[attr-defined]
+            "channels.clear": lambda: ctx.packs.channels.clear(),  # type: ignore[attr-defined]
+            "sections": lambda: ctx.packs.sections.__setitem__("imprint", ()),  # type: ignore[attr-defined]
+            "hosts": lambda: ctx.packs.hosts.__setitem__("example.org", (0,)),  # type: ignore[attr-defined]
+            "host entries": lambda: ctx.packs.hosts["jira.nordkap-dev.example"].append(0),  # type: ignore[attr-defined]
+            "rules": lambda: ctx.rules.pop("PG101"),  # type: ignore[attr-defined]
+        }
+        for name, attempt in attempts.items():
+            try:
+                attempt()
+            except (TypeError, AttributeError):
+                self.refused.append(name)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_plugin_cannot_change_the_packs_or_rules_another_plugin_sees(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    monkeypatch.setenv("POSTGUARD_CACHE_DIR", str(tmp_path))
+    pack = Path(__file__).resolve().parents[1] / "rules" / "example-company.toml"
+    config = Config(packs=(pack,))
+    if cached:  # the second engine gets its packs back from the pickle the first one wrote
+        Engine(config, use_cache=True)
+    meddler = Meddler()
+    pm = build_plugin_manager(entry_points=False, extra=[meddler])
+    engine = Engine(config, plugin_manager=pm, use_cache=cached)
+    before = (dict(engine.packs.channels), dict(engine.packs.sections), len(engine.packs.hosts))
+    findings = engine.check(Draft(text="Details stehen unter jira.nordkap-dev.example/roadmap.")).findings
+    assert meddler.refused == ["channels", "channels.clear", "sections", "hosts", "host entries", "rules"]
+    assert (dict(engine.packs.channels), dict(engine.packs.sections), len(engine.packs.hosts)) == before
+    assert "PG101" in engine.rules and "fake" not in engine.packs.channels
+    assert [f.rule_id for f in findings if f.rule_id.startswith("PG1")]  # the host still found

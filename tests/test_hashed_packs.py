@@ -372,7 +372,11 @@ def test_the_keyed_hash_is_hmac_sha256_of_the_salt() -> None:
 
     from postguard.rulepacks.hashed import KeyedHash
 
-    salt = b"0123456789abcdef0123456789abcdef"
-    transform = pickle.loads(pickle.dumps(KeyedHash(salt)))
-    for key in ("sturmvogel", "trekkert5", "", "eichhörnchen"):
-        assert transform(key) == hmac.digest(salt, key.encode(), "sha256")[:16].decode("latin-1")
+    for salt in (b"0123456789abcdef0123456789abcdef", bytes(range(100))):  # longer than a block too
+        used = KeyedHash(salt)
+        used("a word of a draft")
+        assert KeyedHash(salt) and len(used) == 1  # a transform even with an empty memo
+        transform = pickle.loads(pickle.dumps(used))
+        assert len(transform) == 0  # the memo (words of drafts) is never pickled
+        for key in ("sturmvogel", "trekkert5", "", "eichhörnchen"):
+            assert transform(key) == hmac.digest(salt, key.encode(), "sha256")[:16].decode("latin-1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,3 +220,53 @@ def test_plugin_sections_share_the_table_and_pattern_checks(
     with pytest.raises(ConfigError) as exc:
         load_packs([p], sections)
     assert exc.value.key == key and words in str(exc.value)
+
+
+def test_cache_notices_a_changed_helper_module_of_a_plugins_parser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser's own module is unchanged; a helper module of the same plugin package changes."""
+    import importlib
+    import sys
+
+    from postguard.config import Config
+    from postguard.engine import Engine
+    from postguard.plugin import hookimpl
+    from postguard.plugins import build_plugin_manager
+
+    pkg = tmp_path / "plugin" / "acme_pg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "sections.py").write_text(
+        "from acme_pg import helpers\n\ndef parse(value, where):\n    return helpers.scale(value['limit'])\n",
+        encoding="utf-8",
+    )
+    helpers = pkg / "helpers.py"
+    helpers.write_text("def scale(n):\n    return n\n", encoding="utf-8")
+    pack = tmp_path / "pack.toml"
+    pack.write_text("[acme]\nlimit = 3\n", encoding="utf-8")
+
+    class Acme:
+        @hookimpl
+        def postguard_pack_sections(self, register: Any) -> None:
+            register("acme", sys.modules["acme_pg.sections"].parse)
+
+    def engine() -> Engine:
+        pm = build_plugin_manager(entry_points=False, extra=[Acme()])
+        return Engine(Config(packs=(pack,), default_pack=False), plugin_manager=pm)
+
+    monkeypatch.syspath_prepend(str(tmp_path / "plugin"))
+    monkeypatch.setenv("POSTGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    try:
+        importlib.import_module("acme_pg.sections")
+        first = engine().packs
+        assert first.sections["acme"] == (3,)
+        assert engine().packs.fingerprint == first.fingerprint  # unchanged: served from the cache
+        helpers.write_text("def scale(n):\n    return n * 10\n", encoding="utf-8")
+        importlib.reload(sys.modules["acme_pg.helpers"])
+        second = engine().packs
+        assert second.sections["acme"] == (30,)
+        assert second.fingerprint != first.fingerprint
+    finally:
+        for name in ("acme_pg", "acme_pg.sections", "acme_pg.helpers"):
+            sys.modules.pop(name, None)

@@ -103,7 +103,7 @@ class Engine:
             for path in config.packs:
                 verify_pack_file(path, config.pack_keys)
 
-    def _collect_rules(self) -> dict[str, RuleInfo]:
+    def _collect_rules(self) -> Mapping[str, RuleInfo]:
         rules: dict[str, RuleInfo] = {}
 
         def register(rule: RuleInfo) -> None:
@@ -118,7 +118,7 @@ class Engine:
         for rule in suppress_rules():  # the core's own rules, about suppression directives
             register(rule)
         self.pm.hook.postguard_register_rules(register=register)
-        return dict(sorted(rules.items()))
+        return MappingProxyType(dict(sorted(rules.items())))  # read-only: ctx.rules is this
 
     def _prepare(self) -> Mapping[str, Any]:
         """Each plugin's per-pack state (``postguard_prepare``), read-only."""

@@ -53,20 +53,30 @@ def package_digest() -> bytes:
 
 
 def callable_digest(func: Callable[..., Any]) -> bytes:
-    """A function's module, name and its module's source: a changed parser gives another digest.
+    """A function's module, name and source: its module's, and every module of the package it is in.
 
-    Read on every call (parsers are few): a plugin edited or upgraded while a server runs is noticed.
+    So a parser whose helpers live in another module of its plugin (``acme_postguard.rules``
+    calling ``acme_postguard.words``) gets another digest when either changes. postguard's own
+    modules are in :func:`package_digest` already. Read on every call (parsers are few): a plugin
+    edited or upgraded while a server runs is noticed.
     """
     module_name = getattr(func, "__module__", None) or ""
     qualname = getattr(func, "__qualname__", None) or type(func).__qualname__
     digest = hashlib.sha256(f"{module_name}:{qualname}".encode())
     module = sys.modules.get(module_name)
     module_file = getattr(module, "__file__", None)
-    if module_file:
+    if not module_file:
+        return digest.digest()
+    files = [Path(module_file)]
+    top = sys.modules.get(module_name.partition(".")[0])
+    top_file = getattr(top, "__file__", None)
+    if top is not None and top_file and hasattr(top, "__path__") and top.__name__ != "postguard":
+        files += sorted(Path(top_file).parent.rglob("*.py"))  # the plugin's package
+    for file in dict.fromkeys(files):
         try:
-            digest.update(Path(module_file).read_bytes())
+            digest.update(str(file).encode() + b"\0" + file.read_bytes())
         except OSError:
-            digest.update(module_file.encode())
+            digest.update(str(file).encode())
     return digest.digest()
 
 

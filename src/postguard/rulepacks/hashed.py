@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import secrets
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,41 +57,117 @@ def decode_salt(text: str) -> bytes:
     return salt
 
 
-class KeyedHash:
+class KeyedHash(dict[str, str]):
     """``key -> digest``: HMAC-SHA256 under the pack's salt, 16 bytes as a latin-1 string.
 
     A class, not a closure, so that indexes holding it can be pickled into the pack cache.
-    Results are memoised per process: a draft looks up the same candidates again and again. The
-    HMAC's keyed state (the salt's inner and outer pads) is computed once and copied per key: the
-    same digest as ``hmac.digest(salt, key, "sha256")`` at half the cost of a new draft word (an
-    attacker can do the same, so this changes nothing about guessing).
+    Results are memoised per process (this dict: a known key is answered by ``dict.__getitem__``,
+    in C; a new one goes to :meth:`__missing__`): a draft looks up the same candidates again and
+    again. The HMAC is computed from the salt's inner and outer SHA-256 states, prepared once and
+    copied per key (RFC 2104): the same digest as ``hmac.digest(salt, key, "sha256")``, without
+    the ``hmac`` module's Python objects per key (an attacker can do the same, so this changes
+    nothing about guessing).
     """
 
     def __init__(self, salt: bytes) -> None:
+        super().__init__()
         self.salt = salt
-        self._keyed = hmac.new(salt, digestmod=hashlib.sha256)
-        self._cache: dict[str, str] = {}
+        block = (hashlib.sha256(salt).digest() if len(salt) > 64 else salt).ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block)).copy
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy
 
-    def __call__(self, key: str) -> str:
-        out = self._cache.get(key)
-        if out is None:
-            h = self._keyed.copy()
-            h.update(key.encode())
-            out = h.digest()[:16].decode("latin-1")
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[key] = out
+    #: ``transform(key)``: the memo answers in C; a new key goes to :meth:`__missing__`.
+    __call__ = dict.__getitem__
+
+    def __missing__(self, key: str) -> str:
+        inner = self._inner()
+        inner.update(key.encode())
+        outer = self._outer()
+        outer.update(inner.digest())
+        out = outer.digest()[:16].decode("latin-1")
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[key] = out
         return out
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"salt": self.salt}  # never pickle the memo (it holds words of drafts)
+    def __reduce__(self) -> Any:
+        return (KeyedHash, (self.salt,))  # never pickle the memo (it holds words of drafts)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["salt"])  # type: ignore[misc]
+    def __bool__(self) -> bool:
+        return True  # a transform, however empty its memo (TermIndex tests ``if key_transform``)
+
+    def __eq__(self, other: object) -> bool:  # the same transform, whatever either has memoised
+        return isinstance(other, KeyedHash) and other.salt == self.salt
+
+    def __hash__(self) -> int:  # type: ignore[override]  # a dict is unhashable; a transform is not
+        return hash(self.salt)
 
 
 def keyed_hash(salt: bytes) -> KeyedHash:
     return KeyedHash(salt)
+
+
+class HeadBits(dict[str, int]):
+    """A head of a draft -> the indexes whose :class:`HeadFilter` it passes, as a bit per slot.
+
+    One per hashed pack, shared by its four filters (memoised per process, never pickled): a new
+    head of a draft costs one keyed hash of ``"^" + head`` and the lookups of its one to three
+    letter prefixes (themselves memoised) once for all four indexes, not once per index. Format 2
+    (``slots`` None): one bit for any prefix of up to four letters, set for every index.
+    """
+
+    def __init__(
+        self,
+        transform: KeyedHash,
+        bitmap: bytes,
+        short: Mapping[int, frozenset[str]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.transform = transform
+        self.bitmap = bitmap
+        self.nbits = len(bitmap) * 8
+        #: Format 3: by slot, the keyed hashes of the index's keys of one to three letters.
+        self.short = short
+        self._short_masks: dict[str, int] = {}
+
+    def _has(self, n: int) -> bool:
+        return bool(self.bitmap[n >> 3] & (1 << (n & 7)))
+
+    def __missing__(self, head: str) -> int:
+        short = self.short
+        if short is None:  # format 2: any prefix's bit stands for every index
+            hit = any(
+                self._has(head_bit(self.transform, head[:k], self.nbits))
+                for k in range(1, min(4, len(head)) + 1)
+            )
+            mask = ALL_SLOTS if hit else 0
+        else:
+            mask = 0
+            if len(head) >= 4:
+                digest = self.transform("^" + head[:4]).encode("latin-1")
+                for slot in SLOTS.values():
+                    if self._has(int.from_bytes(digest[4 * slot : 4 * slot + 4], "big") % self.nbits):
+                        mask |= 1 << slot
+            if any(short.values()):
+                for k in range(1, min(3, len(head)) + 1):
+                    mask |= self._short_mask(head[:k])
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[head] = mask
+        return mask
+
+    def _short_mask(self, prefix: str) -> int:
+        mask = self._short_masks.get(prefix)
+        if mask is None:
+            digest = self.transform(short_key(prefix))
+            mask = sum(1 << slot for slot, keys in (self.short or {}).items() if digest in keys)
+            if len(self._short_masks) >= _CACHE_LIMIT:
+                self._short_masks.clear()
+            self._short_masks[prefix] = mask
+        return mask
+
+    def __reduce__(self) -> Any:
+        return (HeadBits, (self.transform, self.bitmap, self.short))  # never pickle the memo
 
 
 class HeadFilter(dict[str, bool]):
@@ -100,16 +175,16 @@ class HeadFilter(dict[str, bool]):
 
     Format 3: each key of four letters or more sets one bit for its first four letters, taken from
     the 4 bytes of ``HMAC(salt, "^" + head)`` that belong to its index (terms, context words,
-    allow phrases, embargo names: one keyed hash per head of a draft serves all four). A place of
-    the text is scanned only when its head hits a set bit. Keys of one to three letters are kept
-    as exact keyed hashes (``short``): they say nothing a salt holder could not find by trying all
-    50,000 such keys in a moment. Format 2 packs have one bitmap of every head for all indexes, and
-    a place's shorter heads are tested in it too. Either way the hashed index skips most places,
-    as the plain one does with its prefix set. The bitmap has at most 16,384 bits, so each bit
-    stands for a hundred or more possible four-letter heads and reveals no name, only a coarse
-    hint to someone who already holds the salt (who can test whole guesses against the key hashes
-    anyway). ``extra`` holds heads in clear of words the index got from another pack's vocabulary
-    (the equivalents of a hashed context word).
+    allow phrases, embargo names: one keyed hash per head of a draft serves all four, see
+    :class:`HeadBits`). A place of the text is scanned only when its head hits a set bit. Keys of
+    one to three letters are kept as exact keyed hashes (``short``): they say nothing a salt holder
+    could not find by trying all 50,000 such keys in a moment. Format 2 packs have one bitmap of
+    every head for all indexes, and a place's shorter heads are tested in it too. Either way the
+    hashed index skips most places, as the plain one does with its prefix set. The bitmap has at
+    most 16,384 bits, so each bit stands for a hundred or more possible four-letter heads and
+    reveals no name, only a coarse hint to someone who already holds the salt (who can test whole
+    guesses against the key hashes anyway). ``extra`` holds heads in clear of words the index got
+    from another pack's vocabulary (the equivalents of a hashed context word).
     """
 
     def __init__(
@@ -119,31 +194,25 @@ class HeadFilter(dict[str, bool]):
         slot: int | None = None,
         short: frozenset[str] | None = None,
         extra: frozenset[str] = frozenset(),
+        bits: HeadBits | None = None,
     ) -> None:
         super().__init__()
+        if bits is None:  # a filter of its own (format 2, or one index alone)
+            bits = HeadBits(transform, bitmap, None if slot is None else {slot: short or frozenset()})
         self.transform = transform
         self.bitmap = bitmap
-        self.nbits = len(bitmap) * 8
         #: Format 3: which 4 bytes of a head's keyed hash set this index's bit (0-3); None: format 2.
         self.slot = slot
         self.short = short
         self.extra = extra
-
-    def _bit(self, head: str) -> bool:
-        n = head_bit(self.transform, head, self.nbits, self.slot)
-        return bool(self.bitmap[n >> 3] & (1 << (n & 7)))
+        self.bits = bits
+        self._mask = ALL_SLOTS if slot is None else 1 << slot
 
     #: ``filter(head)``: the memo (this dict) answers in C; a new head goes to :meth:`__missing__`.
     __call__ = dict.__getitem__
 
     def __missing__(self, head: str) -> bool:
-        short = self.short
-        if short is None:
-            hit = any(self._bit(head[:k]) for k in range(1, min(4, len(head)) + 1))
-        else:
-            hit = (len(head) >= 4 and self._bit(head[:4])) or any(
-                self.transform(short_key(head[:k])) in short for k in range(1, min(3, len(head)) + 1)
-            )
+        hit = bool(self.bits[head] & self._mask)
         if not hit and self.extra:
             hit = any(head[:k] in self.extra for k in range(1, min(4, len(head)) + 1))
         if len(self) >= _CACHE_LIMIT:
@@ -152,11 +221,13 @@ class HeadFilter(dict[str, bool]):
         return hit
 
     def with_extra(self, heads: Iterable[str]) -> HeadFilter:
-        return HeadFilter(self.transform, self.bitmap, self.slot, self.short, self.extra | set(heads))
+        return HeadFilter(
+            self.transform, self.bitmap, self.slot, self.short, self.extra | set(heads), self.bits
+        )
 
     def __reduce__(self) -> Any:
         # never pickle the memo: it holds the heads of drafts' words
-        return (HeadFilter, (self.transform, self.bitmap, self.slot, self.short, self.extra))
+        return (HeadFilter, (self.transform, self.bitmap, self.slot, self.short, self.extra, self.bits))
 
 
 def short_key(key: str) -> str:
@@ -222,6 +293,7 @@ def parse_hashed_term(text: str) -> tuple[str, str]:
 INDEX_LETTERS = {"confidential": "c", "context": "x", "allow": "a", "embargo": "b"}
 #: Format 3: the slot of each index in a head's keyed hash (see :func:`head_bit`).
 SLOTS = {letter: n for n, letter in enumerate(INDEX_LETTERS.values())}
+ALL_SLOTS = (1 << len(SLOTS)) - 1
 _INDEX_NAMES = {v: k for k, v in INDEX_LETTERS.items()}
 _FORM_LETTERS = {EXACT: "e", TRANSLIT: "t", PART: "p", MODEL: "m"}
 _FORM_NAMES = {v: k for k, v in _FORM_LETTERS.items()}
@@ -353,13 +425,11 @@ def parse_hashed_section(value: Any, where: Where) -> HashedPack:
             raise where.child("starts").error("not base64") from None
         if not bitmap:
             raise where.child("starts").error("is empty")
+        shorts = {SLOTS[letter]: short.get(letter, frozenset()) for letter in INDEX_LETTERS.values()}
+        bits = HeadBits(transform, bitmap, shorts if fmt >= 3 else None)
         for name, letter in INDEX_LETTERS.items():
-            if fmt >= 3:
-                head_filters[name] = HeadFilter(
-                    transform, bitmap, SLOTS[letter], short.get(letter, frozenset())
-                )
-            else:
-                head_filters[name] = HeadFilter(transform, bitmap)
+            slot = SLOTS[letter] if fmt >= 3 else None
+            head_filters[name] = HeadFilter(transform, bitmap, slot, shorts.get(SLOTS[letter]), bits=bits)
     return HashedPack(transform, t["max_key_length"], head_filters)
 
 
@@ -403,20 +473,29 @@ class MultiIndex(TermIndex):
         return resolve_matches([m for p in self.parts for m in p.find_around(pieces, start, end)])
 
 
-class HostTable(dict[str, list[int]]):
-    """Host suffix -> entries, for plain hosts and hashed ones (looked up by their hash)."""
+class HostTable(Mapping[str, tuple[int, ...]]):
+    """Host suffix -> entries, for plain hosts and hashed ones (looked up by their hash). Read-only.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.hashed: list[tuple[KeyedHash, dict[str, list[int]]]] = []
+    Iterating gives the plain hosts only: a hashed host is known by its digest, never by name.
+    """
 
-    def _hit(self, key: object) -> list[int] | None:
+    __slots__ = ("_hashed", "_plain")
+
+    def __init__(
+        self,
+        plain: Mapping[str, Sequence[int]] | None = None,
+        hashed: Sequence[tuple[KeyedHash, Mapping[str, Sequence[int]]]] = (),
+    ) -> None:
+        self._plain = {k: tuple(v) for k, v in (plain or {}).items()}
+        self._hashed = tuple((t, {k: tuple(v) for k, v in table.items()}) for t, table in hashed)
+
+    def _hit(self, key: object) -> tuple[int, ...] | None:
         if not isinstance(key, str):
             return None
-        plain = dict.get(self, key)
+        plain = self._plain.get(key)
         if plain is not None:
             return plain
-        for transform, table in self.hashed:
+        for transform, table in self._hashed:
             found = table.get(transform(key))
             if found is not None:
                 return found
@@ -425,29 +504,20 @@ class HostTable(dict[str, list[int]]):
     def __contains__(self, key: object) -> bool:
         return self._hit(key) is not None
 
-    def __getitem__(self, key: str) -> list[int]:
+    def __getitem__(self, key: str) -> tuple[int, ...]:
         found = self._hit(key)
         if found is None:
             raise KeyError(key)
         return found
 
-    def __len__(self) -> int:
-        return dict.__len__(self) + sum(len(t) for _, t in self.hashed)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plain)
 
-    def __bool__(self) -> bool:
-        return len(self) > 0
+    def __len__(self) -> int:
+        return len(self._plain) + sum(len(t) for _, t in self._hashed)
 
     def __reduce__(self) -> Any:
-        return (_host_table, (dict(self), self.hashed))
-
-
-def _host_table(
-    plain: Mapping[str, list[int]], hashed: list[tuple[KeyedHash, dict[str, list[int]]]]
-) -> HostTable:
-    table = HostTable()
-    table.update(plain)
-    table.hashed = hashed
-    return table
+        return (HostTable, (self._plain, self._hashed))
 
 
 def hashed_digest(text: str, where: Any) -> str:

@@ -50,7 +50,7 @@ def index_packs(
         same_hashed[file] = {
             hp.transform(term_key(word)[0]): tuple(group) for group in packs.equivalents for word in group
         }
-    hosts = HostTable()
+    hosts: dict[str, list[int]] = {}
     hashed_hosts: dict[str, dict[str, list[int]]] = {}
 
     def add_hashed(index: str, pack: str, term: str, ref: int, mode: str, where: Where, typos: bool) -> None:
@@ -65,7 +65,7 @@ def index_packs(
                     table = hashed_hosts.setdefault(entry.pack, {})
                     table.setdefault(hashed_digest(term, where.child("terms")), []).append(n)
                 else:
-                    dict.setdefault(hosts, term.strip().lower().rstrip("."), []).append(n)
+                    hosts.setdefault(term.strip().lower().rstrip("."), []).append(n)
             continue
         distinctive = entry.kind in ("codename", "client") and not entry.context
         if entry.protected:
@@ -111,8 +111,9 @@ def index_packs(
         packs.idiom_index.add(phrase, phrase, "word")
     for word in packs.history:
         packs.history_index.add(word, word, "exact")
-    hosts.hashed = [(hashed[file].transform, table) for file, table in hashed_hosts.items()]
-    object.__setattr__(packs, "hosts", hosts)  # still being built: frozen only once returned
+    hashed_tables = [(hashed[file].transform, table) for file, table in hashed_hosts.items()]
+    # still being built: frozen only once returned
+    object.__setattr__(packs, "hosts", HostTable(hosts, hashed_tables))
     for name in names:
         parts = [plain[name], *(idx[name] for idx in per_pack.values())]
         for index in parts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, cast
 
 from postguard.errors import ConfigError
@@ -139,8 +140,8 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         fingerprint=fp,
         confidential=tuple(confidential),
         embargo=tuple(embargo),
-        channels=channels,
-        sections={name: tuple(values) for name, values in extra.items()},
+        channels=MappingProxyType(channels),
+        sections=MappingProxyType({name: tuple(values) for name, values in extra.items()}),
         equivalents=tuple(equivalents),
         idioms=tuple(idioms),
         history=tuple(history),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from postguard.model import Severity
@@ -94,8 +96,9 @@ class PackTest:
 class PackSet:
     """All loaded packs, merged. Indexes are built once here and cached with the packs.
 
-    Frozen, and each section's values are a tuple (one item per pack, in load order), so a
-    plugin cannot change what another plugin sees.
+    Frozen, its mappings read-only (``channels``, ``sections``, ``hosts``) and each section's
+    values a tuple (one item per pack, in load order), so a plugin cannot change what another
+    plugin sees: an attempt raises ``TypeError``.
     """
 
     files: tuple[str, ...] = ()
@@ -104,13 +107,14 @@ class PackSet:
     fingerprint: str = ""
     confidential: tuple[ConfidentialEntry, ...] = ()
     embargo: tuple[EmbargoEntry, ...] = ()
-    channels: dict[str, Channel] = field(default_factory=dict)
-    sections: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    channels: Mapping[str, Channel] = field(default_factory=lambda: MappingProxyType({}))
+    sections: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
     confidential_index: TermIndex = field(default_factory=TermIndex)
     context_index: TermIndex = field(default_factory=TermIndex)
     allow_index: TermIndex = field(default_factory=TermIndex)
     embargo_index: TermIndex = field(default_factory=TermIndex)
-    hosts: dict[str, list[int]] = field(default_factory=dict)
+    #: Host suffix -> the confidential entries listing it (read-only: rulepacks.hashed.HostTable)
+    hosts: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: [vocabulary] equivalents: groups of words that stand for each other as context words
     equivalents: tuple[tuple[str, ...], ...] = ()
     #: [vocabulary] idioms: phrases in which no codename counts ("Und täglich grüßt das Murmeltier")
@@ -121,6 +125,21 @@ class PackSet:
     history_index: TermIndex = field(default_factory=TermIndex)
     tests: tuple[PackTest, ...] = ()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For the pack cache: a read-only view pickles as the dict it shows (see :meth:`__setstate__`)."""
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in _VIEWS:
+            state[name] = dict(state[name])
+        return state
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, MappingProxyType(value) if name in _VIEWS else value)
+
     @property
     def term_count(self) -> int:
         return sum(len(e.terms) for e in self.confidential) + sum(1 + len(e.aliases) for e in self.embargo)
+
+
+#: The fields of :class:`PackSet` that are read-only views of a dict.
+_VIEWS = ("channels", "sections")

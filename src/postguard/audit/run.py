@@ -179,8 +179,7 @@ def run(
         # one graph for all the tasks (not a message each); nothing here keeps a future after its
         # result is stored (as_completed drops each one it yields): the client's memory does not
         # grow with the number of partitions
-        tasks = client.map(audit_partition, todo, key=list(by_key), retries=1)
-        for future in as_completed(tasks):
+        for future in as_completed(client.map(audit_partition, todo, key=list(by_key), retries=1)):
             part = by_key[future.key]
             if future.status == "error":
                 exc = future.exception()

@@ -47,6 +47,16 @@ def finding_schema() -> pa.Schema:
     )  # fmt: skip
 
 
+def encode_findings(rows: Sequence[Row]) -> bytes:
+    """Finding rows as the bytes of a Parquet file (``parts/KEY.parquet``); done on the worker."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pylist(list(rows), schema=finding_schema()), sink)
+    return bytes(sink.getvalue().to_pybytes())
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     tmp.write_bytes(data)
@@ -96,19 +106,14 @@ class Store:
         return {p.name.removesuffix(".json") for p in self.parts.glob("*.json")}
 
     def save(self, result: PartitionResult) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
+        """Store a completed partition: its Parquet bytes as they came from the worker, then its counts."""
         self.parts.mkdir(parents=True, exist_ok=True)
         if result.findings:
-            table = pa.Table.from_pylist(result.findings, schema=finding_schema())
-            sink = pa.BufferOutputStream()
-            pq.write_table(table, sink)
-            _atomic_write(self.parts / f"{result.key}.parquet", sink.getvalue().to_pybytes())
+            _atomic_write(self.parts / f"{result.key}.parquet", result.parquet)
         meta = {
             "documents": result.documents,
             "skipped": result.skipped,
-            "findings": len(result.findings),
+            "findings": result.findings,
             "failures": result.failures,
             "seconds": round(result.seconds, 3),
             "cpu_seconds": round(result.cpu_seconds, 3),

@@ -52,12 +52,17 @@ class AuditOptions:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PartitionResult:
-    """What a worker sends back: finding rows, failure rows and counts."""
+    """What a worker sends back: its findings already encoded as a Parquet file, failure rows, counts.
+
+    The worker encodes the findings (:func:`postguard.audit.outputs.encode_findings`), so that the
+    client, which shares the cores with the workers on one machine, only writes bytes to a file.
+    """
 
     key: str
     documents: int
     skipped: int
-    findings: list[Row]
+    findings: int
+    parquet: bytes  # empty when there are no findings
     failures: list[Row]
     seconds: float
     cpu_seconds: float = 0.0  # this worker's CPU time for the partition (the wall time includes waiting)
@@ -95,6 +100,8 @@ class Auditor:
         )
 
     def run(self, part: Partition) -> PartitionResult:
+        from postguard.audit.outputs import encode_findings
+
         began, cpu = time.perf_counter(), time.process_time()
         findings: list[Row] = []
         failures: list[Row] = []
@@ -112,7 +119,8 @@ class Auditor:
             key=part.key,
             documents=documents,
             skipped=skipped,
-            findings=findings,
+            findings=len(findings),
+            parquet=encode_findings(findings) if findings else b"",
             failures=failures,
             seconds=time.perf_counter() - began,
             cpu_seconds=time.process_time() - cpu,

@@ -11,16 +11,13 @@ import contextlib
 import logging
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
-from distributed.diagnostics.progressbar import TextProgressBar
 
 from postguard.audit.outputs import Store
 from postguard.audit.partitions import AuditOptions, Auditor, PartitionResult
@@ -115,26 +112,35 @@ def start(
     return Cluster(Client(local), local, time.perf_counter() - began)
 
 
-class _Bar(TextProgressBar):
-    """Dask's text progress bar, on standard error (standard output carries the summary).
+class _Bar:
+    """A text progress bar on standard error (standard output carries the summary).
 
-    ``drawn`` is set at its first line: it follows the keys from then on, so the caller may
-    release finished futures (a key released before the bar saw it is never counted, and the
-    bar then draws nothing at all).
+    Drawn by the loop that stores the results, from the count it stores: no thread and no
+    scheduler plugin (Dask's ``TextProgressBar`` follows every key's transitions on the
+    scheduler, which shares the cores with the workers here, and draws from a thread of its own,
+    whose lines a loaded machine delayed past the end of the run). It cannot miss a partition, and
+    its last line is written before :func:`run` returns.
     """
 
-    def __init__(self, keys: Sequence[object], drawn: threading.Event, **kwargs: Any) -> None:
-        self.drawn = drawn
-        super().__init__(keys, **kwargs)
+    width = 40
 
-    def _draw_bar(self, remaining: int, all: int, **kwargs: object) -> None:
-        self.drawn.set()
-        frac = (1 - remaining / all) if all else 1.0
+    def __init__(self, total: int, every: float = 0.1) -> None:
+        self.total = total
+        self.every = every
+        self.last = -every
+        self.draw(0)
+
+    def draw(self, done: int) -> None:
+        now = time.monotonic()
+        if done < self.total and now - self.last < self.every:
+            return  # at most ten lines a second
+        self.last = now
+        frac = done / self.total if self.total else 1.0
         bar = "#" * int(self.width * frac)
-        sys.stderr.write(f"\r[{bar:<{self.width}}] | {int(100 * frac)}% of {all} partitions")
+        sys.stderr.write(f"\r[{bar:<{self.width}}] | {int(100 * frac)}% of {self.total} partitions")
         sys.stderr.flush()
 
-    def _draw_stop(self, **kwargs: object) -> None:
+    def close(self) -> None:
         sys.stderr.write("\n")
         sys.stderr.flush()
 
@@ -167,19 +173,13 @@ def run(
     began = time.perf_counter()
     client.register_plugin(EnginePlugin(config, options), name=PLUGIN_NAME)
     state.setup = time.perf_counter() - began
+    by_key = {f"audit_partition-{p.key}": p for p in todo}
+    bar = _Bar(len(todo)) if progress else None
     try:
-        futures = [client.submit(audit_partition, p, key=f"audit_partition-{p.key}", retries=1) for p in todo]
-        by_key = {f.key: p for f, p in zip(futures, todo, strict=True)}
-        bar = None
-        if progress:
-            address = client.scheduler.address if client.scheduler else None
-            drawn = threading.Event()
-            bar = threading.Thread(
-                target=_Bar, args=(futures, drawn), kwargs={"scheduler": address}, daemon=True
-            )
-            bar.start()
-            drawn.wait(timeout=10)  # before any future is released (bounded: a bar never blocks the audit)
-        for future in as_completed(futures):
+        # one graph for all the tasks (not a message each); nothing here keeps a future after its
+        # result is stored (as_completed drops each one it yields): the client's memory does not
+        # grow with the number of partitions
+        for future in as_completed(client.map(audit_partition, todo, key=list(by_key), retries=1)):
             part = by_key[future.key]
             if future.status == "error":
                 exc = future.exception()
@@ -192,8 +192,10 @@ def run(
                 if on_result is not None:
                     on_result(result)
             future.release()
-        if bar is not None:  # it draws its last line within its 100 ms interval once all are done;
-            bar.join(timeout=10)  # 2 s was too short on a loaded machine (the bar had not drawn at all)
+            if bar is not None:
+                bar.draw(state.completed + len(state.failures))
+        if bar is not None:
+            bar.close()
     finally:
         with contextlib.suppress(Exception):  # best effort: the cluster may be going away (Ctrl-C)
             client.unregister_worker_plugin(PLUGIN_NAME)

@@ -27,6 +27,10 @@ from postguard.model import Draft, Extracted, Finding, Report
 #: Reads the bytes a reference names; raises :class:`InputError` when it cannot.
 Loader = Callable[[str], bytes]
 
+#: An image a post shows could not be read. A rule of the core (``imagelint.rules.toml`` beside this
+#: module, registered by the engine), so it can be listed, explained, disabled and re-rated.
+UNREADABLE = "PG806"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImageOptions:
@@ -198,8 +202,6 @@ def _check_ref(engine: Engine, src: str, loader: Loader, options: ImageOptions) 
 def _unreadable(
     engine: Engine, why: str, start: int, end: int, match: str, src: str, options: ImageOptions
 ) -> list[Finding]:
-    from postguard.checks.image_input import UNREADABLE
-
     sel = (
         engine.merge(engine.base_selection, options.selection) if options.selection else engine.base_selection
     )

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 from postguard.lines import LineIndex
 from postguard.model import Finding, RuleInfo
-from postguard.ruledocs import load_rules
 
 UNUSED = "PG001"
 INVALID = "PG002"
@@ -293,11 +292,6 @@ def apply_suppressions(
     return SuppressionResult(
         kept=tuple(kept), suppressed=tuple(suppressed), unused=tuple(unused), problems=tuple(problems)
     )
-
-
-def rules() -> tuple[RuleInfo, ...]:
-    """PG001 and PG002, the rules about suppression directives (the engine registers them)."""
-    return load_rules(__name__)
 
 
 def suppress_findings(

@@ -17,7 +17,7 @@ import pluggy
 import regex
 
 from postguard.config import Config
-from postguard.context import CheckContext
+from postguard.context import CheckContext, ImageContext
 from postguard.errors import ConfigError, InputError, PluginError, PostguardError, UsageError
 from postguard.extract import input_formats
 from postguard.extract.structure import light_pass
@@ -321,8 +321,6 @@ class Engine:
         selection: Selection | None = None,
     ) -> tuple[Finding, ...]:
         """Run the ``postguard_check_image`` hooks on one image; ``draft`` gives channel and time."""
-        from postguard.image_context import ImageContext
-
         channel = self.channel(draft.channel) if draft.channel else None
         moment = draft.publish_at or now or datetime.now(UTC)
         lang = draft.lang if draft.lang in SUPPORTED else "en"

@@ -22,6 +22,7 @@ from postguard.engine import Engine, Selection
 from postguard.errors import InputError
 from postguard.images import ImageError, ImageFacts, analyse
 from postguard.images.refs import Accept, embedded_bytes, find_refs, head_end, is_embedded, resolve
+from postguard.messages import in_language
 from postguard.model import Draft, Extracted, Finding, Report
 
 #: Reads the bytes a reference names; raises :class:`InputError` when it cannot.
@@ -208,19 +209,7 @@ def _unreadable(
     rule = engine.rules.get(UNREADABLE)
     if rule is None or UNREADABLE in sel.disabled:
         return []
-    de = (options.lang or engine.config.messages_lang or "") == "de"
-    msg = f"Bild nicht geprüft: {why}." if de else f"Image not checked: {why}."
-    severity = (sel.severity or {}).get(UNREADABLE, rule.severity)
-    return [
-        Finding(
-            rule_id=rule.id,
-            rule_name=rule.name,
-            category=rule.category,
-            severity=severity,
-            message=msg,
-            start=start,
-            end=end,
-            match=match,
-            image=src,
-        )
-    ]
+    lang = options.lang or engine.config.messages_lang or ""
+    msg = in_language(lang, en=f"Image not checked: {why}.", de=f"Bild nicht geprüft: {why}.")
+    severity = (sel.severity or {}).get(UNREADABLE)
+    return [rule.finding(msg, start=start, end=end, match=match, severity=severity, image=src)]

@@ -33,10 +33,9 @@ Groups:
 
 from __future__ import annotations
 
-from postguard.context import CheckContext
+from postguard.context import CheckContext, ImageContext
 from postguard.extract import InputFormat
 from postguard.hookspecs import hookimpl
-from postguard.image_context import ImageContext
 from postguard.images.facts import Box, GeoPoint, ImageFacts, MetaField
 from postguard.images.hashing import THRESHOLD as IMAGE_MATCH_THRESHOLD
 from postguard.images.hashing import nearest as image_distance

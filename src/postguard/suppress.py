@@ -327,13 +327,4 @@ def suppress_findings(
 
 def _meta_finding(rule: RuleInfo, message: str, start: int, end: int, source: str) -> Finding:
     end = max(end, start + 1)
-    return Finding(
-        rule_id=rule.id,
-        rule_name=rule.name,
-        category=rule.category,
-        severity=rule.severity,
-        message=message,
-        start=start,
-        end=end,
-        match=source[start:end],
-    )
+    return rule.finding(message, start=start, end=end, match=source[start:end])

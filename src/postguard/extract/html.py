@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from postguard.extract import charmap
 from postguard.extract.frontmatter import parse_front_matter
 from postguard.extract.structure import Collector, Pending, attributes
+from postguard.lines import newline_starts
 from postguard.model import Extracted
 
 CHECKED_ATTRIBUTES: frozenset[str] = frozenset({"href", "src", "srcset", "alt", "title", "poster"})
@@ -97,7 +98,7 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.source = source
         self.chars = charmap.initial(source)
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.line_starts = newline_starts(source)
         self.skip_depth: dict[str, int] = {}
         self.notes = notes
         # open elements whose structure is noted at their end tag: tag -> [(start, end of start tag, attrs)]

@@ -136,3 +136,19 @@ def test_a_plugin_cannot_change_the_packs_or_rules_another_plugin_sees(
     assert (dict(engine.packs.channels), dict(engine.packs.sections), len(engine.packs.hosts)) == before
     assert "PG101" in engine.rules and "fake" not in engine.packs.channels
     assert [f.rule_id for f in findings if f.rule_id.startswith("PG1")]  # the host still found
+
+
+def test_a_directory_walk_reads_a_plugin_format_too(tmp_path: Path) -> None:
+    from postguard.commands.common import expand
+
+    for name in ("post.hashed", "post.md", "notes.txt", "image.png"):
+        (tmp_path / name).write_text("Hallo.\n", encoding="utf-8")
+    pm = build_plugin_manager(entry_points=False, extra=[Hashed()])
+    engine = Engine(Config(root=tmp_path), plugin_manager=pm, use_cache=False)
+    found = sorted(Path(i.name).name for i in expand([str(tmp_path)], engine, None, False))
+    assert found == ["notes.txt", "post.hashed", "post.md"]
+    plain = Engine(Config(root=tmp_path), use_cache=False)
+    assert sorted(Path(i.name).name for i in expand([str(tmp_path)], plain, None, False)) == [
+        "notes.txt",
+        "post.md",
+    ]

@@ -9,7 +9,9 @@ import pytest
 
 import postguard.plugin
 
-CHECKS = sorted((Path(postguard.plugin.__file__).parent / "checks").rglob("*.py"))
+PACKAGE = Path(postguard.plugin.__file__).parent
+CHECKS = sorted((PACKAGE / "checks").rglob("*.py"))
+CORE = sorted(p for p in PACKAGE.rglob("*.py") if "checks" not in p.relative_to(PACKAGE).parts)
 ALLOWED = {"postguard", "postguard.plugin"}
 
 
@@ -29,6 +31,13 @@ def _postguard_imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", CHECKS, ids=lambda p: p.name)
 def test_builtin_check_imports_only_the_plugin_api(path: Path) -> None:
     assert _postguard_imports(path) <= ALLOWED
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_core_imports_no_check(path: Path) -> None:
+    """Only ``plugins.py`` names the built-in checks (as strings); the core never imports one."""
+    imported = _postguard_imports(path)
+    assert not {n for n in imported if n == "postguard.checks" or n.startswith("postguard.checks.")}
 
 
 def test_the_guard_sees_an_internal_import(tmp_path: Path) -> None:

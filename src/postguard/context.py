@@ -1,4 +1,5 @@
-"""What a check sees of one draft: the ``CheckContext`` handed to ``postguard_check``."""
+"""What a check sees: the ``CheckContext`` of one draft (``postguard_check``) and the
+``ImageContext`` of one image (``postguard_check_image``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from postguard.messages import in_language
 from postguard.model import Draft, Finding, RuleInfo, Severity, Structure
 from postguard.rulepacks import Channel, PackSet
 from postguard.site import NO_SITE, Site
@@ -16,6 +18,8 @@ from postguard.urls import find_urls
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+    from postguard.images import Box, ImageFacts
 
 
 class _DraftCache:
@@ -126,7 +130,7 @@ class CheckContext:
 
     def message(self, *, en: str, de: str) -> str:
         """The text for the reader's language."""
-        return de if self.msg_lang == "de" else en
+        return in_language(self.msg_lang, en=en, de=de)
 
     def finding(
         self,
@@ -145,19 +149,62 @@ class CheckContext:
         ``sensitive=True`` for a match that must never be shown (a secret, personal
         data): every output shows it masked (``AKIA…X7QZ``).
         """
-        rule = self.rules[rule_id]
         if end <= start:
             end = min(len(self.text), start + 1)
-        return Finding(
-            rule_id=rule.id,
-            rule_name=rule.name,
-            category=rule.category,
-            severity=severity or rule.severity,
-            message=message,
+        return self.rules[rule_id].finding(
+            message,
             start=start,
             end=end,
             match=self.text[start:end],
+            severity=severity,
             replacements=replacements,
             confidence=confidence,
             sensitive=sensitive,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageContext:
+    """One image, ready to check; frozen, like :class:`CheckContext`.
+
+    ``image`` holds what was extracted (hash, size, metadata; the OCR text is
+    checked as a draft, not here). ``moment``, ``packs``, ``channel`` and
+    ``msg_lang`` mean what they mean in :class:`CheckContext`.
+    """
+
+    image: ImageFacts
+    moment: datetime
+    scheduled: bool
+    packs: PackSet
+    channel: Channel | None
+    msg_lang: str
+    rules: Mapping[str, RuleInfo]
+
+    def message(self, *, en: str, de: str) -> str:
+        """The text for the reader's language."""
+        return in_language(self.msg_lang, en=en, de=de)
+
+    def finding(
+        self,
+        rule_id: str,
+        message: str,
+        *,
+        box: Box | None = None,
+        whole: bool = True,
+        replacements: tuple[str, ...] = (),
+        confidence: float = 1.0,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding on this image: on ``box``, else the whole picture (or no box when ``whole`` is false)."""
+        shown = box or (self.image.box if whole else None)
+        return self.rules[rule_id].finding(
+            message,
+            start=0,
+            end=0,
+            match="",
+            severity=severity,
+            replacements=replacements,
+            confidence=confidence,
+            image=self.image.name,
+            box=(shown.x, shown.y, shown.w, shown.h) if shown else None,
         )

@@ -2,8 +2,10 @@
 
 Rules (like ruff's):
 
-* Walking a directory picks files whose extension is in :data:`READ_EXTENSIONS`,
-  skips :data:`SKIPPED_DIRS`, and leaves out what ``.gitignore`` files ignore
+* Walking a directory picks files whose extension an input format reads
+  (:data:`READ_EXTENSIONS` for the built-in ones; the caller passes the engine's, so a
+  plugin's format is walked too, :func:`postguard.extract.read_extensions`), skips
+  :data:`SKIPPED_DIRS`, and leaves out what ``.gitignore`` files ignore
   (every ``.gitignore`` from the repository top, or from ``root`` outside a git
   repository, down to the file's directory, deeper files winning, plus
   ``.git/info/exclude``) and what the configured ``exclude`` patterns match.
@@ -27,7 +29,9 @@ from pathlib import Path
 
 import pathspec
 
-READ_EXTENSIONS: tuple[str, ...] = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt")
+from postguard.extract import read_extensions
+
+READ_EXTENSIONS: tuple[str, ...] = read_extensions()
 SKIPPED_DIRS: frozenset[str] = frozenset({".git", ".hg", ".svn"})
 
 
@@ -109,6 +113,7 @@ def discover(
     root: Path,
     exclude: Sequence[str] = (),
     force_exclude: bool = False,
+    extensions: tuple[str, ...] = READ_EXTENSIONS,
 ) -> list[Path]:
     """The files to check for ``paths`` (files or directories), sorted; see the module docstring."""
     ignores = _Ignores(_absolute(root), exclude)
@@ -121,7 +126,7 @@ def discover(
         shown = Path(given)
         absolute = _absolute(shown)
         if absolute.is_dir():
-            _walk(shown, absolute, ignores, add)
+            _walk(shown, absolute, ignores, add, extensions)
         elif not (
             force_exclude and absolute.exists() and ignores.ignored_with_parents(absolute, is_dir=False)
         ):
@@ -129,7 +134,9 @@ def discover(
     return sorted(found.values(), key=lambda p: p.as_posix())
 
 
-def _walk(shown: Path, absolute: Path, ignores: _Ignores, add: Callable[[Path], None]) -> None:
+def _walk(
+    shown: Path, absolute: Path, ignores: _Ignores, add: Callable[[Path], None], extensions: tuple[str, ...]
+) -> None:
     for directory, dirnames, filenames in os.walk(absolute):
         here = Path(directory)
         relative = here.relative_to(absolute)
@@ -139,7 +146,7 @@ def _walk(shown: Path, absolute: Path, ignores: _Ignores, add: Callable[[Path], 
             if name not in SKIPPED_DIRS and not ignores.ignored(here / name, is_dir=True)
         )
         for name in sorted(filenames):
-            if not name.lower().endswith(READ_EXTENSIONS):
+            if not name.lower().endswith(extensions):
                 continue
             if ignores.ignored(here / name, is_dir=False):
                 continue

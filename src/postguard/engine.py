@@ -17,7 +17,7 @@ import pluggy
 import regex
 
 from postguard.config import Config
-from postguard.context import CheckContext
+from postguard.context import CheckContext, ImageContext
 from postguard.errors import ConfigError, InputError, PluginError, PostguardError, UsageError
 from postguard.extract import input_formats
 from postguard.extract.structure import light_pass
@@ -25,15 +25,19 @@ from postguard.language import SUPPORTED, identify, is_mixed
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, cache_dir
 from postguard.plugins import build_plugin_manager, failing_plugin, plugin_versions
+from postguard.ruledocs import load_rules
 from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
 from postguard.site import site_of
-from postguard.suppress import rules as suppress_rules
 
 if TYPE_CHECKING:
     from postguard.images import ImageFacts
 
 _RULE_ID = regex.compile(r"[A-Z][A-Z0-9]{0,9}[0-9]{1,4}")
 _RULE_PREFIX = regex.compile(r"[A-Za-z]{1,10}[0-9]{0,3}")
+
+#: Modules of the core whose rules (``<module>.rules.toml`` beside each) the core itself reports:
+#: suppression directives (PG001, PG002) and an image a post shows that could not be read (PG806).
+CORE_RULES = ("postguard.suppress", "postguard.imagelint")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,8 +119,9 @@ class Engine:
                 raise ConfigError(f"rule id {rule.id} is registered twice")
             rules[rule.id] = rule
 
-        for rule in suppress_rules():  # the core's own rules, about suppression directives
-            register(rule)
+        for module in CORE_RULES:
+            for rule in load_rules(module):
+                register(rule)
         self.pm.hook.postguard_register_rules(register=register)
         return MappingProxyType(dict(sorted(rules.items())))  # read-only: ctx.rules is this
 
@@ -316,8 +321,6 @@ class Engine:
         selection: Selection | None = None,
     ) -> tuple[Finding, ...]:
         """Run the ``postguard_check_image`` hooks on one image; ``draft`` gives channel and time."""
-        from postguard.image_context import ImageContext
-
         channel = self.channel(draft.channel) if draft.channel else None
         moment = draft.publish_at or now or datetime.now(UTC)
         lang = draft.lang if draft.lang in SUPPORTED else "en"

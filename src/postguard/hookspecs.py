@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from postguard.context import CheckContext
+    from postguard.context import CheckContext, ImageContext
     from postguard.formatters import Renderer
-    from postguard.image_context import ImageContext
     from postguard.model import Finding, RuleInfo
     from postguard.rulepacks import PackSet
 
@@ -149,7 +148,7 @@ def postguard_check_image(ctx: ImageContext) -> Iterable[Finding] | None:
             if ctx.image.width * ctx.image.height > 40_000_000:
                 yield ctx.finding("ACME2", ctx.message(en="Huge picture.", de="Riesiges Bild."))
 
-    :param ctx: the :class:`postguard.image_context.ImageContext` of this image.
+    :param ctx: the :class:`postguard.context.ImageContext` of this image.
     :returns: findings, or ``None`` for none.
     """
 

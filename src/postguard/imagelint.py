@@ -22,10 +22,15 @@ from postguard.engine import Engine, Selection
 from postguard.errors import InputError
 from postguard.images import ImageError, ImageFacts, analyse
 from postguard.images.refs import Accept, embedded_bytes, find_refs, head_end, is_embedded, resolve
+from postguard.messages import in_language
 from postguard.model import Draft, Extracted, Finding, Report
 
 #: Reads the bytes a reference names; raises :class:`InputError` when it cannot.
 Loader = Callable[[str], bytes]
+
+#: An image a post shows could not be read. A rule of the core (``imagelint.rules.toml`` beside this
+#: module, registered by the engine), so it can be listed, explained, disabled and re-rated.
+UNREADABLE = "PG806"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -198,27 +203,13 @@ def _check_ref(engine: Engine, src: str, loader: Loader, options: ImageOptions) 
 def _unreadable(
     engine: Engine, why: str, start: int, end: int, match: str, src: str, options: ImageOptions
 ) -> list[Finding]:
-    from postguard.checks.image_input import UNREADABLE
-
     sel = (
         engine.merge(engine.base_selection, options.selection) if options.selection else engine.base_selection
     )
     rule = engine.rules.get(UNREADABLE)
     if rule is None or UNREADABLE in sel.disabled:
         return []
-    de = (options.lang or engine.config.messages_lang or "") == "de"
-    msg = f"Bild nicht geprüft: {why}." if de else f"Image not checked: {why}."
-    severity = (sel.severity or {}).get(UNREADABLE, rule.severity)
-    return [
-        Finding(
-            rule_id=rule.id,
-            rule_name=rule.name,
-            category=rule.category,
-            severity=severity,
-            message=msg,
-            start=start,
-            end=end,
-            match=match,
-            image=src,
-        )
-    ]
+    lang = options.lang or engine.config.messages_lang or ""
+    msg = in_language(lang, en=f"Image not checked: {why}.", de=f"Bild nicht geprüft: {why}.")
+    severity = (sel.severity or {}).get(UNREADABLE)
+    return [rule.finding(msg, start=start, end=end, match=match, severity=severity, image=src)]

@@ -12,6 +12,7 @@ import bisect
 import re
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_NEWLINE = re.compile(r"\n")
 
 
 def utf16_len(text: str) -> int:
@@ -22,6 +23,13 @@ def utf16_len(text: str) -> int:
 def utf16_offset(text: str, offset: int) -> int:
     """The UTF-16 code unit offset for a code point offset (what JavaScript and Java count)."""
     return utf16_len(text[:offset])
+
+
+def newline_starts(text: str) -> list[int]:
+    """The offset each line of ``text`` starts at when only ``\\n`` ends a line: the lines that
+    html.parser's positions and markdown-it's block maps count (:class:`LineIndex` also ends a
+    line at a lone ``\\r``, as editors do)."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
 
 class LineIndex:

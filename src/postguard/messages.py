@@ -36,6 +36,11 @@ _MONTHS = {
 }
 
 
+def in_language(lang: str, *, en: str, de: str) -> str:
+    """The German text when ``lang`` is ``de``, else the English (what ``ctx.message`` returns)."""
+    return de if lang == "de" else en
+
+
 def quote(text: str, lang: str) -> str:
     """``„text“`` in German, ``“text”`` in English."""
     return f"„{text}“" if lang == "de" else f"“{text}”"

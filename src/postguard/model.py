@@ -83,6 +83,39 @@ class RuleInfo:
     def doc(self, lang: str) -> RuleDoc:
         return self.docs.get(lang) or self.docs.get("en") or next(iter(self.docs.values()))
 
+    def finding(
+        self,
+        message: str,
+        *,
+        start: int,
+        end: int,
+        match: str,
+        severity: Severity | None = None,
+        replacements: tuple[str, ...] = (),
+        confidence: float = 1.0,
+        sensitive: bool = False,
+        image: str | None = None,
+        box: tuple[int, int, int, int] | None = None,
+    ) -> Finding:
+        """A finding of this rule: its id, name and category, and its default severity unless
+        ``severity`` is given. The one place a finding is made from a rule (the check contexts,
+        suppressions, unreadable images)."""
+        return Finding(
+            rule_id=self.id,
+            rule_name=self.name,
+            category=self.category,
+            severity=severity or self.severity,
+            message=message,
+            start=start,
+            end=end,
+            match=match,
+            replacements=replacements,
+            confidence=confidence,
+            sensitive=sensitive,
+            image=image,
+            box=box,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:

@@ -22,6 +22,7 @@ Groups:
   array of tables, ``expect_pattern`` for a regular expression); vocabularies that
   later packs extend or replace: :func:`parse_replace`, :func:`merged`;
 - matching terms: :class:`TermIndex`, :class:`Pieces`;
+- lines of the checked text: :func:`newline_starts`;
 - web addresses in prose: :func:`find_urls`, :func:`overlaps`, :func:`trim_url`, :data:`URL_CHARS`;
 - messages: :func:`quote`, :func:`format_date`, :func:`format_moment`,
   :func:`format_duration`, :func:`format_remaining`, :func:`under_embargo` (the embargo sentence
@@ -33,13 +34,13 @@ Groups:
 
 from __future__ import annotations
 
-from postguard.context import CheckContext
+from postguard.context import CheckContext, ImageContext
 from postguard.extract import InputFormat
 from postguard.hookspecs import hookimpl
-from postguard.image_context import ImageContext
 from postguard.images.facts import Box, GeoPoint, ImageFacts, MetaField
 from postguard.images.hashing import THRESHOLD as IMAGE_MATCH_THRESHOLD
 from postguard.images.hashing import nearest as image_distance
+from postguard.lines import newline_starts
 from postguard.messages import (
     format_date,
     format_duration,
@@ -133,6 +134,7 @@ __all__ = [
     "image_distance",
     "load_rules",
     "merged",
+    "newline_starts",
     "note_text",
     "overlaps",
     "parse_replace",

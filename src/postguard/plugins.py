@@ -23,7 +23,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "postguard.checks.personal",
     "postguard.checks.image_embargo",
     "postguard.checks.image_metadata",
-    "postguard.checks.image_input",
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from postguard.errors import InputError
@@ -32,17 +34,11 @@ def decode(raw: bytes, name: str) -> str:
 
 
 def read_source(path: Path) -> str:
-    try:
+    with _reading(path):
         if path.is_dir():
             raise InputError(f"{path}: is a directory")
         _check_size(path.stat().st_size, str(path))
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return decode(raw, str(path))
 
 
@@ -50,7 +46,7 @@ def read_image(path: Path) -> bytes:
     """The bytes of an image file, with the image size limit (the pixels are checked when decoded)."""
     from postguard.images import MAX_BYTES
 
-    try:
+    with _reading(path):
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise InputError(
@@ -58,6 +54,13 @@ def read_image(path: Path) -> bytes:
                 f"{MAX_BYTES // 1_048_576} MB), skipped"
             )
         return path.read_bytes()
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """The operating system's errors while reading ``path``, as the one wording of every reader."""
+    try:
+        yield
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 from postguard.lines import LineIndex
 from postguard.model import Finding, RuleInfo
-from postguard.ruledocs import load_rules
 
 UNUSED = "PG001"
 INVALID = "PG002"
@@ -295,11 +294,6 @@ def apply_suppressions(
     )
 
 
-def rules() -> tuple[RuleInfo, ...]:
-    """PG001 and PG002, the rules about suppression directives (the engine registers them)."""
-    return load_rules(__name__)
-
-
 def suppress_findings(
     findings: tuple[Finding, ...],
     source: str,
@@ -333,13 +327,4 @@ def suppress_findings(
 
 def _meta_finding(rule: RuleInfo, message: str, start: int, end: int, source: str) -> Finding:
     end = max(end, start + 1)
-    return Finding(
-        rule_id=rule.id,
-        rule_name=rule.name,
-        category=rule.category,
-        severity=rule.severity,
-        message=message,
-        start=start,
-        end=end,
-        match=source[start:end],
-    )
+    return rule.finding(message, start=start, end=end, match=source[start:end])

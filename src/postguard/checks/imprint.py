@@ -43,7 +43,6 @@ from postguard.plugin import (
     CheckContext,
     Finding,
     PackSet,
-    RuleDoc,
     Where,
     expect_bool,
     expect_str,
@@ -464,10 +463,6 @@ def _citations(ctx: CheckContext) -> Iterator[Finding]:
                 ),
                 replacements=(new,),
             )
-
-
-def _doc(name: str, what: str, why: str, fix: str, example: str = "") -> RuleDoc:
-    return RuleDoc(name=name, what=what, why=why, fix=fix, example=example)
 
 
 RULES = load_rules(__name__)

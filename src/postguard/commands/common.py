@@ -85,7 +85,7 @@ def run_checks(
             engine.channel(channel)
         except InputError as exc:
             raise UsageError(f"--channel: {exc}") from None
-    items = expand(inputs, engine.config, stdin_filename, force_exclude)
+    items = expand(inputs, engine, stdin_filename, force_exclude)
     return check_inputs(engine, items, options, jobs=jobs, progress=progress_wanted(len(items), not progress))
 
 
@@ -107,16 +107,26 @@ def read_stdin(name: str) -> Input:
 
 
 def expand(
-    inputs: Sequence[str], config: Config, stdin_filename: str | None, force_exclude: bool
+    inputs: Sequence[str], engine: Engine, stdin_filename: str | None, force_exclude: bool
 ) -> list[Input]:
-    """The command line's inputs: standard input first, then the files found under the paths."""
+    """The command line's inputs: standard input first, then the files found under the paths (in a
+    directory, the files one of the engine's input formats reads)."""
     from postguard.discover import discover
+    from postguard.extract import read_extensions
     from postguard.runner import Input
+
+    config = engine.config
 
     items: list[Input] = []
     files = [p for p in inputs if p != "-"]
     found = (
-        discover(files, root=config.root, exclude=config.exclude, force_exclude=force_exclude)
+        discover(
+            files,
+            root=config.root,
+            exclude=config.exclude,
+            force_exclude=force_exclude,
+            extensions=read_extensions(engine.formats),
+        )
         if files
         else []
     )

@@ -113,7 +113,7 @@ def serve(
 
     from postguard.config import load_config
     from postguard.engine import Engine
-    from postguard.server import create_app, install_log_redaction, warm_up
+    from postguard.server import create_app, install_log_redaction
     from postguard.server.connections import (
         DRAIN_TIMEOUT,
         HEADER_TIMEOUT,
@@ -131,7 +131,7 @@ def serve(
             raise UsageError("a non-loopback --host needs a token (--token or [server].token)")
     if not hasattr(os, "fork"):
         raise UsageError("postguard serve needs fork() (Linux, macOS)")
-    engine = warm_up(Engine(config))  # validates the packs before anything listens
+    engine = Engine(config).warm_up()  # validates the packs before anything listens
     sock = bind(host, config.server.port if port is None else port)
     bound = sock.getsockname()[1]
     shown = f"[{host.strip('[]')}]" if ":" in host else ("127.0.0.1" if host == "localhost" else host)

@@ -84,6 +84,16 @@ def input_formats(pm: pluggy.PluginManager | None = None) -> dict[str, InputForm
     return formats
 
 
+#: Plain-text files a directory walk picks up (plain text is also what any unknown extension is read as).
+PLAIN_EXTENSIONS: tuple[str, ...] = (".txt",)
+
+
+def read_extensions(formats: Mapping[str, InputFormat] = _BUILTIN) -> tuple[str, ...]:
+    """The extensions of the files a directory walk checks: every format's, plugins' included, and
+    :data:`PLAIN_EXTENSIONS`."""
+    return tuple(dict.fromkeys([*(e for f in formats.values() for e in f.extensions), *PLAIN_EXTENSIONS]))
+
+
 def format_for(path: str | None, formats: Mapping[str, InputFormat] = _BUILTIN) -> str:
     """The format a file is read as, from its extension (case-insensitive); plain text when unknown."""
     if not path:

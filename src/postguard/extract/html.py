@@ -23,9 +23,10 @@ import html
 import re
 from html.parser import HTMLParser
 
-from postguard.extract import pieces as pc
+from postguard.extract import charmap
 from postguard.extract.frontmatter import parse_front_matter
 from postguard.extract.structure import Collector, Pending, attributes
+from postguard.lines import newline_starts
 from postguard.model import Extracted
 
 CHECKED_ATTRIBUTES: frozenset[str] = frozenset({"href", "src", "srcset", "alt", "title", "poster"})
@@ -59,25 +60,25 @@ def extract_html(source: str) -> Extracted:
     front = parse_front_matter(source)
     notes = Collector()
     if front is None:
-        pieces = fragment_pieces(source, notes)
+        chars = fragment_chars(source, notes)
         if source.startswith("\ufeff"):  # a byte order mark is not text
-            pieces[0] = " "
-        text, offsets = pc.build(pieces)
-        return Extracted(text=text, offsets=offsets, structure=notes.build(pieces, text))
+            chars[0] = " "
+        text, offsets = charmap.build(chars)
+        return Extracted(text=text, offsets=offsets, structure=notes.build(chars, text))
     # The parser sees blank lines where the front matter was, so its positions stay the source's.
-    blanked = "".join(pc.blank(c) for c in source[: front.end]) + source[front.end :]
-    pieces = fragment_pieces(blanked, notes)
+    blanked = "".join(charmap.blank(c) for c in source[: front.end]) + source[front.end :]
+    chars = fragment_chars(blanked, notes)
     for start, end in front.visible:
-        pieces[start:end] = list(source[start:end])
+        chars[start:end] = list(source[start:end])
     for key, start, end in front.fields:
         notes.add("field", start, end, key=key)
-    text, offsets = pc.build(pieces)
-    structure = notes.build(pieces, text, body_start=front.end)
+    text, offsets = charmap.build(chars)
+    structure = notes.build(chars, text, body_start=front.end)
     return Extracted(text=text, offsets=offsets, metadata=dict(front.metadata), structure=structure)
 
 
-def fragment_pieces(fragment: str, notes: Collector | None = None) -> list[str]:
-    """The pieces (see :mod:`postguard.extract.pieces`) for an HTML document or fragment.
+def fragment_chars(fragment: str, notes: Collector | None = None) -> list[str]:
+    """The char map (see :mod:`postguard.extract.charmap`) of an HTML document or fragment.
 
     ``notes`` collects the links, images, quotes, code and headings seen, at offsets of ``fragment``.
     """
@@ -89,15 +90,15 @@ def fragment_pieces(fragment: str, notes: Collector | None = None) -> list[str]:
         # Python 3.11's parser gives up on some malformed declarations ("<![ "); what it has not
         # reached yet stays visible as written.
         pass
-    return parser.pieces
+    return parser.chars
 
 
 class _Extractor(HTMLParser):
     def __init__(self, source: str, notes: Collector) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.pieces = pc.initial(source)
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.chars = charmap.initial(source)
+        self.line_starts = newline_starts(source)
         self.skip_depth: dict[str, int] = {}
         self.notes = notes
         # open elements whose structure is noted at their end tag: tag -> [(start, end of start tag, attrs)]
@@ -179,11 +180,11 @@ class _Extractor(HTMLParser):
 
     def _blank_tag(self, start: int, end: int, tag: str) -> None:
         if tag in INLINE_ELEMENTS:
-            pc.delete_range(self.pieces, self.source, start, end)
+            charmap.delete_range(self.chars, self.source, start, end)
         else:
-            pc.blank_range(self.pieces, self.source, start, end)
+            charmap.blank_range(self.chars, self.source, start, end)
             if self.source[start] not in "\r\n":
-                self.pieces[start] = "\n"
+                self.chars[start] = "\n"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         start = self._offset()
@@ -191,12 +192,12 @@ class _Extractor(HTMLParser):
         end = start + len(raw)
         kept = self._kept_values(tag, attrs, start, end)
         if kept:
-            pc.blank_range(self.pieces, self.source, start, end)
+            charmap.blank_range(self.chars, self.source, start, end)
             if tag not in INLINE_ELEMENTS and self.source[start] not in "\r\n":
-                self.pieces[start] = "\n"
+                self.chars[start] = "\n"
             for vstart, vend in kept:
-                self.pieces[vstart:vend] = list(self.source[vstart:vend])
-                pc.decode_entities_in(self.pieces, self.source, vstart, vend)
+                self.chars[vstart:vend] = list(self.source[vstart:vend])
+                charmap.decode_entities_in(self.chars, self.source, vstart, vend)
         else:
             self._blank_tag(start, end, tag)
         if tag == "img":
@@ -247,7 +248,7 @@ class _Extractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skipping():
             start = self._offset()
-            pc.blank_range(self.pieces, self.source, start, start + len(data))
+            charmap.blank_range(self.chars, self.source, start, start + len(data))
 
     def _reference(self, raw_prefix: str, name: str) -> None:
         start = self._offset()
@@ -255,9 +256,9 @@ class _Extractor(HTMLParser):
         if end < len(self.source) and self.source[end] == ";":
             end += 1
         if self._skipping():
-            pc.blank_range(self.pieces, self.source, start, end)
+            charmap.blank_range(self.chars, self.source, start, end)
         else:
-            pc.decode_entity(self.pieces, start, self.source[start:end])
+            charmap.decode_entity(self.chars, start, self.source[start:end])
 
     def handle_entityref(self, name: str) -> None:
         self._reference("&", name)
@@ -271,7 +272,7 @@ class _Extractor(HTMLParser):
         open_len = 4 if self.source.startswith("<!--", start) else 2
         found = self.source.find(">", start + open_len + len(data))
         end = len(self.source) if found < 0 else found + 1
-        pc.blank_range(self.pieces, self.source, start, end)
+        charmap.blank_range(self.chars, self.source, start, end)
 
     def handle_comment(self, data: str) -> None:
         self._blank_markup(data)

@@ -33,8 +33,8 @@ from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
+from postguard.extract import charmap
 from postguard.extract import html as html_extract
-from postguard.extract import pieces as pc
 from postguard.extract.frontmatter import FrontMatter, parse_front_matter
 from postguard.extract.structure import Collector, Pending, attributes, quote_block
 from postguard.model import Extracted
@@ -65,38 +65,38 @@ def _same(url: str) -> str:
 
 
 def extract_markdown(source: str) -> Extracted:
-    pieces = pc.initial(source)
+    chars = charmap.initial(source)
     front = parse_front_matter(source)
     markdown_source = source
     if source.startswith("\ufeff"):  # a byte order mark is not text
-        pieces[0] = " "
+        chars[0] = " "
         markdown_source = " " + source[1:]
     metadata: dict[str, str] = {}
     notes = Collector()
     if front is not None:
-        apply_front_matter(pieces, source, front, notes)
+        apply_front_matter(chars, source, front, notes)
         metadata = dict(front.metadata)
         # Give the parser blank lines instead, so its line numbers stay the source's.
-        markdown_source = "".join(pc.blank(c) for c in source[: front.end]) + source[front.end :]
-    _Walker(source, pieces, notes).run(_parser().parse(markdown_source))
-    text, offsets = pc.build(pieces)
-    structure = notes.build(pieces, text, body_start=front.end if front else 0)
+        markdown_source = "".join(charmap.blank(c) for c in source[: front.end]) + source[front.end :]
+    _Walker(source, chars, notes).run(_parser().parse(markdown_source))
+    text, offsets = charmap.build(chars)
+    structure = notes.build(chars, text, body_start=front.end if front else 0)
     return Extracted(text=text, offsets=offsets, metadata=metadata, structure=structure)
 
 
-def apply_front_matter(pieces: list[str], source: str, front: FrontMatter, notes: Collector) -> None:
+def apply_front_matter(chars: list[str], source: str, front: FrontMatter, notes: Collector) -> None:
     """Blank the front matter except its text values, and note those values as fields."""
-    pc.blank_range(pieces, source, 0, front.end)
+    charmap.blank_range(chars, source, 0, front.end)
     for start, end in front.visible:
-        pc.show_range(pieces, source, start, end)
+        charmap.show_range(chars, source, start, end)
     for key, start, end in front.fields:
         notes.add("field", start, end, key=key)
 
 
 class _Walker:
-    def __init__(self, source: str, pieces: list[str], notes: Collector) -> None:
+    def __init__(self, source: str, chars: list[str], notes: Collector) -> None:
         self.source = source
-        self.pieces = pieces
+        self.chars = chars
         self.notes = notes
         self.lines: list[tuple[int, int]] = []  # (start, end without line break)
         for m in _LINE.finditer(source):
@@ -124,7 +124,7 @@ class _Walker:
             elif token.type == "html_block" and token.map:
                 cmap = self._align(token.content, token.map[0], in_row=False)
                 fragment = Collector()
-                self.write(html_extract.fragment_pieces(token.content, fragment), cmap)
+                self.write(html_extract.fragment_chars(token.content, fragment), cmap)
                 self.notes.extend_mapped(fragment, cmap)
             elif token.type in ("fence", "code_block") and token.map:
                 self._note_lines("code", token.map, block=True, raw=True)
@@ -163,17 +163,17 @@ class _Walker:
         for number in range(first, min(last, len(self.lines))):
             if not self.covered[number]:
                 start, end = self.lines[number]
-                pc.blank_range(self.pieces, self.source, start, end)
+                charmap.blank_range(self.chars, self.source, start, end)
                 self.covered[number] = True
 
     def write(self, fragment: list[str], cmap: list[int]) -> None:
-        for k, piece in enumerate(fragment):
+        for k, char in enumerate(fragment):
             s = cmap[k]
             if s >= 0:
-                self.pieces[s] = piece
+                self.chars[s] = char
 
     def show(self, s: int) -> None:
-        self.pieces[s] = self.source[s]
+        self.chars[s] = self.source[s]
 
     def _align(self, content: str, first_line: int, *, in_row: bool) -> list[int]:
         """Source offset of every character of a token's content (-1 where unknown)."""
@@ -213,7 +213,7 @@ class _Walker:
                 j += 1
             if j >= len(line):
                 # Cannot align: keep the whole line as written.
-                pc.show_range(self.pieces, self.source, start, end)
+                charmap.show_range(self.chars, self.source, start, end)
                 return [-1] * len(text)
             positions.append(start + j)
             j += 1
@@ -225,19 +225,19 @@ class _Walker:
         start, end = self.lines[number]
         line = self.source[start:end]
         rest = len(line) - len(line.lstrip(" \t>"))
-        pc.blank_range(self.pieces, self.source, start, start + rest)
+        charmap.blank_range(self.chars, self.source, start, start + rest)
         label = _REF_LABEL.match(line, rest)
         if label:
-            pc.blank_range(self.pieces, self.source, start + label.start(), start + label.end())
+            charmap.blank_range(self.chars, self.source, start + label.start(), start + label.end())
             # The destination may sit in angle brackets.
             dest = line.find("<", label.end())
             if dest >= 0 and not line[label.end() : dest].strip():
                 close = line.find(">", dest)
-                self.pieces[start + dest] = " "
+                self.chars[start + dest] = " "
                 if close >= 0:
-                    self.pieces[start + close] = " "
+                    self.chars[start + close] = " "
         elif _BARE_MARKER.match(line, rest):
-            pc.blank_range(self.pieces, self.source, start + rest, end)
+            charmap.blank_range(self.chars, self.source, start + rest, end)
 
 
 class _Inline:
@@ -284,7 +284,7 @@ class _Inline:
             return
         first, last = self.cmap[a], self.cmap[b - 1]
         if first >= 0 and last - first == b - 1 - a:  # one run of source characters
-            pc.show_range(self.w.pieces, self.w.source, first, last + 1)
+            charmap.show_range(self.w.chars, self.w.source, first, last + 1)
             return
         for k in range(a, b):
             s = self.cmap[k]
@@ -296,7 +296,7 @@ class _Inline:
         for k in range(a, b):
             s = self.cmap[k]
             if s >= 0 and self.c[k] in "*_~":
-                self.w.pieces[s] = ""
+                self.w.chars[s] = ""
 
     def seek(self, needle: str) -> int:
         """Move to the next occurrence of ``needle``; -1 (and stay) when it is not there."""
@@ -333,7 +333,7 @@ class _Inline:
                 p = self.seek(tok.content)
                 if p >= 0:
                     self.w.write(
-                        html_extract.fragment_pieces(tok.content), self.cmap[p : p + len(tok.content)]
+                        html_extract.fragment_chars(tok.content), self.cmap[p : p + len(tok.content)]
                     )
                     self._track_skipped(tok.content)
                     self.cursor = p + len(tok.content)
@@ -413,14 +413,14 @@ class _Inline:
         end = p + len(tok.markup)
         if tok.info == "escape":
             if self.cmap[p] >= 0:
-                self.w.pieces[self.cmap[p]] = ""  # the backslash
+                self.w.chars[self.cmap[p]] = ""  # the backslash
             self.show(p + 1, end)
         elif not self.skipping:
             sources = [s for s in self.cmap[p:end] if s >= 0]
             if len(sources) == end - p:
-                self.w.pieces[sources[0]] = tok.content
+                self.w.chars[sources[0]] = tok.content
                 for s in sources[1:]:
-                    self.w.pieces[s] = ""
+                    self.w.chars[s] = ""
         self.cursor = end
 
     def _code(self, markup: str) -> None:

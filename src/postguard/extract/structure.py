@@ -144,13 +144,13 @@ class Collector:
                 self.items.append(Pending(item.kind, spans, item.values))
 
     def build(
-        self, pieces: Sequence[str], text: str, *, body_start: int = 0, plain: bool = False
+        self, chars: Sequence[str], text: str, *, body_start: int = 0, plain: bool = False
     ) -> Structure:
-        """The structure at offsets of ``text`` (``"".join(pieces)``); ``body_start`` is a source offset."""
+        """The structure at offsets of ``text`` (``"".join(chars)``); ``body_start`` is a source offset."""
         prefix = [0]
         total = 0
-        for piece in pieces:
-            total += len(piece)
+        for char in chars:
+            total += len(char)
             prefix.append(total)
 
         def at(s: int) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from postguard.images.limits import is_image_name
+from postguard.lines import newline_starts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,19 +102,11 @@ def resolve(src: str, post: Path, root: Path | None) -> Path:
     return post.parent / path
 
 
-def _line_starts(source: str) -> list[int]:
-    starts = [0]
-    for i, ch in enumerate(source):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
-
-
 def _markdown(source: str, accept: Accept) -> list[ImageRef]:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark")
-    starts = _line_starts(source)
+    starts = newline_starts(source)
     out: list[ImageRef] = []
     for block in md.parse(source):
         if not block.map:
@@ -173,7 +166,7 @@ def _html(text: str, offset: int, accept: Accept) -> list[ImageRef]:
         parser.close()
     except (AssertionError, ValueError):
         return []
-    starts = _line_starts(text)
+    starts = newline_starts(text)
     out = []
     for (line, col), src, tag in parser.found:
         start = starts[line - 1] + col

@@ -27,7 +27,7 @@ from postguard.server.app import create_app
 from postguard.server.guard import is_loopback_host
 from postguard.server.logs import RedactQuery, install_log_redaction, redact
 from postguard.server.openapi import OPENAPI
-from postguard.server.reload import build_engine, warm_up
+from postguard.server.reload import build_engine
 
 __all__ = [
     "OPENAPI",
@@ -37,5 +37,4 @@ __all__ = [
     "install_log_redaction",
     "is_loopback_host",
     "redact",
-    "warm_up",
 ]

@@ -22,12 +22,7 @@ if TYPE_CHECKING:
 def build_engine(config: Config, previous: Engine | None = None) -> Engine:
     """A warmed-up engine; reuses the previous one's language pipelines when it can."""
     nlp = previous.nlp if previous and previous.config.spacy_models == config.spacy_models else None
-    return warm_up(Engine(config, nlp=nlp))
-
-
-def warm_up(engine: Engine) -> Engine:
-    """Load everything before the first request (:meth:`Engine.warm_up`)."""
-    return engine.warm_up()
+    return Engine(config, nlp=nlp).warm_up()
 
 
 Stamp = tuple[tuple[int, int, int] | None, ...]

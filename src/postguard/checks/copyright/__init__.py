@@ -140,10 +140,6 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         yield from _blockquotes(ctx, settings)
 
 
-def _doc(name: str, what: str, why: str, fix: str, example: str = "") -> RuleDoc:
-    return RuleDoc(name=name, what=what, why=why, fix=fix, example=example)
-
-
 def _rule(rule_id: str, name: str, severity: Severity, en: RuleDoc, de: RuleDoc) -> RuleInfo:
     return RuleInfo(
         id=rule_id,

@@ -9,6 +9,8 @@ from typing import Any
 
 import regex
 
+from postguard.plugin import newline_starts
+
 PLUGIN = "postguard.checks.copyright"
 
 
@@ -71,7 +73,7 @@ class _Lines:
     """Line numbers of offsets, counting only non-blank lines (so blank lines don't add distance)."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+        self.starts = newline_starts(text)
         rank = []
         n = -1
         for i, s in enumerate(self.starts):

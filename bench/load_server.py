@@ -227,6 +227,7 @@ def stats(latencies: list[float], wall: float) -> dict[str, float]:
         "requests": len(latencies),
         "p50_ms": round(q[49], 2),
         "p90_ms": round(q[89], 2),
+        "p95_ms": round(q[94], 2),
         "p99_ms": round(q[98], 2),
         "max_ms": round(latencies[-1], 2),
         "throughput_per_s": round(len(latencies) / wall, 1),

@@ -78,9 +78,9 @@ def test_a_killed_worker_answers_its_check_503_and_the_queued_one_is_checked_els
         [victim] = worker_pids(proc)
         answers: dict[str, httpx.Response] = {}
         hang = post_later(proc, "Sturmvogel endlosschleife", answers)
-        time.sleep(0.5)
+        time.sleep(1.0)
         queued = post_later(proc, "Wir testen den Sturmvogel.", answers)
-        time.sleep(0.5)
+        time.sleep(2.0)  # both are with the worker (slow to arrive on a loaded machine)
         os.kill(victim, signal.SIGKILL)
         hang.join(timeout=20)
         queued.join(timeout=20)

@@ -214,8 +214,10 @@ def memory_mb(proc: psutil.Process) -> tuple[float, float]:
     return rss / 2**20, pss / 2**20
 
 
-def cpu_seconds(proc: psutil.Process) -> float:
-    return sum(sum(p.cpu_times()[:2]) for p in [proc, *proc.children(recursive=True)])
+def cpu_seconds(proc: psutil.Process) -> tuple[float, float]:
+    """CPU seconds (user + system) of the server process and of its children (the check workers)."""
+    own = sum(proc.cpu_times()[:2])
+    return own, sum(sum(p.cpu_times()[:2]) for p in proc.children(recursive=True))
 
 
 def stats(latencies: list[float], wall: float) -> dict[str, float]:
@@ -225,6 +227,7 @@ def stats(latencies: list[float], wall: float) -> dict[str, float]:
         "requests": len(latencies),
         "p50_ms": round(q[49], 2),
         "p90_ms": round(q[89], 2),
+        "p95_ms": round(q[94], 2),
         "p99_ms": round(q[98], 2),
         "max_ms": round(latencies[-1], 2),
         "throughput_per_s": round(len(latencies) / wall, 1),
@@ -276,9 +279,9 @@ def main() -> None:
             time.sleep(1.0)
             idle_rss, idle_pss = memory_mb(server)
             drive(port, args.clients, args.clients * 4, 0)  # warm-up: every connection, both languages
-            cpu0 = cpu_seconds(server)
+            cpu0, client0 = cpu_seconds(server), time.process_time()
             closed = drive(port, args.clients, args.requests, args.duration)
-            cpu1 = cpu_seconds(server)
+            cpu1, client1 = cpu_seconds(server), time.process_time()
             opened = drive(port, args.clients, args.requests, args.duration, args.rate) if args.rate else None
             busy_rss, _ = memory_mb(server)
         finally:
@@ -297,7 +300,12 @@ def main() -> None:
         "idle_pss_mb": round(idle_pss, 1),
         "rss_after_load_mb": round(busy_rss, 1),
         "closed_loop": {**stats(closed[0], closed[1]), "errors": closed[2]},
-        "server_cpu_ms_per_check": round((cpu1 - cpu0) / len(closed[0]) * 1000, 2),
+        "server_cpu_ms_per_check": round((sum(cpu1) - sum(cpu0)) / len(closed[0]) * 1000, 2),
+        # the HTTP process and the check workers (their processes at the end: a worker replaced
+        # during the run is missing), and this load generator
+        "http_cpu_ms_per_check": round((cpu1[0] - cpu0[0]) / len(closed[0]) * 1000, 2),
+        "workers_cpu_ms_per_check": round((cpu1[1] - cpu0[1]) / len(closed[0]) * 1000, 2),
+        "client_cpu_ms_per_check": round((client1 - client0) / len(closed[0]) * 1000, 2),
         "engine_ms_single_thread": {k: round(v, 2) for k, v in engine_ms().items()},
     }
     if opened:
@@ -327,7 +335,12 @@ def main() -> None:
             f"p50 {o['p50_ms']:.1f} ms, "
             f"p90 {o['p90_ms']:.1f} ms, p99 {o['p99_ms']:.1f} ms, {o['throughput_per_s']:.0f} checks/s"
         )
-    print(f"server CPU per check    {figures['server_cpu_ms_per_check']:.2f} ms")
+    print(
+        f"server CPU per check    {figures['server_cpu_ms_per_check']:.2f} ms "
+        f"(HTTP process {figures['http_cpu_ms_per_check']:.2f}, "
+        f"workers {figures['workers_cpu_ms_per_check']:.2f}; "
+        f"load generator {figures['client_cpu_ms_per_check']:.2f})"
+    )
     eng = figures["engine_ms_single_thread"]
     assert isinstance(eng, dict)
     print(

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Iterator
@@ -42,6 +43,35 @@ name = "Orbitbrot Deluxe"
 until = 2099-01-01
 """
 SECRET_TERMS = ("Quasarkranich", "Heimlichhof", "Orbitbrot")
+
+
+#: A plugin that loops for ever on "endlosschleife" (holding the GIL) and raises on "kaputt".
+TROUBLE_PLUGIN = textwrap.dedent(
+    """
+    from postguard import hookimpl
+
+    @hookimpl
+    def postguard_check(ctx):
+        if "endlosschleife" in ctx.text:
+            while True:
+                pass
+        if "kaputt" in ctx.text:
+            raise ZeroDivisionError(ctx.text)
+        return None
+    """
+)
+
+
+def plugin_env(site: Path) -> dict[str, str]:
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "pg_trouble.py").write_text(TROUBLE_PLUGIN, encoding="utf-8")
+    dist = site / "pg_trouble-1.0.dist-info"
+    dist.mkdir(exist_ok=True)
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: pg-trouble\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text("[postguard]\ntrouble = pg_trouble\n", encoding="utf-8")
+    return {"PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(site)])}
 
 
 class ServerProcess:

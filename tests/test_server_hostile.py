@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from collections.abc import Iterator
@@ -18,37 +17,9 @@ import httpx
 import psutil
 import pytest
 
-from conftest_server import EXAMPLE_PACK, ROOT, ServerProcess, raw_request, write_config
+from conftest_server import EXAMPLE_PACK, ServerProcess, plugin_env, raw_request, write_config
 
 pytest_plugins = ("conftest_server",)
-
-#: A plugin that loops for ever on "endlosschleife" (holding the GIL) and raises on "kaputt".
-TROUBLE_PLUGIN = textwrap.dedent(
-    """
-    from postguard import hookimpl
-
-    @hookimpl
-    def postguard_check(ctx):
-        if "endlosschleife" in ctx.text:
-            while True:
-                pass
-        if "kaputt" in ctx.text:
-            raise ZeroDivisionError(ctx.text)
-        return None
-    """
-)
-
-
-def plugin_env(site: Path) -> dict[str, str]:
-    site.mkdir(parents=True, exist_ok=True)
-    (site / "pg_trouble.py").write_text(TROUBLE_PLUGIN, encoding="utf-8")
-    dist = site / "pg_trouble-1.0.dist-info"
-    dist.mkdir(exist_ok=True)
-    (dist / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: pg-trouble\nVersion: 1.0\n", encoding="utf-8"
-    )
-    (dist / "entry_points.txt").write_text("[postguard]\ntrouble = pg_trouble\n", encoding="utf-8")
-    return {"PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(site)])}
 
 
 @pytest.fixture

@@ -6,8 +6,12 @@ which store the same entries under keyed hashes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from postguard.pieces import Pieces
 
 EXACT = "exact"
 INFLECTED = "inflected"
@@ -95,3 +99,24 @@ def resolve_matches(found: list[TermMatch]) -> list[TermMatch]:
             out.append(m)
             last_end = m.end
     return out
+
+
+MODEL_WINDOW = 8  # pieces between a model number and its product family
+#: Indefinite articles and "no": a name's last word after one is a common noun ("ein Bergfeuer zur
+#: Sonnenwende", "a storm"), not the product "Kollektion Bergfeuer". A closed class of grammar, like
+#: the function words of language detection, so kept here rather than in a pack.
+_INDEFINITE = frozenset(
+    "ein eine einen einem einer eines kein keine keinen keinem keiner keines a an".split()
+)
+
+
+def after_indefinite(pieces: Pieces, i: int) -> bool:
+    """Whether piece ``i`` follows an indefinite article ("ein Bergfeuer"), in the same phrase."""
+    return i > 0 and pieces.joined[i] and pieces.norms[i - 1] in _INDEFINITE
+
+
+def near_family(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], str]) -> bool:
+    """Whether the product family's key is among the pieces near piece ``i``."""
+    norms = pieces.norms
+    lo, hi = max(0, i - MODEL_WINDOW), min(len(norms), i + MODEL_WINDOW + 1)
+    return any(k != i and stored(norms[k]) == family for k in range(lo, hi))

@@ -67,6 +67,8 @@ from postguard.matches import (
     Entry,
     TermMatch,
     _worst,
+    after_indefinite,
+    near_family,
     resolve_matches,
     shape_key,
 )
@@ -82,13 +84,6 @@ from postguard.typos import MAX_TYPO_LEN, MIN_TYPO_LEN, DeletionKeys, edits
 MAX_PIECES = 8
 MIN_COMPOUND_TERM = 6
 MIN_COMPOUND_REST = 3
-MODEL_WINDOW = 8  # pieces between a model number and its product family
-#: Indefinite articles and "no": a name's last word after one is a common noun ("ein Bergfeuer zur
-#: Sonnenwende", "a storm"), not the product "Kollektion Bergfeuer". A closed class of grammar, like
-#: the function words of language detection, so kept here rather than in a pack.
-_INDEFINITE = frozenset(
-    "ein eine einen einem einer eines kein keine keinen keinem keiner keines a an".split()
-)
 _SUFFIXES = ("e", "s", "es", "n", "en", "er", "ern", "ens", "ns", "nen")
 #: The suffixes by their last letter: a word is tested only against those it may end with.
 _SUFFIXES_BY_LAST = {c: tuple(x for x in _SUFFIXES if x.endswith(c)) for c in {x[-1] for x in _SUFFIXES}}
@@ -263,16 +258,7 @@ class TermIndex:
         first = max(0, bisect.bisect_right(pieces.starts, start) - 1)
         last = bisect.bisect_left(pieces.starts, end)  # the pieces that start before ``end``
         positions = range(max(0, first - MAX_PIECES + 1), min(len(pieces), max(last, first + 1)))
-        found: list[TermMatch] = []
-        for heads, deob in ((pieces.heads, False), (pieces.deob_heads, True)):
-            if heads is None:
-                continue
-            for i in self._starts_in(pieces, deob, positions):
-                if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
-                    continue
-                self._scan(pieces, i, deob, found)
-        if len(self.typo_keys) or self.end_lengths:
-            self._distinctive(pieces, found)
+        found = self._scan_from(pieces, lambda deob: self._starts_in(pieces, deob, positions))
         return [m for m in resolve_matches(found) if m.start < end and start < m.end]
 
     def _starts_in(self, pieces: Pieces, deob: bool, positions: range) -> list[int]:
@@ -298,11 +284,16 @@ class TermIndex:
         """Every match in the text, overlapping ones too (:func:`resolve_matches` picks)."""
         if not self.entries:
             return []
+        return self._scan_from(pieces, lambda deob: self._starts(pieces, deob))
+
+    def _scan_from(self, pieces: Pieces, starts: Callable[[bool], list[int]]) -> list[TermMatch]:
+        """The matches starting where ``starts`` says (for the plain heads, then the digits-as-letters
+        ones), and the typos and compound ends of distinctive terms."""
         found: list[TermMatch] = []
         for heads, deob in ((pieces.heads, False), (pieces.deob_heads, True)):
             if heads is None:
                 continue
-            for i in self._starts(pieces, deob):
+            for i in starts(deob):
                 if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
                     continue
                 self._scan(pieces, i, deob, found)
@@ -488,9 +479,9 @@ class TermIndex:
             v = _worst(v, base, entry.form)
             if v not in MODES[entry.mode]:
                 continue
-            if entry.form == MODEL and not _near(here[0], here[1], entry.family, self._stored):
+            if entry.form == MODEL and not near_family(here[0], here[1], entry.family, self._stored):
                 continue
-            if entry.form == PART and _after_indefinite(here[0], here[1]):
+            if entry.form == PART and after_indefinite(here[0], here[1]):
                 continue
             refs.append(entry.ref)
             worst = _worst(worst, v)
@@ -503,18 +494,6 @@ class TermIndex:
         # the shape is of the pieces alone: a joiner ("Kessler & Söhne") stands in the key, not in them
         plain = key.replace(AMP, "")
         return self.key_transform is not None and self.key_transform(shape_key(plain, bounds)) == stored
-
-
-def _after_indefinite(pieces: Pieces, i: int) -> bool:
-    """Whether piece ``i`` follows an indefinite article ("ein Bergfeuer"), in the same phrase."""
-    return i > 0 and pieces.joined[i] and pieces.norms[i - 1] in _INDEFINITE
-
-
-def _near(pieces: Pieces, i: int, family: str | None, stored: Callable[[str], str]) -> bool:
-    """Whether the product family's key is among the pieces near piece ``i``."""
-    norms = pieces.norms
-    lo, hi = max(0, i - MODEL_WINDOW), min(len(norms), i + MODEL_WINDOW + 1)
-    return any(k != i and stored(norms[k]) == family for k in range(lo, hi))
 
 
 def build_index(terms: Iterable[tuple[str, object, str]]) -> TermIndex:

@@ -203,17 +203,24 @@ def test_plugin_pack_section_is_validated_through_the_hook(tmp_path: Path) -> No
     assert engine.packs.sections["shout"] == (("A", "B"),)
 
 
-def test_a_plugin_that_raises_exits_3_and_is_named(tmp_path: Path) -> None:
-    boom = "from postguard import hookimpl\n\n@hookimpl\ndef postguard_check(ctx):\n    raise RuntimeError('boom')\n"
-    env = install_plugin(tmp_path, "pg_boom", boom)
-    (tmp_path / "a.txt").write_text("Hallo Welt, wie geht es euch?\n", encoding="utf-8")
-    proc = subprocess.run(
+def _check_with_plugin(
+    tmp_path: Path, module: str, source: str, text: str
+) -> subprocess.CompletedProcess[str]:
+    """`postguard check a.txt` in a fresh process, with the plugin ``module`` installed."""
+    env = install_plugin(tmp_path, module, source)
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    return subprocess.run(
         [sys.executable, "-m", "postguard", "check", "a.txt"],
         capture_output=True,
         text=True,
         env=env,
         cwd=tmp_path,
     )
+
+
+def test_a_plugin_that_raises_exits_3_and_is_named(tmp_path: Path) -> None:
+    boom = "from postguard import hookimpl\n\n@hookimpl\ndef postguard_check(ctx):\n    raise RuntimeError('boom')\n"
+    proc = _check_with_plugin(tmp_path, "pg_boom", boom, "Hallo Welt, wie geht es euch?\n")
     assert proc.returncode == 3  # a bug, not "findings" (1)
     assert (
         "postguard: internal error: the plugin 'boom' (package pg-boom) failed while checking: "
@@ -228,15 +235,7 @@ def test_a_generator_check_that_raises_while_read_is_named(tmp_path: Path) -> No
         "from postguard import hookimpl\n\n@hookimpl\ndef postguard_check(ctx):\n"
         "    yield from ()\n    raise ValueError('late boom')\n"
     )
-    env = install_plugin(tmp_path, "pg_lateboom", boom)
-    (tmp_path / "a.txt").write_text("Hallo Welt, wie geht es euch?\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "postguard", "check", "a.txt"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    proc = _check_with_plugin(tmp_path, "pg_lateboom", boom, "Hallo Welt, wie geht es euch?\n")
     assert proc.returncode == 3, proc.stderr
     assert (
         "the plugin 'lateboom' (package pg-lateboom) failed while checking: ValueError: late boom"
@@ -246,15 +245,7 @@ def test_a_generator_check_that_raises_while_read_is_named(tmp_path: Path) -> No
 
 
 def test_a_plugin_that_fails_to_load_is_named_with_its_package(tmp_path: Path) -> None:
-    env = install_plugin(tmp_path, "pg_unloadable", "import no_such_module_here\n")
-    (tmp_path / "a.txt").write_text("Hallo.\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "postguard", "check", "a.txt"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    proc = _check_with_plugin(tmp_path, "pg_unloadable", "import no_such_module_here\n", "Hallo.\n")
     assert proc.returncode == 3, proc.stderr
     assert (
         "the plugin 'unloadable = pg_unloadable' (package pg-unloadable) failed to load: "

@@ -32,7 +32,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -125,12 +125,8 @@ def plan(
             raise InputError(f"{source}: an archive must be unpacked before it is planned")
         if kind == "files":
             parts += _plan_files(source, path, size, root, exclude)
-        elif kind == "jsonl":
-            parts += _plan_jsonl(source, path, size, columns)
-        elif kind == "csv":
-            parts += _plan_csv(source, path, size, columns)
-        elif kind == "parquet":
-            parts += _plan_parquet(source, path, size, columns)
+        elif (plan_rows := _ROW_PLANNERS.get(kind)) is not None:
+            parts += plan_rows(source, path, size, columns)
         else:
             parts += _plan_archive(kind, source, path, size)
     cwd = os.getcwd()
@@ -213,12 +209,8 @@ def _plan_unpacked(unpacked: Unpacked, size: int, columns: Columns) -> list[Part
     files: list[str] = []
     for target in unpacked.targets:
         kind, path = detect(str(target))
-        if kind == "jsonl":
-            parts += _plan_jsonl(source, path, size, columns)
-        elif kind == "csv":
-            parts += _plan_csv(source, path, size, columns)
-        elif kind == "parquet":
-            parts += _plan_parquet(source, path, size, columns)
+        if (plan_rows := _ROW_PLANNERS.get(kind)) is not None:
+            parts += plan_rows(source, path, size, columns)
         elif kind in ARCHIVE_KINDS:
             parts += _plan_archive(kind, source, path, size)
         else:
@@ -481,6 +473,15 @@ def in_window(moment: datetime | None, since: datetime | None, until: datetime |
     if moment is None:
         return False
     return (since is None or moment >= since) and (until is None or moment < until)
+
+
+#: The planners of files of rows (posts with a text column), by the kind :func:`detect` gives; both
+#: :func:`plan` and an archive's members use them.
+_ROW_PLANNERS: dict[str, Callable[[str, Path, int, Columns], list[Partition]]] = {
+    "jsonl": _plan_jsonl,
+    "csv": _plan_csv,
+    "parquet": _plan_parquet,
+}
 
 
 __all__ = ["ARCHIVE_KINDS", "FILE_KINDS", "Partition", "detect", "in_window", "parse_time", "plan"]

@@ -49,22 +49,22 @@ from .common import (
     EDITORIAL,
     INVALID,
     PLUGIN,
-    _Lines,
-    _mask,
-    _Settings,
+    Lines,
+    Settings,
+    mask,
 )
 from .images import (
-    _AGENCY_CREDIT,
-    _CREDIT,
-    _CREDIT_SECTION,
-    _images,
-    _invalid_message,
-    _invalid_sources,
-    _refs,
-    _social,
+    AGENCY_CREDIT,
+    CREDIT,
+    CREDIT_SECTION,
+    image_findings,
+    image_refs,
+    invalid_message,
+    invalid_sources,
+    social_findings,
 )
-from .licences import _creative_commons
-from .quotations import _blockquotes, _quotations
+from .licences import creative_commons
+from .quotations import blockquote_findings, quotation_findings
 from .settings import parse_copyright, prepare
 
 
@@ -80,7 +80,7 @@ def postguard_register_rules(register):  # type: ignore[no-untyped-def]
 
 
 @hookimpl
-def postguard_prepare(packs: PackSet) -> tuple[str, _Settings]:
+def postguard_prepare(packs: PackSet) -> tuple[str, Settings]:
     return __name__, prepare(packs)
 
 
@@ -88,39 +88,39 @@ def postguard_prepare(packs: PackSet) -> tuple[str, _Settings]:
 def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     text = ctx.text
     business = ctx.channel is not None and ctx.channel.business
-    settings: _Settings = ctx.prepared[__name__]
-    lines: _Lines | None = None
+    settings: Settings = ctx.prepared[__name__]
+    lines: Lines | None = None
 
-    def get_lines() -> _Lines:
+    def get_lines() -> Lines:
         nonlocal lines
         if lines is None:
-            lines = _Lines(text)
+            lines = Lines(text)
         return lines
 
     urls = ctx.urls
     low = text.lower()
-    refs = _refs(ctx, urls, settings, low)
-    masked = _mask(text, [(r.start, r.end) for r in refs] + urls) if refs or urls else text
-    unref = _mask(text, [(r.start, r.end) for r in refs]) if refs else text
-    invalid = _invalid_sources(ctx, settings)
+    refs = image_refs(ctx, urls, settings, low)
+    masked = mask(text, [(r.start, r.end) for r in refs] + urls) if refs or urls else text
+    unref = mask(text, [(r.start, r.end) for r in refs]) if refs else text
+    invalid = invalid_sources(ctx, settings)
     for inv in invalid:
-        yield ctx.finding(INVALID, *_invalid_message(ctx, inv))
+        yield ctx.finding(INVALID, *invalid_message(ctx, inv))
     if any(r.kind in ("stock", "image") for r in refs):
         bad = [(i.start, i.end) for i in invalid]
-        credits = [c.start() for c in _CREDIT.finditer(unref) if not overlaps(bad, c.start(), c.start() + 1)]
+        credits = [c.start() for c in CREDIT.finditer(unref) if not overlaps(bad, c.start(), c.start() + 1)]
         slash = unref.find("/")
         while slash > 0:
             j = slash - 1
             while j > 0 and unref[j] in " \t":
                 j -= 1
-            if unref[j].isalpha() and _AGENCY_CREDIT.match(unref, slash):
+            if unref[j].isalpha() and AGENCY_CREDIT.match(unref, slash):
                 credits.append(slash)
             slash = unref.find("/", slash + 1)
-        section = _CREDIT_SECTION.search(unref) is not None
-        yield from _images(ctx, refs, credits, section, business, get_lines(), settings)
-    yield from _social(ctx, refs)
+        section = CREDIT_SECTION.search(unref) is not None
+        yield from image_findings(ctx, refs, credits, section, business, get_lines(), settings)
+    yield from social_findings(ctx, refs)
     if "CC" in text or any(k in low for k in ("reative", "ommons", "flickr", "cc-by", "cc by")):
-        yield from _creative_commons(ctx, masked, business, get_lines(), settings)
+        yield from creative_commons(ctx, masked, business, get_lines(), settings)
     if business:
         for ed in settings.editorial.finditer(text):
             yield ctx.finding(
@@ -136,8 +136,8 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                 ),
             )
     if ctx.structure.blocks:
-        yield from _quotations(ctx, settings)
-        yield from _blockquotes(ctx, settings)
+        yield from quotation_findings(ctx, settings)
+        yield from blockquote_findings(ctx, settings)
 
 
 def _rule(rule_id: str, name: str, severity: Severity, en: RuleDoc, de: RuleDoc) -> RuleInfo:

@@ -26,7 +26,7 @@ NEAR_LINES = 2
 
 
 @dataclass(frozen=True, slots=True)
-class _Settings:
+class Settings:
     """The ``[copyright]`` sections of the loaded packs, merged and compiled once (``postguard_prepare``)."""
 
     free_hosts: tuple[str, ...]
@@ -62,14 +62,14 @@ def host_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def _on(host: str, suffixes: Sequence[str]) -> str | None:
+def host_on(host: str, suffixes: Sequence[str]) -> str | None:
     for s in suffixes:
         if host == s or host.endswith("." + s):
             return s
     return None
 
 
-class _Lines:
+class Lines:
     """Line numbers of offsets, counting only non-blank lines (so blank lines don't add distance)."""
 
     def __init__(self, text: str) -> None:
@@ -102,14 +102,14 @@ class _Lines:
 
 
 @dataclass(frozen=True, slots=True)
-class _Ref:
+class Ref:
     start: int
     end: int
     kind: str  # "stock", "social", "free", "image"
     agency: str = ""
 
 
-def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+def mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
     if not spans:
         return text
     chars = list(text)
@@ -118,5 +118,5 @@ def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _short(s: str, limit: int = 60) -> str:
+def shorten(s: str, limit: int = 60) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"

@@ -21,12 +21,12 @@ from .common import (
     IMAGE,
     REUPLOAD,
     STOCK,
-    _Lines,
-    _on,
-    _Ref,
-    _Settings,
-    _short,
+    Lines,
+    Ref,
+    Settings,
     host_of,
+    host_on,
+    shorten,
 )
 
 _STOCK_PICTURE = regex.compile(
@@ -38,7 +38,7 @@ _STOCK_PICTURE = regex.compile(
 _FREE_FILE = regex.compile(r"(?i)-unsplash\.(?:jpe?g|png|webp)\b|\bpexels-photo-\d+|\bpixabay\b")
 
 
-_CREDIT = regex.compile(
+CREDIT = regex.compile(
     r"""(?ix)
     (?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}\s*)?[\p{L}@]
     | \b(?:foto|fotos|photo|photos|bild|bilder|bildquelle|bildquellen|bildnachweis|bildnachweise|bildrechte
@@ -55,13 +55,13 @@ _CREDIT = regex.compile(
 )
 
 
-_CREDIT_SECTION = regex.compile(
+CREDIT_SECTION = regex.compile(
     r"(?im)^[\s#*_>]*(?:bildnachweise?|bildquellen|fotonachweise?|image\s+credits|photo\s+credits|picture\s+credits"
     r"|credits)\s*[:\n]"
 )
 
 
-_AGENCY_CREDIT = regex.compile(
+AGENCY_CREDIT = regex.compile(
     r"(?i)\s*/\s*(?:shutterstock|getty\s*images|istock(?:photo)?|fotolia|adobe\s*stock)\b"
 )
 
@@ -78,10 +78,10 @@ _NUMBERED_FILE = re.compile(r"[_-]\d{4}")
 _BARE_REST = regex.compile(r"[\s.,;:!)\]–—-]*(?:\n|$)")
 
 
-def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Settings, low: str) -> list[_Ref]:
+def image_refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: Settings, low: str) -> list[Ref]:
     """Stock, social-host, free and other image references, by span in the checked text."""
     text = ctx.text
-    refs: list[_Ref] = []
+    refs: list[Ref] = []
     stock_hosts = tuple(settings.stock_hosts)
     # a page links the same few hosts again and again: each host's suffix lookups once per draft
     kinds: dict[str, tuple[str | None, bool, bool]] = {}
@@ -91,25 +91,25 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
         known = kinds.get(host)
         if known is None:
             known = kinds[host] = (
-                _on(host, stock_hosts),
-                _on(host, settings.social_hosts) is not None,
-                _on(host, settings.free_hosts) is not None,
+                host_on(host, stock_hosts),
+                host_on(host, settings.social_hosts) is not None,
+                host_on(host, settings.free_hosts) is not None,
             )
         stock, social, free = known
         if stock and _is_stock_image(host, url):
-            refs.append(_Ref(start, end, "stock", settings.stock_hosts[stock]))
+            refs.append(Ref(start, end, "stock", settings.stock_hosts[stock]))
         elif stock:
             continue  # a search or portfolio page, not a picture
         elif social:
-            refs.append(_Ref(start, end, "social"))
+            refs.append(Ref(start, end, "social"))
         elif free or _FREE_FILE.search(url):
-            refs.append(_Ref(start, end, "free"))
+            refs.append(Ref(start, end, "free"))
         elif m := settings.stock_file.search(url):
-            refs.append(_Ref(start, end, "stock", settings.file_agencies[m.group("prefix").lower()]))
+            refs.append(Ref(start, end, "stock", settings.file_agencies[m.group("prefix").lower()]))
     occupied = [(r.start, r.end) for r in refs]
     for m in settings.stock_file.finditer(text) if _NUMBERED_FILE.search(text) else ():
         if not overlaps(occupied, m.start(), m.end()):
-            refs.append(_Ref(m.start(), m.end(), "stock", settings.file_agencies[m.group("prefix").lower()]))
+            refs.append(Ref(m.start(), m.end(), "stock", settings.file_agencies[m.group("prefix").lower()]))
     occupied = sorted((r.start, r.end) for r in refs)
     seen: set[int] = set()
     for image in ctx.structure.images:
@@ -125,12 +125,12 @@ def _refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: _Setting
             continue  # a file of the repository or of the site's own hosts (a screenshot, a dashboard)
         else:
             kind = "image"
-        refs.append(_Ref(pos, end, kind))
+        refs.append(Ref(pos, end, kind))
     refs.sort(key=lambda r: r.start)
     return refs
 
 
-def _of_site(ctx: CheckContext, src: str, settings: _Settings) -> bool:
+def _of_site(ctx: CheckContext, src: str, settings: Settings) -> bool:
     """Whether an image is served by the site: from one of its hosts (``stats.ffmuc.net``), or from a
     forge that serves files by account (``[copyright] repository_hosts``) under the site's own account
     (``raw.githubusercontent.com/nodejs/Release/…`` for nodejs.org, whose repository is on
@@ -147,7 +147,7 @@ def _of_site(ctx: CheckContext, src: str, settings: _Settings) -> bool:
 _SCHEME_HOST = regex.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*:)?//[^/]*/?")
 
 
-def _own_upload(src: str, settings: _Settings) -> bool:
+def _own_upload(src: str, settings: Settings) -> bool:
     """Whether an image is on a host where the team uploads its own pictures (``[copyright] own_hosts``:
     a host, or a host and path such as ``github.com/user-attachments``)."""
     host = host_of(src)
@@ -174,7 +174,7 @@ def _shows_own_service(ctx: CheckContext, image: Image) -> bool:
     return False
 
 
-def _own_artwork(image: Image, settings: _Settings) -> bool:
+def _own_artwork(image: Image, settings: Settings) -> bool:
     """Whether an image of the site is the team's artwork, not a photo of people or an event: no people
     word in its file name, alt text or title, or an artwork word there ("logo-esplendor.png" of the
     "Esplendor Group", a "Screenshot" of a conference system)."""
@@ -197,14 +197,14 @@ def own_file(src: str) -> bool:
     return not regex.match(r"(?i)(?:[a-z][a-z0-9+.-]*:|//|www\.)", s)
 
 
-def _images(
+def image_findings(
     ctx: CheckContext,
-    refs: Sequence[_Ref],
+    refs: Sequence[Ref],
     credits: Sequence[int],
     section: bool,
     business: bool,
-    lines: _Lines,
-    settings: _Settings,
+    lines: Lines,
+    settings: Settings,
 ) -> Iterator[Finding]:
     text = ctx.text
     lang = ctx.msg_lang
@@ -212,7 +212,7 @@ def _images(
     ranks = sorted(lines.rank[lines.line(c)] for c in credits)
     near = settings.near_lines
 
-    def credited(ref: _Ref) -> bool:
+    def credited(ref: Ref) -> bool:
         if section:
             return True
         here = lines.rank[lines.line(ref.start)]
@@ -220,7 +220,7 @@ def _images(
         return i < len(ranks) and ranks[i] <= here + near
 
     for ref in refs:
-        shown = quote(_short(text[ref.start : ref.end]), lang)
+        shown = quote(shorten(text[ref.start : ref.end]), lang)
         if ref.kind == "stock" and not credited(ref):
             fmt = settings.credit_formats.get(ref.agency, "© Name")
             yield ctx.finding(
@@ -249,10 +249,10 @@ def _images(
             )
 
 
-def _social(ctx: CheckContext, refs: Sequence[_Ref]) -> Iterator[Finding]:
+def social_findings(ctx: CheckContext, refs: Sequence[Ref]) -> Iterator[Finding]:
     for ref in refs:
         if ref.kind == "social":
-            shown = quote(_short(ctx.text[ref.start : ref.end]), ctx.msg_lang)
+            shown = quote(shorten(ctx.text[ref.start : ref.end]), ctx.msg_lang)
             yield ctx.finding(
                 REUPLOAD,
                 ref.start,
@@ -274,7 +274,7 @@ class _Invalid:
     source: str
 
 
-def _invalid_sources(ctx: CheckContext, settings: _Settings) -> list[_Invalid]:
+def invalid_sources(ctx: CheckContext, settings: Settings) -> list[_Invalid]:
     """``Quelle: Internet``, ``Foto: Google``, ``via Pinterest``, a bare ``Quelle: Wikipedia``.
 
     Looks only after credit labels and after "via", so it costs little on prose. "via" counts
@@ -323,7 +323,7 @@ def _credits_here(ctx: CheckContext, pos: int) -> bool:
     return any(i.start < hi and i.end > lo for i in ctx.structure.images)
 
 
-def _invalid_message(ctx: CheckContext, m: _Invalid) -> tuple[int, int, str]:
+def invalid_message(ctx: CheckContext, m: _Invalid) -> tuple[int, int, str]:
     shown = quote(ctx.text[m.start : m.end], ctx.msg_lang)
     src = m.source
     msg = ctx.message(

@@ -17,10 +17,10 @@ from .common import (
     CC_INCOMPLETE,
     NC,
     ND,
-    _Lines,
-    _Settings,
+    Lines,
+    Settings,
 )
-from .images import _CREDIT
+from .images import CREDIT
 
 _CC = regex.compile(
     r"""(?ix)
@@ -95,8 +95,8 @@ _NOT_A_NAME = regex.compile(
 _SEGMENTS = regex.compile(r"\s*(?:[,;|/–—]|\s-\s)\s*")
 
 
-def _creative_commons(
-    ctx: CheckContext, masked: str, business: bool, lines: _Lines, settings: _Settings
+def creative_commons(
+    ctx: CheckContext, masked: str, business: bool, lines: Lines, settings: Settings
 ) -> Iterator[Finding]:
     text = ctx.text
     lang = ctx.msg_lang
@@ -170,7 +170,7 @@ def _creative_commons(
             if _CC.search(text, lic_start, lic_end):
                 continue
             line_start = max(lines.starts[line_no], m.start() - _REACH)
-            if not _CREDIT.search(masked, line_start, w_end) and not _AUTHOR_LABEL.search(
+            if not CREDIT.search(masked, line_start, w_end) and not _AUTHOR_LABEL.search(
                 masked, w_start, w_end
             ):
                 continue
@@ -182,7 +182,7 @@ def _creative_commons(
 _REACH = 300
 
 
-def credit_context(ctx: CheckContext, lines: _Lines, settings: _Settings, start: int, end: int) -> bool:
+def credit_context(ctx: CheckContext, lines: Lines, settings: Settings, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` (a line) credits a work: a credit line, a picture word, a credit's
     shape (``Name / Source / Licence``), or an image within ``near_lines`` lines."""
     text = ctx.text

@@ -14,7 +14,7 @@ from postguard.plugin import (
 
 from .common import (
     QUOTE,
-    _Settings,
+    Settings,
     host_of,
 )
 
@@ -43,7 +43,7 @@ def _heading_before(ctx: CheckContext, start: int) -> str:
     return ""
 
 
-def _quotations(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
+def quotation_findings(ctx: CheckContext, settings: Settings) -> Iterator[Finding]:
     text = ctx.text
     links = _source_links(ctx)
     for block in ctx.structure.blocks:
@@ -87,7 +87,7 @@ def _paragraph_bounds(text: str, at: int, reach: int = 600) -> tuple[int, int]:
 
 def _has_source(
     ctx: CheckContext,
-    settings: _Settings,
+    settings: Settings,
     start: int,
     end: int,
     links: list[tuple[int, int]],
@@ -149,7 +149,7 @@ def _has_source(
 
 
 def _lead_in_names(
-    ctx: CheckContext, settings: _Settings, lo: int, lead_end: int, links: list[tuple[int, int]]
+    ctx: CheckContext, settings: Settings, lo: int, lead_end: int, links: list[tuple[int, int]]
 ) -> bool:
     """Whether the last sentence of ``text[lo:lead_end]`` (a lead-in ending in ":") names or links the
     quotation's source: "Aus dem Protokoll:", "Comment by @x:", "[fast.ai](…) describes it as follows:",
@@ -228,7 +228,7 @@ def _attributed_in_block(ctx: CheckContext, start: int, end: int) -> bool:
     return blank_before and _NAME_LINE.fullmatch(text[last_a:last_b].strip(" —–-")) is not None
 
 
-def _blockquotes(ctx: CheckContext, settings: _Settings) -> Iterator[Finding]:
+def blockquote_findings(ctx: CheckContext, settings: Settings) -> Iterator[Finding]:
     """Block quotes (not callouts) longer than ``quote_words`` with no attribution in or around them."""
     text = ctx.text
     links = _source_links(ctx)
@@ -264,7 +264,7 @@ def _first_line(text: str, start: int, end: int) -> tuple[int, int] | None:
     return lines[0] if lines else None
 
 
-def _quote_finding(ctx: CheckContext, start: int, end: int, words: int, settings: _Settings) -> Finding:
+def _quote_finding(ctx: CheckContext, start: int, end: int, words: int, settings: Settings) -> Finding:
     limit = settings.quote_words
     return ctx.finding(
         QUOTE,

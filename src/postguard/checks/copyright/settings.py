@@ -28,7 +28,7 @@ from postguard.plugin import (
     parse_replace,
 )
 
-from .common import NEAR_LINES, QUOTE_WORDS, _Settings
+from .common import NEAR_LINES, QUOTE_WORDS, Settings
 
 LISTS = (
     "free_hosts", "own_hosts", "social_hosts", "agencies", "people_words", "artwork_words",
@@ -176,7 +176,7 @@ def _phrases(words: tuple[str, ...]) -> str:
     return "|".join(reversed(alts)) or "(?!)"
 
 
-def prepare(packs: PackSet) -> _Settings:
+def prepare(packs: PackSet) -> Settings:
     specs: Sequence[CopyrightSpec] = packs.sections.get("copyright", ())
     words = [s.quote_words for s in specs if s.quote_words is not None]
     near = [s.near_lines for s in specs if s.near_lines is not None]
@@ -200,7 +200,7 @@ def prepare(packs: PackSet) -> _Settings:
     people = _phrases(merged(specs, "people_words"))
     editorial = _phrases(merged(specs, "editorial_phrases"))
     speech = _phrases(merged(specs, "speech_verbs"))
-    return _Settings(
+    return Settings(
         free_hosts=merged(specs, "free_hosts"),
         own_hosts=merged(specs, "own_hosts"),
         quote_words=min(words) if words else QUOTE_WORDS,

@@ -36,8 +36,8 @@ from postguard.plugin import (
 )
 
 from .cues import find_cues
-from .labels import _content_start, find_labels, placement
-from .settings import NEAR_TOKENS, START_CHARS, _Compiled, parse_disclosure, prepare
+from .labels import find_labels, placement, text_start
+from .settings import NEAR_TOKENS, START_CHARS, Compiled, parse_disclosure, prepare
 
 PLUGIN = "postguard.checks.disclosure"
 
@@ -60,7 +60,7 @@ def postguard_register_rules(register):  # type: ignore[no-untyped-def]
 
 
 @hookimpl
-def postguard_prepare(packs: PackSet) -> tuple[str, _Compiled | None]:
+def postguard_prepare(packs: PackSet) -> tuple[str, Compiled | None]:
     return __name__, prepare(packs)
 
 
@@ -92,7 +92,7 @@ def _applies(ctx: CheckContext) -> bool:
 
 @hookimpl
 def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
-    comp: _Compiled | None = ctx.prepared[__name__]
+    comp: Compiled | None = ctx.prepared[__name__]
     if comp is None or not _applies(ctx):
         return
     text = ctx.text
@@ -120,7 +120,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     de_label = ctx.lang == "de"
     labels = find_labels(text, comp)
     strong = [lb for lb in labels if not lb.weak]
-    content_start = _content_start(text)
+    content_start = text_start(text)
     early = [lb for lb in strong if lb.start - content_start < START_CHARS]
     if any(placement(text, lb, cues.first) == "start" for lb in early):
         return
@@ -184,7 +184,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             severity=hint_severity,
         )
         return
-    start = _content_start(text, ctx.structure.body_start)
+    start = text_start(text, ctx.structure.body_start)
     word = regex.match(r"\S{1,60}", text, pos=start)
     end = word.end() if word else min(len(text), start + 1)
     label = "Werbung" if de_label else "Ad"

@@ -10,7 +10,7 @@ from postguard.plugin import (
     find_urls,
 )
 
-from .settings import _Compiled
+from .settings import Compiled
 
 # The promotion cues are data: the default pack's `buy_phrases`, `weak_cues`, `pointer_phrases`,
 # `shop_paths` and `[[disclosure.cue_patterns]]` (amounts, prices, discount codes), compiled once in
@@ -32,7 +32,7 @@ def _anywhere(start: int, end: int) -> bool:
     return True
 
 
-def find_cues(text: str, comp: _Compiled, near: Callable[[int, int], bool] = _anywhere) -> Cues | None:
+def find_cues(text: str, comp: Compiled, near: Callable[[int, int], bool] = _anywhere) -> Cues | None:
     """The promotion cues in ``text`` that are ``near`` a brand: the first of any, and the first
     strong one (else the first weak)."""
     low = text.lower()

@@ -10,7 +10,7 @@ from postguard.plugin import (
     overlaps,
 )
 
-from .settings import START_CHARS, _Compiled
+from .settings import START_CHARS, Compiled
 
 _LABEL_BEFORE = " \t*_>•·|[({<\"'„“”‚‘’«»-–—:🔸🔹▪️"
 
@@ -53,7 +53,7 @@ def _stands_as_label(text: str, start: int, end: int) -> bool:
     return False
 
 
-def find_labels(text: str, comp: _Compiled) -> list[_Label]:
+def find_labels(text: str, comp: Compiled) -> list[_Label]:
     labels = [_Label(m.start(), m.end(), False, "tag") for m in comp.labels.finditer(text)]
     taken = [(lb.start, lb.end) for lb in labels]
     for m in comp.word_label.finditer(text):
@@ -67,7 +67,7 @@ def find_labels(text: str, comp: _Compiled) -> list[_Label]:
     return labels
 
 
-def _content_start(text: str, body_start: int = 0) -> int:
+def text_start(text: str, body_start: int = 0) -> int:
     """Where the body's first word is (after the front matter, whose values stay in the checked text)."""
     m = _LEADING.match(text, body_start)
     return m.end() if m else body_start
@@ -80,7 +80,7 @@ def placement(text: str, label: _Label, cue_start: int) -> str:
     mentions and punctuation follow it; ``"after"``: after the first
     promotion cue; ``"late"``: after the first :data:`START_CHARS` characters.
     """
-    content_start = _content_start(text)
+    content_start = text_start(text)
     trailer = label.start > content_start and _TRAILER.fullmatch(text, label.end) is not None
     if trailer and text[label.start] == "#":
         for run in _HASHTAG_RUN.finditer(text, max(0, label.start - 400)):

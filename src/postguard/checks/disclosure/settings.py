@@ -163,7 +163,7 @@ def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class _Compiled:
+class Compiled:
     """The packs' ``[disclosure]`` sections, merged and compiled (``postguard_prepare``)."""
 
     brands: TermIndex
@@ -218,7 +218,7 @@ def cue_table(specs: Sequence[DisclosureSpec]) -> tuple[tuple[tuple[str, ...], A
     return tuple(table)
 
 
-def prepare(packs: PackSet) -> _Compiled | None:
+def prepare(packs: PackSet) -> Compiled | None:
     """The compiled state, or ``None`` when no pack names a brand or company (nothing to disclose)."""
     specs: Sequence[DisclosureSpec] = packs.sections.get("disclosure", ())
     brands, company = merged(specs, "brands"), merged(specs, "company")
@@ -247,7 +247,7 @@ def prepare(packs: PackSet) -> _Compiled | None:
         r"|(?P<by>(?<![\w])(?:" + _alternation(merged(specs, "weak_phrases")) + r")(?![\w]))"
         r"|(?P<word>(?<![\w#])(?:" + _alternation(merged(specs, "weak_words")) + r")(?![\w]))"
     )
-    return _Compiled(
+    return Compiled(
         brands=index,
         labels=regex.compile("(?i)" + "|".join(alts)),
         word_label=word_label,

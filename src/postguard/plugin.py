@@ -81,7 +81,7 @@ from postguard.rulepacks import (
     expect_terms,
     note_text,
 )
-from postguard.site import Site
+from postguard.site import Site, image_space
 from postguard.terms import Pieces, TermIndex
 from postguard.urls import URL_CHARS, find_urls, overlaps, trim_url
 from postguard.vocab import merged, parse_replace
@@ -132,6 +132,7 @@ __all__ = [
     "format_remaining",
     "hookimpl",
     "image_distance",
+    "image_space",
     "load_rules",
     "merged",
     "newline_starts",

@@ -13,7 +13,10 @@ layout on one or more hosts. Checks need two facts about that site that no singl
   Jekyll's ``repository`` or a ``NAME.github.io`` directory: a file served from the site's own
   account (``raw.githubusercontent.com/nodejs/…``) is the site's own too;
 * **its pages**: the files below the root, so that the imprint check can ask whether the site has an
-  imprint page (``impressum.md``) and which files are its home page (``index.md``, ``_index.md``).
+  imprint page (``impressum.md``) and which files are its home page (``index.md``, ``_index.md``);
+* **its image stores**: how many images its pages embed from each storage space on the web (a host
+  and its first directory: an S3 bucket, a CMS's site folder, ``cdn.example.org/uploads``), so that
+  the copyright check can tell a store the site keeps its pictures in from a one-off hot-linked image.
 
 The engine derives the :class:`Site` from the draft's path once per directory (cached) and hands it
 to the checks as ``ctx.site``; checks never read the repository themselves. A draft without a path
@@ -69,6 +72,13 @@ _QUARTO_URL = re.compile(r"(?m)^\s+site-url\s*:\s*[\"']?(https?://[^\s\"']+)")
 _HOST = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*:)?//(?:[^@/]*@)?(?P<host>[a-z0-9.-]+)")
 _BARE_HOST = re.compile(r"(?i)^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+$")
 _INDEX_NAMES = frozenset({"index", "_index"})
+#: A page's images on the web, ``![alt](https://…)`` and ``<img src="https://…">``: a count, not an
+#: extraction (the page's own check extracts it properly), so a plain scan of the file is enough.
+_WEB_IMAGE = re.compile(
+    r"""!\[[^\]\n]*\]\(\s*<?(https?://[^\s)>]+)|<img\b[^>]*?\bsrc\s*=\s*["']?(https?://[^"'\s>]+)""", re.I
+)
+#: Pages larger than this are not scanned for images (a generated page, a data dump).
+_SCAN_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +106,13 @@ class Site:
     def home_pages(self) -> tuple[str, ...]:
         """The site's home page(s): the index files nearest the root (one per language directory)."""
         return _home_pages(self.root, _stamp(self.root)) if self.root else ()
+
+    def images_from(self, url: str) -> int:
+        """How many images the site's pages embed from the storage space of ``url`` (see
+        :func:`image_space`), counted over every page below the root; 0 without a site."""
+        if not self.root:
+            return 0
+        return _image_spaces(self.root, _stamp(self.root)).get(image_space(url), 0)
 
 
 def _stamp(root: str) -> int:
@@ -243,6 +260,39 @@ def _accounts_at(base: Path) -> tuple[str, ...]:
     if base.name.lower().endswith(".github.io"):
         found.append(f"github.com/{base.name[: -len('.github.io')]}")
     return tuple(dict.fromkeys(a.lower() for a in found))
+
+
+def image_space(url: str) -> str:
+    """The storage space an image on the web lies in: its host (``www.`` dropped) and the first
+    directory of its path, lower-cased: ``s3.amazonaws.com/my-bucket`` for
+    ``https://s3.amazonaws.com/my-bucket/docs/a.png``, ``cdn.example.org/uploads``; a file at the
+    host's root is in the host's space (``i.example.net``). One store's images share a space; images
+    of unrelated owners on a shared host usually do not."""
+    host = host_of(url)
+    rest = url.strip().split("//", 1)[-1]
+    path = rest.split("/", 1)[1] if "/" in rest else ""
+    first, slash, _ = path.split("?", 1)[0].split("#", 1)[0].partition("/")
+    return f"{host}/{first.lower()}" if slash and first else host
+
+
+@functools.lru_cache(maxsize=16)
+def _image_spaces(root: str, stamp: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for directory, _dirs, files in _tree(root, stamp):
+        for f in files:
+            if os.path.splitext(f)[1].lower() not in PAGE_SUFFIXES:
+                continue
+            path = Path(directory, f)
+            try:
+                if path.stat().st_size > _SCAN_BYTES:
+                    continue
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for m in _WEB_IMAGE.finditer(text):
+                space = image_space(m.group(1) or m.group(2))
+                counts[space] = counts.get(space, 0) + 1
+    return counts
 
 
 def _walk(root: str) -> list[tuple[str, list[str], list[str]]]:

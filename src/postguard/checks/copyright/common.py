@@ -25,14 +25,21 @@ QUOTE_WORDS = 40
 NEAR_LINES = 2
 
 
+#: How many images a site embeds from one storage space on the web before it counts as the site's own
+#: store (``[copyright] asset_images``).
+ASSET_IMAGES = 3
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """The ``[copyright]`` sections of the loaded packs, merged and compiled once (``postguard_prepare``)."""
 
     free_hosts: tuple[str, ...]
     own_hosts: tuple[str, ...]  # where the team uploads its own pictures: like the site's hosts
+    media_hosts: tuple[str, ...]  # public media libraries: never the site's own store
     quote_words: int
     near_lines: int
+    asset_images: int  # images from one storage space that make it the site's own store
     stock_hosts: Mapping[str, str]  # host suffix -> agency
     credit_formats: Mapping[str, str]  # agency -> the credit it asks for
     stock_file: Any  # file names such as AdobeStock_123456.jpeg; group "prefix"

@@ -13,6 +13,7 @@ from postguard.plugin import (
     CheckContext,
     Finding,
     Image,
+    image_space,
     overlaps,
     quote,
 )
@@ -112,20 +113,25 @@ def image_refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: Set
             refs.append(Ref(m.start(), m.end(), "stock", settings.file_agencies[m.group("prefix").lower()]))
     occupied = sorted((r.start, r.end) for r in refs)
     seen: set[int] = set()
+    in_draft: dict[str, int] | None = None
     for image in ctx.structure.images:
         pos, end = image.src_start, image.src_end
         if end <= pos or pos in seen or overlaps(occupied, pos, end):
             continue
         seen.add(pos)
         if _FREE_FILE.search(image.src):
-            kind = "free"
-        elif (
-            own_file(image.src) or _of_site(ctx, image.src, settings) or _own_upload(image.src, settings)
-        ) and (_own_artwork(image, settings) or _shows_own_service(ctx, image)):
-            continue  # a file of the repository or of the site's own hosts (a screenshot, a dashboard)
-        else:
-            kind = "image"
-        refs.append(Ref(pos, end, kind))
+            refs.append(Ref(pos, end, "free"))
+            continue
+        own = own_file(image.src) or _of_site(ctx, image.src, settings) or _own_upload(image.src, settings)
+        if not own and _storable(image.src, settings):
+            # a store the site keeps its pictures in: it embeds `asset_images` or more from it
+            if in_draft is None:
+                in_draft = _spaces(ctx)
+            used = max(in_draft.get(image_space(image.src), 0), ctx.site.images_from(image.src))
+            own = used >= settings.asset_images
+        if own and (_own_artwork(image, settings) or _shows_own_service(ctx, image)):
+            continue  # a file of the repository or of the site's own hosts and stores (a screenshot)
+        refs.append(Ref(pos, end, "image"))
     refs.sort(key=lambda r: r.start)
     return refs
 
@@ -145,6 +151,28 @@ def _of_site(ctx: CheckContext, src: str, settings: Settings) -> bool:
 
 
 _SCHEME_HOST = regex.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*:)?//[^/]*/?")
+
+
+def _storable(src: str, settings: Settings) -> bool:
+    """Whether a hot-linked image may lie in a store of the site's own: on the web (``http(s)://``),
+    not on a public media library where anyone's pictures live (``[copyright] media_hosts``: Wikimedia,
+    Flickr, Imgur), not on a forge under another account (``repository_hosts``)."""
+    host = host_of(src)
+    return (
+        bool(regex.match(r"(?i)\s*https?://", src))
+        and host_on(host, settings.media_hosts) is None
+        and host not in settings.repository_hosts
+    )
+
+
+def _spaces(ctx: CheckContext) -> dict[str, int]:
+    """How many of the draft's images lie in each storage space (:func:`postguard.plugin.image_space`)."""
+    counts: dict[str, int] = {}
+    for image in ctx.structure.images:
+        if regex.match(r"(?i)\s*https?://", image.src):
+            space = image_space(image.src)
+            counts[space] = counts.get(space, 0) + 1
+    return counts
 
 
 def _own_upload(src: str, settings: Settings) -> bool:

@@ -28,10 +28,10 @@ from postguard.plugin import (
     parse_replace,
 )
 
-from .common import NEAR_LINES, QUOTE_WORDS, Settings
+from .common import ASSET_IMAGES, NEAR_LINES, QUOTE_WORDS, Settings
 
 LISTS = (
-    "free_hosts", "own_hosts", "social_hosts", "agencies", "people_words", "artwork_words",
+    "free_hosts", "own_hosts", "media_hosts", "social_hosts", "agencies", "people_words", "artwork_words",
     "editorial_phrases", "invalid_sources", "platform_sources", "valid_sources", "callout_labels",
     "callout_symbols", "lead_in_words", "speech_verbs", "source_words",
 )  # fmt: skip
@@ -55,8 +55,10 @@ class CopyrightSpec:
 
     free_hosts: tuple[str, ...] = ()
     own_hosts: tuple[str, ...] = ()
+    media_hosts: tuple[str, ...] = ()
     quote_words: int | None = None
     near_lines: int | None = None
+    asset_images: int | None = None
     social_hosts: tuple[str, ...] = ()
     agencies: tuple[Agency, ...] = ()
     people_words: tuple[str, ...] = ()
@@ -143,14 +145,23 @@ def _forges(value: Any, where: Where) -> tuple[tuple[str, tuple[str, ...]], ...]
 
 
 def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
-    t = expect_table(value, where, (*LISTS, "repository_hosts", "quote_words", "near_lines", "replace"))
+    t = expect_table(
+        value,
+        where,
+        (*LISTS, "repository_hosts", "quote_words", "near_lines", "asset_images", "replace"),
+    )
     words = expect_int(t["quote_words"], where.child("quote_words"), 10, 1000) if "quote_words" in t else None
     near = expect_int(t["near_lines"], where.child("near_lines"), 0, 20) if "near_lines" in t else None
+    assets = (
+        expect_int(t["asset_images"], where.child("asset_images"), 1, 1000) if "asset_images" in t else None
+    )
     return CopyrightSpec(
         free_hosts=_hosts(t, "free_hosts", where),
         own_hosts=_hosts(t, "own_hosts", where, paths=True),
+        media_hosts=_hosts(t, "media_hosts", where),
         quote_words=words,
         near_lines=near,
+        asset_images=assets,
         social_hosts=_hosts(t, "social_hosts", where),
         agencies=_agencies(t["agencies"], where.child("agencies")) if "agencies" in t else (),
         people_words=_terms(t, "people_words", where),
@@ -180,6 +191,7 @@ def prepare(packs: PackSet) -> Settings:
     specs: Sequence[CopyrightSpec] = packs.sections.get("copyright", ())
     words = [s.quote_words for s in specs if s.quote_words is not None]
     near = [s.near_lines for s in specs if s.near_lines is not None]
+    assets = [s.asset_images for s in specs if s.asset_images is not None]
     agencies: dict[str, Agency] = {}
     for spec in specs:
         if "agencies" in spec.replace:
@@ -203,8 +215,10 @@ def prepare(packs: PackSet) -> Settings:
     return Settings(
         free_hosts=merged(specs, "free_hosts"),
         own_hosts=merged(specs, "own_hosts"),
+        media_hosts=merged(specs, "media_hosts"),
         quote_words=min(words) if words else QUOTE_WORDS,
         near_lines=max(near) if near else NEAR_LINES,
+        asset_images=max(assets) if assets else ASSET_IMAGES,
         stock_hosts=stock_hosts,
         credit_formats={a.name: a.credit for a in agencies.values() if a.credit},
         stock_file=regex.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?P<prefix>{prefixes})[_-]\d{{4,}}[\w.-]*"),

@@ -55,6 +55,7 @@ class Settings:
     source_after: Any  # what names a source right after a quotation ("— Name", "(Name)", "sagte Anna")
     source_words: Any  # a lead-in or heading that names a source ("Pressemitteilung", "Comment by @x")
     lead_in: Any  # words of a lead-in ending in ":" that point to the quotation's author ("their plans:")
+    reader: Any  # words addressing the reader ("you", "dein"): a ">" note to the reader
     repository_hosts: Mapping[str, str]  # a host serving a forge's files by account path -> the forge
 
 

@@ -35,6 +35,16 @@ def _source_links(ctx: CheckContext) -> list[tuple[int, int]]:
     ]
 
 
+def _section_links_elsewhere(ctx: CheckContext, start: int) -> bool:
+    """Whether the heading of the section ``start`` lies in links a page of another site: the section
+    is about that page ("### [CVE-2017-3736](https://cve.example.org/…): Carry propagating bug"), and a
+    quotation in it comes from there."""
+    for heading in reversed(ctx.structure.headings):
+        if heading.end <= start:
+            return _links_elsewhere(ctx, heading.start, heading.end)
+    return False
+
+
 def _heading_before(ctx: CheckContext, start: int) -> str:
     """The text of a heading that stands right before ``start`` (only blank lines between)."""
     for heading in reversed(ctx.structure.headings):
@@ -58,6 +68,8 @@ def quotation_findings(ctx: CheckContext, settings: Settings) -> Iterator[Findin
 
 
 _BLANK = regex.compile(r"\r?\n[ \t]*\r?\n")
+#: How far back a link in a quotation's paragraph or list may stand (a bound on the scan, not a rule).
+_LIST_REACH = 2000
 _EXAMPLE = regex.compile(r"(?i)\b(?:beispiel|beispielsweise|example|for\s+instance)\b")
 _SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\p{Lt}\"„“»(])|\n[ \t]*\n")  # not "Abb. 1"
 _END_ATTRIBUTION = regex.compile(r"(?:^|\s)(?:[—–―~]|--)\s*\S[^\n]{0,80}$")
@@ -103,6 +115,8 @@ def _has_source(
         settings.source_words.search(heading) or _names_in_both(heading, text[start : start + 300])
     ):
         return True
+    if _section_links_elsewhere(ctx, start):
+        return True
     last_line = text[text.rfind("\n", start, end) + 1 : end].rstrip(' \t\r\n”“"»«')
     if _END_ATTRIBUTION.search(last_line):
         return True
@@ -117,8 +131,9 @@ def _has_source(
         return True
     if _SOURCE_NEAR.search(before):
         return True
-    # a link to the quoted page or post, in the quotation's paragraph before it
-    if before.strip() and overlaps(links, max(para_start, start - 300), start):
+    # a link to the quoted page or document, before it in its paragraph or list (the lines up to the
+    # blank line before it: "1. the [statutes](satzung.pdf) … - Active membership: "…"")
+    if before.strip() and overlaps(links, _paragraph_bounds(text, start, _LIST_REACH)[0], start):
         return True
     if before.strip():
         # a lead-in in its own paragraph: "Marco und Stefan … Das sind ihre Pläne für den Abend: „…“"
@@ -245,7 +260,7 @@ def blockquote_findings(ctx: CheckContext, settings: Settings) -> Iterator[Findi
             sourced_until = block.end
             continue
         words = len(_WORD.findall(text, block.start, block.end))
-        if words <= settings.quote_words:
+        if words <= settings.quote_words or _note_to_reader(ctx, settings, block.start, block.end):
             continue
         first = _first_line(text, block.start, block.end)
         if first is None:
@@ -256,6 +271,18 @@ def blockquote_findings(ctx: CheckContext, settings: Settings) -> Iterator[Findi
             sourced_until = block.end
             continue
         yield _quote_finding(ctx, first[0], first[1], words, settings)
+
+
+def _note_to_reader(ctx: CheckContext, settings: Settings, start: int, end: int) -> bool:
+    """Whether a block quote is the writer's note to the reader, as docs sites set them apart: it
+    addresses the reader (``[copyright] reader_words``: "you", "dein", "euch") and points to links or
+    code of its own ("> Wenn deine ESLint-Voreinstellung … verwende [`prettier --check`](…)"). A quoted
+    passage that speaks to its reader but carries no link or code stays a quotation."""
+    if not settings.reader.search(ctx.text, start, end):
+        return False
+    return any(c.start < end and c.end > start for c in ctx.structure.code) or any(
+        link.start < end and link.end > start and link.kind != "bare" for link in ctx.structure.links
+    )
 
 
 def _first_line(text: str, start: int, end: int) -> tuple[int, int] | None:

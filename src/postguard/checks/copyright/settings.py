@@ -33,7 +33,7 @@ from .common import ASSET_IMAGES, NEAR_LINES, QUOTE_WORDS, Settings
 LISTS = (
     "free_hosts", "own_hosts", "media_hosts", "social_hosts", "agencies", "people_words", "artwork_words",
     "editorial_phrases", "invalid_sources", "platform_sources", "valid_sources", "callout_labels",
-    "callout_symbols", "lead_in_words", "speech_verbs", "source_words",
+    "callout_symbols", "lead_in_words", "speech_verbs", "source_words", "reader_words",
 )  # fmt: skip
 _HOST = regex.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+")
 _PATH = regex.compile(r"[\w.~-]+(?:/[\w.~-]+)*/?")
@@ -72,6 +72,7 @@ class CopyrightSpec:
     lead_in_words: tuple[str, ...] = ()
     speech_verbs: tuple[str, ...] = ()
     source_words: tuple[str, ...] = ()
+    reader_words: tuple[str, ...] = ()
     repository_hosts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     replace: tuple[str, ...] = ()
 
@@ -175,6 +176,7 @@ def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
         lead_in_words=_terms(t, "lead_in_words", where),
         speech_verbs=_terms(t, "speech_verbs", where),
         source_words=_terms(t, "source_words", where),
+        reader_words=_terms(t, "reader_words", where),
         repository_hosts=_forges(t["repository_hosts"], where.child("repository_hosts"))
         if "repository_hosts" in t
         else (),
@@ -251,6 +253,9 @@ def prepare(packs: PackSet) -> Settings:
         ),
         lead_in=regex.compile(
             rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{_phrases(merged(specs, 'lead_in_words'))})(?![\p{{L}}\p{{N}}])"
+        ),
+        reader=regex.compile(
+            rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{_phrases(merged(specs, 'reader_words'))})(?![\p{{L}}\p{{N}}])"
         ),
         repository_hosts=_forge_hosts(specs),
     )

@@ -1,0 +1,77 @@
+"""PG406 and what names a quotation's source further away: the section's heading that links the quoted
+page, a link earlier in the quotation's list or paragraph, and the writer's `>` note to the reader that
+is no quotation at all; each beside an unsourced quotation that is still caught (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_check_copyright import EN45, WORDS45, rules
+
+# a long passage that does not speak to the reader (no "you")
+THIRD = " ".join(
+    "Analysis suggests that attacks against the scheme as a result of this defect would be very difficult "
+    "to perform and are not believed likely, because most of the work necessary to deduce information about "
+    "a private key may be performed offline and the resources required for such an attack would be very "
+    "significant and accessible to few".split()[:45]
+)
+FILLER = "Hier steht ein langer Schritt mit vielen Wörtern, damit die Liste lang wird. " * 6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the section's heading links the advisory; prose between heading and quotation
+        f"## Fixes\n\n### [CVE-2031-0001](https://cve.example.org/CVE-2031-0001): carry bug\n\n"
+        f"The fix in short.\n\n> {THIRD}\n\nWe deem it low.\n",
+        f'<h3><a href="https://advisories.example.net/2031/1">Advisory 1</a></h3>\n<p>Kurz.</p>\n'
+        f"<blockquote>{THIRD}</blockquote>\n",
+        # a link earlier in the quotation's list (no blank line between), far above it
+        "1. Lies die [Satzung](/material/verein/satzung.pdf) und die Beitragsordnung\n"
+        f"2. {FILLER}\n- Fördermitglieder: „{WORDS45}“\n    - Beitrag: frei\n",
+    ],
+)
+def test_a_linked_section_heading_or_a_link_earlier_in_the_list_is_a_source(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    path = "post.html" if text.startswith("<h3>") else "post.md"
+    assert "PG406" not in rules(check(text, path=path))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a heading without a link, and a link only in an earlier section
+        f"### [Advisory](https://cve.example.org/1)\n\nKurz.\n\n### Bewertung\n\nDazu:\n\n> {THIRD}\n",
+        f"### Bewertung\n\nThe fix in short.\n\n> {THIRD}\n",
+        # a heading that links the site's own page within it: an anchor is no source
+        f"### [Bewertung](#bewertung)\n\nKurz.\n\n> {THIRD}\n",
+        # the link stands in the paragraph before a blank line, not in the quotation's list
+        f"Lies die [Satzung](/satzung.pdf).\n\n{FILLER}\n\n- Fördermitglieder: „{WORDS45}“\n",
+    ],
+)
+def test_an_unsourced_quotation_beside_them_is_still_caught(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" in rules(check(text, path="post.md"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Vorab noch etwas.\n\n> Wenn deine Voreinstellung {WORDS45}, verwende [`prettier --check`](https://prettier.example/cli).\n",
+        f"One more thing.\n\n> If your preset has formatting rules, {EN45}; use `eslint-config-prettier`.\n",
+    ],
+)
+def test_a_note_to_the_reader_with_links_or_code_is_no_quotation(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" not in rules(check(text, path="post.md"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # speaks to the reader but points to nothing: a quoted passage (MDN-style docs text)
+        f"Based on the docs:\n\n```js\nres.cork();\n```\n\n> {EN45}\n",
+        # a link or code, but no word for the reader
+        f"Dazu:\n\n> {THIRD} [more](https://example.org/x)\n",
+        f"Dazu:\n\n> {THIRD} `res.write()`\n",
+    ],
+)
+def test_a_quoted_passage_that_is_no_note_is_still_caught(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" in rules(check(text, path="post.md"))

@@ -132,3 +132,17 @@ def test_a_pack_sets_how_many_images_make_a_store(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="asset_images"):
         Engine(Config(packs=(EXAMPLE_PACK, bad)), use_cache=False)
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("/images/meetings/meet-event-settings.png", []),  # a screenshot named after the screen it shows
+        ("/images/events/venue-anfahrt.png", []),  # a map of the way there, in the events folder
+        ("/images/events/lageplan-halle-3.svg", []),
+        ("/images/events/event-2026-crowd.jpg", ["PG408"]),  # a photo of the event
+    ],
+)
+def test_screens_and_maps_of_the_site_are_artwork(check, src: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    text = f'Vor Ort:\n\n<img width="300px" src="{src}" />\n\nWeiter.\n'
+    assert rules(check(text, channel="blog", kind="article", path="meetup.md")) == expected

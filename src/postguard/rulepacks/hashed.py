@@ -23,14 +23,14 @@ import base64
 import hashlib
 import secrets
 import struct
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from postguard.matches import EXACT, MODEL, PART, TRANSLIT, Entry, TermMatch, resolve_matches
+from postguard.matches import EXACT, MODEL, PART, TRANSLIT, Entry
 from postguard.rulepacks import fields as f
 from postguard.rulepacks.values import Where, expect_int, expect_str, expect_str_list, expect_table
-from postguard.terms import Pieces, TermIndex
+from postguard.terms import TermIndex
 
 FORMAT = 3
 #: Format 1 packs (``hashed_terms`` only, no ``hashed_forms``) still load, with the exact forms only;
@@ -451,73 +451,6 @@ def hashed_digests(text: str, where: Any) -> tuple[str, str]:
         return parse_hashed_term(text)
     except ValueError as exc:
         raise where.error(str(exc)) from None
-
-
-class MultiIndex(TermIndex):
-    """Several indexes (the plain one, one per hashed pack and salt) answering as one."""
-
-    def __init__(self, parts: Sequence[TermIndex]) -> None:
-        super().__init__()
-        self.parts = [p for p in parts if len(p)]
-
-    def __len__(self) -> int:
-        return sum(len(p) for p in self.parts)
-
-    def find_all(self, pieces: Pieces) -> list[TermMatch]:
-        return [m for p in self.parts for m in p.find_all(pieces)]
-
-    def find(self, pieces: Pieces) -> list[TermMatch]:
-        return resolve_matches(self.find_all(pieces))
-
-    def find_around(self, pieces: Pieces, start: int, end: int) -> list[TermMatch]:
-        return resolve_matches([m for p in self.parts for m in p.find_around(pieces, start, end)])
-
-
-class HostTable(Mapping[str, tuple[int, ...]]):
-    """Host suffix -> entries, for plain hosts and hashed ones (looked up by their hash). Read-only.
-
-    Iterating gives the plain hosts only: a hashed host is known by its digest, never by name.
-    """
-
-    __slots__ = ("_hashed", "_plain")
-
-    def __init__(
-        self,
-        plain: Mapping[str, Sequence[int]] | None = None,
-        hashed: Sequence[tuple[KeyedHash, Mapping[str, Sequence[int]]]] = (),
-    ) -> None:
-        self._plain = {k: tuple(v) for k, v in (plain or {}).items()}
-        self._hashed = tuple((t, {k: tuple(v) for k, v in table.items()}) for t, table in hashed)
-
-    def _hit(self, key: object) -> tuple[int, ...] | None:
-        if not isinstance(key, str):
-            return None
-        plain = self._plain.get(key)
-        if plain is not None:
-            return plain
-        for transform, table in self._hashed:
-            found = table.get(transform(key))
-            if found is not None:
-                return found
-        return None
-
-    def __contains__(self, key: object) -> bool:
-        return self._hit(key) is not None
-
-    def __getitem__(self, key: str) -> tuple[int, ...]:
-        found = self._hit(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._plain)
-
-    def __len__(self) -> int:
-        return len(self._plain) + sum(len(t) for _, t in self._hashed)
-
-    def __reduce__(self) -> Any:
-        return (HostTable, (self._plain, self._hashed))
 
 
 def hashed_digest(text: str, where: Any) -> str:

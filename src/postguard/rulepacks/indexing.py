@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from postguard.rulepacks.hashed import (
-    HashedPack,
-    HeadFilter,
-    HostTable,
-    MultiIndex,
-    add_forms,
-    hashed_digest,
-    hashed_digests,
-)
+from postguard.rulepacks.hashed import HashedPack, HeadFilter, add_forms, hashed_digest, hashed_digests
+from postguard.rulepacks.hashindex import HostTable, MultiIndex
 from postguard.rulepacks.specs import PackSet
 from postguard.rulepacks.values import Where
 from postguard.terms import TermIndex, term_key

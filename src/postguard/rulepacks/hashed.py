@@ -30,12 +30,13 @@ from typing import Any
 from postguard.matches import EXACT, MODEL, PART, TRANSLIT, Entry
 from postguard.rulepacks import fields as f
 from postguard.rulepacks.values import Where, expect_int, expect_str, expect_str_list, expect_table
-from postguard.terms import TermIndex
+from postguard.terms import MAX_PIECES, TermIndex
 
-FORMAT = 3
+FORMAT = 4
 #: Format 1 packs (``hashed_terms`` only, no ``hashed_forms``) still load, with the exact forms only;
-#: format 2 ones with one head bitmap for all indexes (format 3: one per index, see HeadFilter).
-FORMATS = (1, 2, 3)
+#: format 2 ones with one head bitmap for all indexes (format 3: one per index, see HeadFilter);
+#: formats 1-3 without ``max_pieces`` (format 4), so their scans run on over MAX_PIECES pieces.
+FORMATS = (1, 2, 3, 4)
 ALGORITHM = "hmac-sha256-128"
 SALT_BYTES = 32
 #: The longest key looked up is rounded up to a multiple of this, so it says little about any term.
@@ -342,12 +343,14 @@ FORMS_KEY = "hashed_forms"
 
 @dataclass(frozen=True, slots=True)
 class HashedPack:
-    """A hashed pack's key: its transform and the longest key its terms may have."""
+    """A hashed pack's key: its transform, the longest key its terms may have and their most pieces."""
 
     transform: KeyedHash
     max_len: int
     #: By index name (``confidential``, ``context``, ``allow``, ``embargo``); empty without ``starts``.
     head_filters: Mapping[str, HeadFilter] = field(default_factory=dict)
+    #: The most pieces of a draft a scan runs over (TermIndex.max_pieces): format 4's ``max_pieces``.
+    max_pieces: int = MAX_PIECES
 
 
 def _short_heads(value: Any, where: Where) -> dict[str, frozenset[str]]:
@@ -375,6 +378,12 @@ HASHED = f.Table(
         "algorithm": f.Key({"const": ALGORITHM}, expect_str),
         "salt": f.Key({"type": "string", "minLength": 22, "description": "Base64, per pack."}, expect_str),
         "max_key_length": f.integer(1, 10_000),
+        "max_pieces": f.integer(
+            1,
+            100,
+            "The most pieces (words, CamelCase parts, a joiner word) of any term, plus one for a"
+            " word written in two (format 4): a scan of a draft stops after this many.",
+        ),
         "starts": f.Key(
             {
                 "type": "string",
@@ -430,7 +439,8 @@ def parse_hashed_section(value: Any, where: Where) -> HashedPack:
         for name, letter in INDEX_LETTERS.items():
             slot = SLOTS[letter] if fmt >= 3 else None
             head_filters[name] = HeadFilter(transform, bitmap, slot, shorts.get(SLOTS[letter]), bits=bits)
-    return HashedPack(transform, t["max_key_length"], head_filters)
+    pieces = min(MAX_PIECES, t.get("max_pieces", MAX_PIECES))
+    return HashedPack(transform, t["max_key_length"], head_filters, pieces)
 
 
 def unhash_keys(table: Any, where: Any, plain: Sequence[str]) -> Any:

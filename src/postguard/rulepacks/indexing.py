@@ -38,6 +38,7 @@ def index_packs(
         per_pack[file] = {name: TermIndex(key_transform=hp.transform) for name in names}
         for name, index in per_pack[file].items():
             index.max_len = hp.max_len
+            index.max_pieces = hp.max_pieces
             index.head_filter = hp.head_filters.get(name)
         # a hashed context word that is one of a group of equivalents brings the others along
         same_hashed[file] = {

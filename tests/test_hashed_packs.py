@@ -96,6 +96,11 @@ def test_no_term_in_the_hashed_file(hashed_pack: Path) -> None:
     assert data["hashed"]["max_key_length"] % 16 == 0
     starts = base64.b64decode(data["hashed"]["starts"])
     assert 1024 <= len(starts) * 8 <= 16384  # coarse: every bit stands for 100+ possible heads
+    # every distinctive term's deletion and swap records look alike, whatever its length
+    entries = data["confidential"] + data["embargo"]
+    records = [r for e in entries for r in e.get("hashed_forms", []) if r[1] == "d"]
+    positions = {tuple(sorted(base64.b64decode(r.split(".")[2])[8::9])) for r in records}
+    assert len(records) >= 2 and positions == {(*range(30), *[31] * 29)}
 
 
 def test_messages_quote_only_the_draft(engines: tuple[Engine, Engine]) -> None:
@@ -294,11 +299,12 @@ def test_hashed_forms_records_match_like_a_plain_index(
     from postguard.rulepacks import Where
     from postguard.rulepacks.hashbuild import max_key_length, max_pieces, term_forms
     from postguard.rulepacks.hashed import KeyedHash, add_forms
+    from postguard.rulepacks.hashindex import HashedIndex
     from postguard.terms import Pieces, TermIndex
 
     draft = "".join(w + g for w, g in text)
     transform = KeyedHash(b"0123456789abcdef0123456789abcdef")
-    plain, hashed = TermIndex(), TermIndex(key_transform=transform)
+    plain, hashed = TermIndex(), HashedIndex(transform, swaps_stored=True)
     keys: list[str] = []
     for n, term in enumerate(terms):
         plain.add(term, n, "word", typos=typos, parts=parts)

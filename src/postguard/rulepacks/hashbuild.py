@@ -21,6 +21,7 @@ from postguard.rulepacks.hashed import (
     FORMAT,
     INDEX_LETTERS,
     KEY_LENGTH_STEP,
+    SWAP_POSITION,
     KeyedHash,
     decode_salt,
     head_bitmap,
@@ -30,7 +31,7 @@ from postguard.rulepacks.hashed import (
     to_text,
 )
 from postguard.terms import MAX_PIECES, TermIndex, split_pieces, term_key
-from postguard.typos import MAX_TYPO_LEN
+from postguard.typos import MAX_TYPO_LEN, digest, edits
 
 
 def hash_term(term: str, transform: Callable[[str], str]) -> str | None:
@@ -101,13 +102,21 @@ def term_forms(
             out.append(".".join(fields))
     if eligible:
         pairs = hashed.typo_keys.pending()
-        while len(pairs) < MAX_TYPO_LEN:
-            pairs.append(
-                (int.from_bytes(secrets.token_bytes(8), "little", signed=True), secrets.randbelow(30))
-            )
-        blob = b"".join(_DELETION.pack(h, p) for h, p in sorted(pairs))
+        # padding at the positions the term does not have: every term shows positions 0-29 once
+        pairs += [(_random_digest(), p) for p in range(len(pairs), MAX_TYPO_LEN)]
+        key = term_key(term)[0]
+        # the term with two neighbours swapped (edits() yields its deletions, then its swaps), at
+        # SWAP_POSITION: a word that is one of them is a typo, found with the keyed hash of the
+        # word itself instead of one keyed hash per swap of every word of a draft
+        swaps = [(digest(transform(s)), SWAP_POSITION) for s in list(edits(key))[len(key) :]]
+        swaps += [(_random_digest(), SWAP_POSITION) for _ in range(len(swaps), MAX_TYPO_LEN - 1)]
+        blob = b"".join(_DELETION.pack(h, p) for h, p in sorted(pairs + swaps))
         out.append(f"{letter}d.{to_text(hashed.typo_keys.terms[0])}.{base64.b64encode(blob).decode()}")
     return out, list(plain.entries)
+
+
+def _random_digest() -> int:
+    return int.from_bytes(secrets.token_bytes(8), "little", signed=True)
 
 
 def build_hashed(raw: dict[str, Any], salt: str | None = None) -> tuple[dict[str, Any], list[str]]:

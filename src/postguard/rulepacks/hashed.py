@@ -36,6 +36,7 @@ FORMAT = 4
 #: Format 1 packs (``hashed_terms`` only, no ``hashed_forms``) still load, with the exact forms only;
 #: format 2 ones with one head bitmap for all indexes (format 3: one per index, see HeadFilter);
 #: formats 1-3 without ``max_pieces`` (format 4), so their scans run on over MAX_PIECES pieces.
+#: Format 4 also keeps a term's swaps among its deletion keys (SWAP_POSITION).
 FORMATS = (1, 2, 3, 4)
 ALGORITHM = "hmac-sha256-128"
 SALT_BYTES = 32
@@ -301,6 +302,9 @@ _FORM_NAMES = {v: k for k, v in _FORM_LETTERS.items()}
 _MODE_LETTERS = {"word": "w", "exact": "x", "label": "l"}
 _MODE_NAMES = {v: k for k, v in _MODE_LETTERS.items()}
 _DELETION = struct.Struct("<qB")
+#: Format 4: the position of a deletion record that is the term with two neighbours swapped (no
+#: deletion of a word of at most 31 letters has it), so the matcher need not hash every swap.
+SWAP_POSITION = 31
 
 
 def add_forms(indexes: Mapping[str, TermIndex], records: Sequence[str], ref: object, where: Any) -> None:
@@ -351,6 +355,8 @@ class HashedPack:
     head_filters: Mapping[str, HeadFilter] = field(default_factory=dict)
     #: The most pieces of a draft a scan runs over (TermIndex.max_pieces): format 4's ``max_pieces``.
     max_pieces: int = MAX_PIECES
+    #: Format 4: the terms' swaps are among their deletion keys (see hashindex.HashedIndex).
+    swaps_stored: bool = False
 
 
 def _short_heads(value: Any, where: Where) -> dict[str, frozenset[str]]:
@@ -440,7 +446,7 @@ def parse_hashed_section(value: Any, where: Where) -> HashedPack:
             slot = SLOTS[letter] if fmt >= 3 else None
             head_filters[name] = HeadFilter(transform, bitmap, slot, shorts.get(SLOTS[letter]), bits=bits)
     pieces = min(MAX_PIECES, t.get("max_pieces", MAX_PIECES))
-    return HashedPack(transform, t["max_key_length"], head_filters, pieces)
+    return HashedPack(transform, t["max_key_length"], head_filters, pieces, fmt >= 4)
 
 
 def unhash_keys(table: Any, where: Any, plain: Sequence[str]) -> Any:

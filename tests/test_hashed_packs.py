@@ -96,6 +96,11 @@ def test_no_term_in_the_hashed_file(hashed_pack: Path) -> None:
     assert data["hashed"]["max_key_length"] % 16 == 0
     starts = base64.b64decode(data["hashed"]["starts"])
     assert 1024 <= len(starts) * 8 <= 16384  # coarse: every bit stands for 100+ possible heads
+    # every distinctive term's deletion and swap records look alike, whatever its length
+    entries = data["confidential"] + data["embargo"]
+    records = [r for e in entries for r in e.get("hashed_forms", []) if r[1] == "d"]
+    positions = {tuple(sorted(base64.b64decode(r.split(".")[2])[8::9])) for r in records}
+    assert len(records) >= 2 and positions == {(*range(30), *[31] * 29)}
 
 
 def test_messages_quote_only_the_draft(engines: tuple[Engine, Engine]) -> None:
@@ -202,6 +207,7 @@ def test_a_hashed_index_matches_like_a_plain_one(
     terms: list[str], text: list[tuple[str, str]], upper: bool
 ) -> None:
     """The matcher itself: any terms, any text built from their pieces and glue, the same matches."""
+    from postguard.rulepacks.hashbuild import max_pieces
     from postguard.rulepacks.hashed import HeadFilter, KeyedHash, head_bitmap
     from postguard.terms import Pieces, TermIndex, term_key
 
@@ -214,6 +220,7 @@ def test_a_hashed_index_matches_like_a_plain_one(
         plain.add(term, n, "word" if n % 3 else "exact")
         hashed.add(term, n, "word" if n % 3 else "exact")
     hashed.max_len = plain.max_len
+    hashed.max_pieces = max_pieces(terms)  # what `pack build` writes: fewer pieces than the plain scan's 8
     hashed.head_filter = HeadFilter(transform, head_bitmap([term_key(t)[0] for t in terms], transform))
 
     def seen(index: TermIndex) -> list[tuple[int, int, str, float, tuple[object, ...]]]:
@@ -290,13 +297,14 @@ def test_hashed_forms_records_match_like_a_plain_index(
 ) -> None:
     """What `pack build` writes (hashed_forms records, typo deletion keys) finds what the plain index finds."""
     from postguard.rulepacks import Where
-    from postguard.rulepacks.hashbuild import max_key_length, term_forms
+    from postguard.rulepacks.hashbuild import max_key_length, max_pieces, term_forms
     from postguard.rulepacks.hashed import KeyedHash, add_forms
+    from postguard.rulepacks.hashindex import HashedIndex
     from postguard.terms import Pieces, TermIndex
 
     draft = "".join(w + g for w, g in text)
     transform = KeyedHash(b"0123456789abcdef0123456789abcdef")
-    plain, hashed = TermIndex(), TermIndex(key_transform=transform)
+    plain, hashed = TermIndex(), HashedIndex(transform, swaps_stored=True)
     keys: list[str] = []
     for n, term in enumerate(terms):
         plain.add(term, n, "word", typos=typos, parts=parts)
@@ -304,6 +312,7 @@ def test_hashed_forms_records_match_like_a_plain_index(
         add_forms({"confidential": hashed}, records, n, Where("pack.toml", "confidential[0].hashed_forms"))
         keys += plain_keys
     hashed.max_len = max_key_length(keys)
+    hashed.max_pieces = max_pieces(terms)
     plain.freeze()
     hashed.freeze()
 
@@ -311,6 +320,55 @@ def test_hashed_forms_records_match_like_a_plain_index(
         return [(m.start, m.end, m.variant, m.confidence, m.refs) for m in index.find(Pieces(draft))]
 
     assert seen(hashed) == seen(plain)
+
+
+_PIECES_PACK = """
+[[confidential]]
+kind = "codename"
+terms = ["Nordkap Polarfuchs", "Gipfelsturm"]
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Nordkap Polarfuchs-Tests und der Nordkap-Polarfuchs.",  # exact, spacing
+        "Alle Nordkap Polarfuchses, das Nordkap Polarfuchsteam.",  # inflected, compound
+        "Die NordkapPolarfuchs-Fans und #nordkappolarfuchs.",  # CamelCase, one piece
+        "Nord-kap Polarfuchs und Nordkap Polar fuchs.",  # one word written in two (the bound's +1)
+        "Der Gipfelstrum, die Gipfelsturms und Projektgipfelsturm.",  # typo, inflected, compound end
+        "Nordkap und Polarfuchs, Nordkap. Polarfuchs.",  # not joined: no name
+    ],
+)
+def test_a_scan_stops_after_the_packs_pieces_and_still_finds_every_form(tmp_path: Path, text: str) -> None:
+    """`max_pieces` (format 4) stops a hashed scan after the longest term's pieces plus one."""
+    src, out = tmp_path / "pieces.toml", tmp_path / "pieces.hashed.toml"
+    src.write_text(_PIECES_PACK, encoding="utf-8")
+    assert main(["pack", "build", str(src), "-o", str(out)]) == 0
+    built = tomllib.loads(out.read_text(encoding="utf-8"))["hashed"]
+    assert (built["format"], built["max_pieces"]) == (4, 3)
+    plain, hashed = Engine(Config(packs=(src,))), Engine(Config(packs=(out,)))
+    assert all(i.max_pieces == 3 for i in hashed.packs.confidential_index.parts[1:])  # type: ignore[attr-defined]
+    found = shape(plain, text)
+    assert shape(hashed, text) == found
+    assert bool(found) != text.startswith("Nordkap und")
+
+
+def test_an_older_hashed_pack_scans_over_eight_pieces(tmp_path: Path, hashed_pack: Path) -> None:
+    """A format 3 pack (no `max_pieces`) is read as before; a newer format is refused clearly."""
+    text = hashed_pack.read_text(encoding="utf-8")
+    old = tmp_path / "old.hashed.toml"
+    old.write_text(
+        re.sub(r"(?m)^max_pieces = .*\n", "", text).replace("format = 4", "format = 3"), encoding="utf-8"
+    )
+    engine = Engine(Config(packs=(old,)), use_cache=False)
+    assert {i.max_pieces for i in engine.packs.confidential_index.parts[1:]} == {8}  # type: ignore[attr-defined]
+    draft = "Der Nordkap Trekker T5 und Sturmvögel."
+    assert shape(engine, draft) == shape(Engine(Config(packs=(hashed_pack,))), draft) != []
+    new = tmp_path / "new.hashed.toml"
+    new.write_text(text.replace("format = 4", "format = 5"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="format 5 is not supported"):
+        Engine(Config(packs=(new,)), use_cache=False)
 
 
 def test_typo_lookups_of_drafts_never_reach_the_pack_cache(engines: tuple[Engine, Engine]) -> None:

@@ -105,6 +105,10 @@ class TermIndex:
     term's piece lengths are stored as the hash of :func:`shape_key`.
     """
 
+    #: The most pieces of a draft one scan runs over. A hashed index cannot stop a scan after eight
+    #: letters (it has no prefix set), so its pack gives a bound of its own (rulepacks.hashed).
+    max_pieces: int = MAX_PIECES
+
     def __init__(self, key_transform: Callable[[str], str] | None = None) -> None:
         self.key_transform = key_transform
         self.entries: dict[str, list[Entry]] = {}
@@ -257,7 +261,7 @@ class TermIndex:
             return []
         first = max(0, bisect.bisect_right(pieces.starts, start) - 1)
         last = bisect.bisect_left(pieces.starts, end)  # the pieces that start before ``end``
-        positions = range(max(0, first - MAX_PIECES + 1), min(len(pieces), max(last, first + 1)))
+        positions = range(max(0, first - self.max_pieces + 1), min(len(pieces), max(last, first + 1)))
         found = self._scan_from(pieces, lambda deob: self._starts_in(pieces, deob, positions))
         return [m for m in resolve_matches(found) if m.start < end and start < m.end]
 
@@ -335,7 +339,7 @@ class TermIndex:
         joined, lemmas, amps = pieces.joined, pieces.lemmas, pieces.amps
         start = starts[i]
         n = len(norms)
-        for j in range(i, min(n, i + MAX_PIECES)):
+        for j in range(i, min(n, i + self.max_pieces)):
             if j > i and not joined[j]:
                 break
             plain = norms[j]

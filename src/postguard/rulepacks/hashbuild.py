@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from postguard.matches import shape_key, spaced_key
+from postguard.pieces import _term_parts
 from postguard.rulepacks.hashed import (
     _DELETION,
     _FORM_LETTERS,
@@ -20,6 +21,7 @@ from postguard.rulepacks.hashed import (
     FORMAT,
     INDEX_LETTERS,
     KEY_LENGTH_STEP,
+    SWAP_POSITION,
     KeyedHash,
     decode_salt,
     head_bitmap,
@@ -28,8 +30,8 @@ from postguard.rulepacks.hashed import (
     short_key,
     to_text,
 )
-from postguard.terms import TermIndex, split_pieces, term_key
-from postguard.typos import MAX_TYPO_LEN
+from postguard.terms import MAX_PIECES, TermIndex, split_pieces, term_key
+from postguard.typos import MAX_TYPO_LEN, digest, edits
 
 
 def hash_term(term: str, transform: Callable[[str], str]) -> str | None:
@@ -48,6 +50,19 @@ def max_key_length(keys: list[str]) -> int:
     """The longest of normalised ``keys``, rounded up to a multiple of :data:`KEY_LENGTH_STEP`."""
     longest = max((len(k) for k in keys), default=0)
     return max(KEY_LENGTH_STEP, -(-longest // KEY_LENGTH_STEP) * KEY_LENGTH_STEP)
+
+
+def max_pieces(terms: list[str]) -> int:
+    """How many pieces of a draft a scan of the hashed indexes must run over (``max_pieces``).
+
+    The most pieces of any term, a joiner word ("und" in "Kessler und Söhne") counted, plus one,
+    so that a term with one word written in two ("Trek-ker T5") is still found as a spacing
+    variant. A plain index stops a scan once eight letters are no term's start; a hashed one,
+    without that prefix set, would run on over :data:`~postguard.terms.MAX_PIECES` pieces and try
+    every compound cut of each. The number says only how many words the longest term has.
+    """
+    most = max((len(_term_parts(t)) for t in terms), default=1)
+    return min(MAX_PIECES, most + 1)
 
 
 def names_in(text: str, secrets_: list[str]) -> list[str]:
@@ -87,13 +102,21 @@ def term_forms(
             out.append(".".join(fields))
     if eligible:
         pairs = hashed.typo_keys.pending()
-        while len(pairs) < MAX_TYPO_LEN:
-            pairs.append(
-                (int.from_bytes(secrets.token_bytes(8), "little", signed=True), secrets.randbelow(30))
-            )
-        blob = b"".join(_DELETION.pack(h, p) for h, p in sorted(pairs))
+        # padding at the positions the term does not have: every term shows positions 0-29 once
+        pairs += [(_random_digest(), p) for p in range(len(pairs), MAX_TYPO_LEN)]
+        key = term_key(term)[0]
+        # the term with two neighbours swapped (edits() yields its deletions, then its swaps), at
+        # SWAP_POSITION: a word that is one of them is a typo, found with the keyed hash of the
+        # word itself instead of one keyed hash per swap of every word of a draft
+        swaps = [(digest(transform(s)), SWAP_POSITION) for s in list(edits(key))[len(key) :]]
+        swaps += [(_random_digest(), SWAP_POSITION) for _ in range(len(swaps), MAX_TYPO_LEN - 1)]
+        blob = b"".join(_DELETION.pack(h, p) for h, p in sorted(pairs + swaps))
         out.append(f"{letter}d.{to_text(hashed.typo_keys.terms[0])}.{base64.b64encode(blob).decode()}")
     return out, list(plain.entries)
+
+
+def _random_digest() -> int:
+    return int.from_bytes(secrets.token_bytes(8), "little", signed=True)
 
 
 def build_hashed(raw: dict[str, Any], salt: str | None = None) -> tuple[dict[str, Any], list[str]]:
@@ -165,6 +188,7 @@ def build_hashed(raw: dict[str, Any], salt: str | None = None) -> tuple[dict[str
         embargo.append(h)
     keys = [term_key(t)[0] for t in plain_keys] + [k for ks in form_keys.values() for k in ks]
     out["hashed"]["max_key_length"] = max_key_length(keys)
+    out["hashed"]["max_pieces"] = max_pieces(plain_keys)
     out["hashed"]["starts"] = base64.b64encode(head_bitmap(form_keys, transform)).decode()
     # keys of one to three letters, exactly (no secret: a salt holder tries all of them in a moment)
     out["hashed"]["short_heads"] = {

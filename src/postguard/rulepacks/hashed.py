@@ -23,19 +23,21 @@ import base64
 import hashlib
 import secrets
 import struct
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from postguard.matches import EXACT, MODEL, PART, TRANSLIT, Entry, TermMatch, resolve_matches
+from postguard.matches import EXACT, MODEL, PART, TRANSLIT, Entry
 from postguard.rulepacks import fields as f
 from postguard.rulepacks.values import Where, expect_int, expect_str, expect_str_list, expect_table
-from postguard.terms import Pieces, TermIndex
+from postguard.terms import MAX_PIECES, TermIndex
 
-FORMAT = 3
+FORMAT = 4
 #: Format 1 packs (``hashed_terms`` only, no ``hashed_forms``) still load, with the exact forms only;
-#: format 2 ones with one head bitmap for all indexes (format 3: one per index, see HeadFilter).
-FORMATS = (1, 2, 3)
+#: format 2 ones with one head bitmap for all indexes (format 3: one per index, see HeadFilter);
+#: formats 1-3 without ``max_pieces`` (format 4), so their scans run on over MAX_PIECES pieces.
+#: Format 4 also keeps a term's swaps among its deletion keys (SWAP_POSITION).
+FORMATS = (1, 2, 3, 4)
 ALGORITHM = "hmac-sha256-128"
 SALT_BYTES = 32
 #: The longest key looked up is rounded up to a multiple of this, so it says little about any term.
@@ -300,6 +302,9 @@ _FORM_NAMES = {v: k for k, v in _FORM_LETTERS.items()}
 _MODE_LETTERS = {"word": "w", "exact": "x", "label": "l"}
 _MODE_NAMES = {v: k for k, v in _MODE_LETTERS.items()}
 _DELETION = struct.Struct("<qB")
+#: Format 4: the position of a deletion record that is the term with two neighbours swapped (no
+#: deletion of a word of at most 31 letters has it), so the matcher need not hash every swap.
+SWAP_POSITION = 31
 
 
 def add_forms(indexes: Mapping[str, TermIndex], records: Sequence[str], ref: object, where: Any) -> None:
@@ -342,12 +347,16 @@ FORMS_KEY = "hashed_forms"
 
 @dataclass(frozen=True, slots=True)
 class HashedPack:
-    """A hashed pack's key: its transform and the longest key its terms may have."""
+    """A hashed pack's key: its transform, the longest key its terms may have and their most pieces."""
 
     transform: KeyedHash
     max_len: int
     #: By index name (``confidential``, ``context``, ``allow``, ``embargo``); empty without ``starts``.
     head_filters: Mapping[str, HeadFilter] = field(default_factory=dict)
+    #: The most pieces of a draft a scan runs over (TermIndex.max_pieces): format 4's ``max_pieces``.
+    max_pieces: int = MAX_PIECES
+    #: Format 4: the terms' swaps are among their deletion keys (see hashindex.HashedIndex).
+    swaps_stored: bool = False
 
 
 def _short_heads(value: Any, where: Where) -> dict[str, frozenset[str]]:
@@ -375,6 +384,12 @@ HASHED = f.Table(
         "algorithm": f.Key({"const": ALGORITHM}, expect_str),
         "salt": f.Key({"type": "string", "minLength": 22, "description": "Base64, per pack."}, expect_str),
         "max_key_length": f.integer(1, 10_000),
+        "max_pieces": f.integer(
+            1,
+            100,
+            "The most pieces (words, CamelCase parts, a joiner word) of any term, plus one for a"
+            " word written in two (format 4): a scan of a draft stops after this many.",
+        ),
         "starts": f.Key(
             {
                 "type": "string",
@@ -430,7 +445,8 @@ def parse_hashed_section(value: Any, where: Where) -> HashedPack:
         for name, letter in INDEX_LETTERS.items():
             slot = SLOTS[letter] if fmt >= 3 else None
             head_filters[name] = HeadFilter(transform, bitmap, slot, shorts.get(SLOTS[letter]), bits=bits)
-    return HashedPack(transform, t["max_key_length"], head_filters)
+    pieces = min(MAX_PIECES, t.get("max_pieces", MAX_PIECES))
+    return HashedPack(transform, t["max_key_length"], head_filters, pieces, fmt >= 4)
 
 
 def unhash_keys(table: Any, where: Any, plain: Sequence[str]) -> Any:
@@ -451,73 +467,6 @@ def hashed_digests(text: str, where: Any) -> tuple[str, str]:
         return parse_hashed_term(text)
     except ValueError as exc:
         raise where.error(str(exc)) from None
-
-
-class MultiIndex(TermIndex):
-    """Several indexes (the plain one, one per hashed pack and salt) answering as one."""
-
-    def __init__(self, parts: Sequence[TermIndex]) -> None:
-        super().__init__()
-        self.parts = [p for p in parts if len(p)]
-
-    def __len__(self) -> int:
-        return sum(len(p) for p in self.parts)
-
-    def find_all(self, pieces: Pieces) -> list[TermMatch]:
-        return [m for p in self.parts for m in p.find_all(pieces)]
-
-    def find(self, pieces: Pieces) -> list[TermMatch]:
-        return resolve_matches(self.find_all(pieces))
-
-    def find_around(self, pieces: Pieces, start: int, end: int) -> list[TermMatch]:
-        return resolve_matches([m for p in self.parts for m in p.find_around(pieces, start, end)])
-
-
-class HostTable(Mapping[str, tuple[int, ...]]):
-    """Host suffix -> entries, for plain hosts and hashed ones (looked up by their hash). Read-only.
-
-    Iterating gives the plain hosts only: a hashed host is known by its digest, never by name.
-    """
-
-    __slots__ = ("_hashed", "_plain")
-
-    def __init__(
-        self,
-        plain: Mapping[str, Sequence[int]] | None = None,
-        hashed: Sequence[tuple[KeyedHash, Mapping[str, Sequence[int]]]] = (),
-    ) -> None:
-        self._plain = {k: tuple(v) for k, v in (plain or {}).items()}
-        self._hashed = tuple((t, {k: tuple(v) for k, v in table.items()}) for t, table in hashed)
-
-    def _hit(self, key: object) -> tuple[int, ...] | None:
-        if not isinstance(key, str):
-            return None
-        plain = self._plain.get(key)
-        if plain is not None:
-            return plain
-        for transform, table in self._hashed:
-            found = table.get(transform(key))
-            if found is not None:
-                return found
-        return None
-
-    def __contains__(self, key: object) -> bool:
-        return self._hit(key) is not None
-
-    def __getitem__(self, key: str) -> tuple[int, ...]:
-        found = self._hit(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._plain)
-
-    def __len__(self) -> int:
-        return len(self._plain) + sum(len(t) for _, t in self._hashed)
-
-    def __reduce__(self) -> Any:
-        return (HostTable, (self._plain, self._hashed))
 
 
 def hashed_digest(text: str, where: Any) -> str:

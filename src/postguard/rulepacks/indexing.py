@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from postguard.rulepacks.hashed import (
-    HashedPack,
-    HeadFilter,
-    HostTable,
-    MultiIndex,
-    add_forms,
-    hashed_digest,
-    hashed_digests,
-)
+from postguard.rulepacks.hashed import HashedPack, HeadFilter, add_forms, hashed_digest, hashed_digests
+from postguard.rulepacks.hashindex import HashedIndex, HostTable, MultiIndex
 from postguard.rulepacks.specs import PackSet
 from postguard.rulepacks.values import Where
 from postguard.terms import TermIndex, term_key
@@ -42,9 +35,10 @@ def index_packs(
     per_pack: dict[str, dict[str, TermIndex]] = {}
     same_hashed: dict[str, dict[str, tuple[str, ...]]] = {}
     for file, hp in hashed.items():
-        per_pack[file] = {name: TermIndex(key_transform=hp.transform) for name in names}
+        per_pack[file] = {name: HashedIndex(hp.transform, swaps_stored=hp.swaps_stored) for name in names}
         for name, index in per_pack[file].items():
             index.max_len = hp.max_len
+            index.max_pieces = hp.max_pieces
             index.head_filter = hp.head_filters.get(name)
         # a hashed context word that is one of a group of equivalents brings the others along
         same_hashed[file] = {

@@ -113,7 +113,7 @@ class PackSet:
     context_index: TermIndex = field(default_factory=TermIndex)
     allow_index: TermIndex = field(default_factory=TermIndex)
     embargo_index: TermIndex = field(default_factory=TermIndex)
-    #: Host suffix -> the confidential entries listing it (read-only: rulepacks.hashed.HostTable)
+    #: Host suffix -> the confidential entries listing it (read-only: rulepacks.hashindex.HostTable)
     hosts: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: [vocabulary] equivalents: groups of words that stand for each other as context words
     equivalents: tuple[tuple[str, ...], ...] = ()

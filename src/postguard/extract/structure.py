@@ -238,7 +238,8 @@ def light_pass(
     else:
         hidden = []
     taken = _merge(_spans(links, "target_", "") + _spans(images, "src_", "") + hidden)
-    for a, b in find_urls(text):
+    urls = find_urls(text)
+    for a, b in urls:
         if not overlaps(taken, a, b):
             links.append(
                 Link(start=a, end=b, label="", target=text[a:b], kind="bare", target_start=a, target_end=b)
@@ -266,6 +267,7 @@ def light_pass(
         fields=tuple(sorted(found.get("field", ()), key=lambda x: x.start)),
         credits=tuple(credits),
         body_start=body_start,
+        urls=tuple(urls),  # the checks' ``ctx.urls``: found once per draft
     )
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
+from itertools import compress
 
 from postguard.folding import everyday_word, translit_forms, umlaut_count
 from postguard.folding import normalise_piece as normalise_piece
@@ -70,6 +71,11 @@ from postguard.pieces import term_pieces as term_pieces
 from postguard.typos import MAX_TYPO_LEN, MIN_TYPO_LEN, DeletionKeys, edits
 
 MAX_PIECES = 8
+
+
+def _where(values: list[str], wanted: set[str]) -> list[int]:
+    """The positions of ``values`` that are in ``wanted``, found in C (no Python step per piece)."""
+    return list(compress(range(len(values)), map(wanted.__contains__, values)))
 
 
 class TermIndex:
@@ -296,12 +302,12 @@ class TermIndex:
             found += [i for i, lemma in lemma_heads.items() if test(lemma)]
             return sorted(set(found))
         hits = prefixes.intersection(heads)
-        found = [i for i, head in enumerate(heads) if head in hits] if hits else []
+        found = _where(heads, hits) if hits else []
         found += [i for i, lemma in lemma_heads.items() if lemma in prefixes]
         for k in self.short_lengths:  # a key shorter than four letters starts a longer head
             short = pieces.short_heads(deob, k)
             hits = prefixes.intersection(short)
-            found += [i for i, head in enumerate(short) if head in hits] if hits else []
+            found += _where(short, hits) if hits else []
         return sorted(set(found))
 
     def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import spans
 
@@ -142,3 +144,23 @@ def test_intern_in_english_is_never_a_marking(default_engine) -> None:  # type: 
     assert lint(default_engine, text, now=NOW).findings == ()
     de = "Intern: Wir suchen ab sofort Verstärkung für das Team."
     assert spans(lint(default_engine, de, now=NOW).findings, de) == [("PG104", "Intern")]
+
+
+_HOSTY = "abkzAKZ09-._/:@ \näK\u212aſ"  # host characters, their neighbours, and letters that fold to a-z
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_HOSTY, max_size=60))
+def test_host_names_finds_what_the_host_pattern_finds_anywhere(text: str) -> None:
+    """The host scan tries the pattern only at the start of each dotted run: it must find exactly
+    the matches of the pattern tried at every position."""
+    from postguard.checks.confidential import _HOST, host_names
+
+    assert [m.span() for m in host_names(text)] == [m.span() for m in _HOST.finditer(text)]
+
+
+def test_hosts_in_a_long_minified_page_are_each_seen() -> None:
+    from postguard.checks.confidential import host_names
+
+    page = '<a href="https://wiki.nordkap.intern/x">a</a><img src="//cdn.example.com/p.png">' * 50
+    assert [m.group() for m in host_names(page)] == ["wiki.nordkap.intern", "cdn.example.com", "p.png"] * 50

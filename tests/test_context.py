@@ -152,3 +152,26 @@ def test_a_directory_walk_reads_a_plugin_format_too(tmp_path: Path) -> None:
         "notes.txt",
         "post.md",
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        (None, "Siehe https://example.com/a?b=1 und www.example.org/x, dazu docs.example.net/y."),
+        ("post.md", "# Title\n\n[Link](https://example.com/a) and https://example.org/b.\n\n`https://code.example`\n"),
+        ("page.html", '<p><a href="https://example.com/a">x</a> see https://example.org/b</p>'),
+    ],
+)
+def test_the_checks_urls_are_the_web_addresses_of_the_checked_text(path: str | None, text: str) -> None:
+    """``ctx.urls`` comes from the extraction's light pass (found once): it must be what the URL
+    finder finds in the text the checks read, whatever the input format."""
+    from postguard.urls import find_urls
+
+    spy = Spy()
+    engine = Engine(
+        Config(), plugin_manager=build_plugin_manager(entry_points=False, extra=[spy]), use_cache=False
+    )
+    engine.check(Draft(text=text, path=Path(path) if path else None))
+    [ctx] = spy.seen
+    assert ctx.structure.urls is not None
+    assert ctx.urls == find_urls(ctx.text) != []

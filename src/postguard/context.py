@@ -97,7 +97,8 @@ class CheckContext:
         """The (start, end) offsets of the web addresses in ``text`` (:func:`postguard.urls.find_urls`),
         found once for every check that needs them."""
         if self._cache.urls is None:
-            self._cache.urls = find_urls(self.text)
+            found = self.structure.urls  # the extraction's light pass looked already
+            self._cache.urls = list(found) if found is not None else find_urls(self.text)
         return self._cache.urls
 
     @property

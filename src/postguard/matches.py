@@ -2,6 +2,26 @@
 
 Shared by :mod:`postguard.terms` (the matcher) and the hashed packs (:mod:`postguard.rulepacks.hashed`),
 which store the same entries under keyed hashes.
+
+Variants and their confidence:
+
+* ``exact``       the text's pieces are the term's pieces (case, hashtag,
+                  CamelCase and separators aside)                          1.0
+* ``inflected``   a German or English inflection suffix, or the token's
+                  spaCy lookup lemma, leads to the term                    0.9
+* ``spacing``     same letters, other piece boundaries ("Trek-ker T5")     0.85
+* ``compound``    the term starts a closed compound ("Sturmvogeltests");
+                  only for terms of 6+ letters with a remainder of 3+
+                  letters or of digits ("Gipfelsturm2027"); a distinctive
+                  term may also end one ("Projektgipfelsturm")             0.75
+* ``transliterated`` "ae/oe/ue/ss" for "ä/ö/ü/ß" or back ("Soehne")   0.9
+* ``obfuscated``  digits inside a word read as letters ("Sturmv0gel")      0.7
+* ``typo``        one edit in a distinctive term of 8+ letters ("Sturmvgoel"),
+                  see :mod:`postguard.typos`                               0.6
+* ``part``        the distinctive last word of a multi-word name alone
+                  ("#Bergfeuer" for "Kollektion Bergfeuer")                0.6
+* ``model``       a model number near its product family ("Trailrunner-Fans:
+                  der X9 kommt" for "Trailrunner X9")                      0.6
 """
 
 from __future__ import annotations
@@ -67,7 +87,23 @@ class Entry(NamedTuple):
     family: str | None = None  # MODEL: the stored key of the product family that must be near
 
 
-def _worst(*variants: str | None) -> str:
+#: A closed compound: a term of this many letters or more, then a rest of at least MIN_COMPOUND_REST.
+MIN_COMPOUND_TERM = 6
+MIN_COMPOUND_REST = 3
+#: The German and English inflection suffixes a term may carry ("Sturmvogels", "Trekkern").
+SUFFIXES = ("e", "s", "es", "n", "en", "er", "ern", "ens", "ns", "nen")
+#: The suffixes by their last letter: a word is tested only against those it may end with.
+SUFFIXES_BY_LAST = {c: tuple(x for x in SUFFIXES if x.endswith(c)) for c in {x[-1] for x in SUFFIXES}}
+#: Suffixes that, with an umlaut the term does not have, make a new word: "Gipfelstürmer".
+DERIVING = ("er", "ern")
+#: Rests of a closed compound that derive a word rather than add one: "Gipfelsturmerin", "-isch".
+DERIVATIONS = frozenset(
+    "er erin erinnen ern ers ung ungen isch ische ischen ischer lich liche lichen heit keit".split()
+)
+
+
+def weakest_variant(*variants: str | None) -> str:
+    """The least confident of the given variants (a match is as weak as its weakest step)."""
     return min((v for v in variants if v), key=CONFIDENCE.__getitem__)
 
 

@@ -322,7 +322,9 @@ class Structure:
     """Everything the extraction saw of a draft besides its prose, in document order.
 
     ``body_start`` is where the body begins in the checked text (after the front
-    matter; a fix that prepends a label goes there).
+    matter; a fix that prepends a label goes there). ``urls`` holds the (start, end)
+    offsets of every web address in the checked text when the extraction looked for
+    them (``None`` when it did not: ``CheckContext.urls`` then finds them).
     """
 
     links: tuple[Link, ...] = ()
@@ -333,6 +335,7 @@ class Structure:
     fields: tuple[Field, ...] = ()
     credits: tuple[Credit, ...] = ()
     body_start: int = 0
+    urls: tuple[tuple[int, int], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

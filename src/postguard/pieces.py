@@ -15,7 +15,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import not_
 from typing import NamedTuple, cast
 
 import regex
@@ -32,6 +33,9 @@ _MARK_RE = regex.compile(r"\p{M}")
 _HAS_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _CAMEL_RE = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _CAMEL_ASCII = re.compile(r"(?<=[a-z])(?=[A-Z])")  # the same for an ASCII word, with the faster stdlib
+#: Whether an ASCII text has a camel-case place at all (a small letter before a capital is always inside
+#: a word; for other text the ``regex`` search for one cost more than the loop over the words it spares).
+_CAMEL_IN_ASCII = re.compile(r"[a-z][A-Z]")
 _JOINABLE_GAP = regex.compile(
     rf"[ \t\u00a0\u202f\-\u2010\u2011\u2012\u2013#_/:+&＆＋.'’\"„“”‚‘«»‹›{INVISIBLE}]{{0,4}}"
 )
@@ -107,12 +111,17 @@ def _cut(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
     offsets = list(accumulate(map(len, parts)))
     starts, ends, words, gaps = offsets[0:-1:2], offsets[1::2], parts[1::2], parts[2:-1:2]
     # a word is one piece unless a small letter is followed by a capital ("iPhone", "McKinsey"):
-    # lower-case, title-case, upper-case and digit-only words have no such place
-    camel = [
-        k
-        for k, lower in enumerate(map(str.islower, words))
-        if not lower and not ((w := words[k]).istitle() or w.isupper() or w.isdigit())
-    ]
+    # lower-case, title-case, upper-case and digit-only words have no such place, and a text
+    # without one anywhere (one search in C) spares the loop over its words
+    camel = (
+        [
+            k
+            for k, lower in enumerate(map(str.islower, words))
+            if not lower and not ((w := words[k]).istitle() or w.isupper() or w.isdigit())
+        ]
+        if not text.isascii() or _CAMEL_IN_ASCII.search(text)
+        else []
+    )
     if not camel:
         return starts, ends, words, gaps
     s2: list[int] = []
@@ -221,28 +230,30 @@ class Pieces:
             known = [fresh[g] if j is None else j for j, g in zip(known, gaps, strict=True)]
         self.joined = cast(list[bool], [False, *known] if n else [])
         self.amps = [False, *map(_has_amp, gaps)] if n and _AMP_CHARS.search(text) else [False] * n
-        alpha = list(map(str.isalpha, norms))
-        self.deobs = deobs = (
-            [None] * n
-            if all(alpha)
-            else [None if a else _deobfuscate(w) for a, w in zip(alpha, norms, strict=True)]
-        )
+        # the per-word lists below are built in C (map, compress); Python runs only for the few
+        # words with digits and the distinct words with a lemma
+        self.deobs = deobs = cast(list[str | None], [None] * n)
+        has_deob = False
+        for i in compress(range(n), map(not_, map(str.isalpha, norms))):
+            deobs[i] = d = _deobfuscate(norms[i])
+            has_deob = has_deob or d is not None
         self.lemmas: list[str | None] = [None] * n
         self.lemma_heads: dict[int, str] = {}
         if callable(lemmas):
             lemmas = lemmas({w for w in set(words) if w.isalpha()})
-        if lemmas:  # each word's lemma folded once, however often the word stands
-            folded = {w: normalise_piece(raw) for w, raw in lemmas.items()}
-            get = folded.get
-            self.lemmas = [
-                ln if (ln := get(w)) != norm else None for w, norm in zip(words, norms, strict=True)
-            ]
-            self.lemma_heads = {i: ln[:4] for i, ln in enumerate(self.lemmas) if ln is not None}
+        if lemmas:  # each word's lemma folded once, however often the word stands; kept if it differs
+            folded = {
+                w: ln
+                for w, raw in lemmas.items()
+                if (ln := normalise_piece(raw)) != (w.lower() if w.isascii() else normalise_piece(w))
+            }
+            self.lemmas = list(map(folded.get, words))
+            self.lemma_heads = {
+                i: folded[words[i]][:4] for i in compress(range(n), map(folded.__contains__, words))
+            }
         self.heads = _heads(norms, self.joined)
         self.deob_heads = (
-            _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined)
-            if any(d is not None for d in deobs)
-            else None
+            _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined) if has_deob else None
         )
         self._items: list[Piece] | None = None
         self._short_heads: dict[tuple[bool, int], list[str]] = {}

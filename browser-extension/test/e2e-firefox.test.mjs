@@ -122,6 +122,9 @@ for (const name of EDITORS) {
     // A BiDi click into an empty TipTap editor in headless Firefox leaves no caret (the keys then
     // go nowhere, with or without the extension): place it with TipTap's own focus command.
     if (name === 'tiptap') await ff.call(tab, () => window.tiptap.commands.focus('end'));
+    // Type once the editor has the focus (a key sent before is lost: seen for the emoji, on a loaded machine).
+    const focused = () => ff.call(tab, (sel) => document.querySelector(sel).contains(document.activeElement), editable);
+    assert.ok(await poll(focused, Boolean), 'the editor has the focus');
     await ff.type(tab, SAMPLE);
     const expected = ['Sturmvogel', 'Trekker T5'];
     assert.deepEqual(await waitForHighlights(editable, expected, { timeout: 15000 }), expected);

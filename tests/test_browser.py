@@ -80,6 +80,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def _this_checkout() -> dict[str, str]:
+    """The environment for a ``postguard`` subprocess that runs this checkout's code."""
+    python_path = [str(REPO / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(python_path)}
+
+
 @pytest.fixture(scope="module")
 def server_url(node_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real ``postguard serve`` with the example company pack, on a free loopback port."""
@@ -89,8 +95,7 @@ def server_url(node_ready: None, tmp_path_factory: pytest.TempPathFactory) -> It
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = workdir / "serve.log"
-    python_path = [str(REPO / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(python_path)}
+    env = _this_checkout()
     command = [sys.executable, "-m", "postguard", "serve", "--port", str(port), "--config", str(config)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -143,21 +148,53 @@ def test_extension_and_paste_page_in_a_real_browser(server_url: str) -> None:
     # log of the server (this session's POSTGUARD_DATA_DIR), without the matched words.
     from postguard import overrides
 
+    # The editors' test posted an image's finding anyway from the panel.
     logged = [(e.action, e.rule_id, e.reason) for e in overrides.read() if e.site == "127.0.0.1"]
-    assert logged == [
-        ("override", "PG101", "Freigegeben von der Presse"),
+    assert sorted(logged) == [
         ("false_positive", "PG201", "Trekker ist ein Gattungsname"),
+        ("override", "PG101", "Das Bild ist freigegeben"),
+        ("override", "PG101", "Freigegeben von der Presse"),
     ]
     # The paste page's tests did the same there, in Chromium by keyboard and in Firefox (the files
     # may run in parallel; their axe-core runs are kept out of the log).
     pasted = [(e.action, e.rule_id, e.reason) for e in overrides.read() if e.site == "paste-page"]
     assert sorted(pasted) == [
+        ("false_positive", "PG101", "Firefox: the picture is public"),
         ("false_positive", "PG201", "Firefox: a generic word"),
         ("false_positive", "PG201", "Trekker is a generic word"),
         ("override", "PG101", "Approved by the press office"),
         ("override", "PG101", "Firefox: approved by the press office"),
+        ("override", "PG101", "Slide approved for the launch"),
     ]
     assert (artifacts / "paste-page-override.png").is_file()
     assert (artifacts / "paste-page-firefox.png").is_file()
     raw = overrides.log_path().read_text(encoding="utf-8")
     assert "Sturmvogel" not in raw and "Trekker T5" not in raw
+    _image_decisions_in_the_report(raw)
+
+
+def _image_decisions_in_the_report(raw: str) -> None:
+    """An image's finding is logged like one of the draft: the fingerprint of the words the image
+    shows (the same as of those words typed), never the words, the image's name or its bytes; and
+    ``postguard report`` lists it."""
+    from postguard import overrides
+
+    entries = overrides.read()
+    image = next(e for e in entries if e.reason == "Slide approved for the launch")
+    typed = next(e for e in entries if e.reason == "Approved by the press office")
+    assert (image.rule_id, image.site) == ("PG101", "paste-page")
+    assert image.term == typed.term and len(image.term) == 16, "the fingerprint of 'Sturmvogel', salted"
+    assert "slide.png" not in raw and "VERTRAULICH" not in raw and "Zeitplan" not in raw
+
+    def report(*options: str) -> str:
+        command = [sys.executable, "-m", "postguard", "report", *options]
+        done = subprocess.run(
+            command, env=_this_checkout(), capture_output=True, text=True, timeout=60, check=True
+        )
+        return done.stdout
+
+    keys = ("action", "rule_id", "site", "reason", "term")
+    shown = [{k: e[k] for k in keys} for e in json.loads(report("--format", "json"))["entries"]]
+    assert {k: getattr(image, k) for k in keys} in shown
+    text = report()
+    assert "Slide approved for the launch" in text and image.term in text

@@ -47,18 +47,22 @@ after(async () => {
   if (extDir) rmSync(extDir, { recursive: true, force: true });
 });
 
-test('Firefox: the content script highlights the findings in a textarea and a contenteditable', { skip: SKIP }, async () => {
+test('Firefox: the content script highlights the findings in a textarea and a contenteditable', { skip: SKIP }, async (t) => {
   // The worker registers the content script for the added site once the seeded settings arrive;
   // load the page until the script is there: it puts its overlay on the page as soon as a box is
   // typed in (no need to wait for a check to know). Typed, not only clicked: the headless window
   // has no focus, and a click there sends no focusin.
   let ready = false;
+  const started = Date.now();
+  let attempts = 0;
   for (let attempt = 0; attempt < 40 && !ready; attempt++) {
+    attempts++;
     await ff.send('browsingContext.navigate', { context: tab, url: site.url, wait: 'complete' });
     await ff.click(tab, '#ta');
     await ff.type(tab, 'x');
     ready = await poll(() => ff.call(tab, () => document.querySelector('postguard-overlay') !== null), Boolean, { timeout: 500 });
   }
+  t.diagnostic(`content script after ${attempts} loads, ${Date.now() - started} ms`);
   assert.ok(ready, 'the content script runs on the added site');
   await ff.call(tab, () => {
     const ta = document.querySelector('#ta');
@@ -118,6 +122,9 @@ for (const name of EDITORS) {
     // A BiDi click into an empty TipTap editor in headless Firefox leaves no caret (the keys then
     // go nowhere, with or without the extension): place it with TipTap's own focus command.
     if (name === 'tiptap') await ff.call(tab, () => window.tiptap.commands.focus('end'));
+    // Type once the editor has the focus (a key sent before is lost: seen for the emoji, on a loaded machine).
+    const focused = () => ff.call(tab, (sel) => document.querySelector(sel).contains(document.activeElement), editable);
+    assert.ok(await poll(focused, Boolean), 'the editor has the focus');
     await ff.type(tab, SAMPLE);
     const expected = ['Sturmvogel', 'Trekker T5'];
     assert.deepEqual(await waitForHighlights(editable, expected, { timeout: 15000 }), expected);
@@ -125,7 +132,7 @@ for (const name of EDITORS) {
     await chooseFile('#photo', `${name}-input.png`);
     await ff.call(tab, (sel, file) => window.attach('drop', file, sel), editable, `${name}-drop.png`);
     // No paste here: Firefox empties the DataTransfer of a ClipboardEvent made by a script, and its
-    // headless clipboard holds no images; pasting is tested in Chromium (e2e-editors.test.mjs).
+    // headless clipboard holds no images; pasting is tested in Chromium (suites/chromium/editors.mjs).
     const want = ['input', 'drop'].map((how) => ({ name: `${name}-${how}.png`, status: 'done', rules: ['PG101'] }));
     assert.deepEqual(await poll(imageEntries, equalTo(want), { timeout: 20000 }), want);
     if (name !== 'quill') return; // the rule for other inputs is the same on every page: one look is enough
@@ -184,6 +191,12 @@ test('Firefox, the paste page: findings in place; post anyway and this is wrong;
   await chooseFile('#imageInput', 'paste-page.png');
   const rules = () => ff.call(tab, () => [...document.querySelectorAll('#images figure .findings li')].map((li) => li.dataset.rule));
   assert.deepEqual(await poll(rules, equalTo(['PG101']), { timeout: 20000 }), ['PG101']);
+  // The image's finding has the same decisions: "this is wrong", into the log.
+  await clickOn('#images figure .findings li .act.wrong');
+  assert.equal(await focusOn('reason'), 'reason');
+  await ff.type(tab, 'Firefox: the picture is public' + KEY.enter);
+  const imageReport = await poll(() => ff.call(tab, () => document.querySelector('#images .report')?.value ?? ''), (v) => v !== '');
+  assert.match(imageReport, /Rule: PG101 [^]*Site: paste-page\n/);
   const shot = await ff.send('browsingContext.captureScreenshot', { context: tab });
   writeFileSync(join(artifactsDir(), 'paste-page-firefox.png'), Buffer.from(shot.data, 'base64'));
 });

@@ -33,7 +33,10 @@ export async function serveFile(path) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => {
+    server.close(resolve);
+    server.closeAllConnections(); // the shared browser lives on: do not wait for its keep-alive connections
+  }) };
 }
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -54,6 +57,24 @@ export async function launch({ extDir = null, locale = 'de-DE' } = {}) {
   let [sw] = ctx.serviceWorkers();
   if (!sw) sw = await ctx.waitForEvent('serviceworker', { timeout: 15000 });
   return { ctx, sw, extId: new URL(sw.url()).host };
+}
+
+let shared = null;
+
+/**
+ * The one headless Chromium with the unpacked extension that the suites of test/chromium.test.mjs
+ * share (a launch and its service worker cost seconds; each suite opens and closes its own pages).
+ */
+export function sharedChromium() {
+  if (!shared) shared = launch({ extDir: EXT_DIR });
+  return shared;
+}
+
+export async function closeSharedChromium() {
+  if (!shared) return;
+  const browser = await shared.catch(() => null);
+  shared = null;
+  if (browser) await browser.ctx.close();
 }
 
 const cdpSessions = new WeakMap();

@@ -62,7 +62,10 @@ export async function serveEditors() {
   return {
     url: (name) => `http://127.0.0.1:${port}/${name}/`,
     close: async () => {
-      await new Promise((resolve) => server.close(resolve));
+      await new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections(); // the shared browser lives on: do not wait for its keep-alive connections
+      });
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -45,7 +45,12 @@ export function makePage({ url = 'https://www.linkedin.com/feed/', html = '', se
   // Route the page's timers through Node's globals so that node:test mock.timers drives them.
   window.setTimeout = (fn, ms, ...args) => setTimeout(fn, ms, ...args);
   window.clearTimeout = (id) => clearTimeout(id);
-  window.setInterval = (fn, ms, ...args) => setInterval(fn, ms, ...args);
+  // The content script's polling interval must not keep the test process alive (all suites share one).
+  window.setInterval = (fn, ms, ...args) => {
+    const id = setInterval(fn, ms, ...args);
+    if (id && typeof id.unref === 'function') id.unref();
+    return id;
+  };
   window.clearInterval = (id) => clearInterval(id);
   window.requestAnimationFrame = (fn) => setTimeout(() => fn(Date.now()), 16);
   // The overlay's shadow root is closed; the tests read it through the reference kept here.

@@ -291,9 +291,15 @@
     };
   }
 
-  /** A finding in an image, as a row like those of the draft (without "show", fixes and decisions). */
+  /**
+   * A finding in an image, as a row like those of the draft, with its decisions (no "show", no
+   * fixes: pixels cannot be edited). Its `key` (from images.js) names the image, so posting one
+   * image's finding anyway hides neither the same words in the draft nor in another image.
+   */
   function renderImageFinding(f) {
-    return rows.findingItem(f, null, null, { severityText: true, match: f.match || undefined, fixText: false });
+    return rows.findingItem(f, { editing: state.editing }, decisionActions, {
+      severityText: true, match: f.match || undefined, fixText: false,
+    });
   }
 
   /** The server's explanation of a refused check (e.g. an unknown channel), if it gave one. */
@@ -378,12 +384,12 @@
       const total = shown().length + (images ? images.findingCount() : 0);
       status.textContent = s('count', total) + (state.language ? s('detected', state.language) : '');
     }
-    // The list is rebuilt: the focus goes back to the same control of the same row, or into a new form.
-    const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement : null;
-    const refocus = focused && { key: focused.closest('li').dataset.key, className: focused.className };
+    // The lists are rebuilt: the focus goes back to the same control of the same row, or into a new form.
+    const focused = document.activeElement && document.activeElement.closest('li[data-key]');
+    const refocus = focused && { key: focused.dataset.key, className: document.activeElement.className };
     const items = shown().map((f, index) => renderFinding(f, index));
     list.replaceChildren(...items);
-    const row = (key) => items.find((li) => li.dataset.key === key);
+    if (images) images.render();
     let target = null;
     if (state.editing && state.editing.focus) {
       const editingRow = row(state.editing.key);
@@ -395,6 +401,11 @@
     if (target) target.focus();
   }
 
+  /** The row of the finding with `key`: of the draft or of an image. */
+  function row(key) {
+    return [...document.querySelectorAll('#findings li[data-key], #images li[data-key]')].find((li) => li.dataset.key === key);
+  }
+
   const decisionActions = {
     decide: (f, kind) => {
       state.editing = { key: f.key, kind, reason: '', quote: false, error: '', report: null, focus: true };
@@ -404,7 +415,7 @@
       const { key, kind } = state.editing || {};
       state.editing = null;
       renderResults();
-      const back = [...list.children].find((li) => li.dataset.key === key);
+      const back = row(key);
       (back ? back.querySelector('.decide .act.' + (kind === 'override' ? 'override' : 'wrong')) : draft).focus();
     },
     edit: (changes) => Object.assign(state.editing || {}, changes, { focus: false }),
@@ -469,7 +480,8 @@
     const text = draft.value;
     state.findings = T.shiftFindings(state.findings, state.shownText, text);
     if (!text.trim()) {
-      state.overridden.clear(); // an emptied draft starts a new one
+      // An emptied draft starts a new one; its images (if any are left) stay as decided.
+      for (const key of [...state.overridden]) if (!key.startsWith('image')) state.overridden.delete(key);
       state.editing = null;
     }
     state.shownText = text;
@@ -531,6 +543,7 @@
       lang: () => state.ui,
       changed: () => runCheck(),
       finding: renderImageFinding,
+      hidden: (key) => state.overridden.has(key),
     })
     : null;
 

@@ -27,10 +27,18 @@
 
   /**
    * The images of the page. `options`: root (the section), input (a file input), drop (the drop zone),
-   * lang() (the UI language), changed() (call when the set of images changes), finding(f) (a list item).
+   * lang() (the UI language), changed() (call when the set of images changes), finding(f) (a list
+   * item), hidden(key) (true for a finding posted anyway: neither listed, boxed nor counted).
+   * Each finding gets a `key`: the image (one id per image added), its rule and matched words.
    */
   function create(options) {
-    const items = []; // {file, url, result: null | {error, findings, width, height}}
+    const items = []; // {id, file, url, result: null | {error, findings, width, height}}
+    let added = 0;
+    const hidden = options.hidden || (() => false);
+    /** The findings of `item` still shown, each with its key. */
+    const visible = (item) => (item.result ? item.result.findings : [])
+      .map((f) => ({ ...f, key: 'image' + item.id + '|' + f.ruleId + '|' + f.match.toLowerCase() }))
+      .filter((f) => !hidden(f.key));
     const t = (key, ...args) => {
       const value = (STRINGS[options.lang()] || STRINGS.en)[key];
       return typeof value === 'function' ? value(...args) : value;
@@ -42,7 +50,7 @@
         if (!file || !String(file.type).startsWith('image/') || items.length >= MAX_IMAGES) continue;
         const name = file.name || `image-${items.length + 1}.${String(file.type).split('/')[1] || 'png'}`;
         const named = file.name ? file : new File([file], name, { type: file.type });
-        items.push({ file: named, url: URL.createObjectURL(named), result: null });
+        items.push({ id: ++added, file: named, url: URL.createObjectURL(named), result: null });
         added = true;
       }
       if (added) {
@@ -93,6 +101,7 @@
         const note = document.createElement('p');
         note.className = 'image-status';
         const r = item.result;
+        const findings = visible(item);
         if (!r) {
           note.textContent = t('waiting');
         } else if (r.error) {
@@ -102,14 +111,16 @@
           note.classList.add('clean');
           note.textContent = t('clean');
         } else {
-          r.findings.forEach((f, n) => {
+          findings.forEach((f, n) => {
             const li = options.finding(f);
+            li.dataset.key = f.key;
             li.dataset.box = f.box ? f.box.join(',') : '';
             if (!f.box) {
               const where = document.createElement('span');
               where.className = 'rule';
               where.textContent = t('file');
-              li.querySelector('.body').append(where);
+              const body = li.querySelector('.body');
+              body.insertBefore(where, body.querySelector(':scope > .decide')); // after the rule, before the buttons
             } else if (r.width && r.height) {
               const box = document.createElement('span');
               box.className = 'box sev-' + f.severity;
@@ -167,7 +178,7 @@
 
     return {
       files: () => items.map((item) => item.file),
-      findingCount: () => items.reduce((n, item) => n + (item.result ? item.result.findings.length : 0), 0),
+      findingCount: () => items.reduce((n, item) => n + visible(item).length, 0),
       clear: () => {
         for (const item of items) URL.revokeObjectURL(item.url);
         items.length = 0;

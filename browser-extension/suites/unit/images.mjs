@@ -2,7 +2,7 @@
 // which attachments are checked, what is sent, what the panel and the badge show.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makePage, settle } from '../testlib/jsdom-env.mjs';
+import { makePage, settle } from '../../testlib/jsdom-env.mjs';
 
 const PAGE = `
   <section id="compose">
@@ -139,4 +139,44 @@ test('an image over the server\'s limit is listed as too large and not sent; a s
   panel().querySelector('.image .remove').click();
   await new Promise((resolve) => setTimeout(resolve, 40));
   assert.equal(panel().querySelectorAll('.image').length, 1, 'an entry can be removed from the list');
+});
+
+test('an image finding in the panel: post anyway (a reason for an error) hides it; this is wrong reports it', async () => {
+  const page = await open({
+    respond: (m) => (m.type === 'checkImage' ? { ok: true, result: { ...IMAGE_ANSWER, name: m.name } }
+      : m.type === 'feedback' ? { ok: true, logged: true } : { ok: true, result: { findings: [] } }),
+  });
+  const { window, document, messages, panel } = page;
+  const frame = () => new Promise((resolve) => setTimeout(resolve, 40));
+  choose(window, document.getElementById('photo'), [png(window, 'one.png'), png(window, 'two.png')]);
+  await untilChecked(page, 2);
+  await frame();
+  const items = () => [...panel().querySelectorAll('.images .image')].map((e) => [...e.querySelectorAll('.item')]);
+  const submit = (form) => form.dispatchEvent(new window.Event('submit', { bubbles: true, cancelable: true }));
+  assert.deepEqual(items().map((list) => list.map((li) => [...li.querySelectorAll('.decide button')].map((b) => b.textContent))),
+    [[['Post anyway', 'This is wrong']], [['Post anyway', 'This is wrong']]]);
+  items()[0][0].querySelector('.act.override').click();
+  await frame();
+  assert.equal(panel().getRootNode().activeElement, items()[0][0].querySelector('form.override .reason'));
+  submit(items()[0][0].querySelector('form'));
+  await frame();
+  assert.match(items()[0][0].querySelector('.error').textContent, /reason/);
+  const feedback = () => messages.filter((m) => m.type === 'feedback');
+  assert.deepEqual(feedback(), []);
+  const reason = items()[0][0].querySelector('.reason');
+  reason.value = 'Bild freigegeben';
+  reason.dispatchEvent(new window.Event('input', { bubbles: true }));
+  submit(items()[0][0].querySelector('form'));
+  await frame();
+  assert.deepEqual(items().map((list) => list.length), [0, 1], 'hidden in this image only');
+  assert.deepEqual(messages.filter((m) => m.type === 'badge').at(-1), { type: 'badge', count: 1, severity: 'error' });
+  items()[1][0].querySelector('.act.wrong').click();
+  await frame();
+  submit(items()[1][0].querySelector('form'));
+  await frame();
+  assert.match(items()[1][0].querySelector('textarea.report').value, /Rule: PG101 \(confidential-codename\)\nSite: www.linkedin.com/);
+  assert.deepEqual(feedback(), [
+    { type: 'feedback', action: 'override', ruleId: 'PG101', match: 'Sturmvogel', site: 'www.linkedin.com', reason: 'Bild freigegeben' },
+    { type: 'feedback', action: 'false_positive', ruleId: 'PG101', match: 'Sturmvogel', site: 'www.linkedin.com', reason: '' },
+  ], 'the image\'s words (fingerprinted by the server), never its data or name');
 });

@@ -4,11 +4,11 @@
 // closed, which axe cannot enter): text findings of each severity, an image with a finding, an
 // open "post anyway" form with its error, a false-positive report. Also: both locales have the
 // same messages.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM, EXT_DIR, launch } from '../testlib/e2e.mjs';
+import { CHROMIUM, EXT_DIR, sharedChromium } from '../../testlib/e2e.mjs';
 
 const SKIP = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
 const SCRIPTS = ['content/text.js', 'content/images.js', 'content/rows.js', 'content/panel.js', 'content/styles.js'];
@@ -16,10 +16,7 @@ const messages = (lang) => JSON.parse(readFileSync(join(EXT_DIR, `_locales/${lan
 
 let browser;
 before(async () => {
-  if (!SKIP) browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.ctx.close();
+  if (!SKIP) browser = await sharedChromium();
 });
 
 /** Runs in the page: the panel with every kind of content, in an open shadow root. */

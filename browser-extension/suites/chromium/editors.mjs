@@ -6,23 +6,22 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SAMPLE, SERVER_URL, SKIP_REASON, EXT_DIR, artifactsDir, equalTo, highlightedTexts, launch, overlayEval, poll } from '../testlib/e2e.mjs';
-import { EDITABLE, EDITORS, IMAGE, dropTooLarge, serveEditors } from '../testlib/editors.mjs';
+import { SAMPLE, SERVER_URL, SKIP_REASON, artifactsDir, equalTo, highlightedTexts, overlayEval, poll, sharedChromium } from '../../testlib/e2e.mjs';
+import { EDITABLE, EDITORS, IMAGE, dropTooLarge, serveEditors } from '../../testlib/editors.mjs';
 
 let browser;
 let site;
 
 before(async () => {
   if (SKIP_REASON) return;
-  [site, browser] = await Promise.all([serveEditors(), launch({ extDir: EXT_DIR })]);
-  // What a user sets on the options page (tested in e2e-extension.test.mjs): the server, the test site.
+  [site, browser] = await Promise.all([serveEditors(), sharedChromium()]);
+  // What a user sets on the options page (tested in extension.mjs): the server, the test site.
   await browser.sw.evaluate((url) => chrome.storage.local.set({ serverUrl: url, customSites: ['http://127.0.0.1'] }), SERVER_URL);
   // The worker registers the content script for the added site when the setting changes.
   await poll(() => browser.sw.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).length), (n) => n > 0);
 });
 
 after(async () => {
-  if (browser) await browser.ctx.close();
   if (site) await site.close();
 });
 
@@ -69,6 +68,17 @@ for (const name of EDITORS) {
     assert.deepEqual(await poll(() => highlightedTexts(page, editable), equalTo(expected)), expected, 'the text highlights stay');
 
     await page.screenshot({ path: join(artifactsDir(), `extension-${name}.png`) });
+    if (name === 'quill') {
+      // An image's finding posted anyway from the panel, by keyboard (the same panel code on every page).
+      await overlayEval(page, '.images .image .item .act.override', (els) => els[0].focus());
+      await page.keyboard.press('Enter');
+      await poll(() => overlayEval(page, '.images .form .reason', (els) => els.length), (n) => n === 1);
+      await page.keyboard.type('Das Bild ist freigegeben');
+      await page.keyboard.press('Enter');
+      const left = want.map((e, i) => ({ ...e, rules: i === 0 ? [] : e.rules }));
+      assert.deepEqual(await poll(() => imageEntries(page), equalTo(left)), left, 'hidden in that image only');
+      assert.ok((await poll(badgeTexts, (texts) => texts.includes('4'))).includes('4'), 'the badge counts one less');
+    }
     if (name !== 'lexical') return page.close();
     // A profile picture in the settings form of the same page is not sent.
     await page.setInputFiles('#avatar', { name: 'avatar.png', mimeType: 'image/png', buffer: readFileSync(IMAGE) });

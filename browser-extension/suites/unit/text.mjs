@@ -1,7 +1,7 @@
 // Unit tests of the text form and offset mapping (content/text.js) in jsdom.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makePage } from '../testlib/jsdom-env.mjs';
+import { makePage } from '../../testlib/jsdom-env.mjs';
 
 const SAMPLE = '🚀 Stolz auf das Sturmvogel-Team! Der Trekker T5 kommt bald.';
 

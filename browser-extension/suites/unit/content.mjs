@@ -2,7 +2,7 @@
 // extension API: what it reads, when it sends, what it shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerFor, makePage, settle, typeInto } from '../testlib/jsdom-env.mjs';
+import { answerFor, makePage, settle, typeInto } from '../../testlib/jsdom-env.mjs';
 
 const SAMPLE = '🚀 Stolz auf das Sturmvogel-Team! Der Trekker T5 kommt bald.';
 const NEEDLES = [['Sturmvogel', 'error'], ['Trekker T5', 'warning']];
@@ -178,7 +178,7 @@ test('the paste page of postguard serve is left alone', async (t) => {
   const page = makePage({ html: COMPOSE, url: 'https://www.linkedin.com/', respond: () => ({ ok: true }), scripts: [] });
   page.document.documentElement.setAttribute('data-postguard-page', '');
   const { readFileSync } = await import('node:fs');
-  const { EXT_DIR } = await import('../testlib/jsdom-env.mjs');
+  const { EXT_DIR } = await import('../../testlib/jsdom-env.mjs');
   for (const f of ['content/text.js', 'content/styles.js', 'content/content.js']) {
     page.window.eval(readFileSync(`${EXT_DIR}/${f}`, 'utf8'));
   }

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { EXT_DIR, getMessage } from '../testlib/jsdom-env.mjs';
+import { EXT_DIR, getMessage } from '../../testlib/jsdom-env.mjs';
 
 const SOURCE = readFileSync(join(EXT_DIR, 'background.js'), 'utf8');
 const requests = [];

@@ -1,7 +1,7 @@
 // Unit tests of "post anyway" and "this is wrong" in the panel (content.js, panel.js) in jsdom.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerFor, makePage, settle, typeInto } from '../testlib/jsdom-env.mjs';
+import { answerFor, makePage, settle, typeInto } from '../../testlib/jsdom-env.mjs';
 
 const SAMPLE = '🚀 Stolz auf das Sturmvogel-Team! Der Trekker T5 kommt bald.';
 const NEEDLES = [['Sturmvogel', 'error'], ['Trekker T5', 'warning']];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
-import { EXT_DIR, answerFor, settle } from '../testlib/jsdom-env.mjs';
+import { EXT_DIR, answerFor, settle } from '../../testlib/jsdom-env.mjs';
 
 const WEB = join(EXT_DIR, '..', 'src', 'postguard', 'web');
 const HTML = readFileSync(join(WEB, 'index.html'), 'utf8').replace(/<script[^>]*><\/script>/, '');
@@ -300,5 +300,76 @@ test('an image finding without a box (its metadata) is listed in the same row fo
   const rows = [...document.querySelectorAll('#images figure .findings li')];
   assert.deepEqual(rows.map((li) => [li.dataset.rule, li.querySelector('.msg').textContent, li.querySelector('.dot').textContent]),
     [['PG460', 'GPS position', 'Warnung']]);
-  assert.equal(rows[0].querySelector('.body > .rule:last-child').textContent, 'in der Datei', 'marked as the whole file');
+  assert.equal(rows[0].querySelector('.body > span.rule').textContent, 'in der Datei', 'marked as the whole file');
+  assert.ok(rows[0].querySelector('.body > span.rule + .decide'), 'its decisions follow');
+});
+
+test('image findings: post anyway (a reason for an error) and this is wrong, recorded without draft or image', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const imageFinding = (rule, severity, match, box) => ({ rule_id: rule, rule_name: 'test', severity, message: 'About ' + match, match, box });
+  const answer = (req) => ({
+    ...answerFor(req.body.get('text'), NEEDLES).result,
+    images: [{ width: 900, height: 160, findings: [
+      imageFinding('PG101', 'error', 'Sturmvogel', [10, 80, 300, 40]),
+      imageFinding('PG104', 'warning', 'VERTRAULICH', [10, 20, 200, 40]),
+    ] }],
+  });
+  const { window, document, $, type, requests } = open({ languages: ['en-GB'], withImages: true, routes: { 'v1/check': (req) => json(200, answer(req)) } });
+  await settle();
+  type(SAMPLE);
+  const paste = new window.Event('paste', { bubbles: true, cancelable: true });
+  paste.clipboardData = { files: [new window.File(['PNGDATA'], 'slide.png', { type: 'image/png' })] };
+  $('draft').dispatchEvent(paste);
+  await settle();
+  const imageRows = () => [...document.querySelectorAll('#images figure .findings li')];
+  const boxes = () => document.querySelectorAll('#images figure .box').length;
+  const feedback = () => requests.filter((r) => r.path === 'v1/feedback');
+  const submit = (form) => form.dispatchEvent(new window.Event('submit', { bubbles: true, cancelable: true }));
+  assert.deepEqual(imageRows().map((li) => [...li.querySelectorAll('.decide button')].map((b) => b.textContent)),
+    [['Post anyway', 'This is wrong'], ['Post anyway', 'This is wrong']]);
+  assert.equal(boxes(), 2);
+  assert.match($('status').textContent, /^4 findings/);
+  // Post anyway on the image's codename: an error needs a reason.
+  imageRows()[0].querySelector('.act.override').click();
+  assert.equal(document.activeElement, imageRows()[0].querySelector('form.override .reason'), 'the reason field has the focus');
+  submit(imageRows()[0].querySelector('form'));
+  await settle();
+  assert.match(imageRows()[0].querySelector('[role="alert"]').textContent, /reason/);
+  assert.equal(feedback().length, 0, 'nothing recorded without a reason');
+  const reason = imageRows()[0].querySelector('.reason');
+  reason.value = 'Image: approved by the press office';
+  reason.dispatchEvent(new window.Event('input', { bubbles: true }));
+  submit(imageRows()[0].querySelector('form'));
+  await settle();
+  assert.deepEqual(imageRows().map((li) => li.dataset.rule), ['PG104'], 'hidden: its row...');
+  assert.equal(boxes(), 1, '...and its box');
+  assert.deepEqual([...document.querySelectorAll('#findings li .match')].map((m) => m.textContent), ['Sturmvogel', 'Trekker T5'],
+    'the same words in the draft are a finding of their own');
+  assert.match($('status').textContent, /^3 findings/);
+  assert.equal(document.activeElement, $('draft'));
+  // A new check of the same draft and image keeps it hidden.
+  type(SAMPLE + ' Yes.');
+  t.mock.timers.tick(300);
+  await settle();
+  assert.deepEqual(imageRows().map((li) => li.dataset.rule), ['PG104']);
+  // This is wrong on the other one: a report for compliance; Escape returns to its button.
+  imageRows()[0].querySelector('.act.wrong').click();
+  const quote = imageRows()[0].querySelector('input.quote');
+  quote.checked = true;
+  quote.dispatchEvent(new window.Event('change', { bubbles: true }));
+  submit(imageRows()[0].querySelector('form'));
+  await settle();
+  assert.match(imageRows()[0].querySelector('.report').value, /Site: paste-page\n[^]*Matched words: “VERTRAULICH”/);
+  assert.equal(document.activeElement, imageRows()[0].querySelector('.report'));
+  imageRows()[0].querySelector('form').dispatchEvent(new window.KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+  assert.equal(document.activeElement, imageRows()[0].querySelector('.act.wrong'), 'back on the row');
+  // What went to the log: JSON with the rule, the image's words (fingerprinted there), the site and the reason.
+  assert.deepEqual(feedback().map((r) => JSON.parse(r.body)), [
+    { action: 'override', rule_id: 'PG101', match: 'Sturmvogel', site: 'paste-page', reason: 'Image: approved by the press office' },
+    { action: 'false_positive', rule_id: 'PG104', match: 'VERTRAULICH', site: 'paste-page', reason: '' },
+  ]);
+  for (const r of feedback()) {
+    assert.equal(typeof r.body, 'string', 'JSON, never a form with the image');
+    assert.ok(!r.body.includes('Stolz') && !r.body.includes('PNGDATA') && !r.body.includes('slide.png'));
+  }
 });

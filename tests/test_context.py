@@ -158,7 +158,10 @@ def test_a_directory_walk_reads_a_plugin_format_too(tmp_path: Path) -> None:
     ("path", "text"),
     [
         (None, "Siehe https://example.com/a?b=1 und www.example.org/x, dazu docs.example.net/y."),
-        ("post.md", "# Title\n\n[Link](https://example.com/a) and https://example.org/b.\n\n`https://code.example`\n"),
+        (
+            "post.md",
+            "# Title\n\n[Link](https://example.com/a) and https://example.org/b.\n\n`https://code.example`\n",
+        ),
         ("page.html", '<p><a href="https://example.com/a">x</a> see https://example.org/b</p>'),
     ],
 )

@@ -81,9 +81,9 @@ from postguard.rulepacks import (
     expect_table,
     expect_tables,
     expect_terms,
+    fields,
     note_text,
 )
-from postguard.rulepacks import fields
 from postguard.rulepacks.fields import Key, Section, Table, section
 from postguard.site import Site
 from postguard.terms import Pieces, TermIndex

@@ -1,8 +1,9 @@
 """The keys of each pack table, declared once: they validate a pack and generate its JSON schema.
 
-Public for plugins through :mod:`postguard.plugin` (``Table``, ``Key``, ``section`` and this module as
-``fields``); the built-in checks declare their sections with it too. A :class:`Table` lists its keys; each :class:`Key` holds the JSON-schema fragment of its value and
-the ``expect_*`` helper that checks it, so ``schema/rulepack.schema.json`` (written by
+Public for plugins through :mod:`postguard.plugin` (``Table``, ``Key``, ``section`` and this module
+as ``fields``); the built-in checks declare their sections with it too. A :class:`Table` lists its
+keys; each :class:`Key` holds the JSON-schema fragment of its value and the ``expect_*`` helper
+that checks it, so ``schema/rulepack.schema.json`` (written by
 ``python -m postguard.rulepacks.schema``; a test compares) and what postguard accepts come from
 the same declaration. The checks beyond a JSON schema (a host name's shape, a regular expression
 that compiles, a window that ends after it begins) stay in the section parsers.
@@ -22,12 +23,12 @@ from typing import Any, Generic, TypeVar
 from postguard.rulepacks.values import (
     LANGS,
     Where,
+    expect_array_of_tables,
     expect_bool,
     expect_choice,
     expect_int,
     expect_langs,
     expect_note,
-    expect_array_of_tables,
     expect_pattern,
     expect_patterns,
     expect_replace,
@@ -127,9 +128,7 @@ def hashes(pattern: str, description: str) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string", "pattern": pattern}, "description": description}
 
 
-def strings(
-    description: str = "", *, empty_ok: bool = False, item: Mapping[str, Any] | None = None
-) -> Key:
+def strings(description: str = "", *, empty_ok: bool = False, item: Mapping[str, Any] | None = None) -> Key:
     """A string or an array of strings (a bare string is one item).
 
     ``item`` is each string's schema when it says more than "not empty" (a host name's pattern);
@@ -301,11 +300,11 @@ class Section(Generic[T]):
 def section(declared: Table | Key) -> Callable[[Callable[[Any, Where], T]], Section[T]]:
     """Decorate ``build(checked, where)`` into the parser of a section declared by ``declared``::
 
-        SHOUTING = Table({"words": fields.terms("Words to shout.")}, required=("words",))
+    SHOUTING = Table({"words": fields.terms("Words to shout.")}, required=("words",))
 
-        @section(SHOUTING)
-        def parse_shouting(t, where):
-            return t["words"]
+    @section(SHOUTING)
+    def parse_shouting(t, where):
+        return t["words"]
     """
 
     def wrap(build: Callable[[Any, Where], T]) -> Section[T]:

@@ -202,7 +202,7 @@ def expect_pattern(value: Any, where: Where) -> Any:
 
 
 def expect_replace(value: Any, where: Where, lists: Sequence[str]) -> tuple[str, ...]:
-    """A section's ``replace`` key: names of its list keys, each one of ``lists`` (see :mod:`postguard.vocab`)."""
+    """A section's ``replace`` key: names of its list keys, each one of ``lists`` (:mod:`postguard.vocab`)."""
     names = expect_str_list(value, where)
     for i, name in enumerate(names):
         if name not in lists:

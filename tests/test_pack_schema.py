@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import tomllib
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, as_json
 from postguard.errors import ConfigError
 from postguard.rulepacks import load_packs
 from postguard.rulepacks.schema import main
@@ -28,16 +26,6 @@ def test_a_stale_schema_is_reported(tmp_path: Path, capsys: pytest.CaptureFixtur
     stale.write_text("{}\n", encoding="utf-8")
     assert main(["--check", str(stale)]) == 1
     assert "is stale" in capsys.readouterr().err
-
-
-def as_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_json(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
 
 
 #: Packs on both sides of the line; before the schema was generated, the hand-kept one refused the

@@ -185,3 +185,21 @@ def test_a_plugin_section_declared_with_a_table_validates_and_is_in_the_schema(t
     pack.write_text('[shout]\nword = ["hallo"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"shout\.word: unknown key \(did you mean 'words'\?\)"):
         load_packs([pack], {"shout": parse_shout})
+
+
+def test_the_documented_section_example_runs(tmp_path: Path) -> None:
+    doc = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    (block,) = [b.split("```", 1)[0] for b in doc.split("```python\n")[1:] if "SHOUTING = Table(" in b]
+    namespace: dict[str, Any] = {}
+    exec(compile(block, "docs/plugins.md", "exec"), namespace)
+    parse = namespace["parse_shouting"]
+    assert pack_schema({"shouting": parse})["properties"]["shouting"]["required"] == ["words"]
+    pack = tmp_path / "pack.toml"
+    pack.write_text('[shouting]\nwords = ["achtung"]\n', encoding="utf-8")
+    assert load_packs([pack], {"shouting": parse}).sections["shouting"] == ((("achtung",), 5),)
+    pack.write_text('[shouting]\nwords = ["ok", "STOP"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"shouting\.words\[1\]: 'STOP' is in capitals"):
+        load_packs([pack], {"shouting": parse})
+    pack.write_text('[shouting]\nwords = ["ok"]\nlimt = 3\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"shouting\.limt: unknown key \(did you mean 'limit'\?\)"):
+        load_packs([pack], {"shouting": parse})

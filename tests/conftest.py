@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +15,31 @@ pytest_plugins = ["conftest_server"]
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PACK = ROOT / "rules" / "example-company.toml"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def as_json(value: Any) -> Any:
+    """A TOML value as JSON sees it (dates and times as ISO strings), to validate against a JSON schema."""
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """A real Dask LocalCluster, one per test module: two workers in threads of this process
+    (starting processes costs seconds; the audit CLI test does that)."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
 
 
 @pytest.fixture(scope="session", autouse=True)

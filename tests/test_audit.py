@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,16 +30,6 @@ from postguard.config import Config
 from postguard.errors import InputError, UsageError
 
 STARTED = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Client]:
-    """Two workers in threads of this process (starting processes costs seconds; the CLI test does)."""
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
-        Client(cluster) as c,
-    ):
-        yield c
 
 
 def config(root: Path) -> Config:

@@ -8,7 +8,6 @@ import io
 import json
 import tarfile
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
 
-from distributed import Client, LocalCluster
+from distributed import Client
 
 import audit_samples as samples
 from conftest import EXAMPLE_PACK
@@ -30,15 +29,6 @@ from postguard.errors import InputError
 
 STARTED = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 MEDIA = b"\xff\xd8\xff\xe0" + b"\0" * 4096  # a photo: never unpacked, never checked
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Client]:
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
-        Client(cluster) as c,
-    ):
-        yield c
 
 
 def run(client: Client, sources: list[Path], out: Path, **kw: Any) -> Outcome:

@@ -5,26 +5,15 @@ from __future__ import annotations
 import inspect
 import json
 import tomllib
-from datetime import date, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, as_json
 from postguard import hookspecs
 
 SCHEMA = json.loads((ROOT / "schema" / "rulepack.schema.json").read_text(encoding="utf-8"))
-
-
-def as_json(value):  # type: ignore[no-untyped-def]
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_json(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
 
 
 @pytest.mark.parametrize("pack", sorted((ROOT / "rules").glob("*.toml")), ids=lambda p: p.name)

@@ -15,41 +15,12 @@ from typing import Any
 
 from postguard.errors import ConfigError
 from postguard.model import KINDS, Severity
-from postguard.rulepacks import (
-    Where,
-    expect_bool,
-    expect_choice,
-    expect_str,
-    expect_str_list,
-    expect_table,
-    read_toml,
-)
+from postguard.rulepacks import Where, expect_str_list, fields, read_toml
+from postguard.rulepacks.fields import Table
 from postguard.rulepacks.remote import RemotePack, check_url, is_url, remote_pack
 from postguard.rulepacks.signing import parse_public_key
 
 CONFIG_NAMES = ("postguard.toml", ".postguard.toml")
-_KEYS = (
-    "packs",
-    "default_pack",
-    "disable",
-    "severity",
-    "lang",
-    "messages_lang",
-    "min_confidence",
-    "spacy_models",
-    "fail_on",
-    "channel",
-    "kind",
-    "exclude",
-    "overrides",
-    "baseline",
-    "server",
-    "pack_keys",
-    "pack_refresh",
-    "pack_timeout",
-)
-_OVERRIDE_KEYS = ("paths", "disable", "severity", "channel", "kind", "lang")
-_SERVER_KEYS = ("port", "token", "allow_origins", "max_text_length", "timeout")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,15 +124,6 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     return parse_config(data, where, path.parent.resolve(), path)
 
 
-def _severity_map(value: Any, where: Where) -> dict[str, Severity]:
-    t = expect_table(value, where, list(value) if isinstance(value, dict) else [])
-    return {k: Severity(expect_choice(v, where.child(k), ("error", "warning", "info"))) for k, v in t.items()}
-
-
-def _lang(value: Any, where: Where, *, auto: bool = True) -> str:
-    return expect_choice(value, where, ("auto", "de", "en") if auto else ("de", "en"))
-
-
 def _str_list(value: Any, where: Where) -> tuple[str, ...]:
     """An array of strings; a bare string is refused (packs = "a.toml" is a typo for ["a.toml"])."""
     if isinstance(value, str):
@@ -169,11 +131,125 @@ def _str_list(value: Any, where: Where) -> tuple[str, ...]:
     return expect_str_list(value, where, empty_ok=True)
 
 
+def _array(description: str) -> fields.Key:
+    schema = {"type": "array", "items": fields.STRING, "default": [], "description": description}
+    return fields.Key(schema, _str_list)
+
+
+def _number(description: str, message: str, *, lo: float = 0, hi: float | None = None) -> fields.Key:
+    """A number above ``lo`` (0 to 1 with ``hi``), refused with ``message`` (the config's own wording)."""
+
+    def parse(value: Any, where: Where) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise where.error(message)
+        if (hi is None and value <= lo) or (hi is not None and not lo <= value <= hi):
+            raise where.error(message)
+        return float(value)
+
+    bounds = {"exclusiveMinimum": lo} if hi is None else {"minimum": lo, "maximum": hi}
+    return fields.Key({"type": "number", **bounds, "description": description}, parse)
+
+
+def _port(value: Any, where: Where) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
+        raise where.error("expected a port number (0-65535)")
+    return value
+
+
+def _positive_int(value: Any, where: Where) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise where.error("expected a positive integer")
+    return value
+
+
+_LANG = ("auto", "de", "en")
+_SEVERITIES = fields.mapping(
+    fields.severity(), "RULE_OR_CATEGORY = severity (ids, prefixes, names, categories)."
+)
+OVERRIDE = Table(
+    {
+        "paths": fields.strings("Globs relative to the config file."),
+        "disable": fields.strings("Rules switched off for these files.", empty_ok=True),
+        "severity": _SEVERITIES,
+        "channel": fields.string(),
+        "kind": fields.choice(KINDS),
+        "lang": fields.choice(_LANG),
+    },
+    required=("paths",),
+)
+SERVER = Table(
+    {
+        "port": fields.Key(
+            {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 65535,
+                "default": 8421,
+                "description": "Port of postguard serve.",
+            },
+            _port,
+        ),
+        "token": fields.string("Require Authorization: Bearer TOKEN."),
+        "allow_origins": fields.strings(
+            "Web origins granted CORS besides browser extensions.", empty_ok=True
+        ),
+        "max_text_length": fields.Key(
+            {
+                "type": "integer",
+                "minimum": 1,
+                "default": 100_000,
+                "description": "Longest draft accepted (characters).",
+            },
+            _positive_int,
+        ),
+        "timeout": _number(
+            "Per-request time limit, seconds (default 5).", "expected a positive number of seconds"
+        ),
+    },
+    description="Settings of `postguard serve`.",
+)
+SPACY_MODELS = Table({lang: fields.string() for lang in ("de", "en")})
+#: The keys of ``postguard.toml``: they validate it (:func:`parse_config`) and generate
+#: ``schema/config.schema.json`` (``python -m postguard.rulepacks.schema --config``).
+CONFIG = Table(
+    {
+        "packs": _array("Rule packs: paths relative to the config file, or https:// and file:// URLs."),
+        "default_pack": fields.boolean("Load the bundled rules/default.toml first.", default=True),
+        "disable": _array("Rule ids (PG105), id prefixes (PG4), names or categories."),
+        "severity": _SEVERITIES,
+        "lang": fields.choice(_LANG, "The default language of drafts too short to tell."),
+        "messages_lang": fields.choice(_LANG, "The language of messages (auto: the draft's)."),
+        "min_confidence": _number(
+            "Drop matches below this confidence (default 0.5).", "expected a number between 0 and 1", hi=1
+        ),
+        "spacy_models": fields.table(SPACY_MODELS, "An installed trained spaCy pipeline per language."),
+        "fail_on": fields.severity("Lowest severity that makes the exit code 1 (default error)."),
+        "channel": fields.string("Default channel of drafts (none: a private account)."),
+        "kind": fields.choice(KINDS, "Default kind of drafts (default post)."),
+        "exclude": _array("Paths not checked when walking directories (gitignore syntax)."),
+        "overrides": fields.tables(OVERRIDE, "Per-path settings ([[overrides]])."),
+        "baseline": fields.string("Baseline file, relative to the config file."),
+        "server": fields.table(SERVER),
+        "pack_keys": fields.strings(
+            "minisign public keys: when set, every pack but the bundled default must be signed by one.",
+            empty_ok=True,
+        ),
+        "pack_refresh": _number(
+            "Minutes between fetches of URL packs (default 60).", "expected a positive number of minutes"
+        ),
+        "pack_timeout": _number(
+            "Seconds one fetch of a URL pack may take (default 10).", "expected a positive number of seconds"
+        ),
+    },
+    description="postguard.toml, or [tool.postguard] in pyproject.toml (docs/configuration.md).",
+)
+
+
 def parse_config(data: Any, where: Where, root: Path, path: Path | None = None) -> Config:
-    t = expect_table(data, where, _KEYS)
+    t = CONFIG.check(data, where)
     packs: list[Path] = []
     remotes: list[RemotePack] = []
-    for i, p in enumerate(_str_list(t.get("packs", []), where.child("packs"))):
+    for i, p in enumerate(t.get("packs", ())):
         if is_url(p):
             try:
                 remotes.append(remote_pack(check_url(p), _remote_cache()))
@@ -185,7 +261,7 @@ def parse_config(data: Any, where: Where, root: Path, path: Path | None = None) 
         if not pack.is_file():
             raise where.child("packs").child(i).error(f"rule pack {p!r} not found (looked at {pack})")
         packs.append(pack)
-    keys = expect_str_list(t.get("pack_keys", []), where.child("pack_keys"), empty_ok=True)
+    keys = t.get("pack_keys", ())
     for i, key in enumerate(keys):
         try:
             parse_public_key(key)
@@ -195,74 +271,47 @@ def parse_config(data: Any, where: Where, root: Path, path: Path | None = None) 
                 .child(i)
                 .error(f"{exc}: give the RWQ... line of a minisign .pub file")
             ) from None
-    refresh = _positive(t.get("pack_refresh", 60.0), where.child("pack_refresh"), "minutes")
-    fetch_timeout = _positive(t.get("pack_timeout", 10.0), where.child("pack_timeout"), "seconds")
-    min_conf = t.get("min_confidence", 0.5)
-    if isinstance(min_conf, bool) or not isinstance(min_conf, int | float) or not 0 <= min_conf <= 1:
-        raise where.child("min_confidence").error("expected a number between 0 and 1")
-    models = expect_table(t.get("spacy_models", {}), where.child("spacy_models"), ("de", "en"))
-    overrides = []
-    raw_overrides = t.get("overrides", [])
-    if not isinstance(raw_overrides, list):
-        raise where.child("overrides").error("expected an array of tables ([[overrides]])")
-    for i, raw in enumerate(raw_overrides):
-        w = where.child("overrides").child(i)
-        o = expect_table(raw, w, _OVERRIDE_KEYS, required=("paths",))
-        overrides.append(
-            Override(
-                paths=expect_str_list(o["paths"], w.child("paths")),
-                disable=expect_str_list(o.get("disable", []), w.child("disable"), empty_ok=True),
-                severity=_severity_map(o.get("severity", {}), w.child("severity")),
-                channel=expect_str(o["channel"], w.child("channel")) if "channel" in o else None,
-                kind=expect_choice(o["kind"], w.child("kind"), KINDS) if "kind" in o else None,
-                lang=_lang(o["lang"], w.child("lang")) if "lang" in o else None,
-            )
+    overrides = tuple(
+        Override(
+            paths=o["paths"],
+            disable=o.get("disable", ()),
+            severity=o.get("severity", {}),
+            channel=o.get("channel"),
+            kind=o.get("kind"),
+            lang=o.get("lang"),
         )
-    s = expect_table(t.get("server", {}), where.child("server"), _SERVER_KEYS)
-    ws = where.child("server")
-    port = s.get("port", 8421)
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise ws.child("port").error("expected a port number (0-65535)")
-    max_len = s.get("max_text_length", 100_000)
-    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
-        raise ws.child("max_text_length").error("expected a positive integer")
-    timeout = s.get("timeout", 5.0)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ws.child("timeout").error("expected a positive number of seconds")
-    server = ServerSettings(
-        port=port,
-        token=expect_str(s["token"], ws.child("token")) if "token" in s else None,
-        allow_origins=expect_str_list(s.get("allow_origins", []), ws.child("allow_origins"), empty_ok=True),
-        max_text_length=max_len,
-        timeout=float(timeout),
+        for o in t.get("overrides", ())
     )
-    baseline = None
-    if "baseline" in t:
-        baseline = root / expect_str(t["baseline"], where.child("baseline"))
+    s = t.get("server", {})
+    server = ServerSettings(
+        port=s.get("port", 8421),
+        token=s.get("token"),
+        allow_origins=s.get("allow_origins", ()),
+        max_text_length=s.get("max_text_length", 100_000),
+        timeout=s.get("timeout", 5.0),
+    )
     return Config(
         path=path,
         root=root,
         packs=tuple(packs),
-        default_pack=expect_bool(t.get("default_pack", True), where.child("default_pack")),
-        disable=_str_list(t.get("disable", []), where.child("disable")),
-        severity=_severity_map(t.get("severity", {}), where.child("severity")),
-        lang=_lang(t.get("lang", "auto"), where.child("lang")),
-        messages_lang=_lang(t.get("messages_lang", "auto"), where.child("messages_lang")),
-        min_confidence=float(min_conf),
-        spacy_models={k: expect_str(v, where.child("spacy_models").child(k)) for k, v in models.items()},
-        fail_on=Severity(
-            expect_choice(t.get("fail_on", "error"), where.child("fail_on"), ("error", "warning", "info"))
-        ),
-        channel=expect_str(t["channel"], where.child("channel")) if "channel" in t else None,
-        kind=expect_choice(t.get("kind", "post"), where.child("kind"), KINDS),
-        exclude=_str_list(t.get("exclude", []), where.child("exclude")),
-        overrides=tuple(overrides),
-        baseline=baseline,
+        default_pack=t.get("default_pack", True),
+        disable=t.get("disable", ()),
+        severity=t.get("severity", {}),
+        lang=t.get("lang", "auto"),
+        messages_lang=t.get("messages_lang", "auto"),
+        min_confidence=t.get("min_confidence", 0.5),
+        spacy_models=t.get("spacy_models", {}),
+        fail_on=t.get("fail_on", Severity.ERROR),
+        channel=t.get("channel"),
+        kind=t.get("kind", "post"),
+        exclude=t.get("exclude", ()),
+        overrides=overrides,
+        baseline=root / t["baseline"] if "baseline" in t else None,
         server=server,
         remote_packs=tuple(remotes),
         pack_keys=keys,
-        pack_refresh=refresh,
-        pack_timeout=fetch_timeout,
+        pack_refresh=t.get("pack_refresh", 60.0),
+        pack_timeout=t.get("pack_timeout", 10.0),
     )
 
 
@@ -270,12 +319,6 @@ def _remote_cache() -> Path:
     from postguard.nlp import cache_dir
 
     return cache_dir()
-
-
-def _positive(value: Any, where: Where, unit: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise where.error(f"expected a positive number of {unit}")
-    return float(value)
 
 
 def parse_severity_options(values: Sequence[str]) -> dict[str, Severity]:

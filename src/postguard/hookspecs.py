@@ -63,6 +63,19 @@ def postguard_pack_sections(register: Callable[[str, Callable[[Any, Any], Any]],
     (use ``where.error(...)`` / ``where.child(...)`` so errors name the file
     and key path) and returns the typed value plugins later read from
     ``ctx.packs.sections[name]`` (a tuple, one item per pack that had it, in load order).
+    Declare the keys once with :class:`postguard.plugin.Table` and make the parser with
+    :func:`postguard.plugin.section`: the declaration validates the section and describes it in the
+    generated JSON schema (docs/plugins.md)::
+
+        WORDS = Table({"words": fields.terms("Words to shout.")}, required=("words",))
+
+        @section(WORDS)
+        def parse_shouting(t, where):
+            return t["words"]
+
+        @hookimpl
+        def postguard_pack_sections(register):
+            register("shouting", parse_shouting)
 
     :param register: call it with ``(section_name, parse_function)``.
     """

@@ -18,9 +18,11 @@ Groups:
 - the site a draft's file belongs to (``ctx.site``): :class:`Site` (its own hosts, its pages);
 - pack data: :class:`PackSet`, :class:`ConfidentialEntry`, :class:`EmbargoEntry`,
   :class:`Channel`, :func:`note_text`;
-- validating a pack section: :class:`Where` and the ``expect_*`` helpers (``expect_tables`` for an
-  array of tables, ``expect_pattern`` for a regular expression); vocabularies that
-  later packs extend or replace: :func:`parse_replace`, :func:`merged`;
+- declaring a pack section (it validates the section and describes it in the generated JSON
+  schema): :class:`Table` of :class:`Key` s built with ``fields`` (``fields.terms``,
+  ``fields.tables``, ``fields.replace`` ...), made a parser by :func:`section`; :class:`Where` and
+  the ``expect_*`` helpers for what a schema cannot say; vocabularies that later packs extend or
+  replace: :func:`parse_replace`, :func:`merged`;
 - matching terms: :class:`TermIndex`, :class:`Pieces`;
 - lines of the checked text: :func:`newline_starts`;
 - web addresses in prose: :func:`find_urls`, :func:`overlaps`, :func:`trim_url`, :data:`URL_CHARS`;
@@ -79,8 +81,10 @@ from postguard.rulepacks import (
     expect_table,
     expect_tables,
     expect_terms,
+    fields,
     note_text,
 )
+from postguard.rulepacks.fields import Key, Section, Table, section
 from postguard.site import Site, image_space
 from postguard.terms import Pieces, TermIndex
 from postguard.urls import URL_CHARS, find_urls, overlaps, trim_url
@@ -105,15 +109,18 @@ __all__ = [
     "ImageContext",
     "ImageFacts",
     "InputFormat",
+    "Key",
     "Link",
     "MetaField",
     "PackSet",
     "Pieces",
     "RuleDoc",
     "RuleInfo",
+    "Section",
     "Severity",
     "Site",
     "Structure",
+    "Table",
     "TermIndex",
     "Where",
     "expect_bool",
@@ -125,6 +132,7 @@ __all__ = [
     "expect_table",
     "expect_tables",
     "expect_terms",
+    "fields",
     "find_urls",
     "format_date",
     "format_duration",
@@ -140,6 +148,7 @@ __all__ = [
     "overlaps",
     "parse_replace",
     "quote",
+    "section",
     "trim_url",
     "under_embargo",
 ]

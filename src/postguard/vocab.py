@@ -15,22 +15,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from postguard.rulepacks import Where, expect_str_list
+from postguard.rulepacks.values import Where, expect_replace
 
 
 def parse_replace(table: dict[str, Any], where: Where, lists: Sequence[str]) -> tuple[str, ...]:
-    """The ``replace`` key of a section: names of its list keys, each one of ``lists``."""
+    """The ``replace`` key of a section: names of its list keys, each one of ``lists``.
+
+    A section declared with :class:`postguard.plugin.Table` gets the same check from the key
+    ``fields.replace(lists)``.
+    """
     if "replace" not in table:
         return ()
-    names = expect_str_list(table["replace"], where.child("replace"))
-    for i, name in enumerate(names):
-        if name not in lists:
-            raise (
-                where.child("replace")
-                .child(i)
-                .error(f"{name!r} is not a list of this section (one of: {', '.join(lists)})")
-            )
-    return tuple(names)
+    return expect_replace(table["replace"], where.child("replace"), lists)
 
 
 def merged(specs: Sequence[Any], key: str) -> tuple[Any, ...]:

@@ -35,18 +35,18 @@ from postguard.plugin import (
     Finding,
     GeoPoint,
     ImageContext,
+    Key,
     MetaField,
     Severity,
+    Table,
     Where,
-    expect_int,
-    expect_str,
     expect_str_list,
-    expect_table,
-    expect_terms,
+    fields,
     hookimpl,
     load_rules,
     note_text,
     quote,
+    section,
 )
 
 GPS, GPS_SITE, CREDIT, INTERNAL = "PG802", "PG803", "PG804", "PG805"
@@ -74,69 +74,90 @@ class Site:
     note: str | dict[str, str] | None = None
 
 
-def parse_images(value: Any, where: Where) -> ImagesSpec:
-    t = expect_table(value, where, ("owners", "internal_software", "internal_patterns"))
+def _internal_patterns(value: Any, where: Where) -> tuple[Any, ...]:
     patterns = []
-    for i, p in enumerate(
-        expect_str_list(t.get("internal_patterns", []), where.child("internal_patterns"), empty_ok=True)
-    ):
+    for i, p in enumerate(expect_str_list(value, where, empty_ok=True)):
         try:
             patterns.append(regex.compile(p, regex.IGNORECASE | regex.VERSION1))
         except regex.error as exc:
-            raise (
-                where.child("internal_patterns").child(i).error(f"invalid regular expression {p!r}: {exc}")
-            ) from None
+            raise where.child(i).error(f"invalid regular expression {p!r}: {exc}") from None
         if patterns[-1].match(""):
-            raise (
-                where.child("internal_patterns")
-                .child(i)
-                .error(f"regular expression {p!r} matches the empty string")
-            )
-    return ImagesSpec(
-        owners=expect_terms(t.get("owners", []), where.child("owners"), empty_ok=True),
-        internal_software=expect_terms(
-            t.get("internal_software", []), where.child("internal_software"), empty_ok=True
+            raise where.child(i).error(f"regular expression {p!r} matches the empty string")
+    return tuple(patterns)
+
+
+IMAGES = Table(
+    {
+        "owners": fields.terms(
+            "Names that may appear in author, copyright and credit fields (your company, your"
+            " photographers).",
+            empty_ok=True,
         ),
-        internal_patterns=tuple(patterns),
+        "internal_software": fields.terms(
+            "Internal tools whose name in a software or document field is a finding.", empty_ok=True
+        ),
+        "internal_patterns": fields.Key(
+            fields.described(
+                fields.one_or_many(fields.STRING, empty_ok=True),
+                "Regular expressions for internal paths and hosts in software, document and host fields.",
+            ),
+            _internal_patterns,
+        ),
+    },
+    description="Image metadata settings (checks PG804, PG805); see docs/images.md.",
+)
+
+
+@section(IMAGES)
+def parse_images(t: dict[str, Any], where: Where) -> ImagesSpec:
+    return ImagesSpec(
+        owners=t.get("owners", ()),
+        internal_software=t.get("internal_software", ()),
+        internal_patterns=t.get("internal_patterns", ()),
     )
 
 
-def _coordinate(value: Any, where: Where, limit: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise where.error("expected a number of degrees (e.g. 48.1374)")
-    if not -limit <= float(value) <= limit:
-        raise where.error(f"must be between -{limit:g} and {limit:g}, got {value}")
-    return float(value)
+def _coordinate(limit: float) -> Key:
+    def parse(value: Any, where: Where) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise where.error("expected a number of degrees (e.g. 48.1374)")
+        if not -limit <= float(value) <= limit:
+            raise where.error(f"must be between -{limit:g} and {limit:g}, got {value}")
+        return float(value)
+
+    return fields.Key({"type": "number", "minimum": -limit, "maximum": limit}, parse)
 
 
-def parse_sites(value: Any, where: Where) -> tuple[Site, ...]:
-    if not isinstance(value, list):
-        raise where.error("expected an array of tables ([[sites]])")
-    out = []
-    for i, raw in enumerate(value):
-        w = where.child(i)
-        t = expect_table(
-            raw,
-            w,
-            ("name", "latitude", "longitude", "radius", "note"),
-            required=("name", "latitude", "longitude"),
+SITE = Table(
+    {
+        "name": fields.string(),
+        "latitude": _coordinate(90),
+        "longitude": _coordinate(180),
+        "radius": fields.integer(1, 100_000, "Metres (default 300).", default=300),
+        "note": fields.note(),
+    },
+    required=("name", "latitude", "longitude"),
+)
+
+
+@section(
+    fields.tables(
+        SITE,
+        "Confidential places: a GPS position in a picture within `radius` metres is an error (PG803);"
+        " see docs/images.md.",
+    )
+)
+def parse_sites(items: tuple[dict[str, Any], ...], where: Where) -> tuple[Site, ...]:
+    return tuple(
+        Site(
+            name=t["name"],
+            latitude=t["latitude"],
+            longitude=t["longitude"],
+            radius=t.get("radius", 300),
+            note=t.get("note"),
         )
-        note = t.get("note")
-        if note is not None and not isinstance(note, str):
-            note = {
-                k: expect_str(v, w.child("note").child(k))
-                for k, v in expect_table(note, w.child("note"), ("de", "en")).items()
-            }
-        out.append(
-            Site(
-                name=expect_str(t["name"], w.child("name")),
-                latitude=_coordinate(t["latitude"], w.child("latitude"), 90),
-                longitude=_coordinate(t["longitude"], w.child("longitude"), 180),
-                radius=expect_int(t.get("radius", 300), w.child("radius"), 1, 100_000),
-                note=note,
-            )
-        )
-    return tuple(out)
+        for t in items
+    )
 
 
 @hookimpl

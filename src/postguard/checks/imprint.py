@@ -43,17 +43,16 @@ from postguard.plugin import (
     CheckContext,
     Finding,
     PackSet,
+    Table,
     Where,
     expect_bool,
     expect_str,
-    expect_str_list,
-    expect_table,
-    expect_terms,
+    fields,
     hookimpl,
     load_rules,
     merged,
-    parse_replace,
     quote,
+    section,
 )
 
 PLUGIN = "postguard.checks.imprint"
@@ -111,13 +110,36 @@ def _absolute(url: str, where: Where) -> str:
     return url.strip()
 
 
-def parse_imprint(value: Any, where: Where) -> ImprintSpec:
-    t = expect_table(value, where, (*LISTS, "layout_url", "each_article", "replace"))
-    urls = expect_str_list(t["urls"], where.child("urls")) if "urls" in t else ()
-    urls = tuple(_absolute(u, where.child("urls").child(i)) for i, u in enumerate(urls))
-    labels = expect_terms(t["labels"], where.child("labels")) if "labels" in t else ()
-    weak = expect_terms(t["weak_labels"], where.child("weak_labels")) if "weak_labels" in t else ()
-    names = expect_terms(t["page_names"], where.child("page_names")) if "page_names" in t else ()
+_URL_ITEM = {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}
+IMPRINT = Table(
+    {
+        "urls": fields.strings("The imprint page(s): absolute http(s) URLs.", item=_URL_ITEM),
+        "labels": fields.terms("Accepted imprint link labels (the default pack lists the built-in ones)."),
+        "weak_labels": fields.terms("Link labels that do not announce an imprint (“Info”, “Mehr”)."),
+        "page_names": fields.terms("File names (without extension) of a repository's own imprint page."),
+        "layout_url": fields.Key(
+            fields.described(_URL_ITEM, "The imprint page the site's layout links on every article."),
+            expect_str,
+        ),
+        "each_article": fields.Key(
+            {
+                "type": "boolean",
+                "description": "true: every article of a site must link the imprint itself (default: a"
+                " site's layout answers for its articles; a site without an imprint page is reported once,"
+                " on its home page).",
+            },
+            expect_bool,
+        ),
+        "replace": fields.replace(LISTS),
+    },
+    description="Imprint settings (checks PG3xx); see docs/checks-imprint-copyright-disclosure.md.",
+)
+
+
+@section(IMPRINT)
+def parse_imprint(t: dict[str, Any], where: Where) -> ImprintSpec:
+    urls = tuple(_absolute(u, where.child("urls").child(i)) for i, u in enumerate(t.get("urls", ())))
+    names = t.get("page_names", ())
     for i, name in enumerate(names):
         if not regex.fullmatch(r"[\w.-]+", name.strip()):
             raise (
@@ -125,19 +147,14 @@ def parse_imprint(value: Any, where: Where) -> ImprintSpec:
                 .child(i)
                 .error(f"{name!r} is not a file name without extension (write impressum or legal-notice)")
             )
-    layout = ""
-    if "layout_url" in t:
-        layout = _absolute(expect_str(t["layout_url"], where.child("layout_url")), where.child("layout_url"))
     return ImprintSpec(
         urls=urls,
-        labels=tuple(x.strip() for x in labels),
-        weak_labels=tuple(x.strip() for x in weak),
+        labels=tuple(x.strip() for x in t.get("labels", ())),
+        weak_labels=tuple(x.strip() for x in t.get("weak_labels", ())),
         page_names=tuple(x.strip().casefold() for x in names),
-        layout_url=layout,
-        each_article=expect_bool(t["each_article"], where.child("each_article"))
-        if "each_article" in t
-        else None,
-        replace=parse_replace(t, where, LISTS),
+        layout_url=_absolute(t["layout_url"], where.child("layout_url")) if "layout_url" in t else "",
+        each_article=t.get("each_article"),
+        replace=t.get("replace", ()),
     )
 
 

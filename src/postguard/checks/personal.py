@@ -32,14 +32,12 @@ from postguard.plugin import (
     Finding,
     PackSet,
     Severity,
+    Table,
     Where,
-    expect_pattern,
-    expect_str,
-    expect_str_list,
-    expect_table,
-    expect_tables,
+    fields,
     hookimpl,
     load_rules,
+    section,
 )
 
 RULES = load_rules(__name__)
@@ -83,23 +81,44 @@ class PersonalSpec:
     patterns: tuple[ExtraPattern, ...] = ()
 
 
-def parse_personal(value: Any, where: Where) -> PersonalSpec:
-    table = expect_table(value, where, (*_LIST_KEYS, "pattern"))
-    lists = {k: expect_str_list(table[k], where.child(k), empty_ok=True) for k in _LIST_KEYS if k in table}
+_LIST_TEXT = {
+    "role_mailboxes": "Mailbox names of roles, never a person (info, presse).",
+    "example_domains": "Domains of examples and documentation (example.com).",
+    "placeholder_people": "Placeholder names (max.mustermann).",
+    "public_addresses": "E-mail addresses the company publishes.",
+    "public_numbers": "Phone numbers and accounts the company publishes (any notation).",
+    "company_domains": "The company's own mail domains.",
+    "mailbox_domains": "Private-mail providers (gmail.com, gmx.de).",
+    "regions": "Regions national phone numbers are read in (DE, AT, CH).",
+    "phone_cues": "Words before a phone number (Tel., Handy).",
+    "tax_id_cues": "Words before a tax identification number (Steuer-ID).",
+    "social_insurance_cues": "Words before a social-insurance number.",
+    "test_numbers": "Test IBANs and card numbers (4111…).",
+}
+EXTRA_PATTERN = Table(
+    {"name": fields.string(), "pattern": fields.pattern("A regular expression (Python regex).")},
+    required=("name", "pattern"),
+)
+PERSONAL = Table(
+    {
+        **{k: fields.strings(_LIST_TEXT[k], empty_ok=True) for k in _LIST_KEYS},
+        "pattern": fields.tables(EXTRA_PATTERN, "A company's own patterns (customer, ticket numbers)."),
+    },
+    description="Personal-data checks (PG7xx): role mailboxes, public addresses and numbers, company"
+    " domains, regions, cues, extra patterns; see docs/checks-secrets-personal.md.",
+)
+
+
+@section(PERSONAL)
+def parse_personal(t: dict[str, Any], where: Where) -> PersonalSpec:
+    lists = {k: t[k] for k in _LIST_KEYS if k in t}
     for i, region in enumerate(lists.get("regions", ())):
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise (
                 where.child("regions").child(i).error(f"unknown region {region!r} (expected e.g. DE, AT, CH)")
             )
-    patterns: list[ExtraPattern] = []
-    raw = table.get("pattern", [])
-    for i, t in enumerate(
-        expect_tables(raw, where.child("pattern"), ("name", "pattern"), ("name", "pattern"))
-    ):
-        w = where.child("pattern").child(i)
-        compiled = expect_pattern(t["pattern"], w.child("pattern"))
-        patterns.append(ExtraPattern(name=expect_str(t["name"], w.child("name")), pattern=compiled))
-    return PersonalSpec(lists=lists, patterns=tuple(patterns))
+    patterns = tuple(ExtraPattern(name=p["name"], pattern=p["pattern"]) for p in t.get("pattern", ()))
+    return PersonalSpec(lists=lists, patterns=patterns)
 
 
 @hookimpl

@@ -29,14 +29,12 @@ from postguard.plugin import (
     Code,
     Finding,
     PackSet,
+    Table,
     Where,
-    expect_pattern,
-    expect_str,
-    expect_str_list,
-    expect_table,
-    expect_tables,
+    fields,
     hookimpl,
     load_rules,
+    section,
 )
 
 RULES = load_rules(__name__)
@@ -71,24 +69,56 @@ class SecretSpec:
     lists: dict[str, tuple[str, ...]]
 
 
-def parse_secrets(value: Any, where: Where) -> SecretSpec:
-    table = expect_table(value, where, _SECTION_KEYS)
-    tokens: list[TokenShape] = []
-    raw_tokens = table.get("token", [])
-    keys = ("name", "pattern", "min_entropy")
-    for i, t in enumerate(expect_tables(raw_tokens, where.child("token"), keys, ("name", "pattern"))):
-        w = where.child("token").child(i)
-        compiled = expect_pattern(t["pattern"], w.child("pattern"))
-        entropy = t.get("min_entropy", 3.0)
-        if isinstance(entropy, bool) or not isinstance(entropy, int | float) or not 0 <= entropy <= 8:
-            raise w.child("min_entropy").error("expected a number of bits per character, 0 to 8")
-        tokens.append(
-            TokenShape(
-                name=expect_str(t["name"], w.child("name")), pattern=compiled, min_entropy=float(entropy)
-            )
-        )
-    lists = {k: expect_str_list(table[k], where.child(k), empty_ok=True) for k in _LIST_KEYS if k in table}
-    return SecretSpec(tokens=tuple(tokens), lists=lists)
+def _entropy(value: Any, where: Where) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 8:
+        raise where.error("expected a number of bits per character, 0 to 8")
+    return float(value)
+
+
+_LIST_TEXT = {
+    "placeholders": "A value containing one of these is an example (changeme, your-api-key).",
+    "documented_examples": "The providers' documented example keys.",
+    "key_names": "Key-like names a high-entropy value is assigned to (api_key).",
+    "password_labels": "Words that label a password in prose (Passwort, password).",
+    "password_links": "Words between a password label and the password (ist, lautet, is, :).",
+    "user_labels": "Words that label a user name (Benutzer, login).",
+    "user_password_labels": "Words that label the password after a user name (pass, pw).",
+    "credential_labels": "Words that introduce a user and password pair (Zugangsdaten, credentials).",
+}
+TOKEN_SHAPE = Table(
+    {
+        "name": fields.string(),
+        "pattern": fields.pattern("regular expression; a group named secret marks the part to mask"),
+        "min_entropy": fields.Key(
+            {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 8,
+                "default": 3.0,
+                "description": "Bits per character.",
+            },
+            _entropy,
+        ),
+    },
+    required=("name", "pattern"),
+)
+SECRETS = Table(
+    {
+        "token": fields.tables(TOKEN_SHAPE, "Provider tokens with a known shape ([[secrets.token]])."),
+        **{k: fields.strings(_LIST_TEXT[k], empty_ok=True) for k in _LIST_KEYS},
+    },
+    description="Secret checks (PG6xx): token shapes, placeholders, key names and prose labels;"
+    " see docs/checks-secrets-personal.md.",
+)
+
+
+@section(SECRETS)
+def parse_secrets(t: dict[str, Any], where: Where) -> SecretSpec:
+    tokens = tuple(
+        TokenShape(name=s["name"], pattern=s["pattern"], min_entropy=s.get("min_entropy", 3.0))
+        for s in t.get("token", ())
+    )
+    return SecretSpec(tokens=tokens, lists={k: t[k] for k in _LIST_KEYS if k in t})
 
 
 @hookimpl

@@ -1,7 +1,9 @@
 """The keys of each pack table, declared once: they validate a pack and generate its JSON schema.
 
-A :class:`Table` lists its keys; each :class:`Key` holds the JSON-schema fragment of its value and
-the ``expect_*`` helper that checks it, so ``schema/rulepack.schema.json`` (written by
+Public for plugins through :mod:`postguard.plugin` (``Table``, ``Key``, ``section`` and this module
+as ``fields``); the built-in checks declare their sections with it too. A :class:`Table` lists its
+keys; each :class:`Key` holds the JSON-schema fragment of its value and the ``expect_*`` helper
+that checks it, so ``schema/rulepack.schema.json`` (written by
 ``python -m postguard.rulepacks.schema``; a test compares) and what postguard accepts come from
 the same declaration. The checks beyond a JSON schema (a host name's shape, a regular expression
 that compiles, a window that ends after it begins) stay in the section parsers.
@@ -13,19 +15,23 @@ wording (the file, the key path, "did you mean"). The helpers already give that 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from postguard.rulepacks.values import (
     LANGS,
     Where,
+    expect_array_of_tables,
     expect_bool,
     expect_choice,
     expect_int,
     expect_langs,
     expect_note,
+    expect_pattern,
     expect_patterns,
+    expect_replace,
     expect_severity,
     expect_str,
     expect_str_list,
@@ -33,7 +39,39 @@ from postguard.rulepacks.values import (
     expect_terms,
 )
 
+__all__ = [
+    "FORMS_TEXT",
+    "MOMENT",
+    "STRING",
+    "Key",
+    "Section",
+    "Table",
+    "array_of",
+    "boolean",
+    "choice",
+    "described",
+    "hashes",
+    "integer",
+    "langs",
+    "mapping",
+    "moment",
+    "note",
+    "one_or_many",
+    "pattern",
+    "patterns",
+    "raw",
+    "replace",
+    "section",
+    "severity",
+    "string",
+    "strings",
+    "table",
+    "tables",
+    "terms",
+]
+
 Parse = Callable[[Any, Where], Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +128,14 @@ def hashes(pattern: str, description: str) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string", "pattern": pattern}, "description": description}
 
 
-def strings(description: str = "", *, empty_ok: bool = False) -> Key:
-    """A string or an array of strings (a bare string is one item)."""
+def strings(description: str = "", *, empty_ok: bool = False, item: Mapping[str, Any] | None = None) -> Key:
+    """A string or an array of strings (a bare string is one item).
+
+    ``item`` is each string's schema when it says more than "not empty" (a host name's pattern);
+    the section parser checks that shape itself, with its own message.
+    """
     return Key(
-        described(one_or_many(STRING, empty_ok), description),
+        described(one_or_many(item or STRING, empty_ok), description),
         lambda v, w: expect_str_list(v, w, empty_ok=empty_ok),
     )
 
@@ -124,7 +166,22 @@ def langs(description: str = "") -> Key:
 
 
 def patterns(description: str = "") -> Key:
+    """Regular expressions, compiled case-insensitive (``[[confidential]] patterns``)."""
     return Key(described(one_or_many(STRING, False), description), expect_patterns)
+
+
+def pattern(description: str = "") -> Key:
+    """One regular expression (Python ``regex``, case as written), compiled; it must match something."""
+    return Key(described(STRING, description), expect_pattern)
+
+
+def replace(lists: Sequence[str]) -> Key:
+    """A section's ``replace`` key: which of its ``lists`` replace (not extend) earlier packs' lists."""
+    text = "List keys of this section whose values replace (not extend) those of earlier packs."
+    return Key(
+        described(one_or_many({"enum": list(lists)}, False), text),
+        lambda v, w: expect_replace(v, w, lists),
+    )
 
 
 #: A TOML date or date-time, read by the section parser (it needs the pack's time zone).
@@ -186,3 +243,71 @@ def array_of(table: Table, description: str = "") -> dict[str, Any]:
     item = table.schema()
     item.pop("description", None)
     return described({"type": "array", "items": item}, description or table.description)
+
+
+def table(declared: Table, description: str = "") -> Key:
+    """A table inside a table (``[server]`` of the config), checked key by key."""
+    schema = declared.schema()
+    if description:
+        schema["description"] = description
+    return Key(schema, declared.check)
+
+
+def tables(declared: Table, description: str = "") -> Key:
+    """An array of tables (``[[copyright.agencies]]``): a tuple of the checked tables."""
+
+    def parse(value: Any, where: Where) -> tuple[dict[str, Any], ...]:
+        items = expect_array_of_tables(value, where)
+        return tuple(declared.check(item, where.child(i)) for i, item in enumerate(items))
+
+    return Key(array_of(declared, description), parse)
+
+
+def mapping(value: Key, description: str = "") -> Key:
+    """A table whose keys the user names (a forge's host, a rule id), each value checked by ``value``."""
+
+    def parse(raw: Any, where: Where) -> dict[str, Any]:
+        t = expect_table(raw, where, tuple(raw) if isinstance(raw, dict) else ())
+        return {k: value.parse(v, where.child(k)) if value.parse else v for k, v in t.items()}
+
+    return Key(described({"type": "object", "additionalProperties": dict(value.schema)}, description), parse)
+
+
+class Section(Generic[T]):
+    """A pack section's parser made from its declaration (a :class:`Table`, or a :class:`Key` such as
+    :func:`tables` for an array of tables): the declared keys are checked first (the messages name
+    the file, the key path and a close key), then ``build(checked, where)`` makes the typed value and
+    checks what a JSON schema cannot say. ``schema`` describes the section in the generated
+    ``schema/rulepack.schema.json``. Made by :func:`section`.
+    """
+
+    def __init__(self, declared: Table | Key, build: Callable[[Any, Where], T]) -> None:
+        self.declared = declared
+        self.build = build
+        functools.update_wrapper(self, build)  # name and module, for the pack cache's key
+
+    @property
+    def schema(self) -> Table | Mapping[str, Any]:
+        return self.declared if isinstance(self.declared, Table) else self.declared.schema
+
+    def __call__(self, value: Any, where: Where) -> T:
+        declared = self.declared
+        if isinstance(declared, Table):
+            return self.build(declared.check(value, where), where)
+        return self.build(declared.parse(value, where) if declared.parse else value, where)
+
+
+def section(declared: Table | Key) -> Callable[[Callable[[Any, Where], T]], Section[T]]:
+    """Decorate ``build(checked, where)`` into the parser of a section declared by ``declared``::
+
+    SHOUTING = Table({"words": fields.terms("Words to shout.")}, required=("words",))
+
+    @section(SHOUTING)
+    def parse_shouting(t, where):
+        return t["words"]
+    """
+
+    def wrap(build: Callable[[Any, Where], T]) -> Section[T]:
+        return Section(declared, build)
+
+    return wrap

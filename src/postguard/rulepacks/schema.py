@@ -1,13 +1,15 @@
-"""The JSON schema of rule packs, generated from the tables that validate them.
+"""The JSON schemas of rule packs and of ``postguard.toml``, generated from the tables that validate them.
 
-``python -m postguard.rulepacks.schema > schema/rulepack.schema.json`` writes it (``--check``
-exits 1 when the committed file differs; a test does the same). The built-in sections come from
-their :class:`~postguard.rulepacks.fields.Table` declarations (:mod:`postguard.rulepacks.sections`,
-``[hashed]`` in :mod:`postguard.rulepacks.hashed`), so the schema and the loader cannot disagree
-on keys, required keys, types, ranges or choices. A plugin's section comes from its parser's
-``schema`` attribute (a ``Table`` or a JSON-schema dict) when it has one, else from the fragments
-kept in ``plugin_sections.json`` beside this module (the built-in checks' sections, which still
-validate with their own ``expect_*`` calls).
+``python -m postguard.rulepacks.schema > schema/rulepack.schema.json`` writes the pack schema,
+``--config`` the config schema (``schema/config.schema.json``), ``--write [DIR]`` both; ``--check
+[PACK_SCHEMA]`` exits 1 when a committed file (the pack schema and ``config.schema.json`` beside
+it) differs from the generated one; a test does the same. Every section comes from its
+:class:`~postguard.rulepacks.fields.Table` declaration: the core ones in
+:mod:`postguard.rulepacks.sections` (``[hashed]`` in :mod:`postguard.rulepacks.hashed`), the
+built-in checks' through their parsers' ``schema`` attribute (made by ``section``), as a
+third-party plugin's (a ``Table`` or a JSON-schema dict); the config's is
+:data:`postguard.config.CONFIG`. So a schema and its loader cannot disagree on keys, required
+keys, types, ranges or choices.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from postguard.rulepacks import fields as f
 from postguard.rulepacks import sections as s
 from postguard.rulepacks.hashed import HASHED
 
-_PLUGIN_FRAGMENTS = Path(__file__).with_name("plugin_sections.json")
 _DESCRIPTION = (
     "A TOML rule pack for postguard (docs/rule-packs.md). Editors such as Taplo / Even Better TOML use"
     " it via a `#:schema` comment. postguard itself validates packs more strictly (key paths in errors,"
@@ -30,26 +31,30 @@ _DESCRIPTION = (
 )
 
 
-def plugin_fragments() -> dict[str, Any]:
-    return json.loads(_PLUGIN_FRAGMENTS.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-
-def section_schema(parser: object, name: str, fragments: Mapping[str, Any]) -> dict[str, Any]:
+def section_schema(parser: object) -> dict[str, Any]:
+    """A plugin section's schema: its parser's ``schema`` (a Table or a dict), else any object."""
     declared = getattr(parser, "schema", None)
     if isinstance(declared, f.Table):
         return declared.schema()
     if isinstance(declared, Mapping):
         return dict(declared)
-    if name in fragments:
-        return dict(fragments[name])
     return {"type": "object", "description": f"A plugin's section ({getattr(parser, '__module__', '?')})."}
 
 
+def builtin_sections() -> dict[str, object]:
+    """The sections of the built-in checks (name: parser), without installed plugins."""
+    from postguard.plugins import build_plugin_manager
+
+    sections: dict[str, object] = {}
+    build_plugin_manager(entry_points=False).hook.postguard_pack_sections(register=sections.__setitem__)
+    return sections
+
+
 def pack_schema(plugin_sections: Mapping[str, object] | None = None) -> dict[str, Any]:
-    """The schema of a pack with the built-in sections and ``plugin_sections`` (name: parser)."""
-    fragments = plugin_fragments()
+    """The schema of a pack with the core sections and ``plugin_sections`` (name: parser; default:
+    the built-in checks')."""
     if plugin_sections is None:
-        plugin_sections = dict.fromkeys(fragments)
+        plugin_sections = builtin_sections()
     properties: dict[str, Any] = {
         "pack": s.PACK.schema(),
         "confidential": f.array_of(s.CONFIDENTIAL),
@@ -58,7 +63,7 @@ def pack_schema(plugin_sections: Mapping[str, object] | None = None) -> dict[str
         "vocabulary": s.VOCABULARY.schema(),
     }
     for name, parser in sorted(plugin_sections.items()):
-        properties[name] = section_schema(parser, name, fragments)
+        properties[name] = section_schema(parser)
     properties["hashed"] = HASHED.schema()
     properties["test"] = f.array_of(s.TEST)
     return {
@@ -69,7 +74,7 @@ def pack_schema(plugin_sections: Mapping[str, object] | None = None) -> dict[str
         "type": "object",
         "additionalProperties": False,
         "properties": properties,
-        "definitions": {  # referred to by plugin fragments
+        "definitions": {  # for plugins' hand-written schemas ("$ref": "#/definitions/terms")
             "terms": f.terms().schema,
             "severity": f.severity().schema,
             "note": f.note().schema,
@@ -82,20 +87,52 @@ def dumps(schema: Mapping[str, Any]) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
+def config_schema() -> dict[str, Any]:
+    """The schema of ``postguard.toml`` (and of ``[tool.postguard]`` in ``pyproject.toml``)."""
+    from postguard.config import CONFIG
+
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://postguard.example/schema/config.schema.json",
+        "title": "postguard configuration",
+        **CONFIG.schema(),
+        "description": _CONFIG_DESCRIPTION,
+    }
+
+
+_CONFIG_DESCRIPTION = (
+    "postguard.toml (docs/configuration.md). Editors such as Taplo / Even Better TOML use it via a"
+    " `#:schema` comment. postguard itself checks more (that packs exist, keys parse). Generated by"
+    " `python -m postguard.rulepacks.schema --config`."
+)
+
+
+def _stale(path: Path, text: str) -> bool:
+    try:
+        current = path.read_text(encoding="utf-8")
+    except OSError:
+        current = None
+    if current == text:
+        return False
+    flag = " --config" if path.name == "config.schema.json" else ""
+    print(f"{path} is stale: run `python -m postguard.rulepacks.schema{flag} > {path}`", file=sys.stderr)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    from postguard.config import Config
-    from postguard.engine import Engine
-
-    sections = Engine(Config(default_pack=False), use_cache=False).sections
-    text = dumps(pack_schema(sections))
+    pack_text = dumps(pack_schema())
+    config_text = dumps(config_schema())
     if args[:1] == ["--check"]:
         path = Path(args[1]) if len(args) > 1 else Path("schema/rulepack.schema.json")
-        if path.read_text(encoding="utf-8") != text:
-            print(f"{path} is stale: run `python -m postguard.rulepacks.schema > {path}`", file=sys.stderr)
-            return 1
+        stale = [_stale(path, pack_text), _stale(path.with_name("config.schema.json"), config_text)]
+        return 1 if any(stale) else 0
+    if args[:1] == ["--write"]:
+        folder = Path(args[1]) if len(args) > 1 else Path("schema")
+        (folder / "rulepack.schema.json").write_text(pack_text, encoding="utf-8")
+        (folder / "config.schema.json").write_text(config_text, encoding="utf-8")
         return 0
-    sys.stdout.write(text)
+    sys.stdout.write(config_text if args[:1] == ["--config"] else pack_text)
     return 0
 
 

@@ -201,5 +201,14 @@ def expect_pattern(value: Any, where: Where) -> Any:
     return compiled
 
 
+def expect_replace(value: Any, where: Where, lists: Sequence[str]) -> tuple[str, ...]:
+    """A section's ``replace`` key: names of its list keys, each one of ``lists`` (:mod:`postguard.vocab`)."""
+    names = expect_str_list(value, where)
+    for i, name in enumerate(names):
+        if name not in lists:
+            raise where.child(i).error(f"{name!r} is not a list of this section (one of: {', '.join(lists)})")
+    return names
+
+
 def where_index(where: Where) -> int:
     return int(where.key.rsplit("[", 1)[1].rstrip("]"))

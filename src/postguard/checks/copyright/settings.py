@@ -16,17 +16,7 @@ from typing import Any
 
 import regex
 
-from postguard.plugin import (
-    PackSet,
-    Where,
-    expect_int,
-    expect_str,
-    expect_str_list,
-    expect_table,
-    expect_terms,
-    merged,
-    parse_replace,
-)
+from postguard.plugin import Key, PackSet, Table, Where, fields, merged, section
 
 from .common import ASSET_IMAGES, NEAR_LINES, QUOTE_WORDS, Settings
 
@@ -77,9 +67,93 @@ class CopyrightSpec:
     replace: tuple[str, ...] = ()
 
 
+_HOST_ITEM = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z0-9-]+$"}
+
+
+def _host_list(description: str) -> Key:
+    return fields.strings(description, item=_HOST_ITEM)
+
+
+AGENCY = Table(
+    {
+        "name": fields.string(),
+        "hosts": _host_list("Hosts that serve the agency's pictures."),
+        "files": fields.strings(
+            "File-name prefixes (AdobeStock_123456.jpeg).",
+            item={"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+        ),
+        "credit": fields.string("The credit the agency asks for."),
+    },
+    required=("name",),
+)
+COPYRIGHT = Table(
+    {
+        "free_hosts": _host_list(
+            "Hosts whose images need no credit (the default pack: Pixabay, Unsplash, Pexels)."
+        ),
+        "own_hosts": fields.strings(
+            "Hosts, or a host and path (github.com/user-attachments), where the team uploads its own"
+            " pictures: images there count like the site's own."
+        ),
+        "media_hosts": _host_list(
+            "Public media libraries (Wikimedia, Flickr, Imgur): hot-linked images there always need a credit,"
+            " however often the site uses them."
+        ),
+        "social_hosts": _host_list("Social networks' image servers: images there are re-uploads."),
+        "agencies": fields.tables(AGENCY, "Stock agencies ([[copyright.agencies]]), merged by name."),
+        "people_words": fields.terms(
+            "Words that make a repository's own image a photo of people or an event."
+        ),
+        "artwork_words": fields.terms(
+            "Words that make an image of the site artwork (a logo, a screenshot), whatever people words its"
+            " name or alt text has."
+        ),
+        "editorial_phrases": fields.terms("Phrases that mark material licensed for editorial use only."),
+        "invalid_sources": fields.terms("Sources that name nobody (“Internet”, “Google”)."),
+        "platform_sources": fields.terms("Platforms that name nobody when they stand alone (“Wikipedia”)."),
+        "valid_sources": fields.terms("Named sources that start like an invalid one (“Google Maps”)."),
+        "callout_labels": fields.terms(
+            "Words that open a callout, not a quotation (“> Hinweis: …”, “> **Note** …”)."
+        ),
+        "callout_symbols": fields.strings("Symbols that open a callout (“> ℹ️ …”)."),
+        "lead_in_words": fields.terms(
+            "Words of a lead-in ending in “:” that point to a quotation's author named before"
+            " (“their plans:”)."
+        ),
+        "speech_verbs": fields.terms(
+            "Speech and report verbs that name a quotation's source (“sagte”, “according to”)."
+        ),
+        "source_words": fields.terms(
+            "Words of a lead-in or heading that name where a quotation comes from (“Pressemitteilung”,"
+            " “comment by”)."
+        ),
+        "reader_words": fields.terms(
+            "Words that address the reader (“you”, “dein”): a `>` block with one of them and a link or code"
+            " of its own is a note to the reader, not a quotation (PG406)."
+        ),
+        "repository_hosts": fields.mapping(
+            _host_list("The hosts that serve the forge's accounts' files."),
+            "A forge's host -> the hosts that serve its accounts' files by account path"
+            " (raw.githubusercontent.com/ACCOUNT/…): images under the site's own account are the site's own.",
+        ),
+        "quote_words": fields.integer(10, 1000, default=QUOTE_WORDS),
+        "near_lines": fields.integer(0, 20, default=NEAR_LINES),
+        "asset_images": fields.integer(
+            1,
+            1000,
+            "How many images the site embeds from one storage space on the web (a host and its first"
+            " directory) before that store counts as the site's own (PG408).",
+            default=ASSET_IMAGES,
+        ),
+        "replace": fields.replace((*LISTS, "repository_hosts")),
+    },
+    description="Copyright settings (checks PG4xx); see docs/checks-imprint-copyright-disclosure.md.",
+)
+
+
 def _hosts(t: dict[str, Any], key: str, where: Where, paths: bool = False) -> tuple[str, ...]:
     """Host names; with ``paths``, a host may carry a path (``github.com/user-attachments``)."""
-    hosts = expect_str_list(t[key], where.child(key)) if key in t else ()
+    hosts = t.get(key, ())
     for i, host in enumerate(hosts):
         name, _, path = host.strip().partition("/")
         if not _HOST.fullmatch(name) or (path and not (paths and _PATH.fullmatch(path))):
@@ -92,15 +166,14 @@ def _hosts(t: dict[str, Any], key: str, where: Where, paths: bool = False) -> tu
     return tuple(h.strip().lower() for h in hosts)
 
 
-def _terms(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
-    return tuple(x.strip() for x in expect_terms(t[key], where.child(key))) if key in t else ()
+def _terms(t: dict[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in t.get(key, ()))
 
 
 def _symbols(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
     """Single symbols (an emoji, its variation selector dropped): ``ℹ️``, ``⚠️``."""
-    symbols = expect_str_list(t[key], where.child(key)) if key in t else ()
     out = []
-    for i, symbol in enumerate(symbols):
+    for i, symbol in enumerate(t.get(key, ())):
         bare = symbol.strip().replace("\ufe0f", "")
         if not regex.fullmatch(r"\p{Extended_Pictographic}|\p{S}", bare):
             raise where.child(key).child(i).error(f"{symbol!r} is not one symbol (write an emoji such as ℹ️)")
@@ -108,14 +181,11 @@ def _symbols(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _agencies(value: Any, where: Where) -> tuple[Agency, ...]:
-    if not isinstance(value, list):
-        raise where.error("expected an array of tables ([[copyright.agencies]])")
+def _agencies(items: Sequence[dict[str, Any]], where: Where) -> tuple[Agency, ...]:
     out: list[Agency] = []
-    for i, item in enumerate(value):
+    for i, t in enumerate(items):
         w = where.child(i)
-        t = expect_table(item, w, ("name", "hosts", "files", "credit"), required=("name",))
-        files = expect_str_list(t["files"], w.child("files")) if "files" in t else ()
+        files = t.get("files", ())
         for k, prefix in enumerate(files):
             if not regex.fullmatch(r"[\w-]+", prefix):
                 raise (
@@ -125,18 +195,17 @@ def _agencies(value: Any, where: Where) -> tuple[Agency, ...]:
                 )
         out.append(
             Agency(
-                name=expect_str(t["name"], w.child("name")).strip(),
+                name=t["name"].strip(),
                 hosts=_hosts(t, "hosts", w),
                 files=tuple(files),
-                credit=expect_str(t["credit"], w.child("credit")).strip() if "credit" in t else "",
+                credit=t.get("credit", "").strip(),
             )
         )
     return tuple(out)
 
 
-def _forges(value: Any, where: Where) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _forges(t: dict[str, Any], where: Where) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``repository_hosts``: a forge's host -> the hosts that serve its accounts' files by account path."""
-    t = expect_table(value, where, tuple(value) if isinstance(value, dict) else ())
     out: list[tuple[str, tuple[str, ...]]] = []
     for forge in t:
         if not _HOST.fullmatch(forge.strip()):
@@ -145,42 +214,31 @@ def _forges(value: Any, where: Where) -> tuple[tuple[str, tuple[str, ...]], ...]
     return tuple(out)
 
 
-def parse_copyright(value: Any, where: Where) -> CopyrightSpec:
-    t = expect_table(
-        value,
-        where,
-        (*LISTS, "repository_hosts", "quote_words", "near_lines", "asset_images", "replace"),
-    )
-    words = expect_int(t["quote_words"], where.child("quote_words"), 10, 1000) if "quote_words" in t else None
-    near = expect_int(t["near_lines"], where.child("near_lines"), 0, 20) if "near_lines" in t else None
-    assets = (
-        expect_int(t["asset_images"], where.child("asset_images"), 1, 1000) if "asset_images" in t else None
-    )
+@section(COPYRIGHT)
+def parse_copyright(t: dict[str, Any], where: Where) -> CopyrightSpec:
     return CopyrightSpec(
         free_hosts=_hosts(t, "free_hosts", where),
         own_hosts=_hosts(t, "own_hosts", where, paths=True),
+        quote_words=t.get("quote_words"),
+        near_lines=t.get("near_lines"),
+        asset_images=t.get("asset_images"),
         media_hosts=_hosts(t, "media_hosts", where),
-        quote_words=words,
-        near_lines=near,
-        asset_images=assets,
         social_hosts=_hosts(t, "social_hosts", where),
-        agencies=_agencies(t["agencies"], where.child("agencies")) if "agencies" in t else (),
-        people_words=_terms(t, "people_words", where),
-        artwork_words=_terms(t, "artwork_words", where),
-        editorial_phrases=_terms(t, "editorial_phrases", where),
-        invalid_sources=_terms(t, "invalid_sources", where),
-        platform_sources=_terms(t, "platform_sources", where),
-        valid_sources=_terms(t, "valid_sources", where),
-        callout_labels=_terms(t, "callout_labels", where),
+        agencies=_agencies(t.get("agencies", ()), where.child("agencies")),
+        people_words=_terms(t, "people_words"),
+        artwork_words=_terms(t, "artwork_words"),
+        editorial_phrases=_terms(t, "editorial_phrases"),
+        invalid_sources=_terms(t, "invalid_sources"),
+        platform_sources=_terms(t, "platform_sources"),
+        valid_sources=_terms(t, "valid_sources"),
+        callout_labels=_terms(t, "callout_labels"),
         callout_symbols=_symbols(t, "callout_symbols", where),
-        lead_in_words=_terms(t, "lead_in_words", where),
-        speech_verbs=_terms(t, "speech_verbs", where),
-        source_words=_terms(t, "source_words", where),
-        reader_words=_terms(t, "reader_words", where),
-        repository_hosts=_forges(t["repository_hosts"], where.child("repository_hosts"))
-        if "repository_hosts" in t
-        else (),
-        replace=parse_replace(t, where, (*LISTS, "repository_hosts")),
+        lead_in_words=_terms(t, "lead_in_words"),
+        speech_verbs=_terms(t, "speech_verbs"),
+        source_words=_terms(t, "source_words"),
+        reader_words=_terms(t, "reader_words"),
+        repository_hosts=_forges(t.get("repository_hosts", {}), where.child("repository_hosts")),
+        replace=t.get("replace", ()),
     )
 
 

@@ -15,18 +15,7 @@ from typing import Any
 
 import regex
 
-from postguard.plugin import (
-    PackSet,
-    TermIndex,
-    Where,
-    expect_bool,
-    expect_str,
-    expect_str_list,
-    expect_table,
-    expect_terms,
-    merged,
-    parse_replace,
-)
+from postguard.plugin import PackSet, Table, TermIndex, Where, fields, merged, section
 
 START_CHARS = 100
 LISTS = (
@@ -84,14 +73,59 @@ def expand(pattern: str) -> str:
     return pattern
 
 
-def _cue_patterns(value: Any, where: Where) -> tuple[CuePattern, ...]:
-    if not isinstance(value, list):
-        raise where.error("expected an array of tables ([[disclosure.cue_patterns]])")
+CUE_PATTERN = Table(
+    {
+        "name": fields.string(),
+        "pattern": fields.string("regular expression (the regex module; case-sensitive unless it says (?i))"),
+        "strong": fields.boolean("false: a weak cue (default true)", default=True),
+        "keys": fields.strings("lower-case strings one of which must occur for the pattern to be tried"),
+    },
+    required=("name", "pattern"),
+)
+DISCLOSURE = Table(
+    {
+        "brands": fields.terms("The company's brands and products."),
+        "company": fields.terms("The company's names (also in #<company>employee hashtags)."),
+        "labels": fields.terms("The company's own advertising labels."),
+        "shops": fields.strings("The company's shops: hosts or web addresses (shop.example.com)."),
+        "cues": fields.terms("The company's own promotion cues."),
+        "hashtag_labels": fields.terms("Hashtags that label advertising (#werbung, #ad)."),
+        "label_words": fields.terms(
+            "Words that label advertising when they stand as a label (“Werbung: …”)."
+        ),
+        "weak_hashtags": fields.terms("Hashtags that do not clearly label advertising (#spon, #collab)."),
+        "weak_phrases": fields.terms("Phrases that do not clearly label advertising (“powered by”)."),
+        "weak_words": fields.terms("Words that do not clearly label advertising (“sponsored”)."),
+        "launch_phrases": fields.terms("Phrases that present a product as new (“sind da”, “now available”)."),
+        "buy_phrases": fields.terms(
+            "Calls to buy and offers (“jetzt kaufen”, “Rabattcode”, “shop now”): strong promotion cues."
+        ),
+        "weak_cues": fields.terms(
+            "Offers everyday posts mention too (“voucher”, “Black Friday”): weak promotion cues."
+        ),
+        "pointer_phrases": fields.terms(
+            "Pointers to buy (“Link in Bio”, “swipe up”): weak, promotion beside a product presented as new."
+        ),
+        "shop_paths": fields.strings(
+            "Strings whose occurrence in a link's address makes it a shop link (“shop”, “/products/”)."
+        ),
+        "cue_patterns": fields.tables(
+            CUE_PATTERN,
+            "Promotion cues with a grammar: regular expressions; {amount} and {money} stand for amounts and"
+            " sums of money.",
+        ),
+        "replace": fields.replace(LISTS),
+    },
+    description="Advertising-disclosure settings (checks PG5xx);"
+    " see docs/checks-imprint-copyright-disclosure.md.",
+)
+
+
+def _cue_patterns(items: Sequence[dict[str, Any]], where: Where) -> tuple[CuePattern, ...]:
     out: list[CuePattern] = []
-    for i, item in enumerate(value):
+    for i, t in enumerate(items):
         w = where.child(i)
-        t = expect_table(item, w, ("name", "pattern", "strong", "keys"), required=("name", "pattern"))
-        raw = expect_str(t["pattern"], w.child("pattern"))
+        raw = t["pattern"]
         pattern = expand(raw)
         try:
             regex.compile(pattern)
@@ -99,25 +133,24 @@ def _cue_patterns(value: Any, where: Where) -> tuple[CuePattern, ...]:
             raise w.child("pattern").error(f"invalid regular expression {raw!r}: {exc}") from None
         if regex.compile(pattern).search(""):
             raise w.child("pattern").error(f"{raw!r} matches the empty text: every draft would be promotion")
-        keys = expect_str_list(t["keys"], w.child("keys")) if "keys" in t else ()
         out.append(
             CuePattern(
-                name=expect_str(t["name"], w.child("name")).strip(),
+                name=t["name"].strip(),
                 pattern=pattern,
-                strong=expect_bool(t["strong"], w.child("strong")) if "strong" in t else True,
-                keys=tuple(k.lower() for k in keys),
+                strong=t.get("strong", True),
+                keys=tuple(k.lower() for k in t.get("keys", ())),
             )
         )
     return tuple(out)
 
 
-def _terms(t: dict[str, Any], key: str, where: Where) -> tuple[str, ...]:
-    return tuple(x.strip() for x in expect_terms(t[key], where.child(key))) if key in t else ()
+def _terms(t: dict[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in t.get(key, ()))
 
 
-def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
-    t = expect_table(value, where, (*LISTS, "replace"))
-    shops = expect_str_list(t["shops"], where.child("shops")) if "shops" in t else ()
+@section(DISCLOSURE)
+def parse_disclosure(t: dict[str, Any], where: Where) -> DisclosureSpec:
+    shops = t.get("shops", ())
     for i, shop in enumerate(shops):
         if not _SHOP_SPEC.fullmatch(shop):
             raise (
@@ -127,7 +160,7 @@ def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
                     f"{shop!r} is not a host or web address (write shop.example.com or https://example.com/shop)"
                 )
             )
-    tags = {key: _terms(t, key, where) for key in ("hashtag_labels", "weak_hashtags")}
+    tags = {key: _terms(t, key) for key in ("hashtag_labels", "weak_hashtags")}
     for key, values in tags.items():
         for i, tag in enumerate(values):
             if not regex.fullmatch(r"#?[\p{L}\p{N}_]+", tag):
@@ -136,29 +169,23 @@ def parse_disclosure(value: Any, where: Where) -> DisclosureSpec:
         # the company's own labels, shops and cues belong to its brands; vocabularies alone need none
         raise where.child("brands").error("missing: list the brands and products (or the `company` names)")
     return DisclosureSpec(
-        brands=_terms(t, "brands", where),
-        company=_terms(t, "company", where),
-        labels=_terms(t, "labels", where),
+        brands=_terms(t, "brands"),
+        company=_terms(t, "company"),
+        labels=_terms(t, "labels"),
         shops=tuple(s.strip().lower() for s in shops),
-        cues=_terms(t, "cues", where),
+        cues=_terms(t, "cues"),
         hashtag_labels=tuple(x.lstrip("#").lower() for x in tags["hashtag_labels"]),
-        label_words=_terms(t, "label_words", where),
+        label_words=_terms(t, "label_words"),
         weak_hashtags=tuple(x.lstrip("#").lower() for x in tags["weak_hashtags"]),
-        weak_phrases=_terms(t, "weak_phrases", where),
-        weak_words=_terms(t, "weak_words", where),
-        launch_phrases=_terms(t, "launch_phrases", where),
-        buy_phrases=_terms(t, "buy_phrases", where),
-        weak_cues=_terms(t, "weak_cues", where),
-        pointer_phrases=_terms(t, "pointer_phrases", where),
-        shop_paths=tuple(
-            x.strip().lower() for x in expect_str_list(t["shop_paths"], where.child("shop_paths"))
-        )
-        if "shop_paths" in t
-        else (),
-        cue_patterns=_cue_patterns(t["cue_patterns"], where.child("cue_patterns"))
-        if "cue_patterns" in t
-        else (),
-        replace=parse_replace(t, where, LISTS),
+        weak_phrases=_terms(t, "weak_phrases"),
+        weak_words=_terms(t, "weak_words"),
+        launch_phrases=_terms(t, "launch_phrases"),
+        buy_phrases=_terms(t, "buy_phrases"),
+        weak_cues=_terms(t, "weak_cues"),
+        pointer_phrases=_terms(t, "pointer_phrases"),
+        shop_paths=tuple(x.strip().lower() for x in t.get("shop_paths", ())),
+        cue_patterns=_cue_patterns(t.get("cue_patterns", ()), where.child("cue_patterns")),
+        replace=t.get("replace", ()),
     )
 
 

@@ -23,22 +23,21 @@ from postguard.errors import PostguardError
 from postguard.rulepacks.remote import refresh_forever
 from postguard.server import feedback, v1, v2
 from postguard.server.guard import Guard
-from postguard.server.limits import Disconnected
 from postguard.server.openapi import openapi
 from postguard.server.pool import CheckPool
 from postguard.server.reload import build_engine, watch
-from postguard.server.responses import ApiError, error_response
+from postguard.server.responses import ApiError, Disconnected, error_response, refusal
 from postguard.server.state import ServerState
 from postguard.server.static import WEB_DIR, index, static
 
 ROUTES = [
-    Route("/v1/check", v1.v1_check, methods=["POST"]),
+    Route("/v1/check", v1.CHECK, methods=["POST"]),
     Route("/v1/health", v1.v1_health, methods=["GET"]),
     Route("/v1/rules", v1.v1_rules, methods=["GET"]),
     Route("/v1/channels", v1.v1_channels, methods=["GET"]),
     Route("/v1/feedback", feedback.v1_feedback, methods=["POST"]),
     Route("/v1/feedback/clear", feedback.v1_feedback_clear, methods=["POST"]),
-    Route("/v2/check", v2.v2_check, methods=["GET", "POST"]),
+    Route("/v2/check", v2.CHECK, methods=["GET", "POST"]),
     Route("/v2/languages", v2.v2_languages, methods=["GET"]),
     Route("/v2/info", v2.v2_info, methods=["GET"]),
     Route("/v2/healthcheck", v2.v2_healthcheck, methods=["GET"]),
@@ -48,20 +47,21 @@ ROUTES = [
     Route("/static/{path:path}", static, methods=["GET"]),
 ]
 
+#: The check endpoints, which the guard calls directly (without Starlette's routing and middleware).
+DIRECT = {
+    ("POST", "/v1/check"): v1.CHECK,
+    ("GET", "/v2/check"): v2.CHECK,
+    ("POST", "/v2/check"): v2.CHECK,
+}
+
 
 async def on_error(request: Request, exc: Exception) -> Response:
-    """The one mapping from refusals to answers (PostguardError: the caller's input, 400)."""
-    if isinstance(exc, Disconnected):
-        return Response(status_code=400)  # nobody is listening; not an internal error
-    if isinstance(exc, ApiError):
-        return error_response(request.url.path, exc.status, exc.message)
-    if isinstance(exc, lt.LanguageToolError):
-        return error_response(request.url.path, exc.status, str(exc))
+    """Refusals as answers (:func:`~postguard.server.responses.refusal`), and Starlette's own 404/405."""
     if isinstance(exc, HTTPException):
         return error_response(
             request.url.path, exc.status_code, str(exc.detail).lower(), dict(exc.headers or {})
         )
-    return error_response(request.url.path, 400, str(exc))
+    return refusal(request.url.path, exc) or error_response(request.url.path, 400, str(exc))
 
 
 HANDLERS: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
@@ -136,7 +136,7 @@ def create_app(
         routes=ROUTES,
         exception_handlers=HANDLERS,
         lifespan=lifespan,
-        middleware=[Middleware(Guard, state=state)],
+        middleware=[Middleware(Guard, state=state, direct=DIRECT)],
     )
     app.state.postguard = state
     return app

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import json
+import functools
 from typing import Any
 
+import orjson
 from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from postguard import languagetool as lt
+from postguard.errors import PostguardError
+
+
+class Disconnected(Exception):
+    """The client went away before its request was read: nothing to answer, nothing to log."""
 
 
 class ApiError(Exception):
@@ -22,6 +30,7 @@ def body_limit(max_text_length: int) -> int:
     return 12 * max_text_length + 65536
 
 
+@functools.lru_cache(maxsize=64)
 def max_body(path: str, max_text_length: int) -> int:
     """The one body limit of every endpoint: :func:`body_limit`, and for ``/v1/check`` its images too.
 
@@ -50,12 +59,22 @@ def error_response(path: str, status: int, message: str, headers: dict[str, str]
     return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
 
 
+def refusal(path: str, exc: Exception) -> Response | None:
+    """The answer to a refused request: one mapping for the app's exception handlers and the check
+    endpoints (:class:`~postguard.errors.PostguardError`: the caller's input, 400); ``None`` for
+    any other exception."""
+    if isinstance(exc, Disconnected):
+        return Response(status_code=400)  # nobody is listening; not an internal error
+    if isinstance(exc, ApiError):
+        return error_response(path, exc.status, exc.message)
+    if isinstance(exc, lt.LanguageToolError):
+        return error_response(path, exc.status, str(exc))
+    if isinstance(exc, PostguardError):
+        return error_response(path, 400, str(exc))
+    return None
+
+
 def json_bytes(data: Any) -> bytes:
-    """Compact UTF-8 JSON (what :class:`RawJSON` sends)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-class RawJSON(Response):
-    """A response whose body is already JSON bytes (built in the check thread)."""
-
-    media_type = "application/json"
+    """Compact UTF-8 JSON, as ``json.dumps(data, ensure_ascii=False, separators=(",", ":"))`` writes
+    it, in a twentieth of the time (orjson: the check workers encode every answer)."""
+    return orjson.dumps(data)

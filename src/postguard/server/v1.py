@@ -7,17 +7,19 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import Scope
 
 from postguard import __version__
 from postguard.engine import Engine
 from postguard.lines import LineIndex
 from postguard.model import Extracted
 from postguard.rulepacks.status import pack_status
-from postguard.server.limits import run_check
+from postguard.server.images import time_budget
+from postguard.server.limits import CheckEndpoint
 from postguard.server.logs import redact
 from postguard.server.models import parse_check_fields, parse_check_request
-from postguard.server.responses import RawJSON, json_bytes
-from postguard.server.state import state_of
+from postguard.server.responses import json_bytes
+from postguard.server.state import ServerState, state_of
 
 
 def check_job(eng: Engine, max_text_length: int, body: bytes, content_type: str = "") -> bytes:
@@ -68,21 +70,13 @@ def check_job(eng: Engine, max_text_length: int, body: bytes, content_type: str 
     return json_bytes(answer)
 
 
-async def v1_check(request: Request) -> Response:
-    from postguard.server import images
+def _check_args(state: ServerState, scope: Scope) -> tuple[Any, ...]:
+    content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
+    return state.max_text_length, content_type.decode("latin-1")
 
-    state = state_of(request)
-    content_type = request.headers.get("content-type", "")
-    return RawJSON(
-        await run_check(
-            state,
-            request,
-            check_job,
-            state.max_text_length,
-            content_type,
-            extra_time=images.time_budget,
-        )
-    )
+
+#: ``POST /v1/check``.
+CHECK = CheckEndpoint(check_job, _check_args, extra_time=time_budget)
 
 
 async def v1_health(request: Request) -> Response:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import Scope
 
 from postguard import __version__
 from postguard import languagetool as lt
 from postguard.engine import Engine
 from postguard.model import Extracted
-from postguard.server.limits import run_check
-from postguard.server.responses import RawJSON, json_bytes
-from postguard.server.state import state_of
+from postguard.server.limits import CheckEndpoint
+from postguard.server.responses import json_bytes
+from postguard.server.state import ServerState, state_of
 
 
 def check_job(eng: Engine, max_text_length: int, body: bytes, query: str) -> bytes:
@@ -40,13 +43,12 @@ def check_job(eng: Engine, max_text_length: int, body: bytes, query: str) -> byt
     )
 
 
-async def v2_check(request: Request) -> Response:
-    state = state_of(request)
-    query = request.scope.get("query_string", b"").decode("latin-1")
-    answer = await run_check(
-        state, request, check_job, state.max_text_length, query, read=request.method == "POST"
-    )
-    return RawJSON(answer)
+def _check_args(state: ServerState, scope: Scope) -> tuple[Any, ...]:
+    return state.max_text_length, scope.get("query_string", b"").decode("latin-1")
+
+
+#: ``GET`` and ``POST /v2/check``: the body is read for a POST only.
+CHECK = CheckEndpoint(check_job, _check_args, read=lambda scope: scope["method"] == "POST")
 
 
 async def v2_languages(request: Request) -> Response:

@@ -102,6 +102,7 @@ def test_pack_severity_applies(check) -> None:  # type: ignore[no-untyped-def]
         ("Streng vertraulich: neue Preise", "Streng vertraulich"),
         ("VS-NfD eingestuft", "VS-NfD"),
         ("Please do not forward this.", "do not forward"),
+        ("[Intern] Zahlen Q3 und der Plan", "Intern"),
     ],
 )
 def test_default_markings_catch(default_engine, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -127,6 +128,9 @@ def test_default_markings_catch(default_engine, text: str, expected: str) -> Non
         "Ampel: Rot für alle, die zu spät kommen.",
         "Confidential advice is part of our service.",
         "Internet-Auftritt neu gestaltet",
+        "[^internal]: The old way made it hard to override a theme's template.",  # a footnote's name
+        "content/\n├── internal/\n│   └── shortcodes.md",  # a directory in a tree listing
+        "Die Vorlagen liegen unter layouts/internal/ im Theme.",
     ],
 )
 def test_default_markings_leave_alone(default_engine, text: str) -> None:  # type: ignore[no-untyped-def]

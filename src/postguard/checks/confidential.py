@@ -226,6 +226,8 @@ def is_label(text: str, start: int, end: int) -> bool:
         line_end = len(text)
     if text[start - 1 : start] == "_" or text[end : end + 1] == "_":
         return False  # part of an identifier: ERR_INTERNAL_ASSERTION
+    if text[start - 2 : start] == "[^" or text[start - 1 : start] == "/" or text[end : end + 1] == "/":
+        return False  # a footnote's name ("[^internal]: …") or a path's part ("├── internal/", "/internal")
     word = text[start:end]
     letters = [c for c in word if c.isalpha()]
     if len(letters) >= 3 and all(c.isupper() for c in letters):

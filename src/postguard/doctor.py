@@ -274,7 +274,7 @@ def _never_matches(own: _Own) -> Iterator[Problem]:
         allow_keys = {term_key(a)[0] for a in e.allow}
         for i, term in enumerate(e.terms):
             key_path = f"confidential[{e.index}].terms[{i}]"
-            index = TermIndex()
+            index: TermIndex[int] = TermIndex()
             index.add(term, 0, e.match)
             spans = split_pieces(term)
             whole = (spans[0][0], spans[-1][1]) if spans else (0, 0)

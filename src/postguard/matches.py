@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from postguard.pieces import Pieces
@@ -63,8 +63,13 @@ MODES: dict[str, frozenset[str]] = {
 }
 
 
+#: What an index's entries refer to: an entry number of the pack (confidential, embargo, context and
+#: allow indexes) or the phrase itself (idioms, history words).
+R = TypeVar("R")
+
+
 @dataclass(frozen=True, slots=True)
-class TermMatch:
+class TermMatch(Generic[R]):
     """A match of an indexed term: offsets into the text, the key and what it refers to."""
 
     start: int
@@ -72,13 +77,13 @@ class TermMatch:
     key: str
     variant: str
     confidence: float
-    refs: tuple[object, ...]
+    refs: tuple[R, ...]
 
 
-class Entry(NamedTuple):
+class Entry(NamedTuple, Generic[R]):
     """What one stored key stands for."""
 
-    ref: object
+    ref: R
     mode: str
     lengths: tuple[int, ...] | str  # a hashed pack: the hash of shape_key(key, lengths)
     form: str = EXACT  # EXACT, or the variant this key is (TRANSLIT, PART, MODEL)
@@ -125,10 +130,10 @@ def shape_key(key: str, lengths: tuple[int, ...]) -> str:
     return "|" + spaced_key(key, lengths)
 
 
-def resolve_matches(found: list[TermMatch]) -> list[TermMatch]:
+def resolve_matches(found: list[TermMatch[R]]) -> list[TermMatch[R]]:
     """Keep non-overlapping matches: leftmost first, then longest, then most confident."""
     found.sort(key=lambda m: (m.start, -(m.end - m.start), -m.confidence))
-    out: list[TermMatch] = []
+    out: list[TermMatch[R]] = []
     last_end = -1
     for m in found:
         if m.start >= last_end:

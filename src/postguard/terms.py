@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from itertools import compress
+from typing import Generic
 
 from postguard.folding import everyday_word, translit_forms, umlaut_count
 from postguard.folding import normalise_piece as normalise_piece
@@ -54,6 +55,7 @@ from postguard.matches import (
     TRANSLIT,
     TYPO,
     Entry,
+    R,
     TermMatch,
     after_indefinite,
     near_family,
@@ -78,7 +80,7 @@ def _where(values: list[str], wanted: set[str]) -> list[int]:
     return list(compress(range(len(values)), map(wanted.__contains__, values)))
 
 
-class TermIndex:
+class TermIndex(Generic[R]):
     """An index of terms, each with a payload (what the term belongs to) and a mode.
 
     ``key_transform`` turns a normalised key into what is stored and looked
@@ -94,7 +96,7 @@ class TermIndex:
 
     def __init__(self, key_transform: Callable[[str], str] | None = None) -> None:
         self.key_transform = key_transform
-        self.entries: dict[str, list[Entry]] = {}
+        self.entries: dict[str, list[Entry[R]]] = {}
         self.prefixes: set[str] | None = None if key_transform else set()
         #: With a ``key_transform``: an optional coarse test of where a term may start (given a
         #: head of up to four letters), standing in for ``prefixes``; see rulepacks.hashed.HeadFilter.
@@ -111,7 +113,7 @@ class TermIndex:
         #: A hashed index (which does not know the lengths): the stored keys that may end a compound.
         self.end_keys: set[str] | None = None
         #: A hashed index's typo lookups per word of the drafts: in memory only, never pickled.
-        self._typo_memo: dict[str, list[list[Entry]]] = {}
+        self._typo_memo: dict[str, list[list[Entry[R]]]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
@@ -124,9 +126,7 @@ class TermIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def add(
-        self, term: str, ref: object, mode: str = "word", *, typos: bool = False, parts: bool = False
-    ) -> bool:
+    def add(self, term: str, ref: R, mode: str = "word", *, typos: bool = False, parts: bool = False) -> bool:
         """Index ``term``; returns False when it has no letters or digits.
 
         ``typos``: the term is distinctive (no everyday word): one-edit typos of
@@ -160,7 +160,7 @@ class TermIndex:
             self._add_parts(term, norms, ref)
         return True
 
-    def _add_parts(self, term: str, norms: list[str], ref: object) -> None:
+    def _add_parts(self, term: str, norms: list[str], ref: R) -> None:
         last, before = norms[-1], norms[-2]
         if not last.isalpha() and not last.isdigit() and before.isalpha() and len(before) >= 3:
             # "Trailrunner X9": "X9" near "Trailrunner"
@@ -181,7 +181,7 @@ class TermIndex:
     def _stored(self, key: str) -> str:
         return self.key_transform(key) if self.key_transform else key
 
-    def _store(self, key: str, entry: Entry) -> None:
+    def _store(self, key: str, entry: Entry[R]) -> None:
         self.max_len = max(self.max_len, len(key))
         if self.prefixes is not None:
             self.prefixes.add(key[:4])
@@ -192,9 +192,7 @@ class TermIndex:
         self.entries.setdefault(self._stored(key), []).append(entry)
         self.modes.add(entry.mode)
 
-    def add_hashed(
-        self, stored: str, shape: str, ref: object, mode: str = "word", *, typos: bool = False
-    ) -> None:
+    def add_hashed(self, stored: str, shape: str, ref: R, mode: str = "word", *, typos: bool = False) -> None:
         """Index a term already transformed: ``stored`` its key, ``shape`` the hash of its :func:`shape_key`.
 
         ``max_len`` must be set by the caller (the longest key it may match), as no key is seen
@@ -205,7 +203,7 @@ class TermIndex:
         self.entries.setdefault(stored, []).append(entry)
         self.modes.add(mode)
 
-    def add_entry(self, stored: str, entry: Entry) -> None:
+    def add_entry(self, stored: str, entry: Entry[R]) -> None:
         """Index an entry under a key already transformed (a hashed pack's record, see rulepacks.hashed).
 
         ``max_len`` must be set by the caller, as no key is seen here.
@@ -228,16 +226,16 @@ class TermIndex:
         """Sort what :meth:`add` collected (done once, before the first search or caching)."""
         self.typo_keys.freeze()
 
-    def _get(self, key: str) -> list[Entry] | None:
+    def _get(self, key: str) -> list[Entry[R]] | None:
         if self.key_transform:
             key = self.key_transform(key)
         return self.entries.get(key)
 
-    def find(self, pieces: Pieces) -> list[TermMatch]:
+    def find(self, pieces: Pieces) -> list[TermMatch[R]]:
         """All matches in the text, overlaps resolved (leftmost, then longest, then most confident)."""
         return resolve_matches(self.find_all(pieces))
 
-    def find_around(self, pieces: Pieces, start: int, end: int) -> list[TermMatch]:
+    def find_around(self, pieces: Pieces, start: int, end: int) -> list[TermMatch[R]]:
         """The matches (overlaps resolved) that overlap ``text[start:end]``: only the pieces around it
         are read, so asking about one match costs a few lookups, not a pass over the whole text."""
         if not self.entries or start >= end:
@@ -267,16 +265,16 @@ class TermIndex:
             or any(short[i] in prefixes for short in shorts)
         ]
 
-    def find_all(self, pieces: Pieces) -> list[TermMatch]:
+    def find_all(self, pieces: Pieces) -> list[TermMatch[R]]:
         """Every match in the text, overlapping ones too (:func:`resolve_matches` picks)."""
         if not self.entries:
             return []
         return self._scan_from(pieces, lambda deob: self._starts(pieces, deob))
 
-    def _scan_from(self, pieces: Pieces, starts: Callable[[bool], list[int]]) -> list[TermMatch]:
+    def _scan_from(self, pieces: Pieces, starts: Callable[[bool], list[int]]) -> list[TermMatch[R]]:
         """The matches starting where ``starts`` says (for the plain heads, then the digits-as-letters
         ones), and the typos and compound ends of distinctive terms."""
-        found: list[TermMatch] = []
+        found: list[TermMatch[R]] = []
         for heads, deob in ((pieces.heads, False), (pieces.deob_heads, True)):
             if heads is None:
                 continue
@@ -314,7 +312,7 @@ class TermIndex:
             found += _where(short, hits) if hits else []
         return sorted(set(found))
 
-    def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch]) -> None:
+    def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch[R]]) -> None:
         s = ""
         bounds: list[int] = []
         limit = self.max_len + 4
@@ -393,7 +391,7 @@ class TermIndex:
             prev + norm[:k] in self.long_prefixes for k in range(max(1, 4 - len(prev)), 8 - len(prev) + 1)
         )
 
-    def _distinctive(self, pieces: Pieces, found: list[TermMatch]) -> None:
+    def _distinctive(self, pieces: Pieces, found: list[TermMatch[R]]) -> None:
         """Typos of distinctive terms; distinctive terms ending a closed compound ("Projektgipfelsturm")."""
         typo_keys, tf = self.typo_keys, self.key_transform
         min_end = min(self.end_lengths, default=99) + MIN_COMPOUND_REST
@@ -428,7 +426,7 @@ class TermIndex:
                     start = pieces.ends[i] - length
                     self._record(hit, (pieces, i, start, pieces.ends[i]), cand, COMPOUND, None, None, found)
 
-    def _typo_hits(self, norm: str) -> list[list[Entry]]:
+    def _typo_hits(self, norm: str) -> list[list[Entry[R]]]:
         """A hashed index's typo lookups of one word (each costs keyed hashes), memoised.
 
         The same lookups, in the same order, as the plain path in :meth:`_distinctive`.
@@ -445,24 +443,24 @@ class TermIndex:
         return hits
 
     def _record_typo(
-        self, hit: list[Entry] | None, here: tuple[Pieces, int, int, int], found: list[TermMatch]
+        self, hit: list[Entry[R]] | None, here: tuple[Pieces, int, int, int], found: list[TermMatch[R]]
     ) -> None:
         if hit:
             self._record([e for e in hit if e.typos], here, "", TYPO, None, None, found)
 
     def _record(
         self,
-        hit: list[Entry] | None,
+        hit: list[Entry[R]] | None,
         here: tuple[Pieces, int, int, int],
         key: str,
         variant: str,
         bounds: tuple[int, ...] | None,
         base: str | None,
-        found: list[TermMatch],
+        found: list[TermMatch[R]],
     ) -> None:
         if not hit:
             return
-        refs: list[object] = []
+        refs: list[R] = []
         worst = variant
         for entry in hit:
             v = variant
@@ -488,9 +486,9 @@ class TermIndex:
         return self.key_transform is not None and self.key_transform(shape_key(plain, bounds)) == stored
 
 
-def build_index(terms: Iterable[tuple[str, object, str]]) -> TermIndex:
+def build_index(terms: Iterable[tuple[str, R, str]]) -> TermIndex[R]:
     """An index of ``(term, ref, mode)`` triples."""
-    index = TermIndex()
+    index: TermIndex[R] = TermIndex()
     for term, ref, mode in terms:
         index.add(term, ref, mode)
     index.freeze()

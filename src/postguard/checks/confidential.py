@@ -71,7 +71,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
         if not len(packs.allow_index):
             return False
         near = packs.allow_index.find_around(ctx.pieces, start, end)
-        return any(int(str(ref)) == entry_no for m in near for ref in m.refs)
+        return any(ref == entry_no for m in near for ref in m.refs)
 
     def context_ok(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
         nonlocal context_words
@@ -81,7 +81,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             context_words = {}
             for m in packs.context_index.find(ctx.pieces):
                 for ref in m.refs:
-                    context_words.setdefault(int(str(ref)), []).append((ctx.word_index(m.start), m.start))
+                    context_words.setdefault(ref, []).append((ctx.word_index(m.start), m.start))
         here = ctx.word_index(start)
         there = ctx.word_index(max(start, end - 1))
         return any(
@@ -121,8 +121,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
 
     taken: list[tuple[int, int]] = []
     for m in matches:
-        for ref in m.refs:
-            n = int(str(ref))
+        for n in m.refs:  # the numbers of the pack's confidential entries the match stands for
             entry = entries[n]
             if applies(n, entry, m.start, m.end):
                 taken.append((m.start, m.end))

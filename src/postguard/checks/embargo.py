@@ -26,7 +26,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
     if not packs.embargo:
         return
     for m in packs.embargo_index.find(ctx.pieces):
-        entries = [packs.embargo[int(str(r))] for r in m.refs]
+        entries = [packs.embargo[r] for r in m.refs]
         live = [e for e in entries if ctx.moment < e.until]
         if not live:
             continue

@@ -87,7 +87,8 @@ def term_forms(
     family) and, for a distinctive one-word term, its deletion keys, padded with random ones to
     :data:`MAX_TYPO_LEN` so that their count does not give the term's length away.
     """
-    hashed, plain = TermIndex(key_transform=transform), TermIndex()
+    hashed: TermIndex[int] = TermIndex(key_transform=transform)
+    plain: TermIndex[int] = TermIndex()
     hashed.add(term, 0, mode, typos=typos, parts=parts)
     plain.add(term, 0, mode, typos=typos, parts=parts)
     eligible = len(hashed.typo_keys) > 0  # only these get typos and may end a compound

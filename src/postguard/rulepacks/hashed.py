@@ -307,7 +307,7 @@ _DELETION = struct.Struct("<qB")
 SWAP_POSITION = 31
 
 
-def add_forms(indexes: Mapping[str, TermIndex], records: Sequence[str], ref: object, where: Any) -> None:
+def add_forms(indexes: Mapping[str, TermIndex[int]], records: Sequence[str], ref: int, where: Any) -> None:
     """Index the ``hashed_forms`` records of one entry (``ref``) into ``indexes`` (by index name)."""
     for i, record in enumerate(records):
         try:

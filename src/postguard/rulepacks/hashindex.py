@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from postguard.matches import Entry, TermMatch, resolve_matches
+from postguard.matches import Entry, R, TermMatch, resolve_matches
 from postguard.rulepacks.hashed import KeyedHash
 from postguard.terms import Pieces, TermIndex
 
 
-class HashedIndex(TermIndex):
+class HashedIndex(TermIndex[int]):
     """The index of one hashed pack (``key_transform`` its keyed hash).
 
     ``swaps_stored`` (format 4): a term's swaps ("Sturmvgoel") are among its deletion keys, so
@@ -28,7 +28,7 @@ class HashedIndex(TermIndex):
         super().__init__(key_transform)
         self.swaps_stored = swaps_stored
 
-    def _typo_hits(self, norm: str) -> list[list[Entry]]:
+    def _typo_hits(self, norm: str) -> list[list[Entry[int]]]:
         if not self.swaps_stored:
             return super()._typo_hits(norm)
         memo = self._typo_memo
@@ -43,23 +43,23 @@ class HashedIndex(TermIndex):
         return hits
 
 
-class MultiIndex(TermIndex):
+class MultiIndex(TermIndex[R]):
     """Several indexes (the plain one, one per hashed pack and salt) answering as one."""
 
-    def __init__(self, parts: Sequence[TermIndex]) -> None:
+    def __init__(self, parts: Sequence[TermIndex[R]]) -> None:
         super().__init__()
         self.parts = [p for p in parts if len(p)]
 
     def __len__(self) -> int:
         return sum(len(p) for p in self.parts)
 
-    def find_all(self, pieces: Pieces) -> list[TermMatch]:
+    def find_all(self, pieces: Pieces) -> list[TermMatch[R]]:
         return [m for p in self.parts for m in p.find_all(pieces)]
 
-    def find(self, pieces: Pieces) -> list[TermMatch]:
+    def find(self, pieces: Pieces) -> list[TermMatch[R]]:
         return resolve_matches(self.find_all(pieces))
 
-    def find_around(self, pieces: Pieces, start: int, end: int) -> list[TermMatch]:
+    def find_around(self, pieces: Pieces, start: int, end: int) -> list[TermMatch[R]]:
         return resolve_matches([m for p in self.parts for m in p.find_around(pieces, start, end)])
 
 

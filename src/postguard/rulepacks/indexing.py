@@ -32,7 +32,7 @@ def index_packs(
             same.setdefault(word.casefold(), set()).update(group)
     names = ("confidential", "context", "allow", "embargo")
     plain = {name: getattr(packs, f"{name}_index") for name in names}
-    per_pack: dict[str, dict[str, TermIndex]] = {}
+    per_pack: dict[str, dict[str, TermIndex[int]]] = {}
     same_hashed: dict[str, dict[str, tuple[str, ...]]] = {}
     for file, hp in hashed.items():
         per_pack[file] = {name: HashedIndex(hp.transform, swaps_stored=hp.swaps_stored) for name in names}
@@ -116,9 +116,9 @@ def index_packs(
             object.__setattr__(packs, f"{name}_index", MultiIndex(parts))
 
 
-def _let_in(index: TermIndex, word: str) -> None:
+def _let_in(index: TermIndex[int], word: str) -> None:
     """Let a hashed index's head filter pass a word added in clear (an equivalent from a vocabulary)."""
     if isinstance(index.head_filter, HeadFilter):
-        plain = TermIndex()
+        plain: TermIndex[int] = TermIndex()
         plain.add(word, 0, "word")
         index.head_filter = index.head_filter.with_extra(k[:4] for k in plain.entries)

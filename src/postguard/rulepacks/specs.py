@@ -109,20 +109,20 @@ class PackSet:
     embargo: tuple[EmbargoEntry, ...] = ()
     channels: Mapping[str, Channel] = field(default_factory=lambda: MappingProxyType({}))
     sections: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
-    confidential_index: TermIndex = field(default_factory=TermIndex)
-    context_index: TermIndex = field(default_factory=TermIndex)
-    allow_index: TermIndex = field(default_factory=TermIndex)
-    embargo_index: TermIndex = field(default_factory=TermIndex)
+    confidential_index: TermIndex[int] = field(default_factory=TermIndex)
+    context_index: TermIndex[int] = field(default_factory=TermIndex)
+    allow_index: TermIndex[int] = field(default_factory=TermIndex)
+    embargo_index: TermIndex[int] = field(default_factory=TermIndex)
     #: Host suffix -> the confidential entries listing it (read-only: rulepacks.hashindex.HostTable)
     hosts: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: [vocabulary] equivalents: groups of words that stand for each other as context words
     equivalents: tuple[tuple[str, ...], ...] = ()
     #: [vocabulary] idioms: phrases in which no codename counts ("Und täglich grüßt das Murmeltier")
     idioms: tuple[str, ...] = ()
-    idiom_index: TermIndex = field(default_factory=TermIndex)
+    idiom_index: TermIndex[str] = field(default_factory=TermIndex)
     #: [vocabulary] history: words that put a sentence in the past ("damals"): no marking counts there
     history: tuple[str, ...] = ()
-    history_index: TermIndex = field(default_factory=TermIndex)
+    history_index: TermIndex[str] = field(default_factory=TermIndex)
     tests: tuple[PackTest, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:

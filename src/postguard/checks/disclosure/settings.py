@@ -193,7 +193,7 @@ def parse_disclosure(t: dict[str, Any], where: Where) -> DisclosureSpec:
 class Compiled:
     """The packs' ``[disclosure]`` sections, merged and compiled (``postguard_prepare``)."""
 
-    brands: TermIndex
+    brands: TermIndex[int]
     labels: Any
     word_label: Any
     weak: Any
@@ -252,7 +252,7 @@ def prepare(packs: PackSet) -> Compiled | None:
     if not brands and not company:
         return None
     products = [t for e in packs.embargo for t in (e.name, *e.aliases)]
-    index = TermIndex()
+    index: TermIndex[int] = TermIndex()
     for n, name in enumerate([*brands, *company, *products]):
         index.add(name, n, "word")
     tags = list(merged(specs, "hashtag_labels"))

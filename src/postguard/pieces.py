@@ -94,6 +94,11 @@ _BLOB = re.compile(rf"[A-Za-z0-9+/]{{{BLOB_MIN},}}=*")
 _DIGIT = re.compile(r"[0-9]")
 
 
+def _fold(word: str) -> str:
+    """A word's normal form: an ASCII word only lower-cased (no Python call into the folding)."""
+    return word.lower() if word.isascii() else normalise_piece(word)
+
+
 def _cut(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
     """The pieces of ``text``: their starts, ends and words, and the gaps between them.
 
@@ -218,11 +223,7 @@ class Pieces:
         self.starts, self.ends, words, gaps = _cut(blanked_blobs(text))
         n = len(words)
         # an ASCII word folds to its lower case: no Python call per word for most of a text
-        self.norms = norms = (
-            list(map(str.lower, words))
-            if text.isascii()
-            else [w.lower() if w.isascii() else normalise_piece(w) for w in words]
-        )
+        self.norms = norms = list(map(str.lower, words)) if text.isascii() else list(map(_fold, words))
         # what lies between two pieces: joined (a term may run across it) and whether it holds a "&"
         known = list(map(_GAP_JOINED.get, gaps))
         if None in known:  # each new gap judged once, not once per place it stands
@@ -233,27 +234,23 @@ class Pieces:
         # the per-word lists below are built in C (map, compress); Python runs only for the few
         # words with digits and the distinct words with a lemma
         self.deobs = deobs = cast(list[str | None], [None] * n)
-        has_deob = False
         for i in compress(range(n), map(not_, map(str.isalpha, norms))):
-            deobs[i] = d = _deobfuscate(norms[i])
-            has_deob = has_deob or d is not None
+            deobs[i] = _deobfuscate(norms[i])
         self.lemmas: list[str | None] = [None] * n
         self.lemma_heads: dict[int, str] = {}
         if callable(lemmas):
             lemmas = lemmas({w for w in set(words) if w.isalpha()})
         if lemmas:  # each word's lemma folded once, however often the word stands; kept if it differs
-            folded = {
-                w: ln
-                for w, raw in lemmas.items()
-                if (ln := normalise_piece(raw)) != (w.lower() if w.isascii() else normalise_piece(w))
-            }
+            folded = {w: ln for w, raw in lemmas.items() if (ln := normalise_piece(raw)) != _fold(w)}
             self.lemmas = list(map(folded.get, words))
             self.lemma_heads = {
                 i: folded[words[i]][:4] for i in compress(range(n), map(folded.__contains__, words))
             }
         self.heads = _heads(norms, self.joined)
         self.deob_heads = (
-            _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined) if has_deob else None
+            _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined)
+            if deobs.count(None) < n
+            else None
         )
         self._items: list[Piece] | None = None
         self._short_heads: dict[tuple[bool, int], list[str]] = {}

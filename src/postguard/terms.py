@@ -279,7 +279,7 @@ class TermIndex(Generic[R]):
             if heads is None:
                 continue
             for i in starts(deob):
-                if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + MAX_PIECES]):
+                if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + self.max_pieces]):
                     continue
                 self._scan(pieces, i, deob, found)
         if len(self.typo_keys) or self.end_lengths:
@@ -300,7 +300,7 @@ class TermIndex(Generic[R]):
             if test is None:
                 return list(range(len(heads)))
             hits = {head for head in set(heads) if test(head)}
-            found = [i for i, head in enumerate(heads) if head in hits] if hits else []
+            found = _where(heads, hits) if hits else []
             found += [i for i, lemma in lemma_heads.items() if test(lemma)]
             return sorted(set(found))
         hits = prefixes.intersection(heads)

@@ -185,16 +185,17 @@ def host_names(text: str) -> Iterator[regex.Match[str]]:
     hyphen before it) nor reach past one, so one ``match`` per run finds what ``finditer`` finds;
     ``finditer`` tried the whole pattern at every character, 150 ms per MB of minified HTML.
     """
-    n = len(text)
-    backwards = ""
     pos = text.find(".")
+    if pos < 0:
+        return
+    n = len(text)
+    backwards = text[::-1]  # a run's start: matched leftwards from its dot, in C
     while pos >= 0:
-        if not backwards:
-            backwards = text[::-1]  # the run's start: matched leftwards from the dot, in C
         left = _HOST_RUN.match(backwards, n - pos)
         lo = pos - (left.end() - left.start()) if left else pos
         right = _HOST_RUN.match(text, pos)
-        hi = right.end() if right else pos + 1
+        assert right is not None  # the dot itself is a host character
+        hi = right.end()
         m = _HOST.match(text, lo, min(n, hi + 1))  # one character more: the lookahead sees it
         if m is not None:
             yield m

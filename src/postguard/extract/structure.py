@@ -299,9 +299,7 @@ def attributes(raw: str) -> dict[str, str]:
             if m.group("b") is not None
             else m.group("c")
         )
-        out.setdefault(
-            m.group("name").lower(), html.unescape(value) if value and "&" in value else value or ""
-        )
+        out.setdefault(m.group("name").lower(), html.unescape(value or ""))
     return out
 
 
@@ -349,10 +347,15 @@ def _plain_markup(
     if "<" in text:
         low = text.lower()
         parsed: dict[str, dict[str, str]] = {}  # a page repeats its tags: each attribute list read once
+
+        def attributes_of(raw: str) -> dict[str, str]:
+            if (attrs := parsed.get(raw)) is None:
+                attrs = parsed[raw] = attributes(raw)
+            return attrs
+
         if "<a" in low:
             for m in _PLAIN_ANCHOR.finditer(text):
-                raw = m.group("attrs")
-                attrs = parsed.get(raw) or parsed.setdefault(raw, attributes(raw))
+                attrs = attributes_of(m.group("attrs"))
                 if "href" in attrs and visible(m.start()):
                     ls, le = m.span("label")
                     label = _clean(_TAG.sub(" ", m.group("label")))
@@ -370,8 +373,7 @@ def _plain_markup(
                     )
         if "<img" in low:
             for m in _PLAIN_IMG.finditer(text):
-                raw = m.group("attrs")
-                attrs = parsed.get(raw) or parsed.setdefault(raw, attributes(raw))
+                attrs = attributes_of(m.group("attrs"))
                 src = attrs.get("src", "")
                 pos = text.find(src, m.start(), m.end()) if src else -1
                 if src and visible(m.start()):

@@ -51,6 +51,10 @@ REPOS = {
     # association: meetings, events, community blog) and Hugo's documentation (English)
     "denog": "denog",
     "hugo-docs": "hugo-docs",
+    # unseen while the checks were tuned (fourth session): FOSSGIS e.V.'s Hugo site (German association for
+    # free GIS software and OpenStreetMap: news, board, funding) and Prometheus's docs and blog (English)
+    "fossgis": "fossgis-webseite",
+    "prometheus-docs": "prometheus-docs",
 }
 SUFFIXES = (".md", ".mdx", ".markdown", ".html", ".htm")
 CATEGORIES = ("imprint", "copyright", "disclosure")

@@ -234,6 +234,39 @@ def test_a_licence_in_a_credit_is_still_judged(check, text: str, rule: str) -> N
     assert rule in rules(check(text, channel="linkedin-company", path="post.md"))
 
 
+# -- PG405: a credit's "by" names someone, and a credit stays in its list item ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hugo's list of tools: the previous entry's "filterable by static site generator" is no author
+        "Tools:\n\n- [Themes][] - A collection of themes filterable by static site generator.\n"
+        "- [flickr-embed][] - Print shortcodes to embed images from an album on Flickr into Hugo.\n"
+        "- [gallery][] - Create an image gallery.\n",
+        # the same two sentences in one paragraph: "by static site generator" is not a name
+        "Themes filterable by static site generator.\nEmbed images from an album on Flickr.\n",
+        # an author named in the neighbouring entry credits nothing here
+        "- Foto: Max Muster, Bergsteiger\n- Unsere Alben auf Flickr\n",
+    ],
+)
+def test_a_by_that_names_nobody_or_another_entry_is_no_credit(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG405" not in rules(check(text, channel="linkedin-company", path="post.md"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Gipfel.\n\nPhoto by Max Muster on Flickr\n",
+        "Der Gipfel.\n\nImages by anna_berg from an album on Flickr.\n",  # a user name
+        "Bilder:\n\n- Foto: Max Muster\n  über Wikimedia Commons\n- Foto: Anna Berg, eigenes Werk\n",
+        "Tools:\n\n- gallery - Photos by Max Muster from Flickr.\n- other - a tool.\n",
+    ],
+)
+def test_a_flickr_or_commons_credit_without_licence_is_still_caught(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG405" in rules(check(text, channel="linkedin-company", path="post.md"))
+
+
 # -- PG402: "via" credits only in credit context -------------------------------------------------------------------
 
 

@@ -266,6 +266,16 @@ def test_offsets_with_front_matter_code_emoji_and_crlf() -> None:
     assert_maps_back(e, source)
 
 
+def test_list_items_are_told_apart_with_their_own_lines() -> None:
+    source = "---\r\ntitle: T\r\n---\r\nIntro 🦅\r\n\r\n- one\r\n  wrapped\r\n- two\r\n  - nested\r\n- three\r\n\r\nEnd\r\n"
+    e = md(source)
+    items = [e.text[a:b].split() for a, b in e.structure.list_items]
+    assert items == [["one", "wrapped"], ["two"], ["nested"], ["three"]]
+    first = e.structure.list_items[0]
+    assert e.offsets.to_source(first[0]) == source.index("- one")
+    assert md("Intro\n\nNo list here.\n").structure.list_items == ()
+
+
 def test_plain_text_is_the_identity() -> None:
     source = "<!-- kept --> **as is** 🦅\r\n"
     e = extract(source, path="note.txt")

@@ -325,6 +325,9 @@ class Structure:
     matter; a fix that prepends a label goes there). ``urls`` holds the (start, end)
     offsets of every web address in the checked text when the extraction looked for
     them (``None`` when it did not: ``CheckContext.urls`` then finds them).
+    ``list_items`` holds the (start, end) of each list item's own lines, up to its
+    first nested item, in document order (Markdown lists; empty for other input):
+    text in two items belongs to two entries, not to one sentence or credit.
     """
 
     links: tuple[Link, ...] = ()
@@ -336,6 +339,7 @@ class Structure:
     credits: tuple[Credit, ...] = ()
     body_start: int = 0
     urls: tuple[tuple[int, int], ...] | None = None
+    list_items: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

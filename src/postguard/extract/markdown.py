@@ -24,7 +24,9 @@ tabs inside containers) is kept as written, so nothing goes unchecked.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -78,9 +80,12 @@ def extract_markdown(source: str) -> Extracted:
         metadata = dict(front.metadata)
         # Give the parser blank lines instead, so its line numbers stay the source's.
         markdown_source = "".join(charmap.blank(c) for c in source[: front.end]) + source[front.end :]
-    _Walker(source, chars, notes).run(_parser().parse(markdown_source))
+    walker = _Walker(source, chars, notes)
+    walker.run(_parser().parse(markdown_source))
     text, offsets = charmap.build(chars)
     structure = notes.build(chars, text, body_start=front.end if front else 0)
+    if walker.items:
+        structure = dataclasses.replace(structure, list_items=walker.list_items(chars))
     return Extracted(text=text, offsets=offsets, metadata=metadata, structure=structure)
 
 
@@ -105,6 +110,7 @@ class _Walker:
             self.lines.append((m.start(), m.start() + len(m.group().rstrip("\r\n"))))
         self.covered = [False] * len(self.lines)
         self.line_cursor = [0] * len(self.lines)
+        self.items: list[list[int]] = []  # the source lines of each list item, as markdown-it maps them
 
     def run(self, tokens: Sequence[Token]) -> None:
         for token in tokens:
@@ -130,6 +136,8 @@ class _Walker:
                 self._note_lines("code", token.map, block=True, raw=True)
             elif token.type == "heading_open":
                 heading_level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
+            elif token.type == "list_item_open" and token.map:
+                self.items.append(token.map)
             elif token.type == "blockquote_open" and token.map:
                 quotes.append((token.map, []))
             elif token.type == "blockquote_close" and quotes:
@@ -145,6 +153,18 @@ class _Walker:
         for number, covered in enumerate(self.covered):
             if not covered:
                 self._tidy_uncovered(number)
+
+    def list_items(self, chars: Sequence[str]) -> tuple[tuple[int, int], ...]:
+        """Each list item's own lines (up to the next item, nested or not) at offsets of the checked text."""
+        checked = list(itertools.accumulate(map(len, chars), initial=0))  # like Collector.build's offsets
+        out: list[tuple[int, int]] = []
+        for k, (first, last) in enumerate(self.items):
+            if k + 1 < len(self.items):
+                last = min(last, max(first + 1, self.items[k + 1][0]))
+            span = self._line_span(first, last)
+            if span:
+                out.append((checked[span[0]], checked[span[1]]))
+        return tuple(out)
 
     def _line_span(self, first: int, last: int) -> tuple[int, int] | None:
         last = min(last, len(self.lines))

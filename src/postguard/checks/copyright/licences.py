@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 import regex
@@ -118,7 +119,7 @@ def creative_commons(
         end = trim_url(text, start, end)
         shown = quote(" ".join(text[start:end].split()), lang)
         own = _FIRST_PERSON.search(text, line_start, line_end) is not None
-        w_start, w_end = _clamp(lines.span_of_lines(start, 1, text), start)
+        w_start, w_end = _in_item(ctx, start, _clamp(lines.span_of_lines(start, 1, text), start))
         if _CC_NC.search(licence) and business and not own:
             yield ctx.finding(
                 NC,
@@ -164,15 +165,17 @@ def creative_commons(
             line_no = lines.line(m.start())
             if line_no in by_line:
                 continue
-            w_start, w_end = _clamp(lines.span_of_lines(m.start(), 1, text), m.start())
+            w_start, w_end = _in_item(
+                ctx, m.start(), _clamp(lines.span_of_lines(m.start(), 1, text), m.start())
+            )
             # the licence of a multi-line credit ("CC BY-SA 3.0, / by Name / via Wikimedia Commons")
-            lic_start, lic_end = _clamp(lines.span_of_lines(m.start(), 2, text), m.start())
+            lic_start, lic_end = _in_item(
+                ctx, m.start(), _clamp(lines.span_of_lines(m.start(), 2, text), m.start())
+            )
             if _CC.search(text, lic_start, lic_end):
                 continue
             line_start = max(lines.starts[line_no], m.start() - _REACH)
-            if not CREDIT.search(masked, line_start, w_end) and not _AUTHOR_LABEL.search(
-                masked, w_start, w_end
-            ):
+            if not CREDIT.search(masked, line_start, w_end) and not _names_author(masked, w_start, w_end):
                 continue
             shown = quote(m.group(), lang)
             yield _incomplete(ctx, m.start(), m.end(), shown, [("licence", "Lizenz")], confidence=0.8)
@@ -201,11 +204,27 @@ def _clamp(window: tuple[int, int], at: int) -> tuple[int, int]:
     return max(window[0], at - _REACH), min(window[1], at + _REACH)
 
 
-def _has_author(masked: str, w_start: int, w_end: int, line_start: int, line_end: int) -> bool:
-    for m in _AUTHOR_LABEL.finditer(masked, w_start, w_end):
+def _in_item(ctx: CheckContext, at: int, window: tuple[int, int]) -> tuple[int, int]:
+    """``window`` cut to the list item ``at`` stands in: a credit does not run into the next entry."""
+    items = ctx.structure.list_items
+    k = bisect.bisect_right(items, (at, len(ctx.text))) - 1
+    if k < 0 or not items[k][0] <= at < items[k][1]:
+        return window
+    return max(window[0], items[k][0]), min(window[1], items[k][1])
+
+
+def _names_author(masked: str, start: int, end: int) -> bool:
+    """Whether an author label in ``masked[start:end]`` (“Foto: …”, “© …”, “by …”) names someone."""
+    for m in _AUTHOR_LABEL.finditer(masked, start, end):
         name = (m.group("n1") or m.group("n2") or m.group("n3") or "").strip(" \t\"'„“”«»")
         if name and not _NOT_A_NAME.match(name) and _NAME.match(name):
             return True
+    return False
+
+
+def _has_author(masked: str, w_start: int, w_end: int, line_start: int, line_end: int) -> bool:
+    if _names_author(masked, w_start, w_end):
+        return True
     line = masked[line_start:line_end].strip(" \t*_>#-•")
     first = _SEGMENTS.split(line, maxsplit=1)[0].strip(" \t\"'„“”«»")
     first = regex.sub(r"(?i)^(?:foto|photo|bild|image)\s*:\s*", "", first)

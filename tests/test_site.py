@@ -91,6 +91,14 @@ def test_home_pages_are_the_index_files_nearest_the_root(tmp_path: Path) -> None
     assert [Path(p).name for p in site.pages_named(frozenset({"impressum"}))] == ["impressum.md"]
 
 
+def test_section_index_pages_side_by_side_are_one_home_page(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"name": "docs"}', encoding="utf-8")
+    for rel in ("docs/concepts/index.md", "docs/alerting/index.md", "docs/guides/index.md"):
+        _post(tmp_path, rel)
+    site = site_of(str(_post(tmp_path, "docs/guides/a.md")))
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in site.home_pages()] == ["docs/alerting/index.md"]
+
+
 @pytest.mark.parametrize(
     ("name", "body", "accounts"),
     [

@@ -326,8 +326,11 @@ def _pages_named(root: str, stamp: int, names: frozenset[str]) -> tuple[str, ...
 
 @functools.lru_cache(maxsize=64)
 def _home_pages(root: str, stamp: int) -> tuple[str, ...]:
-    """Index pages at the smallest depth below ``root`` that has any (``content/de/_index.md`` and
-    ``content/en/_index.md`` both, for a site with a directory per language)."""
+    """Index pages at the smallest depth below ``root`` that has any: all of them when each stands in a
+    directory named like a language (``content/de/_index.md`` and ``content/en/_index.md``, a site with a
+    directory per language), else the first in path order. Section pages side by side
+    (``docs/alerting/index.md``, ``docs/concepts/index.md``, …) are one site: a site-wide finding is
+    reported once, not once per section."""
     best: list[str] = []
     best_depth = -1
     base_depth = root.rstrip(os.sep).count(os.sep)
@@ -345,4 +348,12 @@ def _home_pages(root: str, stamp: int) -> tuple[str, ...]:
             best, best_depth = pages, depth
         elif depth == best_depth:
             best += pages
+    best.sort()
+    if len(best) > 1 and not all(_LANGUAGE_DIR.fullmatch(os.path.basename(os.path.dirname(p))) for p in best):
+        return (best[0],)
     return tuple(best)
+
+
+#: A directory named like a language: ``de``, ``en``, ``pt-br``, ``zh_Hans`` (ISO 639-1 and a region
+#: or script).
+_LANGUAGE_DIR = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2,4})?")

@@ -56,6 +56,7 @@ def test_a_source_before_at_the_end_or_after_counts(check, text: str) -> None:  
         # a speech verb after it ("berichtet Wickert", "adds Anna")
         f"„{WORDS45}“ berichtet Wickert.\n",
         f'"{EN45}", adds Anna Berg.\n',
+        f"Anna Berg, Vorstand der Bergwacht, stellt fest: „{WORDS45}“\n",
         # a link to the quoted source before it in its paragraph, or on the lead-in line
         f'1. the [statutes](/material/satzung.pdf)\n2. choose:\n- Active: "{EN45}"\n',
         f'Long text.\n\nThe project [fast.ai](https://fast.ai) describes the problem as follows:\n\n> "{EN45}"\n',
@@ -367,6 +368,8 @@ def test_other_hosts_and_event_photos_on_the_own_host_still_need_a_credit(
     [
         "Unterstützt von:\n\n![Esplendor Group](/assets/unterstuetzung/logo-esplendor.png)\n",
         "So sieht es aus:\n\n![Screenshot Konferenz System](/assets/posts/meet.png)\n",
+        # the avatars of an online conference's virtual world
+        "Online:\n\n![Gruppenfoto der Avatare in der Netzwerkwelt](/news/images/gruppenfoto-2022.png)\n",
     ],
 )
 def test_a_logo_or_screenshot_of_the_site_is_artwork_even_with_a_people_word(check, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -32,6 +32,8 @@ FILLER = "Hier steht ein langer Schritt mit vielen Wörtern, damit die Liste lan
         # the writer's note to the reader: addresses the reader and points to links or code
         f"Vorab noch etwas.\n\n> Wenn deine Voreinstellung {WORDS45}, verwende [`prettier --check`](https://prettier.example/cli).\n",
         f"One more thing.\n\n> If your preset has formatting rules, {EN45}; use `eslint-config-prettier`.\n",
+        # a note that points at the page itself, with links to read on
+        f"Thanks.\n\n> This blog post is part of a coordinated release. {EN45} [announcement](https://cncf.example/blog).\n",
     ],
 )
 def test_a_linked_heading_a_link_up_the_list_or_a_note_to_the_reader_is_no_finding(check, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -55,6 +57,8 @@ def test_a_linked_heading_a_link_up_the_list_or_a_note_to_the_reader_is_no_findi
         # a link or code, but no word for the reader
         f"Dazu:\n\n> {THIRD} [more](https://example.org/x)\n",
         f"Dazu:\n\n> {THIRD} `res.write()`\n",
+        # points at the page itself but carries no link or code
+        f"Thanks.\n\n> This blog post is part of a coordinated release. {EN45}\n",
     ],
 )
 def test_an_unsourced_quotation_beside_them_is_still_caught(check, text: str) -> None:  # type: ignore[no-untyped-def]

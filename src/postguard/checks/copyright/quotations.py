@@ -275,7 +275,8 @@ def blockquote_findings(ctx: CheckContext, settings: Settings) -> Iterator[Findi
 
 def _note_to_reader(ctx: CheckContext, settings: Settings, start: int, end: int) -> bool:
     """Whether a block quote is the writer's note to the reader, as docs sites set them apart: it
-    addresses the reader (``[copyright] reader_words``: "you", "dein", "euch") and points to links or
+    addresses the reader or points at the page itself (``[copyright] reader_words``: "you", "dein",
+    "euch", "this post") and points to links or
     code of its own ("> Wenn deine ESLint-Voreinstellung … verwende [`prettier --check`](…)"). A quoted
     passage that speaks to its reader but carries no link or code stays a quotation."""
     if not settings.reader.search(ctx.text, start, end):

@@ -128,8 +128,9 @@ COPYRIGHT = Table(
             " “comment by”)."
         ),
         "reader_words": fields.terms(
-            "Words that address the reader (“you”, “dein”): a `>` block with one of them and a link or code"
-            " of its own is a note to the reader, not a quotation (PG406)."
+            "Words that address the reader (“you”, “dein”) or point at the page itself (“this post”): a `>`"
+            " block with one of them and a link or code of its own is a note to the reader, not a quotation"
+            " (PG406)."
         ),
         "repository_hosts": fields.mapping(
             _host_list("The hosts that serve the forge's accounts' files."),

@@ -153,13 +153,17 @@ def main() -> None:
             for rule, count in sorted(by_rule.items()):
                 print(f"  {rule}: {count:4d}  ({1000 * count / max(n, 1):5.1f} per 1,000)")
             if labels is not None:
+                here: collections.Counter[str] = collections.Counter()
                 for f in alarms:
                     key = (str(f["rule_id"]), _relative(str(f["path"])), int(str(f.get("line", 0))))
                     verdict = labels.get(key)
                     judged[key[0]][verdict or "unlabelled"] += 1
+                    here[verdict or "unlabelled"] += 1
                     if verdict is None:
                         match = " ".join(str(f.get("match", "")).split())[:80]
                         print(f"    unlabelled: {key[0]}\t{key[1]}\t{key[2]}\t[{match}]")
+                print(f"  a real risk: {here['risk']}/{here['risk'] + here['not']} labelled", end="")
+                print(f" ({here['unlabelled']} unlabelled)" if here["unlabelled"] else "")
             if args.sample:
                 seen: dict[str, int] = collections.defaultdict(int)
                 for f in alarms:

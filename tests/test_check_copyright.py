@@ -112,6 +112,18 @@ def test_stock_search_and_portfolio_pages_are_not_pictures(check) -> None:  # ty
     assert rules(check(picture, channel="linkedin-company")) == ["PG401"]
 
 
+def test_the_same_address_again_is_judged_again_at_each_place(check) -> None:  # type: ignore[no-untyped-def]
+    search = "https://www.shutterstock.com/de/search/bergsee"
+    picture = "https://stock.adobe.com/de/images/bergsee-im-winter/412345678"
+    text = f"Bild: {picture}\nSuche: {search}\n\nNoch einmal: {picture}\nUnd {search}\n"
+    found = spans(copyright_(check(text, channel="linkedin-company")), text)
+    assert found == [("PG401", picture), ("PG401", picture)]
+    assert [f.start for f in copyright_(check(text, channel="linkedin-company"))] == [
+        text.index(picture),
+        text.rindex(picture),
+    ]
+
+
 def test_a_stock_credit_text_alone_is_not_a_stock_image(check) -> None:  # type: ignore[no-untyped-def]
     assert copyright_(check("Titelbild: © Max Muster – stock.adobe.com", channel="blog")) == []
 

@@ -84,29 +84,26 @@ def image_refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: Set
     text = ctx.text
     refs: list[Ref] = []
     stock_hosts = tuple(settings.stock_hosts)
-    # a page links the same few hosts again and again: each host's suffix lookups once per draft
+    # a page links the same few hosts, often the same few addresses, again and again (a page of minified
+    # HTML: thousands of times): each host's suffix lookups and each address's verdict once per draft
     kinds: dict[str, tuple[str | None, bool, bool]] = {}
+    verdicts: dict[str, tuple[str, str] | None] = {}
     for start, end in urls:
         url = text[start:end]
-        host = host_of(url)
-        known = kinds.get(host)
-        if known is None:
-            known = kinds[host] = (
-                host_on(host, stock_hosts),
-                host_on(host, settings.social_hosts) is not None,
-                host_on(host, settings.free_hosts) is not None,
-            )
-        stock, social, free = known
-        if stock and _is_stock_image(host, url):
-            refs.append(Ref(start, end, "stock", settings.stock_hosts[stock]))
-        elif stock:
-            continue  # a search or portfolio page, not a picture
-        elif social:
-            refs.append(Ref(start, end, "social"))
-        elif free or _FREE_FILE.search(url):
-            refs.append(Ref(start, end, "free"))
-        elif m := settings.stock_file.search(url):
-            refs.append(Ref(start, end, "stock", settings.file_agencies[m.group("prefix").lower()]))
+        if url in verdicts:
+            verdict = verdicts[url]
+        else:
+            host = host_of(url)
+            known = kinds.get(host)
+            if known is None:
+                known = kinds[host] = (
+                    host_on(host, stock_hosts),
+                    host_on(host, settings.social_hosts) is not None,
+                    host_on(host, settings.free_hosts) is not None,
+                )
+            verdict = verdicts[url] = _url_kind(url, host, known, settings)
+        if verdict is not None:
+            refs.append(Ref(start, end, *verdict))
     occupied = [(r.start, r.end) for r in refs]
     for m in settings.stock_file.finditer(text) if _NUMBERED_FILE.search(text) else ():
         if not overlaps(occupied, m.start(), m.end()):
@@ -134,6 +131,25 @@ def image_refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: Set
         refs.append(Ref(pos, end, "image"))
     refs.sort(key=lambda r: r.start)
     return refs
+
+
+def _url_kind(
+    url: str, host: str, known: tuple[str | None, bool, bool], settings: Settings
+) -> tuple[str, str] | None:
+    """What a web address in the text is: a stock picture (and its agency), a social network's media, a
+    free picture, or nothing to judge (``None``: a stock agency's search page, any other address)."""
+    stock, social, free = known
+    if stock and _is_stock_image(host, url):
+        return "stock", settings.stock_hosts[stock]
+    if stock:
+        return None  # a search or portfolio page, not a picture
+    if social:
+        return "social", ""
+    if free or _FREE_FILE.search(url):
+        return "free", ""
+    if m := settings.stock_file.search(url):
+        return "stock", settings.file_agencies[m.group("prefix").lower()]
+    return None
 
 
 def _of_site(ctx: CheckContext, src: str, settings: Settings) -> bool:

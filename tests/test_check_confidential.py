@@ -103,6 +103,15 @@ def test_pack_severity_applies(check) -> None:  # type: ignore[no-untyped-def]
         ("VS-NfD eingestuft", "VS-NfD"),
         ("Please do not forward this.", "do not forward"),
         ("[Intern] Zahlen Q3 und der Plan", "Intern"),
+        # true cases beside the shapes of real public text left alone below
+        ("Die Zahlen sind eigentlich nur intern.", "nur intern"),
+        ("The roadmap is confidential, please don't share.", "is confidential"),
+        ("Internal - draft numbers for Q3", "Internal"),
+        ("Not for distribution: draft slides", "Not for distribution"),
+        ("For internal use only\n\nThe new API ships in May.", "For internal use only"),
+        ("# Internal\n\nZahlen für Q3", "Internal"),
+        ("[VERTRAULICH] Zahlen für Q3 (Entwurf)", "VERTRAULICH"),
+        ("Die Präsentation ist nur intern, bitte nicht teilen.", "nur intern"),
     ],
 )
 def test_default_markings_catch(default_engine, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -131,6 +140,22 @@ def test_default_markings_catch(default_engine, text: str, expected: str) -> Non
         "[^internal]: The old way made it hard to override a theme's template.",  # a footnote's name
         "content/\n├── internal/\n│   └── shortcodes.md",  # a directory in a tree listing
         "Die Vorlagen liegen unter layouts/internal/ im Theme.",
+        # shapes of real public text nobody here wrote (docs/quality.md, session 7)
+        "Kommunikation findet generell nur intern statt, da es keine Verbindung zum Internet gibt.",
+        "- Melde dich an:\n\n`k6 login cloud --token {{geheim}}`",  # a template's placeholder
+        "The questionnaire is confidential, but not anonymous.",  # a survey's privacy promise
+        "This survey is _confidential and anonymous_. For more information, see the policy.",
+        "many of these use cases are\ninternal-facing, such as chat bots",  # a compound heading a line
+        'developers may end up using methods and attributes that\nare meant for "internal use only".',
+        "No deprecation phase is provided,\nsince it was an API for internal use only.",
+        "``PyPreConfig`` private fields, for internal use only:\n\n* ``_config_init``",
+        "these names are internal-only; positional-only parameters are never addressable by name.",
+        'An "editable" wheel uses the wheel format not for distribution but as ephemeral\ncommunication.',
+        "Example:\n\n    # internal -- provided for illustrative purpose\n    _MAX_VERSION = 4",
+        "Bitte melden Sie Sicherheitslücken [vertraulich](https://www.mozilla.org/security/) in Bugzilla.",
+        "Derzeit wird diese Eigenschaft nur intern zum Parsen von Werten verwendet.",
+        "Eine Anzahl von internen Gecko-Ereignissen, die versehentlich dem Web zugänglich gemacht wurden,"
+        " sind jetzt wie beabsichtigt nur intern.",
     ],
 )
 def test_default_markings_leave_alone(default_engine, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -98,13 +98,32 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             past = [m.start for m in packs.history_index.find(ctx.pieces)] if len(packs.history_index) else []
         return any(not _sentence_between(ctx.text, at, start) for at in past)
 
+    program: list[int] | None = None
+
+    def about_software(start: int, end: int) -> bool:
+        """A marking phrase inside a sentence naming a program part ("private fields, for internal
+        use only"): it says who may use that part, not that the text is internal. A phrase standing
+        as a label ("For internal use only" heading a line) still marks the text."""
+        nonlocal program
+        if program is None:
+            program = (
+                [m.start for m in packs.software_index.find(ctx.pieces)] if len(packs.software_index) else []
+            )
+        return any(not _sentence_between(ctx.text, at, start) for at in program) and not is_label(
+            ctx.text, start, end
+        )
+
     def applies(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
         nonlocal urls
         if not entry.active.contains(ctx.moment):
             return False
         if entry.kind != "marking" and in_idiom(start, end):
             return False
-        if entry.kind == "marking" and entry.match == "exact" and in_history(start):
+        if (
+            entry.kind == "marking"
+            and entry.match == "exact"
+            and (in_history(start) or about_software(start, end))
+        ):
             return False
         if entry.kind == "topic":  # a topic in a link's slug is the link's, not a statement
             if urls is None:
@@ -228,6 +247,13 @@ def is_label(text: str, start: int, end: int) -> bool:
         return False  # part of an identifier: ERR_INTERNAL_ASSERTION
     if text[start - 2 : start] == "[^" or text[start - 1 : start] == "/" or text[end : end + 1] == "/":
         return False  # a footnote's name ("[^internal]: …") or a path's part ("├── internal/", "/internal")
+    if text[start - 1 : start] == "{" or text[end : end + 1] == "}":
+        return False  # a template's placeholder ("--token {{geheim}}", "{internal}"), not a label
+    if text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha():
+        return False  # the first part of a compound ("internal-facing", "Intern-Team"), not "Intern - ..."
+    before_line = text[line_start:start]
+    if before_line.lstrip(" \t")[:1] == "#" and before_line.expandtabs(4)[:4] == "    ":
+        return False  # a comment in an indented code block ("    # internal -- for illustration")
     word = text[start:end]
     letters = [c for c in word if c.isalpha()]
     if len(letters) >= 3 and all(c.isupper() for c in letters):
@@ -241,7 +267,9 @@ def is_label(text: str, start: int, end: int) -> bool:
             return True
     before = text[line_start:start]
     after = text[end:line_end]
-    if before.rstrip()[-1:] in ("[", "(", "<", "{") and after.lstrip()[:1] in ("]", ")", ">", "}"):
+    if before[-1:] == "[" and after[:2] == "](":
+        return False  # a Markdown link's text ("Bitte melden Sie Lücken [vertraulich](https://…)")
+    if before.rstrip()[-1:] in ("[", "(", "<") and after.lstrip()[:1] in ("]", ")", ">"):
         # "(internal) routing" is an adjective in brackets, "[Intern] Zahlen Q3" a label
         following = after.lstrip()[1:].lstrip()
         return not following[:1].islower()

@@ -112,6 +112,9 @@ def test_pack_severity_applies(check) -> None:  # type: ignore[no-untyped-def]
         ("# Internal\n\nZahlen für Q3", "Internal"),
         ("[VERTRAULICH] Zahlen für Q3 (Entwurf)", "VERTRAULICH"),
         ("Die Präsentation ist nur intern, bitte nicht teilen.", "nur intern"),
+        ("## Intern: Zahlen für Q3", "Intern"),
+        ("Vertraulich:\nDie Zahlen für Q3 kommen morgen.", "Vertraulich"),
+        ("Diese Mail bitte nicht weiterleiten.", "nicht weiterleiten"),
     ],
 )
 def test_default_markings_catch(default_engine, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -156,6 +159,10 @@ def test_default_markings_catch(default_engine, text: str, expected: str) -> Non
         "Derzeit wird diese Eigenschaft nur intern zum Parsen von Werten verwendet.",
         "Eine Anzahl von internen Gecko-Ereignissen, die versehentlich dem Web zugänglich gemacht wurden,"
         " sind jetzt wie beabsichtigt nur intern.",
+        "Die Warteschlange gibt es schon eine Weile, wurde aber historisch nur intern genutzt.",
+        "> Wenn kein äußerer Wert angegeben ist, ist der Typ `block`.\n\n### Internal\n\nDiese Werte …",
+        "Die Hop-by-Hop-Header müssen im `Connection`-Header stehen, damit der Proxy sie nicht weiterleiten soll.",
+        "const obj1 = {\n  internal: {},\n};",  # a key in code, like "- Internal: 10.0.0.0/16"
     ],
 )
 def test_default_markings_leave_alone(default_engine, text: str) -> None:  # type: ignore[no-untyped-def]

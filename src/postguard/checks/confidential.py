@@ -43,6 +43,7 @@ _HOST_HINT = re.compile(r"[a-z0-9]\.[a-z]", re.IGNORECASE)
 _HOST_RUN = regex.compile(r"(?i)[a-z0-9.-]+")
 _SENTENCE_END = regex.compile(r"(?<!\b\p{L}{1,2})[.!?…]+[\s\"“”»)]+(?=[\p{Lu}\p{N}\"„“«])|\n\s*\n")
 _BULLET = regex.compile(r"\s*(?:[-*+•·]|\d+[.)])\s")
+_SUBHEADING = regex.compile(r" {0,3}#{2,6}\s")
 _LABEL_DECORATION = " \t*_#>•·|[](){}<>\"'„“”‚‘’«»:-–—"
 
 
@@ -275,8 +276,10 @@ def is_label(text: str, start: int, end: int) -> bool:
         return not following[:1].islower()
     if before.strip(_LABEL_DECORATION) == "" or not regex.search(r"[\p{L}\p{N}]", before):
         rest = after.lstrip(" \t*_")
-        if rest[:1] == ":" and _BULLET.match(before) and not regex.search(r"\p{L}{3}", rest):
-            return False  # "- Internal: 10.0.0.0/16" is a row of a definition list
+        if rest[:1] == ":" and rest[1:].strip() and not regex.search(r"\p{L}{3}", rest):
+            return False  # a key and its value: "- Internal: 10.0.0.0/16", "  internal: {}," in code
+        if rest == "" and _SUBHEADING.match(before):
+            return False  # a section's title alone ("### Internal" in a reference page), not a label
         if rest == "" and _BULLET.match(before):
             return False  # "- Internal" alone on a list line: a heading of release notes
         if rest == "" or rest[:1] in (":", "-", "–", "—", "!", "|", "/", "]", ")"):

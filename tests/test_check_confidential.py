@@ -200,3 +200,54 @@ def test_hosts_in_a_long_minified_page_are_each_seen() -> None:
 
     page = '<a href="https://wiki.nordkap.intern/x">a</a><img src="//cdn.example.com/p.png">' * 50
     assert [m.group() for m in host_names(page)] == ["wiki.nordkap.intern", "cdn.example.com", "p.png"] * 50
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal"),
+    [
+        (r"\bSTURM-\d+\b", "sturm-"),
+        (r"\bNK-DOC-\d{4,}\b", "nk-doc-"),
+        (r"\bTLP\s*:\s+(?:AMBER|RED)\b", "tlp"),
+        (r"(?i)Straße\d", "strasse"),  # casefolded, as the text is
+        (r"\bfoo\.bar", "foo.bar"),
+        (r"abcd?e", "abc"),  # "d" is optional: not required
+        (r"abc|def", ""),  # an alternation: no single literal
+        (r"(?x) a b c", ""),  # verbose: spaces are no literals
+        (r"[abc]def", ""),
+        (r"ab\d", ""),  # too short to be worth a look-up
+    ],
+)
+def test_required_literal(pattern: str, literal: str) -> None:
+    import regex
+
+    from postguard.checks.confidential import required_literal
+
+    assert required_literal(regex.compile(pattern, regex.IGNORECASE | regex.VERSION1)) == literal
+
+
+_PATTERNS = [r"\bSTURM-\d+\b", r"\bNK-DOC-\d{4,}\b", r"Straße\d", r"\bſtern\b", r"KELVIN\s", r"ΣΟΦ"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_PATTERNS), st.text(alphabet="sStTuUrRmMſ-0123ßSsEeKk\u212aΣσςοΟφΦ \n", max_size=30))
+def test_a_text_without_the_literal_has_no_match(pattern: str, text: str) -> None:
+    """The check skips a pattern whose casefolded literal is not in the casefolded text: that
+    must never skip a match (full case folding: "ſ", "ß", the Kelvin sign, final sigma)."""
+    import regex
+
+    from postguard.checks.confidential import required_literal
+
+    compiled = regex.compile(pattern, regex.IGNORECASE | regex.VERSION1)
+    needle = required_literal(compiled)
+    assert needle
+    if needle not in text.casefold():
+        assert compiled.search(text) is None
+
+
+def test_ticket_patterns_still_found_in_any_case(check) -> None:  # type: ignore[no-untyped-def]
+    text = "Siehe sturm-12 und NK-DOC-20391, dazu ſturm-7."
+    assert spans(check(text), text) == [
+        ("PG104", "sturm-12"),
+        ("PG104", "NK-DOC-20391"),
+        ("PG104", "ſturm-7"),
+    ]

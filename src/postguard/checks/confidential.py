@@ -147,8 +147,15 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                 taken.append((m.start, m.end))
                 yield _finding(ctx, entry, m.start, m.end, m.confidence)
                 break
+    folded: str | None = None
     for n, entry in enumerate(entries):
         for pattern in entry.patterns:
+            needle = required_literal(pattern)
+            if needle:  # a pattern's literal start, looked for once in C instead of scanning the regex
+                if folded is None:
+                    folded = ctx.text.lower() if ctx.text.isascii() else ctx.text.casefold()
+                if needle not in folded:
+                    continue
             for pm in pattern.finditer(ctx.text):
                 s, e = pm.span()
                 if e > s and not _overlaps(taken, s, e) and applies(n, entry, s, e):
@@ -156,6 +163,88 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                     yield _finding(ctx, entry, s, e, 1.0)
     if packs.hosts:
         yield from _hosts(ctx)
+
+
+_LITERALS: dict[tuple[str, int], str] = {}
+_META = frozenset("\\.^$*+?{}[]()|")
+
+
+def required_literal(pattern: regex.Pattern[str]) -> str:
+    """The casefolded literal every match of ``pattern`` starts with ("sturm-" for ``\\bSTURM-\\d+``),
+    or "" when there is none of three characters or more.
+
+    A case-insensitive ``regex`` scan costs about 25 ns per character even for a plain word (it
+    cannot use a fast substring search), so a pack's ticket pattern cost more than the rest of the
+    check on a 2 KB draft; ``needle in text.casefold()`` tells in C that it cannot match. Casefolding
+    maps each character on its own and covers what the pattern's full case folding matches ("ſ", "ß",
+    the Kelvin sign), so a text without the needle has no match. Only the run of plain characters
+    after the leading ``\\b``/``^`` anchors and inline flags counts; a pattern with ``|`` outside
+    brackets or a verbose flag gets none.
+    """
+    key = (pattern.pattern, pattern.flags)
+    found = _LITERALS.get(key)
+    if found is None:
+        found = _LITERALS[key] = _leading_literal(pattern.pattern, pattern.flags)
+    return found
+
+
+def _leading_literal(src: str, flags: int) -> str:
+    if flags & regex.VERBOSE or _top_level_bar(src):
+        return ""
+    i = 0
+    while True:
+        if src.startswith(("\\b", "\\A"), i):
+            i += 2
+        elif src.startswith("^", i):
+            i += 1
+        elif (m := regex.match(r"\(\?[a-zA-Z-]+\)", src[i:])) is not None:
+            if "x" in m.group().split("-")[0]:
+                return ""
+            i += m.end()
+        else:
+            break
+    out: list[str] = []
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            nxt = src[i + 1 : i + 2]
+            if not nxt or nxt.isalnum():
+                break  # a class, anchor or back reference (\d, \b, \p{L}, \1)
+            out.append(nxt)
+            i += 2
+        elif c in _META:
+            if c in "?*{" and out:
+                out.pop()  # the last character is optional or repeated: not required as written
+            break
+        else:
+            out.append(c)
+            i += 1
+    literal = "".join(out)
+    return literal.casefold() if len(literal) >= 3 else ""
+
+
+def _top_level_bar(src: str) -> bool:
+    """Whether ``src`` has an alternation ``|`` outside any group or character class."""
+    depth, i, in_class = 0, 0, False
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if src[i + 1 : i + 2] == "]":
+                i += 1  # "[]...]": a leading "]" is literal
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def _sentence_between(text: str, a: int, b: int) -> bool:

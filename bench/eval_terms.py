@@ -68,20 +68,24 @@ def evaluate(engine: Engine) -> None:
 def corpus(engine: Engine, dirs: list[Path]) -> None:
     docs = 0
     alarms: list[str] = []
+    per_corpus: list[str] = []
     for d in dirs:
+        n, before = 0, len(alarms)
         for path in sorted(p for p in d.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file()):
-            docs += 1
+            n += 1
             text = path.read_text(encoding="utf-8", errors="replace")
             for f in lint(engine, text, now=NOW).findings:
                 if ours(f.rule_id):
                     line = text[: f.start].count("\n") + 1
                     alarms.append(f"   {f.rule_id} {f.match!r} {path.relative_to(d.parent)}:{line}")
+        docs += n
+        per_corpus.append(f"   {d.name}: {n} documents, {len(alarms) - before} findings")
     rate = len(alarms) / docs * 2000 if docs else 0.0
     print(
         f"\nreal public text: {docs} documents, {len(alarms)} confidential/embargo findings"
         f" ({rate:.1f} per 2,000 documents)"
     )
-    print("\n".join(alarms))
+    print("\n".join(per_corpus + alarms))
 
 
 def main() -> None:

@@ -43,6 +43,7 @@ _HOST_HINT = re.compile(r"[a-z0-9]\.[a-z]", re.IGNORECASE)
 _HOST_RUN = regex.compile(r"(?i)[a-z0-9.-]+")
 _SENTENCE_END = regex.compile(r"(?<!\b\p{L}{1,2})[.!?…]+[\s\"“”»)]+(?=[\p{Lu}\p{N}\"„“«])|\n\s*\n")
 _BULLET = regex.compile(r"\s*(?:[-*+•·]|\d+[.)])\s")
+_SUBHEADING = regex.compile(r" {0,3}#{2,6}\s")
 _LABEL_DECORATION = " \t*_#>•·|[](){}<>\"'„“”‚‘’«»:-–—"
 
 
@@ -98,13 +99,32 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             past = [m.start for m in packs.history_index.find(ctx.pieces)] if len(packs.history_index) else []
         return any(not _sentence_between(ctx.text, at, start) for at in past)
 
+    program: list[int] | None = None
+
+    def about_software(start: int, end: int) -> bool:
+        """A marking phrase inside a sentence naming a program part ("private fields, for internal
+        use only"): it says who may use that part, not that the text is internal. A phrase standing
+        as a label ("For internal use only" heading a line) still marks the text."""
+        nonlocal program
+        if program is None:
+            program = (
+                [m.start for m in packs.software_index.find(ctx.pieces)] if len(packs.software_index) else []
+            )
+        return any(not _sentence_between(ctx.text, at, start) for at in program) and not is_label(
+            ctx.text, start, end
+        )
+
     def applies(entry_no: int, entry: ConfidentialEntry, start: int, end: int) -> bool:
         nonlocal urls
         if not entry.active.contains(ctx.moment):
             return False
         if entry.kind != "marking" and in_idiom(start, end):
             return False
-        if entry.kind == "marking" and entry.match == "exact" and in_history(start):
+        if (
+            entry.kind == "marking"
+            and entry.match == "exact"
+            and (in_history(start) or about_software(start, end))
+        ):
             return False
         if entry.kind == "topic":  # a topic in a link's slug is the link's, not a statement
             if urls is None:
@@ -127,8 +147,15 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                 taken.append((m.start, m.end))
                 yield _finding(ctx, entry, m.start, m.end, m.confidence)
                 break
+    folded: str | None = None
     for n, entry in enumerate(entries):
         for pattern in entry.patterns:
+            needle = required_literal(pattern)
+            if needle:  # a pattern's literal start, looked for once in C instead of scanning the regex
+                if folded is None:
+                    folded = ctx.text.lower() if ctx.text.isascii() else ctx.text.casefold()
+                if needle not in folded:
+                    continue
             for pm in pattern.finditer(ctx.text):
                 s, e = pm.span()
                 if e > s and not _overlaps(taken, s, e) and applies(n, entry, s, e):
@@ -136,6 +163,88 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
                     yield _finding(ctx, entry, s, e, 1.0)
     if packs.hosts:
         yield from _hosts(ctx)
+
+
+_LITERALS: dict[tuple[str, int], str] = {}
+_META = frozenset("\\.^$*+?{}[]()|")
+
+
+def required_literal(pattern: regex.Pattern[str]) -> str:
+    """The casefolded literal every match of ``pattern`` starts with ("sturm-" for ``\\bSTURM-\\d+``),
+    or "" when there is none of three characters or more.
+
+    A case-insensitive ``regex`` scan costs about 25 ns per character even for a plain word (it
+    cannot use a fast substring search), so a pack's ticket pattern cost more than the rest of the
+    check on a 2 KB draft; ``needle in text.casefold()`` tells in C that it cannot match. Casefolding
+    maps each character on its own and covers what the pattern's full case folding matches ("ſ", "ß",
+    the Kelvin sign), so a text without the needle has no match. Only the run of plain characters
+    after the leading ``\\b``/``^`` anchors and inline flags counts; a pattern with ``|`` outside
+    brackets or a verbose flag gets none.
+    """
+    key = (pattern.pattern, pattern.flags)
+    found = _LITERALS.get(key)
+    if found is None:
+        found = _LITERALS[key] = _leading_literal(pattern.pattern, pattern.flags)
+    return found
+
+
+def _leading_literal(src: str, flags: int) -> str:
+    if flags & regex.VERBOSE or _top_level_bar(src):
+        return ""
+    i = 0
+    while True:
+        if src.startswith(("\\b", "\\A"), i):
+            i += 2
+        elif src.startswith("^", i):
+            i += 1
+        elif (m := regex.match(r"\(\?[a-zA-Z-]+\)", src[i:])) is not None:
+            if "x" in m.group().split("-")[0]:
+                return ""
+            i += m.end()
+        else:
+            break
+    out: list[str] = []
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            nxt = src[i + 1 : i + 2]
+            if not nxt or nxt.isalnum():
+                break  # a class, anchor or back reference (\d, \b, \p{L}, \1)
+            out.append(nxt)
+            i += 2
+        elif c in _META:
+            if c in "?*{" and out:
+                out.pop()  # the last character is optional or repeated: not required as written
+            break
+        else:
+            out.append(c)
+            i += 1
+    literal = "".join(out)
+    return literal.casefold() if len(literal) >= 3 else ""
+
+
+def _top_level_bar(src: str) -> bool:
+    """Whether ``src`` has an alternation ``|`` outside any group or character class."""
+    depth, i, in_class = 0, 0, False
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if src[i + 1 : i + 2] == "]":
+                i += 1  # "[]...]": a leading "]" is literal
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def _sentence_between(text: str, a: int, b: int) -> bool:
@@ -228,6 +337,13 @@ def is_label(text: str, start: int, end: int) -> bool:
         return False  # part of an identifier: ERR_INTERNAL_ASSERTION
     if text[start - 2 : start] == "[^" or text[start - 1 : start] == "/" or text[end : end + 1] == "/":
         return False  # a footnote's name ("[^internal]: …") or a path's part ("├── internal/", "/internal")
+    if text[start - 1 : start] == "{" or text[end : end + 1] == "}":
+        return False  # a template's placeholder ("--token {{geheim}}", "{internal}"), not a label
+    if text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha():
+        return False  # the first part of a compound ("internal-facing", "Intern-Team"), not "Intern - ..."
+    before_line = text[line_start:start]
+    if before_line.lstrip(" \t")[:1] == "#" and before_line.expandtabs(4)[:4] == "    ":
+        return False  # a comment in an indented code block ("    # internal -- for illustration")
     word = text[start:end]
     letters = [c for c in word if c.isalpha()]
     if len(letters) >= 3 and all(c.isupper() for c in letters):
@@ -241,14 +357,18 @@ def is_label(text: str, start: int, end: int) -> bool:
             return True
     before = text[line_start:start]
     after = text[end:line_end]
-    if before.rstrip()[-1:] in ("[", "(", "<", "{") and after.lstrip()[:1] in ("]", ")", ">", "}"):
+    if before[-1:] == "[" and after[:2] == "](":
+        return False  # a Markdown link's text ("Bitte melden Sie Lücken [vertraulich](https://…)")
+    if before.rstrip()[-1:] in ("[", "(", "<") and after.lstrip()[:1] in ("]", ")", ">"):
         # "(internal) routing" is an adjective in brackets, "[Intern] Zahlen Q3" a label
         following = after.lstrip()[1:].lstrip()
         return not following[:1].islower()
     if before.strip(_LABEL_DECORATION) == "" or not regex.search(r"[\p{L}\p{N}]", before):
         rest = after.lstrip(" \t*_")
-        if rest[:1] == ":" and _BULLET.match(before) and not regex.search(r"\p{L}{3}", rest):
-            return False  # "- Internal: 10.0.0.0/16" is a row of a definition list
+        if rest[:1] == ":" and rest[1:].strip() and not regex.search(r"\p{L}{3}", rest):
+            return False  # a key and its value: "- Internal: 10.0.0.0/16", "  internal: {}," in code
+        if rest == "" and _SUBHEADING.match(before):
+            return False  # a section's title alone ("### Internal" in a reference page), not a label
         if rest == "" and _BULLET.match(before):
             return False  # "- Internal" alone on a list line: a heading of release notes
         if rest == "" or rest[:1] in (":", "-", "–", "—", "!", "|", "/", "]", ")"):

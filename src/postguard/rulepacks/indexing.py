@@ -105,6 +105,8 @@ def index_packs(
         packs.idiom_index.add(phrase, phrase, "word")
     for word in packs.history:
         packs.history_index.add(word, word, "exact")
+    for word in packs.software:
+        packs.software_index.add(word, word, "exact")
     hashed_tables = [(hashed[file].transform, table) for file, table in hashed_hosts.items()]
     # still being built: frozen only once returned
     object.__setattr__(packs, "hosts", HostTable(hosts, hashed_tables))

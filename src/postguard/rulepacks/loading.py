@@ -87,6 +87,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
     equivalents: list[tuple[str, ...]] = []
     idioms: list[str] = []
     history: list[str] = []
+    software: list[str] = []
     versions: list[str] = []
     tests: list[PackTest] = []
     hashed: dict[str, HashedPack] = {}
@@ -124,10 +125,11 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
             ch = parse_channel(raw, root.child("channels").child(i))
             channels[ch.name] = ch
         if "vocabulary" in data:
-            groups, phrases, past = parse_vocabulary(data["vocabulary"], root.child("vocabulary"))
+            groups, phrases, past, program = parse_vocabulary(data["vocabulary"], root.child("vocabulary"))
             equivalents += groups
             idioms += phrases
             history += past
+            software += program
         for i, raw in enumerate(expect_array_of_tables(data.get("test", []), root.child("test"))):
             tests.append(parse_test(raw, root.child("test").child(i), file, tz))
         for name, parse in sections.items():
@@ -145,6 +147,7 @@ def _build(blobs: Sequence[tuple[Path, bytes]], sections: Mapping[str, SectionPa
         equivalents=tuple(equivalents),
         idioms=tuple(idioms),
         history=tuple(history),
+        software=tuple(software),
         tests=tuple(tests),
     )
     index_packs(packs, hashed, forms)

@@ -159,6 +159,10 @@ VOCABULARY = f.Table(
         ),
         "idioms": f.terms("Phrases in which an everyday word is never a codename."),
         "history": f.terms("Words that put a sentence in the past: no marking phrase counts in it."),
+        "software": f.terms(
+            "Words naming parts of a program (API, method, field): a marking phrase inside a sentence"
+            " with one tells who may use that part, not that the text is internal."
+        ),
     },
     description=(
         "Words for the term matcher: context words that stand for each other across languages, and"
@@ -312,9 +316,14 @@ def parse_channel(raw: Any, where: Where) -> Channel:
     )
 
 
-def parse_vocabulary(raw: Any, where: Where) -> tuple[list[tuple[str, ...]], list[str], list[str]]:
+def parse_vocabulary(raw: Any, where: Where) -> tuple[list[tuple[str, ...]], list[str], list[str], list[str]]:
     t = VOCABULARY.check(raw, where)
-    return t.get("equivalents", []), list(t.get("idioms", ())), list(t.get("history", ()))
+    return (
+        t.get("equivalents", []),
+        list(t.get("idioms", ())),
+        list(t.get("history", ())),
+        list(t.get("software", ())),
+    )
 
 
 def parse_test(raw: Any, where: Where, pack: str, tz: ZoneInfo) -> PackTest:

@@ -123,6 +123,10 @@ class PackSet:
     #: [vocabulary] history: words that put a sentence in the past ("damals"): no marking counts there
     history: tuple[str, ...] = ()
     history_index: TermIndex[str] = field(default_factory=TermIndex)
+    #: [vocabulary] software: words naming program parts ("API", "fields"): a marking phrase inside
+    #: their sentence says who may use that part ("fields for internal use only"), not what the text is
+    software: tuple[str, ...] = ()
+    software_index: TermIndex[str] = field(default_factory=TermIndex)
     tests: tuple[PackTest, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:

@@ -265,20 +265,25 @@ class Pieces:
         if not lemmas:
             return
         # each word's lemma folded once, however often the word stands; kept if it differs
-        folded = {w: ln for w, raw in lemmas.items() if (ln := normalise_piece(raw)) != normalise_piece(w)}
+        folded = {
+            w: ln
+            for w, raw in lemmas.items()
+            if (ln := raw.lower() if raw.isascii() else normalise_piece(raw))
+            != (w.lower() if w.isascii() else normalise_piece(w))
+        }  # (an ASCII word folds to its lower case: no Python call for most words)
         self.lemmas = list(map(folded.get, words))
         self.lemma_heads = {
             i: folded[words[i]][:4] for i in compress(range(len(words)), map(folded.__contains__, words))
         }
 
     def short_heads(self, deob: bool, k: int) -> list[str]:
-        """Each head's first ``k`` letters ("" for a head of ``k`` letters or fewer); remembered,
-        as every index with keys of ``k`` letters asks for the same."""
+        """Each head's first ``k`` letters (a head of ``k`` letters or fewer as it is, which the
+        head itself finds already); remembered, as every index with keys of ``k`` letters asks."""
         key = (deob, k)
         out = self._short_heads.get(key)
         if out is None:
             heads = (self.deob_heads or self.heads) if deob else self.heads
-            out = self._short_heads[key] = [h[:k] if len(h) > k else "" for h in heads]
+            out = self._short_heads[key] = list(map(itemgetter(slice(k)), heads))
         return out
 
     def whole_words(self, end: int) -> list[str]:

@@ -320,7 +320,8 @@ class TermIndex(Generic[R]):
             return sorted(set(found))
         hits = prefixes.intersection(heads)
         found = _where(heads, hits) if hits else []
-        found += [i for i, lemma in lemma_heads.items() if lemma in prefixes]
+        if lemma_heads and not prefixes.isdisjoint(lemma_heads.values()):
+            found += [i for i, lemma in lemma_heads.items() if lemma in prefixes]
         for k in self.short_lengths:  # a key shorter than four letters starts a longer head
             short = pieces.short_heads(deob, k)
             hits = prefixes.intersection(short)

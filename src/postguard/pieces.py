@@ -54,6 +54,7 @@ def _deobfuscate(norm: str) -> str | None:
 # the one group of a split pattern, so that the split gives the pieces and the gaps between them.
 _PIECE_FAST_SPLIT = re.compile(r"([^\W_]+)")
 _WORD_SPLIT = re.compile(r"(\w+)")
+_ASCII_WORD_SPLIT = re.compile(r"(\w+)", re.ASCII)
 _PIECE_RE_SPLIT = regex.compile(r"([\p{L}\p{M}\p{N}]+)")
 _PIECE_INVISIBLE_SPLIT = regex.compile(
     rf"([\p{{L}}\p{{M}}\p{{N}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}\p{{N}}]+)*)"
@@ -96,22 +97,37 @@ _BLOB = re.compile(rf"[A-Za-z0-9+/]{{{BLOB_MIN},}}=*")
 _DIGIT = re.compile(r"[0-9]")
 
 
-def _cut(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+def _cut(text: str, *, blobs: bool = False) -> tuple[list[int], list[int], list[str], list[str]]:
     """The pieces of ``text``: their starts, ends and words, and the gaps between them.
 
     One ``split`` (in C) gives words and gaps alike, their offsets are the running sum of their
     lengths: a Python loop per word costs more than the whole split of a 300-word draft.
+    ``blobs``: cut the text as :func:`blanked_blobs` would leave it.
     """
     # Python's own ``re`` finds runs of letters and digits faster than ``regex``; its ``[^\W_]`` is
     # \p{L} and \p{N} (Unicode as of this Python), without the combining marks of decomposed text.
-    if _HAS_INVISIBLE.search(text):
-        parts: list[str] = _PIECE_INVISIBLE_SPLIT.split(text)
-    elif _MARK_RE.search(text):
-        parts = _PIECE_RE_SPLIT.split(text)
-    elif "_" in text:
-        parts = _PIECE_FAST_SPLIT.split(text)
-    else:  # without an underscore, ``\w`` is ``[^\W_]``, and a sixth cheaper to match
-        parts = _WORD_SPLIT.split(text)
+    # Without an underscore, ``\w`` is the same and cheaper to match (in ASCII text, ASCII's ``\w``).
+    if "_" in text:
+        parts: list[str] = _PIECE_FAST_SPLIT.split(text)
+    else:
+        parts = (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
+    if not text.isascii():
+        # invisible characters and combining marks are never part of a ``\w`` run: they stand in
+        # the gaps, so only the gaps beyond ASCII (few and short) are searched for them
+        odd = "".join(g for g in set(parts[0::2]) if not g.isascii())
+        if odd and _HAS_INVISIBLE.search(odd):
+            parts = _PIECE_INVISIBLE_SPLIT.split(text)
+        elif odd and _MARK_RE.search(odd):
+            parts = _PIECE_RE_SPLIT.split(text)
+    # a blob's run of 40 or more "[A-Za-z0-9+/]" is one word unless a "+" or "/" stands in it
+    if (
+        blobs
+        and len(text) >= BLOB_MIN
+        and ("/" in text or "+" in text or max(map(len, parts[1::2])) >= BLOB_MIN)
+    ):
+        blanked = blanked_blobs(text)
+        if blanked is not text:
+            return _cut(blanked)
     offsets = list(accumulate(map(len, parts)))
     starts, ends, words, gaps = offsets[0:-1:2], offsets[1::2], parts[1::2], parts[2:-1:2]
     # a word is one piece unless a small letter is followed by a capital ("iPhone", "McKinsey"):
@@ -219,7 +235,7 @@ class Pieces:
     ) -> None:
         """``lemmas``: the lemma of each word that has one, or a function giving them for a set of words."""
         self.text = text
-        self.starts, self.ends, words, gaps = _cut(blanked_blobs(text))
+        self.starts, self.ends, words, gaps = _cut(text, blobs=True)
         n = len(words)
         # an ASCII word folds to its lower case: no Python call per word for most of a text
         self.norms = norms = list(map(str.lower, words))
@@ -232,7 +248,7 @@ class Pieces:
             fresh = {g: _gap_joined(g) for g in {g for g, j in zip(gaps, known, strict=True) if j is None}}
             known = [fresh[g] if j is None else j for j, g in zip(known, gaps, strict=True)]
         self.joined = cast(list[bool], [False, *known] if n else [])
-        self.amps = [False, *map(_has_amp, gaps)] if n and _AMP_CHARS.search(text) else [False] * n
+        self.amps = [False, *map(_has_amp, gaps)] if n and _has_amp(text) else [False] * n
         # the per-word lists below are built in C (map, compress); Python runs only for the few
         # words with digits and the distinct words with a lemma
         self.deobs = deobs = cast(list[str | None], [None] * n)

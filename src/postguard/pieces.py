@@ -123,7 +123,7 @@ def _cut(text: str, *, blobs: bool = False) -> tuple[list[int], list[int], list[
     if (
         blobs
         and len(text) >= BLOB_MIN
-        and ("/" in text or "+" in text or max(map(len, parts[1::2])) >= BLOB_MIN)
+        and ("/" in text or "+" in text or max(map(len, parts[1::2]), default=0) >= BLOB_MIN)
     ):
         blanked = blanked_blobs(text)
         if blanked is not text:

@@ -240,3 +240,8 @@ def test_blanking_blobs_keeps_every_offset(text: str) -> None:
     # every piece found in the blanked text is a piece of the text itself, at the same place
     pieces = Pieces(text)
     assert all(text[a:b].isalnum() for a, b in zip(pieces.starts, pieces.ends, strict=True))
+
+
+@pytest.mark.parametrize("text", ["!" * 50, " " * 45, "-" * 40 + "/", "\u00ad" * 41])
+def test_a_long_text_without_a_word_has_no_pieces(text: str) -> None:
+    assert len(Pieces(text)) == 0

@@ -74,6 +74,9 @@ class CheckContext:
     structure: Structure = field(default_factory=Structure, repr=False)
     prepared: Mapping[str, Any] = field(default_factory=dict, repr=False)
     site: Site = field(default=NO_SITE, repr=False)
+    #: The pieces of ``text`` without their lemmas, when the caller cut it already (the engine does,
+    #: to guess the language): ``pieces`` completes them instead of cutting the text again.
+    cut: Pieces | None = field(default=None, repr=False, compare=False)
     _cache: _DraftCache = field(default_factory=_DraftCache, repr=False, compare=False)
 
     @property
@@ -89,7 +92,12 @@ class CheckContext:
         """The text cut into pieces for :class:`postguard.terms.TermIndex`, with the lemmas of
         their words (the same lookup tables as the ``Doc``'s)."""
         if self._cache.pieces is None:
-            self._cache.pieces = Pieces(self.text, self.lemmas)
+            cut = self.cut
+            if cut is not None and cut.text is self.text:
+                cut.add_lemmas(self.lemmas)
+                self._cache.pieces = cut
+            else:
+                self._cache.pieces = Pieces(self.text, self.lemmas)
         return self._cache.pieces
 
     @property

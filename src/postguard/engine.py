@@ -21,9 +21,10 @@ from postguard.context import CheckContext, ImageContext
 from postguard.errors import ConfigError, InputError, PluginError, PostguardError, UsageError
 from postguard.extract import input_formats
 from postguard.extract.structure import light_pass
-from postguard.language import SUPPORTED, identify, is_mixed
+from postguard.language import COUNTED, SUPPORTED, function_words, identify, is_mixed
 from postguard.model import KINDS, Draft, Extracted, Finding, RuleInfo, Severity
 from postguard.nlp import NLP, cache_dir
+from postguard.pieces import Pieces
 from postguard.plugins import build_plugin_manager, failing_plugin, plugin_versions
 from postguard.ruledocs import load_rules
 from postguard.rulepacks import Channel, PackSet, SectionParser, load_packs
@@ -238,10 +239,13 @@ class Engine:
         channel = self.channel(draft.channel) if draft.channel else None
         ext = extracted or Extracted(text=draft.text)
         text = ext.text
+        # cut once: the function words that tell the language, and the pieces every matcher reads
+        pieces = Pieces(text)
+        counts = function_words(pieces.whole_words(COUNTED))
         if draft.lang in SUPPORTED:
-            lang, mixed = str(draft.lang), is_mixed(text)
+            lang, mixed = str(draft.lang), is_mixed(text, counts)
         else:  # the channel's or config's language only when the text is too short to tell
-            guess = identify(text, self.default_language(draft.channel))
+            guess = identify(text, self.default_language(draft.channel), counts)
             lang, mixed = guess.lang, guess.mixed
         msg_lang = self.config.messages_lang if self.config.messages_lang in SUPPORTED else lang
         moment = draft.publish_at or now or datetime.now(UTC)
@@ -275,6 +279,7 @@ class Engine:
             structure=ext.structure if ext.structure is not None else light_pass(text),
             prepared=self.prepared,
             site=site_of(draft.path),
+            cut=pieces,
         )
         sel = self.merge(self.base_selection, selection) if selection else self.base_selection
         raw: list[Finding] = []

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from postguard.folding import normalise_piece
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -56,6 +58,12 @@ _STOP = {
 _ONLY = {
     lang: _STOP[lang] - frozenset().union(*(_STOP[o] for o in SUPPORTED if o != lang)) for lang in SUPPORTED
 }
+#: The same words normalised as :class:`postguard.pieces.Pieces` normalises a text's words ("für" is
+#: "fur"), for counting over the pieces the engine cut already.
+_ONLY_FOLDED = {lang: frozenset(map(normalise_piece, words)) for lang, words in _ONLY.items()}
+assert all(not (_ONLY_FOLDED[a] & _ONLY_FOLDED[b]) for a in SUPPORTED for b in SUPPORTED if a != b)
+#: Function words are counted over the first this many characters of a draft.
+COUNTED = 20000
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +88,15 @@ def detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(Language.GERMAN, Language.ENGLISH).build()
 
 
-def identify(text: str, default: str = "en") -> LanguageGuess:
+def identify(text: str, default: str = "en", counts: Mapping[str, int] | None = None) -> LanguageGuess:
     """German or English; ``default`` when the text is too short or too ambiguous to tell.
 
     Function words decide first when they are unambiguous (at least two of one language and none of
     the other, or many of one and few of the other): a German codename must not make "Proud of the
-    Sturmvogel team!" German. Otherwise lingua decides.
+    Sturmvogel team!" German. Otherwise lingua decides. ``counts``: the text's
+    :func:`function_words` when the caller has them.
     """
-    counts = _function_words(text)
+    counts = _function_words(text) if counts is None else counts
     de, en = counts["de"], counts["en"]
     minor, major = min(de, en), max(de, en)
     mixed = minor >= 2 and minor >= 0.3 * major
@@ -106,10 +115,10 @@ def identify(text: str, default: str = "en") -> LanguageGuess:
     return LanguageGuess(best if decided else default, mixed, scores, decided)
 
 
-def is_mixed(text: str) -> bool:
+def is_mixed(text: str, counts: Mapping[str, int] | None = None) -> bool:
     """Whether a draft mixes German and English: both languages' function words, the minor one at
-    least twice and at least 30 % as often as the major one."""
-    counts = _function_words(text)
+    least twice and at least 30 % as often as the major one. ``counts`` as for :func:`identify`."""
+    counts = _function_words(text) if counts is None else counts
     minor, major = min(counts.values()), max(counts.values())
     return minor >= 2 and minor >= 0.3 * major
 
@@ -117,5 +126,11 @@ def is_mixed(text: str) -> bool:
 def _function_words(text: str) -> dict[str, int]:
     """How many function words of each language the text has; a word of both ("was", "so") counts
     for neither."""
-    words = _WORD.findall(text[:20000].lower())
+    words = _WORD.findall(text[:COUNTED].lower())
     return {lang: sum(map(_ONLY[lang].__contains__, words)) for lang in SUPPORTED}
+
+
+def function_words(norms: Sequence[str]) -> dict[str, int]:
+    """:func:`_function_words` over a text's words already normalised (``Pieces.norms`` of its first
+    :data:`COUNTED` characters): the engine cuts a draft into pieces once, for this and the matchers."""
+    return {lang: sum(map(_ONLY_FOLDED[lang].__contains__, norms)) for lang in SUPPORTED}

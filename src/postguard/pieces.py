@@ -12,11 +12,12 @@ with branches per word (see docs/benchmarks.md, "Engine").
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from itertools import accumulate, compress
-from operator import not_
+from operator import itemgetter, not_
 from typing import NamedTuple, cast
 
 import regex
@@ -52,6 +53,8 @@ def _deobfuscate(norm: str) -> str | None:
 # A piece: a run of letters and digits (with combining marks; across invisible characters), as
 # the one group of a split pattern, so that the split gives the pieces and the gaps between them.
 _PIECE_FAST_SPLIT = re.compile(r"([^\W_]+)")
+_WORD_SPLIT = re.compile(r"(\w+)")
+_ASCII_WORD_SPLIT = re.compile(r"(\w+)", re.ASCII)
 _PIECE_RE_SPLIT = regex.compile(r"([\p{L}\p{M}\p{N}]+)")
 _PIECE_INVISIBLE_SPLIT = regex.compile(
     rf"([\p{{L}}\p{{M}}\p{{N}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}\p{{N}}]+)*)"
@@ -94,39 +97,51 @@ _BLOB = re.compile(rf"[A-Za-z0-9+/]{{{BLOB_MIN},}}=*")
 _DIGIT = re.compile(r"[0-9]")
 
 
-def _fold(word: str) -> str:
-    """A word's normal form: an ASCII word only lower-cased (no Python call into the folding)."""
-    return word.lower() if word.isascii() else normalise_piece(word)
-
-
-def _cut(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+def _cut(text: str, *, blobs: bool = False) -> tuple[list[int], list[int], list[str], list[str]]:
     """The pieces of ``text``: their starts, ends and words, and the gaps between them.
 
     One ``split`` (in C) gives words and gaps alike, their offsets are the running sum of their
     lengths: a Python loop per word costs more than the whole split of a 300-word draft.
+    ``blobs``: cut the text as :func:`blanked_blobs` would leave it.
     """
     # Python's own ``re`` finds runs of letters and digits faster than ``regex``; its ``[^\W_]`` is
     # \p{L} and \p{N} (Unicode as of this Python), without the combining marks of decomposed text.
-    if _HAS_INVISIBLE.search(text):
-        parts: list[str] = _PIECE_INVISIBLE_SPLIT.split(text)
-    elif _MARK_RE.search(text):
-        parts = _PIECE_RE_SPLIT.split(text)
+    # Without an underscore, ``\w`` is the same and cheaper to match (in ASCII text, ASCII's ``\w``).
+    if "_" in text:
+        parts: list[str] = _PIECE_FAST_SPLIT.split(text)
     else:
-        parts = _PIECE_FAST_SPLIT.split(text)
+        parts = (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
+    if not text.isascii():
+        # invisible characters and combining marks are never part of a ``\w`` run: they stand in
+        # the gaps, so only the gaps beyond ASCII (few and short) are searched for them
+        odd = "".join(g for g in set(parts[0::2]) if not g.isascii())
+        if odd and _HAS_INVISIBLE.search(odd):
+            parts = _PIECE_INVISIBLE_SPLIT.split(text)
+        elif odd and _MARK_RE.search(odd):
+            parts = _PIECE_RE_SPLIT.split(text)
+    # a blob's run of 40 or more "[A-Za-z0-9+/]" is one word unless a "+" or "/" stands in it
+    if (
+        blobs
+        and len(text) >= BLOB_MIN
+        and ("/" in text or "+" in text or max(map(len, parts[1::2]), default=0) >= BLOB_MIN)
+    ):
+        blanked = blanked_blobs(text)
+        if blanked is not text:
+            return _cut(blanked)
     offsets = list(accumulate(map(len, parts)))
     starts, ends, words, gaps = offsets[0:-1:2], offsets[1::2], parts[1::2], parts[2:-1:2]
     # a word is one piece unless a small letter is followed by a capital ("iPhone", "McKinsey"):
     # lower-case, title-case, upper-case and digit-only words have no such place, and a text
     # without one anywhere (one search in C) spares the loop over its words
-    camel = (
-        [
-            k
-            for k, lower in enumerate(map(str.islower, words))
-            if not lower and not ((w := words[k]).istitle() or w.isupper() or w.isdigit())
-        ]
-        if not text.isascii() or _CAMEL_IN_ASCII.search(text)
-        else []
-    )
+    camel: list[int] = []
+    if not text.isascii() or _CAMEL_IN_ASCII.search(text):
+        # the distinct words that are not all lower case, judged in Python once each
+        mixed = {
+            w
+            for w in set(compress(words, map(not_, map(str.islower, words))))
+            if not (w.istitle() or w.isupper() or w.isdigit())
+        }
+        camel = list(compress(range(len(words)), map(mixed.__contains__, words))) if mixed else []
     if not camel:
         return starts, ends, words, gaps
     s2: list[int] = []
@@ -220,32 +235,30 @@ class Pieces:
     ) -> None:
         """``lemmas``: the lemma of each word that has one, or a function giving them for a set of words."""
         self.text = text
-        self.starts, self.ends, words, gaps = _cut(blanked_blobs(text))
+        self.starts, self.ends, words, gaps = _cut(text, blobs=True)
         n = len(words)
         # an ASCII word folds to its lower case: no Python call per word for most of a text
-        self.norms = norms = list(map(str.lower, words)) if text.isascii() else list(map(_fold, words))
+        self.norms = norms = list(map(str.lower, words))
+        if not text.isascii():  # only the words with a letter beyond ASCII need the folding
+            for i in compress(range(n), map(not_, map(str.isascii, words))):
+                norms[i] = normalise_piece(words[i])
         # what lies between two pieces: joined (a term may run across it) and whether it holds a "&"
         known = list(map(_GAP_JOINED.get, gaps))
         if None in known:  # each new gap judged once, not once per place it stands
             fresh = {g: _gap_joined(g) for g in {g for g, j in zip(gaps, known, strict=True) if j is None}}
             known = [fresh[g] if j is None else j for j, g in zip(known, gaps, strict=True)]
         self.joined = cast(list[bool], [False, *known] if n else [])
-        self.amps = [False, *map(_has_amp, gaps)] if n and _AMP_CHARS.search(text) else [False] * n
+        self.amps = [False, *map(_has_amp, gaps)] if n and _has_amp(text) else [False] * n
         # the per-word lists below are built in C (map, compress); Python runs only for the few
         # words with digits and the distinct words with a lemma
         self.deobs = deobs = cast(list[str | None], [None] * n)
         for i in compress(range(n), map(not_, map(str.isalpha, norms))):
             deobs[i] = _deobfuscate(norms[i])
+        self._words, self._gaps = words, gaps
         self.lemmas: list[str | None] = [None] * n
         self.lemma_heads: dict[int, str] = {}
-        if callable(lemmas):
-            lemmas = lemmas({w for w in set(words) if w.isalpha()})
-        if lemmas:  # each word's lemma folded once, however often the word stands; kept if it differs
-            folded = {w: ln for w, raw in lemmas.items() if (ln := normalise_piece(raw)) != _fold(w)}
-            self.lemmas = list(map(folded.get, words))
-            self.lemma_heads = {
-                i: folded[words[i]][:4] for i in compress(range(n), map(folded.__contains__, words))
-            }
+        if lemmas is not None:
+            self.add_lemmas(lemmas)
         self.heads = _heads(norms, self.joined)
         self.deob_heads = (
             _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined)
@@ -254,18 +267,59 @@ class Pieces:
         )
         self._items: list[Piece] | None = None
         self._short_heads: dict[tuple[bool, int], list[str]] = {}
+        self._long_words: dict[int, set[str]] = {}
 
     def __len__(self) -> int:
         return len(self.starts)
 
+    def add_lemmas(self, lemmas: Mapping[str, str] | Callable[[set[str]], Mapping[str, str]]) -> None:
+        """Give the pieces their words' lemmas: ``lemmas`` as in the constructor, for pieces cut
+        before the text's language was known (the engine cuts a draft once, to guess its language)."""
+        words = self._words
+        if callable(lemmas):
+            lemmas = lemmas({w for w in set(words) if w.isalpha()})
+        if not lemmas:
+            return
+        # each word's lemma folded once, however often the word stands; kept if it differs
+        folded = {
+            w: ln
+            for w, raw in lemmas.items()
+            if (ln := raw.lower() if raw.isascii() else normalise_piece(raw))
+            != (w.lower() if w.isascii() else normalise_piece(w))
+        }  # (an ASCII word folds to its lower case: no Python call for most words)
+        self.lemmas = list(map(folded.get, words))
+        self.lemma_heads = {
+            i: folded[words[i]][:4] for i in compress(range(len(words)), map(folded.__contains__, words))
+        }
+
     def short_heads(self, deob: bool, k: int) -> list[str]:
-        """Each head's first ``k`` letters ("" for a head of ``k`` letters or fewer); remembered,
-        as every index with keys of ``k`` letters asks for the same."""
+        """Each head's first ``k`` letters (a head of ``k`` letters or fewer as it is, which the
+        head itself finds already); remembered, as every index with keys of ``k`` letters asks."""
         key = (deob, k)
         out = self._short_heads.get(key)
         if out is None:
             heads = (self.deob_heads or self.heads) if deob else self.heads
-            out = self._short_heads[key] = [h[:k] if len(h) > k else "" for h in heads]
+            out = self._short_heads[key] = list(map(itemgetter(slice(k)), heads))
+        return out
+
+    def whole_words(self, end: int) -> list[str]:
+        """The normalised words of the pieces that start before offset ``end``, without the parts of
+        camel-case words: "getUserSettings" has no word "get" (the language guess counts these)."""
+        norms = self.norms[: bisect.bisect_left(self.starts, end)]
+        gaps = self._gaps
+        if "" not in gaps:  # only a camel-case cut leaves no gap between two pieces
+            return norms
+        last = len(gaps)
+        return [n for i, n in enumerate(norms) if (i == 0 or gaps[i - 1]) and (i == last or gaps[i])]
+
+    def long_words(self, min_len: int) -> set[str]:
+        """The distinct normalised words of letters only, of ``min_len`` letters or more; remembered,
+        as every index looking for typos and compound ends asks for the same."""
+        out = self._long_words.get(min_len)
+        if out is None:
+            out = self._long_words[min_len] = {
+                n for n in set(self.norms) if len(n) >= min_len and n.isalpha()
+            }
         return out
 
     @property
@@ -291,10 +345,14 @@ def _gap_joined(gap: str) -> bool:
 
 def _heads(norms: Sequence[str], joined: Sequence[bool]) -> list[str]:
     """The first four letters of the run of joined pieces starting at each piece."""
-    heads = [n[:4] for n in norms]
+    heads = list(map(_FIRST_FOUR, norms))
     n = len(norms)
     # right to left: a short piece's head is its letters and the (final) head of the next piece
-    for i in reversed([i for i, head in enumerate(heads) if len(head) < 4]):
-        if i + 1 < n and joined[i + 1]:
+    for i in reversed(list(compress(range(n - 1), map(_SHORT, map(len, heads))))):
+        if joined[i + 1]:
             heads[i] = (norms[i] + heads[i + 1])[:4]
     return heads
+
+
+_FIRST_FOUR = itemgetter(slice(4))
+_SHORT = (4).__gt__  # a head of fewer than four letters

@@ -107,6 +107,7 @@ class TermIndex(Generic[R]):
         self.long_prefixes: set[str] = set()
         #: The lengths of the keys (a plain index): a closed compound is cut only where a key can end.
         self.key_lengths: set[int] = set()
+        self.sorted_lengths: list[int] = []  # the same, in order: a piece's cuts are a slice of it
         self.typo_keys = DeletionKeys()
         self.end_lengths: set[int] = set()  # distinctive terms that may end a closed compound
         self.end_tails: set[str] = set()
@@ -186,7 +187,9 @@ class TermIndex(Generic[R]):
         if self.prefixes is not None:
             self.prefixes.add(key[:4])
             self.long_prefixes.add(key[:8])
-            self.key_lengths.add(len(key))
+            if len(key) not in self.key_lengths:
+                self.key_lengths.add(len(key))
+                bisect.insort(self.sorted_lengths, len(key))
             if len(key) < 4:
                 self.short_lengths.add(len(key))
         self.entries.setdefault(self._stored(key), []).append(entry)
@@ -278,13 +281,25 @@ class TermIndex(Generic[R]):
         for heads, deob in ((pieces.heads, False), (pieces.deob_heads, True)):
             if heads is None:
                 continue
-            for i in starts(deob):
+            for i in self._live(pieces, starts(deob), deob):
                 if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + self.max_pieces]):
                     continue
                 self._scan(pieces, i, deob, found)
         if len(self.typo_keys) or self.end_lengths:
             self._distinctive(pieces, found)
         return found
+
+    def _live(self, pieces: Pieces, starts: list[int], deob: bool) -> list[int]:
+        """``starts`` without those where :meth:`_scan` stops at its first piece: a piece of eight
+        letters or more whose first eight are no key's and in which no shorter key ends
+        ("Kolleginnen" for a term "Kollektion ..."). Judged once per distinct word, not once per
+        place it stands; a hashed index (no prefixes) keeps every start."""
+        if self.prefixes is None or not starts:
+            return starts
+        words = [(d or n) for d, n in zip(pieces.deobs, pieces.norms, strict=True)] if deob else pieces.norms
+        long_words = {w for w in {words[i] for i in starts} if len(w) >= 8}
+        dead = {w for w in long_words if w[:8] not in self.long_prefixes and not self._inside_short("", w)}
+        return [i for i in starts if words[i] not in dead] if dead else starts
 
     def _starts(self, pieces: Pieces, deob: bool) -> list[int]:
         """The pieces (in order) where a term may start, by their heads (or their lemmas' heads).
@@ -305,7 +320,8 @@ class TermIndex(Generic[R]):
             return sorted(set(found))
         hits = prefixes.intersection(heads)
         found = _where(heads, hits) if hits else []
-        found += [i for i, lemma in lemma_heads.items() if lemma in prefixes]
+        if lemma_heads and not prefixes.isdisjoint(lemma_heads.values()):
+            found += [i for i, lemma in lemma_heads.items() if lemma in prefixes]
         for k in self.short_lengths:  # a key shorter than four letters starts a longer head
             short = pieces.short_heads(deob, k)
             hits = prefixes.intersection(short)
@@ -372,7 +388,9 @@ class TermIndex(Generic[R]):
             elif self.prefixes is None:  # a hashed index knows no lengths: every cut
                 cuts = list(range(lo, hi + 1))
             else:  # only where a key ends: a long word is not cut at every letter
-                cuts = sorted(k - len(prev) for k in self.key_lengths if lo <= k - len(prev) <= hi)
+                lengths, done = self.sorted_lengths, len(prev)
+                a, b = bisect.bisect_left(lengths, lo + done), bisect.bisect_right(lengths, hi + done)
+                cuts = [k - done for k in lengths[a:b]]
             digits = len(norm) - len(norm.rstrip("0123456789"))
             if 0 < digits < len(norm) and norm[-digits - 1].isalpha() and len(norm) - digits >= lo:
                 cuts.append(len(norm) - digits)  # "Gipfelsturm2027"
@@ -398,13 +416,13 @@ class TermIndex(Generic[R]):
         norms = pieces.norms
         # each word judged once, however often it stands: a typo candidate, a compound's end, or neither
         get = self.entries.get if tf is None else self._get
-        words = {n for n in set(norms) if len(n) >= MIN_TYPO_LEN - 1 and n.isalpha() and not get(n)}
+        words = {n for n in pieces.long_words(MIN_TYPO_LEN - 1) if not get(n)}
         typos = {n for n in words if typo_keys.may_match(n)}
         tails = self.end_tails if self.prefixes is not None else None
         compounds = {n for n in words if len(n) >= min_end and (tails is None or n[-4:] in tails)}
         if not typos and not compounds:
             return
-        for i in [i for i, n in enumerate(norms) if n in typos or n in compounds]:
+        for i in _where(norms, typos | compounds):
             norm = norms[i]
             here = (pieces, i, pieces.starts[i], pieces.ends[i])
             if norm in typos and tf is not None:

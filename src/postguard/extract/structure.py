@@ -15,6 +15,7 @@ The checks read only this and the checked text, never the source.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -102,6 +103,10 @@ _PLAIN_ANCHOR = regex.compile(r"(?is)<a\b(?P<attrs>[^>]*)>(?P<label>.*?)</a\s*>"
 _PLAIN_IMG = regex.compile(r"(?is)<img\b(?P<attrs>[^>]*)>")
 _PLAIN_BLOCKQUOTE = regex.compile(r"(?is)<blockquote\b[^>]*>.*?</blockquote\s*>")
 _PLAIN_QUOTE_LINES = regex.compile(r"(?m)(?:^[ \t]{0,3}>[^\n]*(?:\n|$))+")
+#: Where a ``>`` line can start: the text's start or a line break (stdlib ``re`` finds the "\n" with a
+#: fast search; the scan above tries every position and cost 17 ms per MB of minified HTML).
+_QUOTE_LINE_AT_START = re.compile(r"[ \t]{0,3}>")
+_QUOTE_LINE_AFTER_BREAK = re.compile(r"\n[ \t]{0,3}>")
 _PLAIN_HIDDEN = regex.compile(r"(?s)<!--.*?(?:-->|$)|(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
 _BLANK_LINE = regex.compile(r"\r?\n[ \t]*\r?\n")
 _ATTR_VALUE = regex.compile(
@@ -396,7 +401,7 @@ def _plain_markup(
                         start=m.start(), end=m.end(), kind="quote", cite=_clean(cite.group(1)) if cite else ""
                     )
                 )
-    if ">" in text:
+    if ">" in text and (_QUOTE_LINE_AT_START.match(text) or _QUOTE_LINE_AFTER_BREAK.search(text)):
         for m in _PLAIN_QUOTE_LINES.finditer(text):
             if visible(m.start()):
                 lines = [_QUOTE_MARKER.sub("", ln) for ln in m.group().splitlines()]

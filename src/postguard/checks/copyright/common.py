@@ -120,10 +120,16 @@ class Ref:
 def mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
     if not spans:
         return text
-    chars = list(text)
-    for a, b in spans:
-        chars[a:b] = "\x00" * (b - a)
-    return "".join(chars)
+    parts: list[str] = []  # slices joined, not a list of every character (1 MB: 1,000,000 items)
+    at = 0
+    for a, b in sorted(spans):
+        if b <= max(a, at):
+            continue
+        a = max(a, at)
+        parts += (text[at:a], "\x00" * (b - a))
+        at = b
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def shorten(s: str, limit: int = 60) -> str:

@@ -9,13 +9,13 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postguard.checks.scantest import _ODD_FOLDS, Words, ascii_fold, required
+from postguard.checks.scantest import ODD_FOLDS, Words, ascii_fold, odd_folds, required
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKENS = tomllib.loads((ROOT / "rules/default.toml").read_text(encoding="utf-8"))["secrets"]["token"]
 WORDS = ["passwort", "PW", "Zugang", "user", "passwörter", "api_key", "secret", "ss", "Straße", "kelvin"]
 # text made of what the folding cares about: ASCII, ß, umlauts, the odd folds, dashes and quotes
-ALPHABET = "aAsSkKpPwWöÖüß_- „“" + _ODD_FOLDS[:6] + "\u212a\u017f"
+ALPHABET = "aAsSkKpPwWöÖüß_- „“" + ODD_FOLDS[:6] + "\u212a\u017f"
 
 
 @settings(max_examples=300, deadline=None)
@@ -73,3 +73,7 @@ def test_a_text_a_token_shape_matches_is_never_skipped(before: str, after: str, 
         for text in (before + _SAMPLES[name] + after, before + after):
             if pattern.search(text):
                 assert test.maybe_in(text, ascii_fold(text)), (token["name"], text)
+
+
+def test_the_written_out_odd_folds_are_those_of_this_pythons_unicode() -> None:
+    assert odd_folds() == ODD_FOLDS

@@ -296,10 +296,12 @@ class TermIndex(Generic[R]):
         place it stands; a hashed index (no prefixes) keeps every start."""
         if self.prefixes is None or not starts:
             return starts
-        words = [(d or n) for d, n in zip(pieces.deobs, pieces.norms, strict=True)] if deob else pieces.norms
-        long_words = {w for w in {words[i] for i in starts} if len(w) >= 8}
+        norms, deobs = pieces.norms, pieces.deobs
+        # the word each start's scan reads first (only the starts': find_around asks for a few)
+        first = [deobs[i] or norms[i] for i in starts] if deob else [norms[i] for i in starts]
+        long_words = {w for w in first if len(w) >= 8}
         dead = {w for w in long_words if w[:8] not in self.long_prefixes and not self._inside_short("", w)}
-        return [i for i in starts if words[i] not in dead] if dead else starts
+        return [i for i, w in zip(starts, first, strict=True) if w not in dead] if dead else starts
 
     def _starts(self, pieces: Pieces, deob: bool) -> list[int]:
         """The pieces (in order) where a term may start, by their heads (or their lemmas' heads).

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postguard.checks.personal import is_card, is_rvnr
 
@@ -92,3 +94,15 @@ def test_long_international_numbers_are_phones_not_card_candidates(check, text: 
 def test_a_single_word_mailbox_at_an_organisation_is_not_reported(check) -> None:  # type: ignore[no-untyped-def]
     assert check("Schreibt an berlin@correlaid.org oder ffhb@irc.hackint.org") == []
     assert [f.rule_id for f in check("Schreibt an garrx@gmail.com")] == ["PG701"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789 -+()./ADEX\t", max_size=40))
+def test_the_number_scans_skipped_without_a_digit_pair_could_not_have_matched(text: str) -> None:
+    from postguard.checks import personal
+
+    if personal._DIGIT_PAIR.search(text) is None:
+        for pattern in (personal._IBAN, personal._CARD_CANDIDATE, personal._RVNR, personal._IDNR):
+            assert pattern.search(text) is None
+        if "+" not in text:
+            assert personal._PHONE.search(text) is None

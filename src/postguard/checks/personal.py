@@ -246,6 +246,7 @@ _PHONE = regex.compile(
     r"(?<![\w+/.,-])(?:(?:\+|00)[1-9]\d{0,3}|\(?0[1-9])[\d \t()/.-]{4,20}\d(?![\w/.-]\d|\d)", regex.VERSION1
 )
 _DIGIT = re.compile(r"\d")  # stdlib: one C scan of a text without digits (a generator took ~1 ms)
+_DIGIT_PAIR = re.compile(r"\d[ -]?\d")
 _DATE = regex.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}")
 _IBAN = regex.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", regex.VERSION1)
 _CARD_CANDIDATE = regex.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])", regex.VERSION1)
@@ -314,8 +315,12 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             )
     if _DIGIT.search(text) is None:  # every number pattern below needs a digit
         return
+    # and all but a phone number led by "+" need two digits at most a space or hyphen apart: a text
+    # without such a pair (a page of markup with a "?q=1" here and there) spares their scans
+    paired = _DIGIT_PAIR.search(text) is not None
+    nothing: tuple[regex.Match[str], ...] = ()
     numbers: list[tuple[int, int]] = []  # account and card candidates: never read as phone numbers
-    for m in _IBAN.finditer(text):
+    for m in _IBAN.finditer(text) if paired else nothing:
         numbers.append(m.span())
         compact = _compact(m.group(0))
         if compact in comp.public_numbers or not iban.is_valid(compact) or not free(*m.span()):
@@ -329,7 +334,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             "(im Regelpaket eintragen).",
             0.95,
         )
-    for m in _CARD_CANDIDATE.finditer(text):
+    for m in _CARD_CANDIDATE.finditer(text) if paired else nothing:
         digits = _compact(m.group(0))
         if not digits.startswith("0") and text[max(0, m.start() - 1) : m.start()] != "+":
             numbers.append(m.span())  # no card number starts with 0 or +: those may be phone numbers
@@ -343,7 +348,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             "Eine Kartennummer: nie posten.",
             0.9,
         )
-    for m in _RVNR.finditer(text):
+    for m in _RVNR.finditer(text) if paired else nothing:
         if not is_rvnr(m.group(0)) or not free(*m.span()):
             continue
         cued = _cued(comp.cues["social_insurance_cues"], text, m.start())
@@ -355,7 +360,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             "Eine Sozialversicherungsnummer: nie posten.",
             0.95 if cued else 0.75,
         )
-    for m in _IDNR.finditer(text):
+    for m in _IDNR.finditer(text) if paired else nothing:
         compact = _compact(m.group(0))
         if not idnr.is_valid(compact) or not free(*m.span()):
             continue
@@ -368,7 +373,7 @@ def postguard_check(ctx: CheckContext) -> Iterator[Finding]:
             "Eine Steuer-Identifikationsnummer: nie posten.",
             0.9 if cued else 0.4,
         )
-    for m in _PHONE.finditer(text):
+    for m in _PHONE.finditer(text) if paired or "+" in text else nothing:
         start, end = m.span()
         while end > start and text[end - 1] in " \t-/(.":
             end -= 1

@@ -191,9 +191,6 @@ def _term_parts(term: str) -> list[str]:
     return out
 
 
-_AMP_CHARS = re.compile("[&+＆＋]")
-
-
 def _has_amp(gap: str) -> bool:
     return "&" in gap or "+" in gap or "＆" in gap or "＋" in gap
 

@@ -106,8 +106,7 @@ class TermIndex(Generic[R]):
         self.short_lengths: set[int] = set()
         self.long_prefixes: set[str] = set()
         #: The lengths of the keys (a plain index): a closed compound is cut only where a key can end.
-        self.key_lengths: set[int] = set()
-        self.sorted_lengths: list[int] = []  # the same, in order: a piece's cuts are a slice of it
+        self.key_lengths: list[int] = []  # in order, each once: a piece's cuts are a slice of it
         self.typo_keys = DeletionKeys()
         self.end_lengths: set[int] = set()  # distinctive terms that may end a closed compound
         self.end_tails: set[str] = set()
@@ -187,9 +186,9 @@ class TermIndex(Generic[R]):
         if self.prefixes is not None:
             self.prefixes.add(key[:4])
             self.long_prefixes.add(key[:8])
-            if len(key) not in self.key_lengths:
-                self.key_lengths.add(len(key))
-                bisect.insort(self.sorted_lengths, len(key))
+            lengths, at = self.key_lengths, bisect.bisect_left(self.key_lengths, len(key))
+            if at == len(lengths) or lengths[at] != len(key):
+                lengths.insert(at, len(key))
             if len(key) < 4:
                 self.short_lengths.add(len(key))
         self.entries.setdefault(self._stored(key), []).append(entry)
@@ -390,7 +389,7 @@ class TermIndex(Generic[R]):
             elif self.prefixes is None:  # a hashed index knows no lengths: every cut
                 cuts = list(range(lo, hi + 1))
             else:  # only where a key ends: a long word is not cut at every letter
-                lengths, done = self.sorted_lengths, len(prev)
+                lengths, done = self.key_lengths, len(prev)
                 a, b = bisect.bisect_left(lengths, lo + done), bisect.bisect_right(lengths, hi + done)
                 cuts = [k - done for k in lengths[a:b]]
             digits = len(norm) - len(norm.rstrip("0123456789"))

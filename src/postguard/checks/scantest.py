@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sys
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -145,13 +145,7 @@ def _exact(op: Any, av: Any) -> set[str] | None:
     if op is getattr(sre_c, "ATOMIC_GROUP", None):
         return _exact_seq(av)
     if op is sre_c.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            lang = _exact_seq(branch)
-            if lang is None:
-                return None
-            out |= lang
-        return out if len(out) <= _LIMIT else None
+        return _union(av[1], _exact_seq)
     if op is sre_c.IN:
         chars: set[str] = set()
         for iop, iav in av:
@@ -174,6 +168,18 @@ def _exact(op: Any, av: Any) -> set[str] | None:
             out2 = _cross(out2, one)
         return out2
     return None
+
+
+def _union(branches: Sequence[Any], of: Callable[[Any], set[str] | None]) -> set[str] | None:
+    """The union of ``of(branch)`` over an alternation's branches; ``None`` when one branch gives
+    none or the union has more than ``_LIMIT`` strings."""
+    out: set[str] = set()
+    for branch in branches:
+        part = of(branch)
+        if part is None:
+            return None
+        out |= part
+    return out if len(out) <= _LIMIT else None
 
 
 def _required_seq(items: Sequence[Any]) -> set[str] | None:
@@ -208,13 +214,7 @@ def _required(op: Any, av: Any) -> set[str] | None:
     if op is getattr(sre_c, "ATOMIC_GROUP", None):
         return _required_seq(av)
     if op is sre_c.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            req = _required_seq(branch)
-            if req is None:
-                return None
-            out |= req
-        return out if len(out) <= _LIMIT else None
+        return _union(av[1], _required_seq)
     if op in _REPEATS and av[0] >= 1:
         return _required_seq(av[2])
     return None

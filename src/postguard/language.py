@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from postguard.folding import normalise_piece
+from postguard.pieces import Pieces
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -125,12 +126,12 @@ def is_mixed(text: str, counts: Mapping[str, int] | None = None) -> bool:
 
 def _function_words(text: str) -> dict[str, int]:
     """How many function words of each language the text has; a word of both ("was", "so") counts
-    for neither."""
-    words = _WORD.findall(text[:COUNTED].lower())
-    return {lang: sum(map(_ONLY[lang].__contains__, words)) for lang in SUPPORTED}
+    for neither. The same count as the engine's, which has the text's pieces already."""
+    return function_words(Pieces(text).whole_words(COUNTED))
 
 
-def function_words(norms: Sequence[str]) -> dict[str, int]:
-    """:func:`_function_words` over a text's words already normalised (``Pieces.norms`` of its first
-    :data:`COUNTED` characters): the engine cuts a draft into pieces once, for this and the matchers."""
-    return {lang: sum(map(_ONLY_FOLDED[lang].__contains__, norms)) for lang in SUPPORTED}
+def function_words(words: Sequence[str]) -> dict[str, int]:
+    """How many function words of each language a text's normalised words have (``Pieces.whole_words``
+    of its first :data:`COUNTED` characters): the engine cuts a draft into pieces once, for this and
+    the matchers."""
+    return {lang: sum(map(_ONLY_FOLDED[lang].__contains__, words)) for lang in SUPPORTED}

@@ -17,6 +17,7 @@ from postguard.terms import (
     SPACING,
     Pieces,
     TermIndex,
+    blanked_blobs,
     build_index,
     split_pieces,
 )
@@ -206,6 +207,23 @@ def test_pieces_are_runs_of_letters_and_digits_cut_at_camel_case(text: str) -> N
     assert split_pieces(text) == _pieces_by_definition(text)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=120), st.booleans())
+def test_an_ascii_text_is_cut_as_any_text_is(text: str, blob: bool) -> None:
+    # ASCII text is cut by translate and str.split, a text with "é" by the regex split: the same
+    # pieces, gaps, joins and heads, whatever the characters (controls, "_", "+" and "/")
+    if blob:
+        text += " " + "a/B+" * 11 + "9 "  # an encoded blob: no pieces on either path
+    ascii_cut, regex_cut = Pieces(text), Pieces(text + "\n\u00e9")  # a line break joins nothing
+    n = len(ascii_cut)
+    assert len(regex_cut) == n + 1
+    for name in ("starts", "ends", "norms", "deobs", "joined", "amps", "heads"):
+        assert getattr(ascii_cut, name) == getattr(regex_cut, name)[:n], name
+    assert list(zip(ascii_cut.starts, ascii_cut.ends, strict=True)) == _pieces_by_definition(
+        blanked_blobs(text)
+    )
+
+
 def test_pieces_of_mixed_words() -> None:
     text = "#TrekkerT5, iPhone, ABCdef, Sturmv0gel-Team, Vo\u0308gel"
     assert [text[a:b] for a, b in split_pieces(text)] == [
@@ -232,8 +250,6 @@ def test_encoded_blobs_are_not_searched_but_the_words_around_them_are() -> None:
 @given(st.text(alphabet="aB3+/= \nSturmvogel", max_size=300))
 @settings(max_examples=200, deadline=None)
 def test_blanking_blobs_keeps_every_offset(text: str) -> None:
-    from postguard.terms import blanked_blobs
-
     out = blanked_blobs(text)
     assert len(out) == len(text)
     assert all(a == b or (b == " " and a in "aB3+/=Sturmvogel") for a, b in zip(text, out, strict=True))

@@ -17,7 +17,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from itertools import accumulate, compress
-from operator import itemgetter, not_
+from operator import itemgetter
 from typing import NamedTuple, cast
 
 import regex
@@ -54,7 +54,6 @@ def _deobfuscate(norm: str) -> str | None:
 # the one group of a split pattern, so that the split gives the pieces and the gaps between them.
 _PIECE_FAST_SPLIT = re.compile(r"([^\W_]+)")
 _WORD_SPLIT = re.compile(r"(\w+)")
-_ASCII_WORD_SPLIT = re.compile(r"(\w+)", re.ASCII)
 _PIECE_RE_SPLIT = regex.compile(r"([\p{L}\p{M}\p{N}]+)")
 _PIECE_INVISIBLE_SPLIT = regex.compile(
     rf"([\p{{L}}\p{{M}}\p{{N}}]+(?:[{INVISIBLE}]+[\p{{L}}\p{{M}}\p{{N}}]+)*)"
@@ -77,7 +76,7 @@ def blanked_blobs(text: str) -> str:
     No one writes a codename inside base64; such a blob is hundreds of camel-case "words" that
     cost the matchers seconds per MB. The secret check reads the text itself, blobs included.
     """
-    if len(text) < BLOB_MIN:
+    if len(text) < BLOB_MIN or not _may_hold_blob(text):
         return text
     spans = [m.span() for m in _BLOB.finditer(text) if _DIGIT.search(text, *m.span())]
     if not spans:
@@ -100,25 +99,29 @@ _DIGIT = re.compile(r"[0-9]")
 def _cut(text: str, *, blobs: bool = False) -> tuple[list[int], list[int], list[str], list[str]]:
     """The pieces of ``text``: their starts, ends and words, and the gaps between them.
 
-    One ``split`` (in C) gives words and gaps alike, their offsets are the running sum of their
-    lengths: a Python loop per word costs more than the whole split of a 300-word draft.
+    One ``split`` (in C; for ASCII text, ``translate`` and ``str.split``) gives words and gaps
+    alike, their offsets are the running sum of their lengths: a Python loop per word costs more
+    than the whole split of a 300-word draft.
     ``blobs``: cut the text as :func:`blanked_blobs` would leave it.
     """
+    if text.isascii():
+        words, gaps, starts, ends = _ascii_cut(text)
+        if blobs and len(text) >= BLOB_MIN:
+            blanked = blanked_blobs(text)
+            if blanked is not text:
+                return _cut(blanked)
+        return _camel_cut(text, starts, ends, words, gaps)
     # Python's own ``re`` finds runs of letters and digits faster than ``regex``; its ``[^\W_]`` is
     # \p{L} and \p{N} (Unicode as of this Python), without the combining marks of decomposed text.
-    # Without an underscore, ``\w`` is the same and cheaper to match (in ASCII text, ASCII's ``\w``).
-    if "_" in text:
-        parts: list[str] = _PIECE_FAST_SPLIT.split(text)
-    else:
-        parts = (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
-    if not text.isascii():
-        # invisible characters and combining marks are never part of a ``\w`` run: they stand in
-        # the gaps, so only the gaps beyond ASCII (few and short) are searched for them
-        odd = "".join(g for g in set(parts[0::2]) if not g.isascii())
-        if odd and _HAS_INVISIBLE.search(odd):
-            parts = _PIECE_INVISIBLE_SPLIT.split(text)
-        elif odd and _MARK_RE.search(odd):
-            parts = _PIECE_RE_SPLIT.split(text)
+    # Without an underscore, ``\w`` is the same and cheaper to match.
+    parts: list[str] = (_PIECE_FAST_SPLIT if "_" in text else _WORD_SPLIT).split(text)
+    # invisible characters and combining marks are never part of a ``\w`` run: they stand in
+    # the gaps, so only the gaps beyond ASCII (few and short) are searched for them
+    odd = "".join(g for g in set(parts[0::2]) if not g.isascii())
+    if odd and _HAS_INVISIBLE.search(odd):
+        parts = _PIECE_INVISIBLE_SPLIT.split(text)
+    elif odd and _MARK_RE.search(odd):
+        parts = _PIECE_RE_SPLIT.split(text)
     # a blob's run of 40 or more "[A-Za-z0-9+/]" is one word unless a "+" or "/" stands in it
     if (
         blobs
@@ -130,17 +133,55 @@ def _cut(text: str, *, blobs: bool = False) -> tuple[list[int], list[int], list[
             return _cut(blanked)
     offsets = list(accumulate(map(len, parts)))
     starts, ends, words, gaps = offsets[0:-1:2], offsets[1::2], parts[1::2], parts[2:-1:2]
+    return _camel_cut(text, starts, ends, words, gaps)
+
+
+def _ascii_cut(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
+    """The words, gaps, starts and ends of an ASCII text, as ``_cut``'s split gives them.
+
+    Two ``translate`` calls and two ``split`` calls, all in C: a regex split costs about five times
+    as much (400 instructions per character of minified HTML, most of it trying the pattern at
+    each character). The words are the runs of ASCII letters and digits (``\\w`` without "_"), the
+    gaps the runs between them.
+    """
+    words = text.translate(_ASCII_NON_WORD_TO_SPACE).split()
+    if not words:
+        return [], [], [], []
+    # every word character read as "a": the rest of the text falls apart into the gaps (and empty
+    # strings where two word characters meet, dropped in C)
+    runs = list(filter(None, text.translate(_ASCII_WORD_TO_A).split("a")))
+    lead = 0 if text[0].isalnum() else len(runs[0])
+    first = 1 if lead else 0
+    gaps = runs[first : first + len(words) - 1]
+    lengths = [0] * (2 * len(words) - 1)  # word, gap, word, ..., word
+    lengths[0::2] = map(len, words)
+    lengths[1::2] = map(len, gaps)
+    offsets = list(accumulate(lengths, initial=lead))
+    return words, gaps, offsets[0::2], offsets[1::2]
+
+
+_ASCII_NON_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+_ASCII_WORD_TO_A = str.maketrans({c: "a" for c in map(chr, range(128)) if c.isalnum()})
+_BLOB_CHAR_TO_A = str.maketrans({c: "a" for c in map(chr, range(128)) if c.isalnum() or c in "+/"})
+
+
+def _may_hold_blob(text: str) -> bool:
+    """Whether ``text`` has a run of :data:`BLOB_MIN` characters of ``[A-Za-z0-9+/]``: one
+    ``translate`` and a substring search in C, where ``_BLOB`` tried its pattern at every character."""
+    return "a" * BLOB_MIN in text.translate(_BLOB_CHAR_TO_A)
+
+
+def _camel_cut(
+    text: str, starts: list[int], ends: list[int], words: list[str], gaps: list[str]
+) -> tuple[list[int], list[int], list[str], list[str]]:
+    """The pieces, with each camel-case word ("iPhone", "TrekkerT5") cut at its capitals."""
     # a word is one piece unless a small letter is followed by a capital ("iPhone", "McKinsey"):
     # lower-case, title-case, upper-case and digit-only words have no such place, and a text
     # without one anywhere (one search in C) spares the loop over its words
     camel: list[int] = []
     if not text.isascii() or _CAMEL_IN_ASCII.search(text):
         # the distinct words that are not all lower case, judged in Python once each
-        mixed = {
-            w
-            for w in set(compress(words, map(not_, map(str.islower, words))))
-            if not (w.istitle() or w.isupper() or w.isdigit())
-        }
+        mixed = {w for w in set(words) if not (w.islower() or w.istitle() or w.isupper() or w.isdigit())}
         camel = list(compress(range(len(words)), map(mixed.__contains__, words))) if mixed else []
     if not camel:
         return starts, ends, words, gaps
@@ -236,9 +277,10 @@ class Pieces:
         n = len(words)
         # an ASCII word folds to its lower case: no Python call per word for most of a text
         self.norms = norms = list(map(str.lower, words))
-        if not text.isascii():  # only the words with a letter beyond ASCII need the folding
-            for i in compress(range(n), map(not_, map(str.isascii, words))):
-                norms[i] = normalise_piece(words[i])
+        if not text.isascii():  # only the words with a letter beyond ASCII need the folding, once each
+            folded = {w: normalise_piece(w) for w in set(words) if not w.isascii()}
+            if folded:
+                self.norms = norms = list(map(folded.get, words, norms))
         # what lies between two pieces: joined (a term may run across it) and whether it holds a "&"
         known = list(map(_GAP_JOINED.get, gaps))
         if None in known:  # each new gap judged once, not once per place it stands
@@ -246,21 +288,20 @@ class Pieces:
             known = [fresh[g] if j is None else j for j, g in zip(known, gaps, strict=True)]
         self.joined = cast(list[bool], [False, *known] if n else [])
         self.amps = [False, *map(_has_amp, gaps)] if n and _has_amp(text) else [False] * n
-        # the per-word lists below are built in C (map, compress); Python runs only for the few
-        # words with digits and the distinct words with a lemma
-        self.deobs = deobs = cast(list[str | None], [None] * n)
-        for i in compress(range(n), map(not_, map(str.isalpha, norms))):
-            deobs[i] = _deobfuscate(norms[i])
+        # the per-word lists below are built in C (map, compress); Python runs only for the
+        # distinct words (with digits, with a lemma, short ones)
+        self._distinct = distinct = set(norms)
+        read = {w: d for w in distinct if not w.isalpha() and (d := _deobfuscate(w)) is not None}
+        self.deobs = cast(list[str | None], list(map(read.get, norms)) if read else [None] * n)
+        deobs = self.deobs
         self._words, self._gaps = words, gaps
         self.lemmas: list[str | None] = [None] * n
         self.lemma_heads: dict[int, str] = {}
         if lemmas is not None:
             self.add_lemmas(lemmas)
-        self.heads = _heads(norms, self.joined)
+        self.heads = _heads(norms, self.joined, distinct)
         self.deob_heads = (
-            _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined)
-            if deobs.count(None) < n
-            else None
+            _heads([d or w for d, w in zip(deobs, norms, strict=True)], self.joined) if read else None
         )
         self._items: list[Piece] | None = None
         self._short_heads: dict[tuple[bool, int], list[str]] = {}
@@ -314,9 +355,7 @@ class Pieces:
         as every index looking for typos and compound ends asks for the same."""
         out = self._long_words.get(min_len)
         if out is None:
-            out = self._long_words[min_len] = {
-                n for n in set(self.norms) if len(n) >= min_len and n.isalpha()
-            }
+            out = self._long_words[min_len] = {n for n in self._distinct if len(n) >= min_len and n.isalpha()}
         return out
 
     @property
@@ -340,16 +379,21 @@ def _gap_joined(gap: str) -> bool:
     return joined
 
 
-def _heads(norms: Sequence[str], joined: Sequence[bool]) -> list[str]:
-    """The first four letters of the run of joined pieces starting at each piece."""
+def _heads(norms: Sequence[str], joined: Sequence[bool], distinct: set[str] | None = None) -> list[str]:
+    """The first four letters of the run of joined pieces starting at each piece.
+
+    ``distinct``: the set of ``norms``, when the caller has it (the short ones are found among them).
+    """
     heads = list(map(_FIRST_FOUR, norms))
-    n = len(norms)
+    short = {w for w in (set(norms) if distinct is None else distinct) if len(w) < 4}
+    if not short:
+        return heads
     # right to left: a short piece's head is its letters and the (final) head of the next piece
-    for i in reversed(list(compress(range(n - 1), map(_SHORT, map(len, heads))))):
+    last = len(norms) - 1
+    for i in reversed(list(compress(range(last), map(short.__contains__, norms)))):
         if joined[i + 1]:
             heads[i] = (norms[i] + heads[i + 1])[:4]
     return heads
 
 
 _FIRST_FOUR = itemgetter(slice(4))
-_SHORT = (4).__gt__  # a head of fewer than four letters

@@ -169,6 +169,17 @@ def test_matches_are_well_formed(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, max_size=12).map(" ".join), st.integers(2, 4))
+def test_text_that_stands_again_is_matched_again(text: str, copies: int) -> None:
+    """A scan that found nothing is not repeated where the same text stands again (repetitive
+    markup): every copy of a text still gets the matches of the first, none lost or moved."""
+    once = [(m.start, m.end, m.variant, m.refs) for m in INDEX.find(Pieces(text))]
+    step = len(text) + 2  # copies apart by a blank line, which no term runs across
+    again = [(m.start, m.end, m.variant, m.refs) for m in INDEX.find(Pieces("\n\n".join([text] * copies)))]
+    assert again == [(a + k * step, b + k * step, v, r) for k in range(copies) for a, b, v, r in once]
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(WORDS, max_size=16).map(" ".join), st.data())
 def test_asking_around_a_span_finds_what_the_whole_pass_finds_there(text: str, data: st.DataObject) -> None:
     """find_around reads only the pieces near a span, yet misses no match of the whole pass over it."""

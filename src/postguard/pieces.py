@@ -16,8 +16,8 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from itertools import accumulate, compress
-from operator import itemgetter
+from itertools import accumulate, compress, repeat
+from operator import is_not, itemgetter
 from typing import NamedTuple, cast
 
 import regex
@@ -296,7 +296,10 @@ class Pieces:
         deobs = self.deobs
         self._words, self._gaps = words, gaps
         self.lemmas: list[str | None] = [None] * n
-        self.lemma_heads: dict[int, str] = {}
+        #: The first four letters of the distinct lemmas (an index asks :attr:`lemma_heads` only
+        #: when one of them can start a term).
+        self.lemma_head_set: set[str] = set()
+        self._lemma_heads: dict[int, str] | None = {}
         if lemmas is not None:
             self.add_lemmas(lemmas)
         self.heads = _heads(norms, self.joined, distinct)
@@ -326,9 +329,17 @@ class Pieces:
             != (w.lower() if w.isascii() else normalise_piece(w))
         }  # (an ASCII word folds to its lower case: no Python call for most words)
         self.lemmas = list(map(folded.get, words))
-        self.lemma_heads = {
-            i: folded[words[i]][:4] for i in compress(range(len(words)), map(folded.__contains__, words))
-        }
+        self.lemma_head_set = {lemma[:4] for lemma in folded.values()}
+        self._lemma_heads = None  # built on first use: most texts' lemmas start no term
+
+    @property
+    def lemma_heads(self) -> dict[int, str]:
+        """The first four letters of each piece's lemma, by piece, for the pieces that have one."""
+        if self._lemma_heads is None:
+            lemmas = self.lemmas
+            have = compress(range(len(lemmas)), map(is_not, lemmas, repeat(None)))
+            self._lemma_heads = {i: lemma[:4] for i in have if (lemma := lemmas[i]) is not None}
+        return self._lemma_heads
 
     def short_heads(self, deob: bool, k: int) -> list[str]:
         """Each head's first ``k`` letters (a head of ``k`` letters or fewer as it is, which the

@@ -251,19 +251,23 @@ class TermIndex(Generic[R]):
     def _starts_in(self, pieces: Pieces, deob: bool, positions: range) -> list[int]:
         """:meth:`_starts` for a few pieces only."""
         heads = (pieces.deob_heads or pieces.heads) if deob else pieces.heads
-        lemma_heads = {} if deob else pieces.lemma_heads
+        lemmas: list[str | None] = [None] * len(pieces) if deob else pieces.lemmas
         prefixes = self.prefixes
         if prefixes is None:
             test = self.head_filter
             if test is None:
                 return list(positions)
-            return [i for i in positions if test(heads[i]) or (i in lemma_heads and test(lemma_heads[i]))]
+            return [
+                i
+                for i in positions
+                if test(heads[i]) or ((lemma := lemmas[i]) is not None and test(lemma[:4]))
+            ]
         shorts = [pieces.short_heads(deob, k) for k in self.short_lengths]
         return [
             i
             for i in positions
             if heads[i] in prefixes
-            or lemma_heads.get(i) in prefixes
+            or ((lemma := lemmas[i]) is not None and lemma[:4] in prefixes)
             or any(short[i] in prefixes for short in shorts)
         ]
 
@@ -277,13 +281,20 @@ class TermIndex(Generic[R]):
         """The matches starting where ``starts`` says (for the plain heads, then the digits-as-letters
         ones), and the typos and compound ends of distinctive terms."""
         found: list[TermMatch[R]] = []
+        text, at, n, m = pieces.text, pieces.starts, len(pieces), self.max_pieces
         for heads, deob in ((pieces.heads, False), (pieces.deob_heads, True)):
             if heads is None:
                 continue
+            # The text from a start to the piece after the most a scan reads (gaps and the
+            # text's end included) decides what the scan looks up: a scan that found no key there
+            # finds none where the same text stands again (a page's markup repeats it thousands of times).
+            empty: set[tuple[str, bool]] = set()
             for i in self._live(pieces, starts(deob), deob):
-                if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + self.max_pieces]):
+                if deob and heads[i] == pieces.heads[i] and not any(pieces.deobs[i : i + m]):
                     continue
-                self._scan(pieces, i, deob, found)
+                reads = (text[at[i] : at[i + m]], False) if i + m < n else (text[at[i] :], True)
+                if reads not in empty and not self._scan(pieces, i, deob, found):
+                    empty.add(reads)
         if len(self.typo_keys) or self.end_lengths:
             self._distinctive(pieces, found)
         return found
@@ -309,7 +320,7 @@ class TermIndex(Generic[R]):
         no Python loop with branches per piece, which cost seconds on a 1 MB blob of base64.
         """
         heads = (pieces.deob_heads or pieces.heads) if deob else pieces.heads
-        lemma_heads = {} if deob else pieces.lemma_heads
+        lemma_hits = set() if deob else pieces.lemma_head_set
         prefixes = self.prefixes
         if prefixes is None:
             test = self.head_filter
@@ -317,20 +328,24 @@ class TermIndex(Generic[R]):
                 return list(range(len(heads)))
             hits = {head for head in set(heads) if test(head)}
             found = _where(heads, hits) if hits else []
-            found += [i for i, lemma in lemma_heads.items() if test(lemma)]
+            if lemma_hits := {head for head in lemma_hits if test(head)}:
+                found += [i for i, lemma in pieces.lemma_heads.items() if lemma in lemma_hits]
             return sorted(set(found))
         hits = prefixes.intersection(heads)
         found = _where(heads, hits) if hits else []
-        if lemma_heads and not prefixes.isdisjoint(lemma_heads.values()):
-            found += [i for i, lemma in lemma_heads.items() if lemma in prefixes]
+        if not prefixes.isdisjoint(lemma_hits):
+            found += [i for i, lemma in pieces.lemma_heads.items() if lemma in prefixes]
         for k in self.short_lengths:  # a key shorter than four letters starts a longer head
             short = pieces.short_heads(deob, k)
             hits = prefixes.intersection(short)
             found += _where(short, hits) if hits else []
         return sorted(set(found))
 
-    def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch[R]]) -> None:
+    def _scan(self, pieces: Pieces, i: int, deob: bool, found: list[TermMatch[R]]) -> bool:
+        """The matches starting at piece ``i``, added to ``found``; whether any key was looked up
+        with success (``False``: the text there holds no key, whatever stands around it)."""
         s = ""
+        looked_up = False
         bounds: list[int] = []
         limit = self.max_len + 4
         starts, ends, norms, deobs = pieces.starts, pieces.ends, pieces.norms, pieces.deobs
@@ -363,22 +378,29 @@ class TermIndex(Generic[R]):
                 break
             base = OBFUSCATED if deob and deobs[j] else None
             here = (pieces, i, start, end)
-            self._record(self._get(s), here, s, EXACT, tuple(bounds), base, found)
+            if hit := self._get(s):
+                looked_up = True
+                self._record(hit, here, s, EXACT, tuple(bounds), base, found)
             for suf in SUFFIXES_BY_LAST.get(s[-1], ()):
                 if len(s) > len(suf) + 2 and s.endswith(suf):
                     cand = s[: -len(suf)]
-                    hit = self._get(cand)
-                    if hit and suf in DERIVING:
-                        more = umlaut_count(pieces.text[start:end])
-                        hit = [e for e in hit if e.umlauts >= more]
-                    self._record(hit, here, cand, INFLECTED, None, base, found)
+                    if hit := self._get(cand):
+                        looked_up = True
+                        if suf in DERIVING:
+                            more = umlaut_count(pieces.text[start:end])
+                            hit = [e for e in hit if e.umlauts >= more]
+                        self._record(hit, here, cand, INFLECTED, None, base, found)
             if s.endswith("ies"):
                 cand = s[:-3] + "y"
-                self._record(self._get(cand), here, cand, INFLECTED, None, base, found)
+                if hit := self._get(cand):
+                    looked_up = True
+                    self._record(hit, here, cand, INFLECTED, None, base, found)
             lemma = lemmas[j]
             if lemma and not deob:
                 cand = prev + lemma
-                self._record(self._get(cand), here, cand, INFLECTED, None, base, found)
+                if hit := self._get(cand):
+                    looked_up = True
+                    self._record(hit, here, cand, INFLECTED, None, base, found)
             # closed compound: the term ends inside this piece, a word of 3+ letters (or a number) follows
             lo = max(1, MIN_COMPOUND_TERM - len(prev))
             # no key is longer than max_len: cutting further would only copy a long piece again and
@@ -401,8 +423,10 @@ class TermIndex(Generic[R]):
                     continue
                 cand = prev + norm[:cut]
                 hit = self._get(cand)
+                looked_up = looked_up or bool(hit)
                 if hit and len(plain) == len(norm) and rest not in SUFFIXES:
                     self._record(hit, (pieces, i, start, starts[j] + cut), cand, COMPOUND, None, base, found)
+        return looked_up
 
     def _inside_short(self, prev: str, norm: str) -> bool:
         """Whether a key of 8 letters or fewer could end inside ``prev + norm`` (inflected or compound)."""

@@ -195,6 +195,39 @@ def test_host_names_finds_what_the_host_pattern_finds_anywhere(text: str) -> Non
     assert [m.span() for m in host_names(text)] == [m.span() for m in _HOST.finditer(text)]
 
 
+def _names_a_host(host: str, hosts: set[str]) -> bool:
+    labels = host.lower().split(".")
+    return any(".".join(labels[k:]) in hosts for k in range(len(labels) - 1))
+
+
+_HOSTISH = st.lists(
+    st.sampled_from(
+        ["ab", "Kz", "ſ", "\u212a", "0", ".", ".", "-", "_", "/", ":", "@", " ", "ä", "nk.de", "A.NK"]
+    ),
+    max_size=16,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_HOSTISH, st.data())
+def test_the_hosts_of_a_small_pack_are_looked_for_only_where_they_occur(
+    text: str, data: st.DataObject
+) -> None:
+    """With a few plain pack hosts, the check reads only the runs around where they occur: the hosts
+    that name one of them are the same, at the same offsets, as in the scan of every run."""
+    from postguard.checks.confidential import _named_hosts, host_names
+
+    cut = st.integers(0, len(text))
+    hosts = [text[a:b].lower() for a, b in data.draw(st.lists(st.tuples(cut, cut), max_size=2))]
+    after_dots = [text[k + 1 : k + 1 + n].lower() for k, c in enumerate(text) if c == "." for n in (4, 6)]
+    if after_dots:  # what follows a dot: the last labels of a host, as a pack names them
+        hosts += data.draw(st.lists(st.sampled_from(after_dots), max_size=2))
+    table = {h: (0,) for h in hosts if h}
+    for page in (text, f"<a href='https://x.{text}/'>{text}</a>" * 20):  # and a host in many runs
+        named = [m.span() for m in _named_hosts(page, table) if _names_a_host(m.group(), set(table))]
+        assert named == [m.span() for m in host_names(page) if _names_a_host(m.group(), set(table))]
+
+
 def test_hosts_in_a_long_minified_page_are_each_seen() -> None:
     from postguard.checks.confidential import host_names
 

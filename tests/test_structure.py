@@ -150,3 +150,53 @@ def test_link_labels_map_to_the_source(front: bool, newline: str, before: str, l
     assert [x.target for x in links] == [f"https://example.com/{n}" for n in range(len(labels))]
     for link, label in zip(links, labels, strict=True):
         assert source_of(ext, source, link.label_start, link.label_end) == label
+
+
+_ANCHORS = [
+    '<a href="https://example.com/p?q=1">Link</a>',
+    "<A title='T' HREF=/rel>zwei <b>Wörter</b></a >",
+    '<a name="x">kein Link</a>',  # no href: a name anchor
+    '<a href="/k">🎉</a>',
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_ANCHORS), st.sampled_from(["", " ", "<span>x</span>", "🎉 ", "<!-- ", " -->"])
+        ),
+        max_size=12,
+    )
+)
+def test_repeated_html_anchors_in_plain_text_are_each_a_link_at_its_offsets(
+    parts: list[tuple[str, str]],
+) -> None:
+    """A page repeats its anchors: each is read once, and every repetition is a link at its own place."""
+    text = "".join(anchor + gap for anchor, gap in parts)
+    links = [x for x in extract(text).structure.links if x.kind == "html"]
+    expected = []
+    at = 0
+    for anchor, _gap in parts:
+        start = text.index(anchor, at)
+        at = start + len(anchor)
+        hidden = any(a <= start < b for a, b in _comments(text))
+        if "href" in anchor.lower() and not hidden:
+            expected.append((start, at))
+    assert [(x.start, x.end) for x in links] == expected
+    for link in links:
+        anchor = text[link.start : link.end]
+        inner = anchor[anchor.index(">") + 1 : anchor.lower().rindex("</a")]
+        assert text[link.label_start : link.label_end] == inner
+        assert link.label == " ".join(inner.replace("<b>", " ").replace("</b>", " ").split())
+        assert link.target in anchor and link.title == ("T" if "title" in anchor else "")
+
+
+def _comments(text: str) -> list[tuple[int, int]]:
+    out = []
+    at = text.find("<!--")
+    while at >= 0:
+        end = text.find("-->", at + 4)
+        out.append((at, len(text) if end < 0 else end + 3))
+        at = text.find("<!--", out[-1][1]) if end >= 0 else -1
+    return out

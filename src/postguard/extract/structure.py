@@ -211,6 +211,9 @@ def _make(kind: str, spans: dict[str, tuple[int, int]], v: dict[str, Any], text:
     return None
 
 
+_START = attrgetter("start")  # a sort key read in C
+
+
 def _spans(items: Sequence[Any], *names: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for n in names:  # attrgetter reads both offsets in C: a page of minified HTML has 10,000s of links
@@ -243,8 +246,11 @@ def light_pass(
         hidden = []
     taken = _merge(_spans(links, "target_", "") + _spans(images, "src_", "") + hidden)
     urls = find_urls(text)
+    k = 0  # both sorted: the first taken span that ends after the address starts
     for a, b in urls:
-        if not overlaps(taken, a, b):
+        while k < len(taken) and taken[k][1] <= a:
+            k += 1
+        if k == len(taken) or taken[k][0] >= b:  # the address is no link's target or an image's source
             links.append(
                 Link(start=a, end=b, label="", target=text[a:b], kind="bare", target_start=a, target_end=b)
             )
@@ -263,12 +269,12 @@ def light_pass(
                 continue  # quotes across template tags (Hugo shortcodes, Liquid) are attribute values
             blocks.append(Block(start=m.start(), end=m.end(), kind="quotation"))
     return Structure(
-        links=tuple(sorted(links, key=lambda x: x.start)),
-        images=tuple(sorted(images, key=lambda x: x.start)),
-        blocks=tuple(sorted(blocks, key=lambda x: x.start)),
-        code=tuple(sorted(found.get("code", ()), key=lambda x: x.start)),
-        headings=tuple(sorted(found.get("heading", ()), key=lambda x: x.start)),
-        fields=tuple(sorted(found.get("field", ()), key=lambda x: x.start)),
+        links=tuple(sorted(links, key=_START)),
+        images=tuple(sorted(images, key=_START)),
+        blocks=tuple(sorted(blocks, key=_START)),
+        code=tuple(sorted(found.get("code", ()), key=_START)),
+        headings=tuple(sorted(found.get("heading", ()), key=_START)),
+        fields=tuple(sorted(found.get("field", ()), key=_START)),
         credits=tuple(credits),
         body_start=body_start,
         urls=tuple(urls),  # the checks' ``ctx.urls``: found once per draft
@@ -359,21 +365,26 @@ def _plain_markup(
             return attrs
 
         if "<a" in low:
+            # a page repeats its anchors: each distinct one is read once, as (label, href, title, label
+            # span from the anchor's start), or () without an href (a name anchor)
+            read: dict[str, tuple[str, str, str, int, int] | tuple[()]] = {}
             for m in _PLAIN_ANCHOR.finditer(text):
-                attrs = attributes_of(m.group("attrs"))
-                if "href" in attrs and visible(m.start()):
-                    ls, le = m.span("label")
-                    label = _clean(_TAG.sub(" ", m.group("label")))
+                raw = m[0]
+                if (info := read.get(raw)) is None:
+                    info = read[raw] = _anchor(m, attributes_of(m.group("attrs")))
+                if info and (not hidden or visible(m.start())):
+                    start, end = m.span()
+                    label, href, title, ls, le = info
                     links.append(
                         Link(
-                            start=m.start(),
-                            end=m.end(),
+                            start=start,
+                            end=end,
                             label=label,
-                            target=attrs["href"],
-                            title=attrs.get("title", ""),
+                            target=href,
+                            title=title,
                             kind="html",
-                            label_start=ls,
-                            label_end=le,
+                            label_start=start + ls,
+                            label_end=start + le,
                         )
                     )
         if "<img" in low:
@@ -406,6 +417,15 @@ def _plain_markup(
             if visible(m.start()):
                 lines = [_QUOTE_MARKER.sub("", ln) for ln in m.group().splitlines()]
                 blocks.append(quote_block(m.start(), m.end(), lines))
+
+
+def _anchor(m: Any, attrs: dict[str, str]) -> tuple[str, str, str, int, int] | tuple[()]:
+    """What an ``<a>`` match says of its link, its label span counted from the anchor's start."""
+    if "href" not in attrs:
+        return ()
+    ls, le = m.span("label")
+    label = _clean(_TAG.sub(" ", m.group("label")))
+    return label, attrs["href"], attrs.get("title", ""), ls - m.start(), le - m.start()
 
 
 def _plain_link(m: Any, target: str, ts: int, te: int) -> Link:

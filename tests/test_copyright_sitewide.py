@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-
-from postguard.cli import main
 from tests.conftest import EXAMPLE_PACK
 
+from postguard.cli import main
+
 NOW = ["--now", "2026-11-28T12:00:00+01:00", "--channel", "blog", "--kind", "article"]
-GROUP_PHOTO = "Wir waren dabei:\n\n![Gruppenfoto vom Treffen](/news/images/{n}-gruppenfoto.jpg)\n\nBis bald.\n"
+GROUP_PHOTO = (
+    "Wir waren dabei:\n\n![Gruppenfoto vom Treffen](/news/images/{n}-gruppenfoto.jpg)\n\nBis bald.\n"
+)
 
 
 def _site(root: Path, posts: int, body: str = GROUP_PHOTO) -> list[Path]:
@@ -151,7 +153,10 @@ def test_a_licence_in_the_alt_text_and_the_caption_of_one_image_is_one_finding(c
     )
     assert sorted(rules(check(text, channel="blog", kind="article", path="post.md"))) == ["PG403", "PG405"]
     # two images, each with its licence: one finding each
-    two = text + "\nNoch eins:\n\n![Karte](https://imgs.example/karte.png)\n\n*Karte von Anna Berg, CC BY-NC 4.0*\n"
+    two = (
+        text
+        + "\nNoch eins:\n\n![Karte](https://imgs.example/karte.png)\n\n*Karte von Anna Berg, CC BY-NC 4.0*\n"
+    )
     assert sorted(rules(check(two, channel="blog", kind="article", path="post.md"))) == [
         "PG403",
         "PG403",
@@ -166,3 +171,14 @@ def test_a_complete_caption_completes_the_alt_texts_bare_licence(check) -> None:
         "*Foto: Anna Berg, Wikimedia Commons, CC BY 4.0*\n"
     )
     assert rules(check(text, channel="blog", kind="article", path="post.md")) == []
+
+
+HTML_ENTRIES = "<ul>\n<li>Foto: Max Muster, Bergsteiger</li>\n<li>Unsere Alben auf Flickr</li>\n</ul>\n"
+
+
+def test_a_credit_stays_in_its_html_list_item(check) -> None:  # type: ignore[no-untyped-def]
+    # an author named in the neighbouring entry credits nothing here
+    assert "PG405" not in rules(check(HTML_ENTRIES, channel="linkedin-company", path="page.html"))
+    # a credit within one item is still judged: it names a Flickr photographer and no licence
+    caught = "<ul>\n<li>gallery - Photos by Max Muster from Flickr.</li>\n<li>other - a tool.</li>\n</ul>\n"
+    assert "PG405" in rules(check(caught, channel="linkedin-company", path="page.html"))

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE_PACK
 
+from conftest import EXAMPLE_PACK
 from postguard.cli import main
 
 NOW = ["--now", "2026-11-28T12:00:00+01:00", "--channel", "blog", "--kind", "article"]

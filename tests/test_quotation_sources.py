@@ -63,3 +63,31 @@ def test_a_linked_heading_a_link_up_the_list_or_a_note_to_the_reader_is_no_findi
 )
 def test_an_unsourced_quotation_beside_them_is_still_caught(check, text: str) -> None:  # type: ignore[no-untyped-def]
     assert "PG406" in rules(check(text, path="post.md"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # members' impressions, each list item opened by the member's name
+        f'### Eindrücke\n\n* Astrid Emde: "{WORDS45}"\n\n* Mirko Blinn: "{WORDS45}"\n',
+        # new board members introducing themselves, each paragraph opened by the name in brackets
+        f'Die neuen Mitglieder stellen sich vor.\n\n[Florian] "{WORDS45}"\n\n[Jannik] "Ich lebe in Bamberg."\n',
+        f"**Anna Berg:** „{WORDS45}“\n\n**Max Muster:** „{WORDS45}“\n",
+    ],
+)
+def test_quotations_each_opened_by_a_speakers_name_are_sourced(text: str, check) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" not in rules(check(text, channel="linkedin-company"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one label alone names nobody: "Das Fazit:" reads like "Astrid Emde:"
+        f'Zum Schluss.\n\nDas Fazit: "{WORDS45}"\n',
+        f'* Astrid Emde: "{WORDS45}"\n',
+        # the same name twice is one voice, not a series
+        f'* Astrid Emde: "{WORDS45}"\n* Astrid Emde: "{WORDS45}"\n',
+    ],
+)
+def test_a_single_labelled_quotation_is_still_caught(text: str, check) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" in rules(check(text, channel="linkedin-company"))

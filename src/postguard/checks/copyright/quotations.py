@@ -56,6 +56,7 @@ def _heading_before(ctx: CheckContext, start: int) -> str:
 def quotation_findings(ctx: CheckContext, settings: Settings) -> Iterator[Finding]:
     text = ctx.text
     links = _source_links(ctx)
+    voices: set[str] | None = None
     for block in ctx.structure.blocks:
         if block.kind != "quotation":
             continue
@@ -64,7 +65,24 @@ def quotation_findings(ctx: CheckContext, settings: Settings) -> Iterator[Findin
             continue
         if _has_source(ctx, settings, block.start, block.end, links, _heading_before(ctx, block.start)):
             continue
+        if voices is None:
+            voices = {m.group("name") for m in _SPEAKER_LINE.finditer(text)}
+        if len(voices) >= 2 and _SPEAKER_LINE.match(
+            text, text.rfind("\n", 0, block.start) + 1, block.start + 1
+        ):
+            continue  # one of several voices, each named before its quotation
         yield _quote_finding(ctx, block.start, block.end, words, settings)
+
+
+#: A line that opens with a speaker's name and a quotation: a list item or paragraph of voices
+#: ("* Astrid Emde: "…"", "[Florian] "…"", "**Anna Berg:** „…“"). Two or more different names so
+#: set apart name their quotations' speakers; one such line alone ("Das Fazit: "…"") names nobody.
+_SPEAKER_LINE = regex.compile(
+    r"(?m)^[ \t]*(?:[-*•+][ \t]+|\d{1,2}[.)][ \t]+)?"
+    r"(?:\[[ \t]*(?P<name>\p{Lu}[\p{L}.'’-]+(?:[ \t]+\p{Lu}[\p{L}.'’-]+){0,2})[ \t]*\]"
+    r"|[*_]{0,2}(?P<name>\p{Lu}[\p{L}.'’-]+(?:[ \t]+\p{Lu}[\p{L}.'’-]+){0,2})[ \t]*:[*_]{0,2})"
+    r"[ \t]*[\"„“»«]"
+)
 
 
 _BLANK = regex.compile(r"\r?\n[ \t]*\r?\n")

@@ -182,3 +182,34 @@ def test_a_credit_stays_in_its_html_list_item(check) -> None:  # type: ignore[no
     # a credit within one item is still judged: it names a Flickr photographer and no licence
     caught = "<ul>\n<li>gallery - Photos by Max Muster from Flickr.</li>\n<li>other - a tool.</li>\n</ul>\n"
     assert "PG405" in rules(check(caught, channel="linkedin-company", path="page.html"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a graphic named after the site that serves it, which the draft links
+        '<p><img alt="GeoForAll" src="http://www.geoforall.org/resources/images/geoforallC.png" /></p>\n'
+        "<p>Mehr: http://geoforall.org</p>\n",
+        # the site's own name is no event word ("konferenz" of fossgis-konferenz.de)
+        '<a href="https://www.fossgis-konferenz.de/2017/"><img src="https://fossgis-konferenz.de/2017/img/'
+        'fossgis-konferenz-2017.png" alt="FOSSGIS Konferenz 2017"></a>\n',
+    ],
+)
+def test_a_graphic_named_after_the_linked_site_serving_it_needs_no_credit(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules(check(text, channel="blog", kind="article", path="post.md")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # named after the site and more: the code sprint's members
+        "Wir waren dabei: [GeoStyler](https://geostyler.org)\n\n"
+        "![Sprint](https://geostyler.org/images/geostyler-codesprint-2025-members.png)\n",
+        # named after the site, but the draft does not link it
+        "Partner:\n\n![GeoForAll](http://www.geoforall.org/resources/images/geoforallC.png)\n",
+        # a JPEG named after the site: a photo
+        "Mehr: https://geoforall.org\n\n![GeoForAll](https://geoforall.org/images/geoforall.jpg)\n",
+    ],
+)
+def test_other_graphics_of_linked_sites_still_need_a_credit(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules(check(text, channel="blog", kind="article", path="post.md")) == ["PG408"]

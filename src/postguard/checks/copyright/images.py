@@ -251,26 +251,60 @@ _GRAPHIC = regex.compile(r"(?i)\.(?:png|gif|svg)(?:[?#]|$)")
 
 
 def _mark_of_linked_site(ctx: CheckContext, image: Image, settings: Settings) -> bool:
-    """Whether a hot-linked image is the mark of the site that serves it, which the draft links: named a
-    logo or banner (``logo_words``: "josm.openstreetmap.de/logo.png" on the page linking JOSM) and the
-    draft links its host, or a graphic (PNG, GIF, SVG) without a people word that is itself the label of
-    a link to its host (a conference's banner linking the conference). A photo (JPEG) linking the page it
-    comes from, a logo from a CDN the draft does not link and a public media library's files still need
-    a credit."""
+    """Whether a hot-linked image is the mark of the site that serves it, which the draft links:
+
+    * named a logo or banner (``logo_words``: "josm.openstreetmap.de/logo.png" on the page linking JOSM;
+      the site may be linked under another top-level domain: a LinuxTag logo on ``linuxtag.org``, the
+      link to ``linuxtag.de``);
+    * a graphic (PNG, GIF, SVG) named after that site and nothing else (``geoforallC.png`` from
+      ``geoforall.org``, ``fossgis-konferenz-2017.png`` from ``fossgis-konferenz.de``);
+    * a graphic without a people word that is itself the label of a link to its host (a conference's
+      banner linking the conference).
+
+    A photo (JPEG) linking the page it comes from, a graphic named after its site and more
+    ("geostyler-codesprint-2025-members.png"), a logo from a host the draft does not link and a public
+    media library's files still need a credit."""
     host = host_of(image.src)
     if not host:
         return False
+    label = _site_label(host)
+    linked = [host_of(link.target) for link in ctx.structure.links]
     described = f"{image.src} {image.alt} {image.title}"
     if settings.logo.search(described) and any(
-        _same_site(host, host_of(link.target)) for link in ctx.structure.links
+        _same_site(host, h) or (len(label) >= 4 and h and _site_label(h) == label) for h in linked
     ):
+        return True  # a logo of the site linked, also under another top-level domain (linuxtag.org, .de)
+    if not any(_same_site(host, h) for h in linked):
+        return False
+    if not _GRAPHIC.search(image.src):
+        return False
+    stem = regex.sub(r"\.[a-z0-9]+$", "", image.src.split("?")[0].rstrip("/").rsplit("/", 1)[-1].lower())
+    if len(label) >= 4 and _NAMED_AFTER.fullmatch(stem.replace(label, "\x00", 1)):
         return True
-    if not _GRAPHIC.search(image.src) or settings.people.search(described):
+    # the site's own name in a file or alt text is no people word ("fossgis-konferenz.de")
+    if settings.people.search(described.lower().replace(label, " ")):
         return False
     return any(
         link.start <= image.start and image.end <= link.end and _same_site(host, host_of(link.target))
         for link in ctx.structure.links
     )
+
+
+#: A file stem that is the site's name (``\x00``) with at most a year, a number or a letter or two.
+_NAMED_AFTER = regex.compile(r"[\d_.-]*\x00[\d_.-]*[a-z]{0,2}[\d_.-]*")
+
+
+_SECOND_LEVELS = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
+
+
+def _site_label(host: str) -> str:
+    """The name part of a host: ``fossgis-konferenz`` of ``fossgis-konferenz.de``, ``foss4g`` of
+    ``2009.foss4g.org`` (the label before the last, or before a generic second level: ``bbc`` of
+    ``bbc.co.uk``)."""
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVELS and len(labels[-1]) == 2:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else host
 
 
 def _same_site(a: str, b: str) -> bool:

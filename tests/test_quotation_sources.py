@@ -91,3 +91,17 @@ def test_quotations_each_opened_by_a_speakers_name_are_sourced(text: str, check)
 )
 def test_a_single_labelled_quotation_is_still_caught(text: str, check) -> None:  # type: ignore[no-untyped-def]
     assert "PG406" in rules(check(text, channel="linkedin-company"))
+
+
+SPEC_NOTE = (
+    "## Suffixes\n\nA name SHOULD NOT end with `_count`.\n\n"
+    f"> {THIRD}, see [composite values](#compositevalues) and [the classic form](https://spec.example.org/om#h).\n\n"
+    "## CompositeValues\n\nThey are composite.\n"
+)
+
+
+def test_a_block_quote_linking_a_section_of_its_own_page_is_the_pages_own_note(check) -> None:  # type: ignore[no-untyped-def]
+    assert "PG406" not in rules(check(SPEC_NOTE, channel="linkedin-company", path="spec.md"))
+    # an anchor that no heading of the page answers (a footnote, another document's section) says nothing
+    quoted = SPEC_NOTE.replace("## CompositeValues", "## Other")
+    assert "PG406" in rules(check(quoted, channel="linkedin-company", path="spec.md"))

@@ -280,6 +280,8 @@ def blockquote_findings(ctx: CheckContext, settings: Settings) -> Iterator[Findi
         words = len(_WORD.findall(text, block.start, block.end))
         if words <= settings.quote_words or _note_to_reader(ctx, settings, block.start, block.end):
             continue
+        if _links_own_section(ctx, block.start, block.end):
+            continue  # written for this page: it links one of the page's own sections
         first = _first_line(text, block.start, block.end)
         if first is None:
             continue
@@ -302,6 +304,25 @@ def _note_to_reader(ctx: CheckContext, settings: Settings, start: int, end: int)
     return any(c.start < end and c.end > start for c in ctx.structure.code) or any(
         link.start < end and link.end > start and link.kind != "bare" for link in ctx.structure.links
     )
+
+
+def _links_own_section(ctx: CheckContext, start: int, end: int) -> bool:
+    """Whether a block quote links a section of this very page (``[composite values](#compositevalues)``
+    under the heading "CompositeValues"): a passage written for this page, a specification's own
+    rationale note, not text quoted from elsewhere, whose anchors would point into another document.
+    An anchor no heading of the page answers (a footnote, ``#fn1``) says nothing."""
+    anchors = {
+        _slug(link.target[1:])
+        for link in ctx.structure.links
+        if link.start < end and link.end > start and link.target.startswith("#") and len(link.target) > 1
+    }
+    return bool(anchors) and any(_slug(h.text) in anchors for h in ctx.structure.headings)
+
+
+def _slug(s: str) -> str:
+    """A heading or anchor as its letters and digits, lower-cased
+    (``CompositeValues``, ``composite-values``)."""
+    return "".join(c for c in s.casefold() if c.isalnum())
 
 
 def _first_line(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -105,3 +105,48 @@ def test_a_block_quote_linking_a_section_of_its_own_page_is_the_pages_own_note(c
     # an anchor that no heading of the page answers (a footnote, another document's section) says nothing
     quoted = SPEC_NOTE.replace("## CompositeValues", "## Other")
     assert "PG406" in rules(check(quoted, channel="linkedin-company", path="spec.md"))
+
+
+BIO = (
+    "> Bartek Płotka has been a maintainer of the project since 2019 and a principal engineer at a large "
+    "software company, co-author of another monitoring project, an ambassador of its foundation and a tech "
+    "lead of its observability group. In his free time he writes a book. Opinions are my own!\n"
+)
+#: a passage quoted from elsewhere, without a source
+QUOTED = f"> {THIRD}\n"
+
+
+def _post(author: str, *blocks: str) -> str:
+    return f"---\ntitle: Agent mode\nauthor_name: {author}\n---\n\n" + "\n".join(
+        f"{b}\nWe start with the news.\n" for b in blocks
+    )
+
+
+def test_a_block_quote_opening_with_the_front_matters_author_is_the_authors_note(check) -> None:  # type: ignore[no-untyped-def]
+    # the author's bio set apart with ">" under the front matter: "Płotka" is "Plotka" transliterated
+    findings = check(_post("Bartlomiej Plotka (@bwplotka)", BIO), channel="linkedin-company", path="post.md")
+    assert "PG406" not in rules(findings)
+    # an unsourced quotation beside it is still caught, once
+    findings = check(
+        _post("Bartlomiej Plotka (@bwplotka)", BIO, QUOTED), channel="linkedin-company", path="post.md"
+    )
+    assert rules(findings).count("PG406") == 1
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "---\ntitle: Agent mode\nauthor_name: Julius Volz\n---\n\n",  # another person wrote the post
+        "---\ntitle: Agent mode\n---\n\n",  # no author named
+        "---\ntitle: Agent mode\nauthor: Plotka\n---\n\n",  # a last name alone may be anyone's word
+    ],
+)
+def test_a_bio_of_someone_not_named_as_author_stays_a_quotation(check, front: str) -> None:  # type: ignore[no-untyped-def]
+    findings = check(f"{front}{BIO}\nWe start with the news.\n", channel="linkedin-company", path="post.md")
+    assert "PG406" in rules(findings)
+
+
+def test_the_authors_name_far_into_the_block_is_a_mention_not_its_subject(check) -> None:  # type: ignore[no-untyped-def]
+    late = f"> {THIRD} as Bartek Płotka once noted\n"
+    findings = check(_post("Bartlomiej Plotka", late), channel="linkedin-company", path="post.md")
+    assert "PG406" in rules(findings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import regex
+from anyascii import anyascii
 
 from postguard.plugin import (
     CheckContext,
@@ -282,6 +283,8 @@ def blockquote_findings(ctx: CheckContext, settings: Settings) -> Iterator[Findi
             continue
         if _links_own_section(ctx, block.start, block.end):
             continue  # written for this page: it links one of the page's own sections
+        if _opens_with_author(ctx, block.start, block.end):
+            continue  # the author's note ("> Bartek Płotka has been a maintainer since 2019 …")
         first = _first_line(text, block.start, block.end)
         if first is None:
             continue
@@ -317,6 +320,47 @@ def _links_own_section(ctx: CheckContext, start: int, end: int) -> bool:
         if link.start < end and link.end > start and link.target.startswith("#") and len(link.target) > 1
     }
     return bool(anchors) and any(_slug(h.text) in anchors for h in ctx.structure.headings)
+
+
+#: Front-matter keys (compared without ``_``/``-``, case-folded) that name the document's author.
+_AUTHOR_KEYS = frozenset({"author", "authors", "authorname", "authornames"})
+_AUTHOR_SPLIT = regex.compile(r"\s*(?:[,;&/]|\band\b|\bund\b)\s*")
+_AUTHOR_WORD = regex.compile(r"\p{Lu}[\p{L}'’-]{2,}")
+#: How many words at the block's start may come before the author's name (its subject, not a mention).
+_SUBJECT_WORDS = 4
+
+
+def _fold_name(word: str) -> str:
+    """A name as its plain letters: "Płotka" and "Plotka" alike. anyascii transliterates letters that
+    Unicode does not decompose (ł, ø, đ), which NFKD and the matcher's folding leave as they are."""
+    return anyascii(word).casefold()
+
+
+def _author_surnames(ctx: CheckContext) -> set[str]:
+    """The last names of the document's authors, from its front matter (``author: Julius Volz``,
+    ``author_name: Bartlomiej Plotka (@bwplotka)``, ``authors: [A, B]``), folded."""
+    out: set[str] = set()
+    for f in ctx.structure.fields:
+        if f.key.replace("_", "").replace("-", "").casefold() not in _AUTHOR_KEYS:
+            continue
+        value = regex.sub(r"\([^)]*\)|@\S+|<[^>]*>", " ", f.value)
+        for name in _AUTHOR_SPLIT.split(value):
+            words = _AUTHOR_WORD.findall(name)
+            if len(words) >= 2:  # a first and a last name: a last name alone may be anyone's word
+                out.add(_fold_name(words[-1]))
+    return out
+
+
+def _opens_with_author(ctx: CheckContext, start: int, end: int) -> bool:
+    """Whether a block quote opens with the name of the document's author from its front matter as its
+    subject ("> Bartek Płotka has been a Prometheus maintainer since 2019 …" under ``author_name:
+    Bartlomiej Plotka``): the author's note about themselves, set apart as blogs set bios, not a
+    quotation of someone else's work. A block opening with another person's name stays a quotation."""
+    surnames = _author_surnames(ctx)
+    if not surnames:
+        return False
+    head = _WORD.findall(ctx.text, start, min(end, start + 200))[: _SUBJECT_WORDS + 1]
+    return any(_fold_name(w) in surnames for w in head)
 
 
 def _slug(s: str) -> str:

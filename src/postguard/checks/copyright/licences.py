@@ -21,7 +21,7 @@ from .common import (
     Lines,
     Settings,
 )
-from .images import CREDIT
+from .images import CREDIT, own_file
 
 _CC = regex.compile(
     r"""(?ix)
@@ -161,7 +161,9 @@ def creative_commons(
         missing = []
         if not _has_author(masked, w_start, w_end, line_start, line_end):
             missing.append(("author", "Urheber"))
-        if not _SOURCE_WORD.search(text, w_start, w_end):
+        if not _SOURCE_WORD.search(text, w_start, w_end) and not _own_gallery(
+            ctx, masked, line_start, line_end
+        ):
             missing.append(("source", "Quelle"))
         if missing:
             incomplete = _incomplete(ctx, start, end, shown, missing, confidence=0.8)
@@ -270,6 +272,32 @@ def _has_author(masked: str, w_start: int, w_end: int, line_start: int, line_end
     first = _SEGMENTS.split(line, maxsplit=1)[0].strip(" \t\"'„“”«»")
     first = regex.sub(r"(?i)^(?:foto|photo|bild|image)\s*:\s*", "", first)
     return bool(first) and not _NOT_A_NAME.match(first) and _NAME.fullmatch(first) is not None
+
+
+_GALLERY_WORD = regex.compile(r"(?i)(?<![\p{L}])(?:fotos|bilder|aufnahmen|photos|pictures|images)(?![\p{L}])")
+_AUTHOR_LIST = regex.compile(r"(?i)\b(?:von|by)\s+(?P<names>[^;|\n]{2,120})")
+_LIST_SPLIT = regex.compile(r"\s*(?:,|\bund\b|\band\b|&)\s*")
+
+
+def _own_gallery(ctx: CheckContext, masked: str, line_start: int, line_end: int) -> bool:
+    """Whether a licence line credits a gallery of the site's own pictures to the people who took them
+    ("### Fotoeindrücke" / "Fotos von mstock, nakaner, hafi; CC-BY 4.0" above the section's photos):
+    a plural picture word, two or more authors after "von"/"by", and two or more images below it in its
+    section, every one a file of the repository. The files published here are the originals, so there
+    is no other source to name. A single credited picture ("Foto: Anna Berg, CC BY 4.0") may have been
+    copied from elsewhere and still needs its source, as does a gallery with a hot-linked picture."""
+    line = masked[line_start:line_end]
+    if not _GALLERY_WORD.search(line):
+        return False
+    m = _AUTHOR_LIST.search(line)
+    if m is None:
+        return False
+    names = [n for n in _LIST_SPLIT.split(_CC.split(m.group("names"))[0]) if n.strip()]
+    if len(names) < 2:
+        return False
+    section_end = next((h.start for h in ctx.structure.headings if h.start >= line_end), len(ctx.text))
+    below = [i for i in ctx.structure.images if line_end <= i.start < section_end]
+    return len(below) >= 2 and all(own_file(i.src) for i in below)
 
 
 def _incomplete(

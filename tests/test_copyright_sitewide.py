@@ -213,3 +213,27 @@ def test_a_graphic_named_after_the_linked_site_serving_it_needs_no_credit(check,
 )
 def test_other_graphics_of_linked_sites_still_need_a_credit(check, text: str) -> None:  # type: ignore[no-untyped-def]
     assert rules(check(text, channel="blog", kind="article", path="post.md")) == ["PG408"]
+
+
+EDITION_BANNER = (
+    '<p><a href="https://2031.confx.example/"> <img alt="ConfX Conference" '
+    'src="https://confx2031.example/files/media/banners/confx2031-banner-lrg-05.png" /> </a></p>\n'
+)
+
+
+def test_an_editions_banner_from_its_own_domain_linked_as_the_series_subdomain_needs_no_credit(check) -> None:  # type: ignore[no-untyped-def]
+    # served from confx2031.example, linked as 2031.confx.example: one name in another order
+    assert rules(check(EDITION_BANNER, channel="blog", kind="article", path="post.md")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        EDITION_BANNER.replace("2031.confx.example", "2030.confx.example"),  # another edition
+        EDITION_BANNER.replace("banners/confx2031-banner-lrg-05.png", "photos/confx2031-crowd.png").replace(
+            "ConfX Conference", "ConfX crowd"
+        ),  # not named a banner or logo: a photo of people
+    ],
+)
+def test_another_editions_banner_or_a_photo_from_that_domain_still_needs_a_credit(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules(check(text, channel="blog", kind="article", path="post.md")) == ["PG408"]

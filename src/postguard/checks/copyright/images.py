@@ -271,7 +271,8 @@ def _mark_of_linked_site(ctx: CheckContext, image: Image, settings: Settings) ->
     linked = [host_of(link.target) for link in ctx.structure.links]
     described = f"{image.src} {image.alt} {image.title}"
     if settings.logo.search(described) and any(
-        _same_site(host, h) or (len(label) >= 4 and h and _site_label(h) == label) for h in linked
+        _same_site(host, h) or (len(label) >= 4 and h and _site_label(h) == label) or _same_name(host, h)
+        for h in linked
     ):
         return True  # a logo of the site linked, also under another top-level domain (linuxtag.org, .de)
     if not any(_same_site(host, h) for h in linked):
@@ -305,6 +306,21 @@ def _site_label(host: str) -> str:
     if len(labels) >= 3 and labels[-2] in _SECOND_LEVELS and len(labels[-1]) == 2:
         return labels[-3]
     return labels[-2] if len(labels) >= 2 else host
+
+
+def _name_parts(host: str) -> tuple[str, ...]:
+    """The words and numbers of a host's name, without ``www`` and its top-level (and generic second-level)
+    domain, sorted: ``foss4g2016.org`` and ``2016.foss4g.org`` both give ``2016, foss, g, 4``."""
+    labels = host.lower().removeprefix("www.").split(".")
+    keep = 2 if len(labels) >= 3 and labels[-2] in _SECOND_LEVELS and len(labels[-1]) == 2 else 1
+    return tuple(sorted(regex.findall(r"[a-z]+|\d+", "".join(labels[:-keep]))))
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two hosts carry the same name in another order, as an event's edition is served from its
+    own domain and linked as a subdomain of the series (``foss4g2016.org``, ``2016.foss4g.org``)."""
+    parts = _name_parts(a) if a and b else ()
+    return len("".join(parts)) >= 6 and parts == _name_parts(b)
 
 
 def _same_site(a: str, b: str) -> bool:

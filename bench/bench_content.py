@@ -21,6 +21,9 @@ hugo.toml, package.json), DENOG's site (denog/denog.github.io: de/, the root pag
 CNAME) and Hugo's docs (gohugoio/hugoDocs: content/, hugo.toml, package.json). The repositories'
 root configuration files (package.json, _config.yml, config.toml, hugo.toml) are exported too:
 the checks take the site's hosts and pages from them.
+One `postguard check` runs over all of a corpus's documents, as a team's CI would: a site-wide pattern
+(the site's own uncredited people photos, PG408) is reported once for the corpus, as postguard.sitewide
+folds it; `--max N` below a corpus's size checks fewer files, so such counts shrink with the sample.
 Figures go to docs/quality.md by hand; nothing here is a pass/fail test.
 """
 

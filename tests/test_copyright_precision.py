@@ -268,6 +268,34 @@ def test_a_flickr_or_commons_credit_without_licence_is_still_caught(check, text:
     assert "PG405" in rules(check(text, channel="linkedin-company", path="post.md"))
 
 
+GALLERY = (
+    "### Fotoeindrücke\nFotos von mstock, nakaner, hafi; CC-BY 4.0\n\n"
+    "![Foto Stand](/news/images/stand.jpg)\n*Der Stand*\n\n"
+    "![Foto Drucker](/news/images/drucker.jpg)\n*Der Drucker*\n\n### Danach\n\nText.\n"
+)
+
+
+def test_a_gallery_of_the_sites_own_files_credited_to_its_photographers_needs_no_source(check) -> None:  # type: ignore[no-untyped-def]
+    assert "PG405" not in rules(check(GALLERY, channel="linkedin-company", path="post.md"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one picture, one author: it may have been copied from elsewhere
+        "Der Gipfel.\n\n![Gipfel](gipfel.jpg)\nFoto: Anna Berg, CC BY 4.0\n",
+        # one photographer for the gallery
+        GALLERY.replace("von mstock, nakaner, hafi", "von mstock"),
+        # a picture of the gallery hot-linked from another site
+        GALLERY.replace("/news/images/drucker.jpg", "https://photos.example.org/drucker.jpg"),
+        # only one picture below the credit in its section
+        GALLERY.replace("![Foto Drucker](/news/images/drucker.jpg)", "Danach gab es Kaffee."),
+    ],
+)
+def test_a_credit_without_source_beside_a_gallery_is_still_caught(check, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "PG405" in rules(check(text, channel="linkedin-company", path="post.md"))
+
+
 # -- PG402: "via" credits only in credit context -------------------------------------------------------------------
 
 

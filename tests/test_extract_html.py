@@ -143,3 +143,28 @@ def test_every_checked_character_maps_to_itself_in_the_source(source: str) -> No
     except InputError:
         return
     assert_maps_back(e, source)
+
+
+def test_list_items_are_told_apart_with_their_own_text() -> None:
+    source = (
+        "---\r\ntitle: T\r\n---\r\n<p>Intro 🦅</p>\r\n<ul>\r\n  <li>one <b>wrapped</b></li>\r\n"
+        "  <li>two\r\n    <ul><li>nested</li></ul>\r\n  </li>\r\n  <li>three, unclosed\r\n</ul>\r\n<p>End</p>\r\n"
+    )
+    e = html(source)
+    items = [e.text[a:b].split() for a, b in e.structure.list_items]
+    assert items == [["one", "wrapped"], ["two"], ["nested"], ["three,", "unclosed"]]
+    assert e.offsets.to_source(e.structure.list_items[0][0]) == source.index("<li>one")
+    assert html("<p>Intro</p><p>No list here.</p>").structure.list_items == ()
+    # a list shown as code is no list
+    assert html("<pre><ul><li>x</li></ul></pre>").structure.list_items == ()
+
+
+def test_the_list_items_of_html_blocks_in_markdown_join_the_markdown_ones() -> None:
+    source = "Intro\n\n<ul>\n<li>Foto von Anna</li>\n<li>Bild by Max</li>\n</ul>\n\n- md one\n- md two\n"
+    e = extract(source, path="post.md")
+    assert [e.text[a:b].split() for a, b in e.structure.list_items] == [
+        ["Foto", "von", "Anna"],
+        ["Bild", "by", "Max"],
+        ["md", "one"],
+        ["md", "two"],
+    ]

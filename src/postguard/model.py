@@ -132,6 +132,11 @@ class Finding:
     when it is about a part of the picture, the ``box`` there (left, top,
     width, height in pixels); its span is then the image's reference in the
     post (or the OCR text, when the image itself was checked).
+
+    ``pattern`` names a site-wide pattern the finding is one instance of (a key
+    the check chose, e.g. the site's own event photos without a credit): a run
+    over many files of one site reports each pattern once
+    (:mod:`postguard.sitewide`); ``""`` for a finding that stands alone.
     """
 
     rule_id: str
@@ -147,6 +152,7 @@ class Finding:
     sensitive: bool = False
     image: str | None = None
     box: tuple[int, int, int, int] | None = None
+    pattern: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -130,6 +130,7 @@ def check(
       postguard check photo.jpg screenshot.png
     """
     from postguard.formatters import RenderOptions, formatter
+    from postguard.sitewide import once_per_site
 
     inputs = input_args(paths)
     engine = open_engine(inputs, config_path)
@@ -158,6 +159,8 @@ def check(
 
         known = load_baseline(baseline_file)
         reports = [known.filter(r) for r in reports]
+    # after the baseline: a pattern the baseline accepted does not hide a new file's instance of it
+    reports = once_per_site(reports)
     options = RenderOptions(
         rules=engine.rules,
         color=sys.stdout.isatty() if color is None else color,

@@ -42,7 +42,8 @@ TEXT_KEYS: frozenset[str] = frozenset(
     {
         "title", "subtitle", "description", "summary", "excerpt", "lead", "teaser", "abstract", "tags",
         "keywords", "categories", "image", "images", "cover", "thumbnail", "banner", "credit", "credits",
-        "caption", "alt", "author", "authors", "copyright", "source", "sources", "quote",
+        "caption", "alt", "author", "authors", "authorname", "authornames", "copyright", "source", "sources",
+        "quote",
     }
 )  # fmt: skip
 #: A key that ends with one of these is a text key too (``og_image``, ``imageCredit``, ``seoTitle``).

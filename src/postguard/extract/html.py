@@ -19,15 +19,18 @@ apart; inline tags without checked attributes (``<b>``, ``</a>``) are removed, s
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import itertools
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
 
 from postguard.extract import charmap
 from postguard.extract.frontmatter import parse_front_matter
 from postguard.extract.structure import Collector, Pending, attributes
 from postguard.lines import newline_starts
-from postguard.model import Extracted
+from postguard.model import Extracted, Structure
 
 CHECKED_ATTRIBUTES: frozenset[str] = frozenset({"href", "src", "srcset", "alt", "title", "poster"})
 SKIPPED_ELEMENTS: frozenset[str] = frozenset({"script", "style", "pre", "code"})
@@ -52,6 +55,7 @@ _NOTED = frozenset(
     {"a", "blockquote", "aside", "details", "cite", "figure", "figcaption", "pre", "code"}
     | {f"h{n}" for n in range(1, 7)}
 )
+_LISTS = frozenset({"ul", "ol", "menu"})
 _TAG_NAME = re.compile(r"</?[a-zA-Z][^\t\n\r\f />\x00]*")
 
 
@@ -64,7 +68,9 @@ def extract_html(source: str) -> Extracted:
         if source.startswith("\ufeff"):  # a byte order mark is not text
             chars[0] = " "
         text, offsets = charmap.build(chars)
-        return Extracted(text=text, offsets=offsets, structure=notes.build(chars, text))
+        return Extracted(
+            text=text, offsets=offsets, structure=with_list_items(notes.build(chars, text), notes, chars)
+        )
     # The parser sees blank lines where the front matter was, so its positions stay the source's.
     blanked = "".join(charmap.blank(c) for c in source[: front.end]) + source[front.end :]
     chars = fragment_chars(blanked, notes)
@@ -73,8 +79,25 @@ def extract_html(source: str) -> Extracted:
     for key, start, end in front.fields:
         notes.add("field", start, end, key=key)
     text, offsets = charmap.build(chars)
-    structure = notes.build(chars, text, body_start=front.end)
+    structure = with_list_items(notes.build(chars, text, body_start=front.end), notes, chars)
     return Extracted(text=text, offsets=offsets, metadata=dict(front.metadata), structure=structure)
+
+
+#: The kind of note an ``<li>``'s own span is collected as (:func:`with_list_items` reads them).
+LIST_ITEM = "list_item"
+
+
+def with_list_items(structure: Structure, notes: Collector, chars: Sequence[str]) -> Structure:
+    """``structure`` with the ``<li>`` items ``notes`` collected (source offsets) added to its
+    ``list_items`` (checked-text offsets, merged with any it has: a Markdown file's own lists)."""
+    spans = [p.spans["span"] for p in notes.items if p.kind == LIST_ITEM]
+    if not spans:
+        return structure
+    checked = list(itertools.accumulate(map(len, chars), initial=0))  # like Collector.build's offsets
+    top = len(checked) - 1
+    items = {(checked[min(a, top)], checked[min(b, top)]) for a, b in spans}
+    items.update(structure.list_items)
+    return dataclasses.replace(structure, list_items=tuple(sorted((a, b) for a, b in items if b > a)))
 
 
 def fragment_chars(fragment: str, notes: Collector | None = None) -> list[str]:
@@ -90,6 +113,7 @@ def fragment_chars(fragment: str, notes: Collector | None = None) -> list[str]:
         # Python 3.11's parser gives up on some malformed declarations ("<![ "); what it has not
         # reached yet stays visible as written.
         pass
+    parser.finish_items()
     return parser.chars
 
 
@@ -105,6 +129,38 @@ class _Extractor(HTMLParser):
         self.open: dict[str, list[tuple[int, int, dict[str, str]]]] = {}
         self.figure_images: list[list[Pending]] = []  # images inside each open <figure>
         self.quote_cites: list[list[tuple[int, int]]] = []  # <cite> spans inside each open <blockquote>
+        # open lists (<ul>, <ol>, <menu>), each with its open <li> items: [start, own end or -1]
+        self.lists: list[list[list[int]]] = []
+        self.list_items: list[tuple[list[int], Pending]] = []
+
+    def _item_start(self, start: int) -> None:
+        """An ``<li>`` starts: an open item's own lines end here (a nested item or an unclosed sibling)."""
+        for item, _ in self.list_items:
+            if item[1] < 0:
+                item[1] = start
+        if not self.lists:
+            self.lists.append([])
+        item = [start, -1]
+        self.lists[-1].append(item)
+        # the note's span is set when the item's own lines end (finish_items)
+        self.list_items.append((item, self.notes.add(LIST_ITEM, start, start)))
+
+    def _item_end(self, end: int, *, every: bool = False) -> None:
+        """An ``</li>`` (the innermost open item) or a list's end (``every`` item still open in it)."""
+        if not self.lists or not self.lists[-1]:
+            return
+        closing = self.lists[-1] if every else self.lists[-1][-1:]
+        for item in closing:
+            if item[1] < 0:
+                item[1] = end
+        del self.lists[-1][-len(closing) :]
+
+    def finish_items(self) -> None:
+        """Every item still open ends with the document; the notes get their spans."""
+        for item, pending in self.list_items:
+            if item[1] < 0:
+                item[1] = len(self.source)
+            pending.spans["span"] = (item[0], item[1])
 
     def _note_start(self, tag: str, start: int, end: int) -> None:
         if tag == "a" and self._skipping():
@@ -206,6 +262,11 @@ class _Extractor(HTMLParser):
             self.skip_depth[tag] = self.skip_depth.get(tag, 0) + 1
         if not raw.endswith("/>"):
             self._note_start(tag, start, end)
+        if not self._skipping():
+            if tag == "li":
+                self._item_start(start)
+            elif tag in _LISTS and not raw.endswith("/>"):
+                self.lists.append([])
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -244,6 +305,13 @@ class _Extractor(HTMLParser):
         if self.skip_depth.get(tag):
             self.skip_depth[tag] -= 1
         self._note_end(tag, start, end)
+        if not self._skipping():
+            if tag == "li":
+                self._item_end(end)
+            elif tag in _LISTS:
+                self._item_end(start, every=True)
+                if self.lists:
+                    self.lists.pop()
 
     def handle_data(self, data: str) -> None:
         if self._skipping():

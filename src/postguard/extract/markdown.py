@@ -86,6 +86,7 @@ def extract_markdown(source: str) -> Extracted:
     structure = notes.build(chars, text, body_start=front.end if front else 0)
     if walker.items:
         structure = dataclasses.replace(structure, list_items=walker.list_items(chars))
+    structure = html_extract.with_list_items(structure, notes, chars)  # the <li> of HTML blocks
     return Extracted(text=text, offsets=offsets, metadata=metadata, structure=structure)
 
 

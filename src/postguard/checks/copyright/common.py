@@ -40,6 +40,7 @@ class Settings:
     quote_words: int
     near_lines: int
     asset_images: int  # images from one storage space that make it the site's own store
+    each_image: bool  # true: the site's own uncredited people photos are not folded into one per site
     stock_hosts: Mapping[str, str]  # host suffix -> agency
     credit_formats: Mapping[str, str]  # agency -> the credit it asks for
     stock_file: Any  # file names such as AdobeStock_123456.jpeg; group "prefix"
@@ -47,6 +48,7 @@ class Settings:
     social_hosts: tuple[str, ...]
     people: Any  # words that make an image of the repository a photo of people or an event
     artwork: Any  # words that make it artwork, whatever people words it has: a logo, a screenshot
+    logo: Any  # words that name a hot-linked image the mark of the site serving it (logo, banner)
     editorial: Any
     invalid: Any  # sources that name nobody; groups "src", "always", "bare"
     valid_sources: tuple[str, ...]  # lower-cased: "google maps" is a source, "google" is not
@@ -115,6 +117,7 @@ class Ref:
     end: int
     kind: str  # "stock", "social", "free", "image"
     agency: str = ""
+    own: bool = False  # "image": the site's own (a file of the repository, its hosts or stores)
 
 
 def mask(text: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -126,9 +126,11 @@ def image_refs(ctx: CheckContext, urls: Sequence[tuple[int, int]], settings: Set
                 in_draft = _spaces(ctx)
             used = max(in_draft.get(image_space(image.src), 0), ctx.site.images_from(image.src))
             own = used >= settings.asset_images
-        if own and (_own_artwork(image, settings) or _shows_own_service(ctx, image)):
+        if own and (_own_artwork(ctx, image, settings) or _shows_own_service(ctx, image)):
             continue  # a file of the repository or of the site's own hosts and stores (a screenshot)
-        refs.append(Ref(pos, end, "image"))
+        if not own and _storable(image.src, settings) and _mark_of_linked_site(ctx, image, settings):
+            continue  # the logo or banner of the site the draft links, served by that site
+        refs.append(Ref(pos, end, "image", own=own))
     refs.sort(key=lambda r: r.start)
     return refs
 
@@ -218,12 +220,112 @@ def _shows_own_service(ctx: CheckContext, image: Image) -> bool:
     return False
 
 
-def _own_artwork(image: Image, settings: Settings) -> bool:
+def _own_artwork(ctx: CheckContext, image: Image, settings: Settings) -> bool:
     """Whether an image of the site is the team's artwork, not a photo of people or an event: no people
     word in its file name, alt text or title, or an artwork word there ("logo-esplendor.png" of the
-    "Esplendor Group", a "Screenshot" of a conference system)."""
-    described = f"{image.src} {image.alt} {image.title}"
+    "Esplendor Group", a "Screenshot" of a conference system). The directories of its path count too
+    ("/team/anna.jpg"), except the sections the page itself stands in: ``/konferenz/2020/chart.png`` on
+    the page ``content/konferenz/2020/bericht.md`` lies in the page's section, which says nothing of the
+    picture (an index page's own directory, ``team/`` of ``team/index.md``, still counts)."""
+    described = f"{_unshared_path(ctx, image.src)} {image.alt} {image.title}"
     return not settings.people.search(described) or settings.artwork.search(described) is not None
+
+
+def _unshared_path(ctx: CheckContext, src: str) -> str:
+    """``src`` without the leading directories the draft's own path also has (its section)."""
+    if not ctx.draft.path or not own_file(src):
+        return src
+    dirs = regex.split(r"[/\\]", ctx.draft.path)
+    if dirs[-1].rsplit(".", 1)[0].casefold() in ("index", "_index"):
+        dirs = dirs[:-1]  # an index page's directory is the page itself, named for what it shows ("team/")
+    page = {p.casefold() for p in dirs[:-1]}
+    parts = src.strip().lstrip("./").split("/")
+    k = 0
+    while k < len(parts) - 1 and parts[k].casefold() in page:
+        k += 1
+    return "/".join(parts[k:])
+
+
+#: Graphics formats (a logo, a banner, a link button), not photos (JPEG, WebP, HEIC).
+_GRAPHIC = regex.compile(r"(?i)\.(?:png|gif|svg)(?:[?#]|$)")
+
+
+def _mark_of_linked_site(ctx: CheckContext, image: Image, settings: Settings) -> bool:
+    """Whether a hot-linked image is the mark of the site that serves it, which the draft links:
+
+    * named a logo or banner (``logo_words``: "josm.openstreetmap.de/logo.png" on the page linking JOSM;
+      the site may be linked under another top-level domain: a LinuxTag logo on ``linuxtag.org``, the
+      link to ``linuxtag.de``);
+    * a graphic (PNG, GIF, SVG) named after that site and nothing else (``geoforallC.png`` from
+      ``geoforall.org``, ``fossgis-konferenz-2017.png`` from ``fossgis-konferenz.de``);
+    * a graphic without a people word that is itself the label of a link to its host (a conference's
+      banner linking the conference).
+
+    A photo (JPEG) linking the page it comes from, a graphic named after its site and more
+    ("geostyler-codesprint-2025-members.png"), a logo from a host the draft does not link and a public
+    media library's files still need a credit."""
+    host = host_of(image.src)
+    if not host:
+        return False
+    label = _site_label(host)
+    linked = [host_of(link.target) for link in ctx.structure.links]
+    described = f"{image.src} {image.alt} {image.title}"
+    if settings.logo.search(described) and any(
+        _same_site(host, h) or (len(label) >= 4 and h and _site_label(h) == label) or _same_name(host, h)
+        for h in linked
+    ):
+        return True  # a logo of the site linked, also under another top-level domain (linuxtag.org, .de)
+    if not any(_same_site(host, h) for h in linked):
+        return False
+    if not _GRAPHIC.search(image.src):
+        return False
+    stem = regex.sub(r"\.[a-z0-9]+$", "", image.src.split("?")[0].rstrip("/").rsplit("/", 1)[-1].lower())
+    if len(label) >= 4 and _NAMED_AFTER.fullmatch(stem.replace(label, "\x00", 1)):
+        return True
+    # the site's own name in a file or alt text is no people word ("fossgis-konferenz.de")
+    if settings.people.search(described.lower().replace(label, " ")):
+        return False
+    return any(
+        link.start <= image.start and image.end <= link.end and _same_site(host, host_of(link.target))
+        for link in ctx.structure.links
+    )
+
+
+#: A file stem that is the site's name (``\x00``) with at most a year, a number or a letter or two.
+_NAMED_AFTER = regex.compile(r"[\d_.-]*\x00[\d_.-]*[a-z]{0,2}[\d_.-]*")
+
+
+_SECOND_LEVELS = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
+
+
+def _site_label(host: str) -> str:
+    """The name part of a host: ``fossgis-konferenz`` of ``fossgis-konferenz.de``, ``foss4g`` of
+    ``2009.foss4g.org`` (the label before the last, or before a generic second level: ``bbc`` of
+    ``bbc.co.uk``)."""
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVELS and len(labels[-1]) == 2:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else host
+
+
+def _name_parts(host: str) -> tuple[str, ...]:
+    """The words and numbers of a host's name, without ``www`` and its top-level (and generic second-level)
+    domain, sorted: ``foss4g2016.org`` and ``2016.foss4g.org`` both give ``2016, foss, g, 4``."""
+    labels = host.lower().removeprefix("www.").split(".")
+    keep = 2 if len(labels) >= 3 and labels[-2] in _SECOND_LEVELS and len(labels[-1]) == 2 else 1
+    return tuple(sorted(regex.findall(r"[a-z]+|\d+", "".join(labels[:-keep]))))
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two hosts carry the same name in another order, as an event's edition is served from its
+    own domain and linked as a subdomain of the series (``foss4g2016.org``, ``2016.foss4g.org``)."""
+    parts = _name_parts(a) if a and b else ()
+    return len("".join(parts)) >= 6 and parts == _name_parts(b)
+
+
+def _same_site(a: str, b: str) -> bool:
+    """Whether two hosts are one site: equal, or one a subdomain of the other."""
+    return bool(a and b) and (a == b or a.endswith("." + b) or b.endswith("." + a))
 
 
 def _is_stock_image(host: str, url: str) -> bool:
@@ -279,18 +381,35 @@ def image_findings(
                 ),
             )
         elif ref.kind == "image" and business and not credited(ref):
-            yield ctx.finding(
-                IMAGE,
-                ref.start,
-                ref.end,
-                ctx.message(
-                    en=f"The image {shown} has no credit: name the photographer (“Photo: Name”) next to it, "
-                    "or list it under “Image credits”.",
-                    de=f"Das Bild {shown} hat keinen Bildnachweis: den Urheber („Foto: Name“) beim Bild oder "
-                    "unter „Bildnachweis“ nennen.",
-                ),
-                confidence=0.8,
-            )
+            yield _uncredited(ctx, ref, shown, settings)
+
+
+def _uncredited(ctx: CheckContext, ref: Ref, shown: str, settings: Settings) -> Finding:
+    """PG408 for one image. The site's own photos of people or events (a file of the repository, its
+    hosts or stores) without a credit are a habit of the site when many files show them: each such
+    finding carries the site's ``pattern``, so that a run over many of its files reports them once
+    (:mod:`postguard.sitewide`); a file checked alone, or ``[copyright] each_image = true``, gets one
+    finding per image."""
+    if ref.own and ctx.site.root is not None:
+        msg = ctx.message(
+            en=f"The image {shown}, one of the site's own photos of people or an event, has no photographer "
+            "credit: name the photographer (“Photo: Name”) next to it, or list it under “Image credits”.",
+            de=f"Das Bild {shown}, ein eigenes Foto der Website von Menschen oder einer Veranstaltung, hat "
+            "keinen Bildnachweis: den Fotografen („Foto: Name“) beim Bild oder unter „Bildnachweis“ nennen.",
+        )
+        found = ctx.finding(IMAGE, ref.start, ref.end, msg, confidence=0.8)
+        return found if settings.each_image else replace(found, pattern=f"{OWN_PHOTOS} {ctx.site.root}")
+    msg = ctx.message(
+        en=f"The image {shown} has no credit: name the photographer (“Photo: Name”) next to it, "
+        "or list it under “Image credits”.",
+        de=f"Das Bild {shown} hat keinen Bildnachweis: den Urheber („Foto: Name“) beim Bild oder "
+        "unter „Bildnachweis“ nennen.",
+    )
+    return ctx.finding(IMAGE, ref.start, ref.end, msg, confidence=0.8)
+
+
+#: The pattern key of the site's own people and event photos without a credit (with the site's root).
+OWN_PHOTOS = "PG408 own photos without credit"
 
 
 def social_findings(ctx: CheckContext, refs: Sequence[Ref]) -> Iterator[Finding]:

@@ -21,7 +21,7 @@ from .common import (
     Lines,
     Settings,
 )
-from .images import CREDIT
+from .images import CREDIT, own_file
 
 _CC = regex.compile(
     r"""(?ix)
@@ -104,6 +104,7 @@ def creative_commons(
     by_line: dict[int, list[tuple[int, int]]] = {}
     for m in _CC.finditer(text):
         by_line.setdefault(lines.line(m.start()), []).append((m.start(), m.end()))
+    judged: list[tuple[int | None, Finding | None, Finding | None, Finding | None]] = []
     for line_no, spans in by_line.items():
         start, end = spans[0]
         line_start = max(lines.starts[line_no], start - _REACH)
@@ -120,8 +121,11 @@ def creative_commons(
         shown = quote(" ".join(text[start:end].split()), lang)
         own = _FIRST_PERSON.search(text, line_start, line_end) is not None
         w_start, w_end = _in_item(ctx, start, _clamp(lines.span_of_lines(start, 1, text), start))
+        nc: Finding | None = None
+        nd: Finding | None = None
+        incomplete: Finding | None = None
         if _CC_NC.search(licence) and business and not own:
-            yield ctx.finding(
+            nc = ctx.finding(
                 NC,
                 start,
                 end,
@@ -137,7 +141,7 @@ def creative_commons(
             for e in _EDIT.finditer(text, n_start, n_end):
                 if any(a <= e.start() < b for a, b in spans):
                     continue
-                yield ctx.finding(
+                nd = ctx.finding(
                     ND,
                     start,
                     end,
@@ -150,15 +154,21 @@ def creative_commons(
                     ),
                 )
                 break
+        owner = _image_of(ctx, lines, settings, start)
         if own:
+            judged.append((owner, nc, nd, None))
             continue
         missing = []
         if not _has_author(masked, w_start, w_end, line_start, line_end):
             missing.append(("author", "Urheber"))
-        if not _SOURCE_WORD.search(text, w_start, w_end):
+        if not _SOURCE_WORD.search(text, w_start, w_end) and not _own_gallery(
+            ctx, masked, line_start, line_end
+        ):
             missing.append(("source", "Quelle"))
         if missing:
-            yield _incomplete(ctx, start, end, shown, missing, confidence=0.8)
+            incomplete = _incomplete(ctx, start, end, shown, missing, confidence=0.8)
+        judged.append((owner, nc, nd, incomplete))
+    yield from _once_per_image(judged)
     # credits on Wikimedia Commons or Flickr without any licence
     if "ommons" in text or "lickr" in text:
         for m in _CC_HOST_WORD.finditer(text):
@@ -183,6 +193,39 @@ def creative_commons(
 
 
 _REACH = 300
+
+
+def _image_of(ctx: CheckContext, lines: Lines, settings: Settings, at: int) -> int | None:
+    """The image a licence at ``at`` belongs to: the one whose alt text or title holds it, else the
+    nearest within ``near_lines`` non-blank lines (its caption); ``None`` for none."""
+    best: tuple[int, int] | None = None
+    here = lines.rank[lines.line(at)]
+    for k, image in enumerate(ctx.structure.images):
+        if image.start <= at < image.end:
+            return k
+        distance = abs(lines.rank[lines.line(image.start)] - here)
+        if distance <= settings.near_lines and (best is None or distance < best[0]):
+            best = (distance, k)
+    return best[1] if best else None
+
+
+def _once_per_image(
+    judged: list[tuple[int | None, Finding | None, Finding | None, Finding | None]],
+) -> Iterator[Finding]:
+    """The findings of each licence mention, one of each rule per image: a licence named in an image's
+    alt text and again in its caption is one licence. The image's credit is incomplete (PG405) only when
+    every mention of it is: a complete caption completes the alt text's bare licence."""
+    seen: set[tuple[int, str]] = set()
+    complete = {owner for owner, _, _, incomplete in judged if owner is not None and incomplete is None}
+    for owner, *found in judged:
+        for f in found:
+            if f is None:
+                continue
+            if owner is not None:
+                if (owner, f.rule_id) in seen or (f.rule_id == CC_INCOMPLETE and owner in complete):
+                    continue
+                seen.add((owner, f.rule_id))
+            yield f
 
 
 def credit_context(ctx: CheckContext, lines: Lines, settings: Settings, start: int, end: int) -> bool:
@@ -229,6 +272,32 @@ def _has_author(masked: str, w_start: int, w_end: int, line_start: int, line_end
     first = _SEGMENTS.split(line, maxsplit=1)[0].strip(" \t\"'„“”«»")
     first = regex.sub(r"(?i)^(?:foto|photo|bild|image)\s*:\s*", "", first)
     return bool(first) and not _NOT_A_NAME.match(first) and _NAME.fullmatch(first) is not None
+
+
+_GALLERY_WORD = regex.compile(r"(?i)(?<![\p{L}])(?:fotos|bilder|aufnahmen|photos|pictures|images)(?![\p{L}])")
+_AUTHOR_LIST = regex.compile(r"(?i)\b(?:von|by)\s+(?P<names>[^;|\n]{2,120})")
+_LIST_SPLIT = regex.compile(r"\s*(?:,|\bund\b|\band\b|&)\s*")
+
+
+def _own_gallery(ctx: CheckContext, masked: str, line_start: int, line_end: int) -> bool:
+    """Whether a licence line credits a gallery of the site's own pictures to the people who took them
+    ("### Fotoeindrücke" / "Fotos von mstock, nakaner, hafi; CC-BY 4.0" above the section's photos):
+    a plural picture word, two or more authors after "von"/"by", and two or more images below it in its
+    section, every one a file of the repository. The files published here are the originals, so there
+    is no other source to name. A single credited picture ("Foto: Anna Berg, CC BY 4.0") may have been
+    copied from elsewhere and still needs its source, as does a gallery with a hot-linked picture."""
+    line = masked[line_start:line_end]
+    if not _GALLERY_WORD.search(line):
+        return False
+    m = _AUTHOR_LIST.search(line)
+    if m is None:
+        return False
+    names = [n for n in _LIST_SPLIT.split(_CC.split(m.group("names"))[0]) if n.strip()]
+    if len(names) < 2:
+        return False
+    section_end = next((h.start for h in ctx.structure.headings if h.start >= line_end), len(ctx.text))
+    below = [i for i in ctx.structure.images if line_end <= i.start < section_end]
+    return len(below) >= 2 and all(own_file(i.src) for i in below)
 
 
 def _incomplete(

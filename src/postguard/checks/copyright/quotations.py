@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import regex
+from anyascii import anyascii
 
 from postguard.plugin import (
     CheckContext,
@@ -56,6 +57,7 @@ def _heading_before(ctx: CheckContext, start: int) -> str:
 def quotation_findings(ctx: CheckContext, settings: Settings) -> Iterator[Finding]:
     text = ctx.text
     links = _source_links(ctx)
+    voices: set[str] | None = None
     for block in ctx.structure.blocks:
         if block.kind != "quotation":
             continue
@@ -64,7 +66,24 @@ def quotation_findings(ctx: CheckContext, settings: Settings) -> Iterator[Findin
             continue
         if _has_source(ctx, settings, block.start, block.end, links, _heading_before(ctx, block.start)):
             continue
+        if voices is None:
+            voices = {m.group("name") for m in _SPEAKER_LINE.finditer(text)}
+        if len(voices) >= 2 and _SPEAKER_LINE.match(
+            text, text.rfind("\n", 0, block.start) + 1, block.start + 1
+        ):
+            continue  # one of several voices, each named before its quotation
         yield _quote_finding(ctx, block.start, block.end, words, settings)
+
+
+#: A line that opens with a speaker's name and a quotation: a list item or paragraph of voices
+#: ("* Astrid Emde: "…"", "[Florian] "…"", "**Anna Berg:** „…“"). Two or more different names so
+#: set apart name their quotations' speakers; one such line alone ("Das Fazit: "…"") names nobody.
+_SPEAKER_LINE = regex.compile(
+    r"(?m)^[ \t]*(?:[-*•+][ \t]+|\d{1,2}[.)][ \t]+)?"
+    r"(?:\[[ \t]*(?P<name>\p{Lu}[\p{L}.'’-]+(?:[ \t]+\p{Lu}[\p{L}.'’-]+){0,2})[ \t]*\]"
+    r"|[*_]{0,2}(?P<name>\p{Lu}[\p{L}.'’-]+(?:[ \t]+\p{Lu}[\p{L}.'’-]+){0,2})[ \t]*:[*_]{0,2})"
+    r"[ \t]*[\"„“»«]"
+)
 
 
 _BLANK = regex.compile(r"\r?\n[ \t]*\r?\n")
@@ -262,6 +281,10 @@ def blockquote_findings(ctx: CheckContext, settings: Settings) -> Iterator[Findi
         words = len(_WORD.findall(text, block.start, block.end))
         if words <= settings.quote_words or _note_to_reader(ctx, settings, block.start, block.end):
             continue
+        if _links_own_section(ctx, block.start, block.end):
+            continue  # written for this page: it links one of the page's own sections
+        if _opens_with_author(ctx, block.start, block.end):
+            continue  # the author's note ("> Bartek Płotka has been a maintainer since 2019 …")
         first = _first_line(text, block.start, block.end)
         if first is None:
             continue
@@ -284,6 +307,66 @@ def _note_to_reader(ctx: CheckContext, settings: Settings, start: int, end: int)
     return any(c.start < end and c.end > start for c in ctx.structure.code) or any(
         link.start < end and link.end > start and link.kind != "bare" for link in ctx.structure.links
     )
+
+
+def _links_own_section(ctx: CheckContext, start: int, end: int) -> bool:
+    """Whether a block quote links a section of this very page (``[composite values](#compositevalues)``
+    under the heading "CompositeValues"): a passage written for this page, a specification's own
+    rationale note, not text quoted from elsewhere, whose anchors would point into another document.
+    An anchor no heading of the page answers (a footnote, ``#fn1``) says nothing."""
+    anchors = {
+        _slug(link.target[1:])
+        for link in ctx.structure.links
+        if link.start < end and link.end > start and link.target.startswith("#") and len(link.target) > 1
+    }
+    return bool(anchors) and any(_slug(h.text) in anchors for h in ctx.structure.headings)
+
+
+#: Front-matter keys (compared without ``_``/``-``, case-folded) that name the document's author.
+_AUTHOR_KEYS = frozenset({"author", "authors", "authorname", "authornames"})
+_AUTHOR_SPLIT = regex.compile(r"\s*(?:[,;&/]|\band\b|\bund\b)\s*")
+_AUTHOR_WORD = regex.compile(r"\p{Lu}[\p{L}'’-]{2,}")
+#: How many words at the block's start may come before the author's name (its subject, not a mention).
+_SUBJECT_WORDS = 4
+
+
+def _fold_name(word: str) -> str:
+    """A name as its plain letters: "Płotka" and "Plotka" alike. anyascii transliterates letters that
+    Unicode does not decompose (ł, ø, đ), which NFKD and the matcher's folding leave as they are."""
+    return anyascii(word).casefold()
+
+
+def _author_surnames(ctx: CheckContext) -> set[str]:
+    """The last names of the document's authors, from its front matter (``author: Julius Volz``,
+    ``author_name: Bartlomiej Plotka (@bwplotka)``, ``authors: [A, B]``), folded."""
+    out: set[str] = set()
+    for f in ctx.structure.fields:
+        if f.key.replace("_", "").replace("-", "").casefold() not in _AUTHOR_KEYS:
+            continue
+        value = regex.sub(r"\([^)]*\)|@\S+|<[^>]*>", " ", f.value)
+        for name in _AUTHOR_SPLIT.split(value):
+            words = _AUTHOR_WORD.findall(name)
+            if len(words) >= 2:  # a first and a last name: a last name alone may be anyone's word
+                out.add(_fold_name(words[-1]))
+    return out
+
+
+def _opens_with_author(ctx: CheckContext, start: int, end: int) -> bool:
+    """Whether a block quote opens with the name of the document's author from its front matter as its
+    subject ("> Bartek Płotka has been a Prometheus maintainer since 2019 …" under ``author_name:
+    Bartlomiej Plotka``): the author's note about themselves, set apart as blogs set bios, not a
+    quotation of someone else's work. A block opening with another person's name stays a quotation."""
+    surnames = _author_surnames(ctx)
+    if not surnames:
+        return False
+    head = _WORD.findall(ctx.text, start, min(end, start + 200))[: _SUBJECT_WORDS + 1]
+    return any(_fold_name(w) in surnames for w in head)
+
+
+def _slug(s: str) -> str:
+    """A heading or anchor as its letters and digits, lower-cased
+    (``CompositeValues``, ``composite-values``)."""
+    return "".join(c for c in s.casefold() if c.isalnum())
 
 
 def _first_line(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -16,14 +16,14 @@ from typing import Any
 
 import regex
 
-from postguard.plugin import Key, PackSet, Table, Where, fields, merged, section
+from postguard.plugin import Key, PackSet, Table, Where, expect_bool, fields, merged, section
 
 from .common import ASSET_IMAGES, NEAR_LINES, QUOTE_WORDS, Settings
 
 LISTS = (
     "free_hosts", "own_hosts", "media_hosts", "social_hosts", "agencies", "people_words", "artwork_words",
-    "editorial_phrases", "invalid_sources", "platform_sources", "valid_sources", "callout_labels",
-    "callout_symbols", "lead_in_words", "speech_verbs", "source_words", "reader_words",
+    "logo_words", "editorial_phrases", "invalid_sources", "platform_sources", "valid_sources",
+    "callout_labels", "callout_symbols", "lead_in_words", "speech_verbs", "source_words", "reader_words",
 )  # fmt: skip
 _HOST = regex.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+")
 _PATH = regex.compile(r"[\w.~-]+(?:/[\w.~-]+)*/?")
@@ -49,10 +49,12 @@ class CopyrightSpec:
     quote_words: int | None = None
     near_lines: int | None = None
     asset_images: int | None = None
+    each_image: bool | None = None
     social_hosts: tuple[str, ...] = ()
     agencies: tuple[Agency, ...] = ()
     people_words: tuple[str, ...] = ()
     artwork_words: tuple[str, ...] = ()
+    logo_words: tuple[str, ...] = ()
     editorial_phrases: tuple[str, ...] = ()
     invalid_sources: tuple[str, ...] = ()
     platform_sources: tuple[str, ...] = ()
@@ -108,6 +110,10 @@ COPYRIGHT = Table(
             "Words that make an image of the site artwork (a logo, a screenshot), whatever people words its"
             " name or alt text has."
         ),
+        "logo_words": fields.terms(
+            "Words that name a hot-linked image a mark (a logo, a banner): served by the site the draft"
+            " links, it is that site's own mark, not a photo needing a credit (PG408)."
+        ),
         "editorial_phrases": fields.terms("Phrases that mark material licensed for editorial use only."),
         "invalid_sources": fields.terms("Sources that name nobody (“Internet”, “Google”)."),
         "platform_sources": fields.terms("Platforms that name nobody when they stand alone (“Wikipedia”)."),
@@ -145,6 +151,15 @@ COPYRIGHT = Table(
             "How many images the site embeds from one storage space on the web (a host and its first"
             " directory) before that store counts as the site's own (PG408).",
             default=ASSET_IMAGES,
+        ),
+        "each_image": Key(
+            {
+                "type": "boolean",
+                "description": "true: one PG408 finding for every uncredited photo of people or an event of"
+                " the site's own (default: a run over many files of one site reports them once, for the"
+                " site).",
+            },
+            expect_bool,
         ),
         "replace": fields.replace((*LISTS, "repository_hosts")),
     },
@@ -223,11 +238,13 @@ def parse_copyright(t: dict[str, Any], where: Where) -> CopyrightSpec:
         quote_words=t.get("quote_words"),
         near_lines=t.get("near_lines"),
         asset_images=t.get("asset_images"),
+        each_image=t.get("each_image"),
         media_hosts=_hosts(t, "media_hosts", where),
         social_hosts=_hosts(t, "social_hosts", where),
         agencies=_agencies(t.get("agencies", ()), where.child("agencies")),
         people_words=_terms(t, "people_words"),
         artwork_words=_terms(t, "artwork_words"),
+        logo_words=_terms(t, "logo_words"),
         editorial_phrases=_terms(t, "editorial_phrases"),
         invalid_sources=_terms(t, "invalid_sources"),
         platform_sources=_terms(t, "platform_sources"),
@@ -280,6 +297,7 @@ def prepare(packs: PackSet) -> Settings:
         quote_words=min(words) if words else QUOTE_WORDS,
         near_lines=max(near) if near else NEAR_LINES,
         asset_images=max(assets) if assets else ASSET_IMAGES,
+        each_image=any(s.each_image for s in specs),
         stock_hosts=stock_hosts,
         credit_formats={a.name: a.credit for a in agencies.values() if a.credit},
         stock_file=regex.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?P<prefix>{prefixes})[_-]\d{{4,}}[\w.-]*"),
@@ -290,6 +308,7 @@ def prepare(packs: PackSet) -> Settings:
         artwork=regex.compile(
             rf"(?i)(?<![\p{{L}}])(?:{_phrases(merged(specs, 'artwork_words'))})(?![\p{{L}}])"
         ),
+        logo=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{_phrases(merged(specs, 'logo_words'))})(?![\p{{L}}])"),
         editorial=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{editorial})(?![\p{{L}}])"),
         invalid=regex.compile(
             r"(?i)[ \t]*(?:das\s+|the\s+)?(?P<src>(?P<always>"

@@ -219,10 +219,12 @@ def test_pieces_are_runs_of_letters_and_digits_cut_at_camel_case(text: str) -> N
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=120), st.booleans())
-def test_an_ascii_text_is_cut_as_any_text_is(text: str, blob: bool) -> None:
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=120), st.booleans(), st.booleans())
+def test_an_ascii_text_is_cut_as_any_text_is(text: str, blob: bool, long: bool) -> None:
     # ASCII text is cut by translate and str.split, a text with "é" by the regex split: the same
     # pieces, gaps, joins and heads, whatever the characters (controls, "_", "+" and "/")
+    if long:  # long words take the other way to the gaps
+        text = regex.sub(r"([A-Za-z0-9])", r"\1" * 9, text)
     if blob:
         text += " " + "a/B+" * 11 + "9 "  # an encoded blob: no pieces on either path
     ascii_cut, regex_cut = Pieces(text), Pieces(text + "\n\u00e9")  # a line break joins nothing

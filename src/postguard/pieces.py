@@ -147,20 +147,27 @@ def _ascii_cut(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
     words = text.translate(_ASCII_NON_WORD_TO_SPACE).split()
     if not words:
         return [], [], [], []
+    if len(text) >= 8 * len(words):
+        # long words (a 1 MB "word"): few parts, which the regex split finds at little cost per
+        # letter, where the split below makes an empty string per letter
+        parts = _ASCII_SPLIT.split(text)
+        offsets = list(accumulate(map(len, parts)))
+        return parts[1::2], parts[2:-1:2], offsets[0:-1:2], offsets[1::2]
+    lengths = [0] * (2 * len(words) - 1)  # word, gap, word, ..., word
+    lengths[0::2] = map(len, words)
     # every word character read as "a": the rest of the text falls apart into the gaps (and empty
     # strings where two word characters meet, dropped in C)
     runs = list(filter(None, text.translate(_ASCII_WORD_TO_A).split("a")))
     lead = 0 if text[0].isalnum() else len(runs[0])
     first = 1 if lead else 0
     gaps = runs[first : first + len(words) - 1]
-    lengths = [0] * (2 * len(words) - 1)  # word, gap, word, ..., word
-    lengths[0::2] = map(len, words)
     lengths[1::2] = map(len, gaps)
     offsets = list(accumulate(lengths, initial=lead))
     return words, gaps, offsets[0::2], offsets[1::2]
 
 
 _ASCII_NON_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+_ASCII_SPLIT = re.compile(r"([A-Za-z0-9]+)")
 _ASCII_WORD_TO_A = str.maketrans({c: "a" for c in map(chr, range(128)) if c.isalnum()})
 _BLOB_CHAR_TO_A = str.maketrans({c: "a" for c in map(chr, range(128)) if c.isalnum() or c in "+/"})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -91,4 +92,16 @@ def test_each_address_is_one_trimmed_run_of_address_characters(text: str) -> Non
         found = text[a:b]
         assert regex.fullmatch(rf"{URL_CHARS}+", found)
         assert regex.match(r"(?i)https?://|www\.|[a-z0-9]", found)
-        assert found[-1] not in ",;:!?'\"”“’»«*_"  # trimmed ("www.)" keeps its dot: ")" went last)
+        assert found[-1] not in ".,;:!?'\"”“’»«*_"  # trimmed, also before an unpaired ")"
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("(see https://example.com/docs.)", "https://example.com/docs"),
+        ("(http://example.com/a_)", "http://example.com/a"),
+        ("https://en.wikipedia.org/wiki/Foo_(bar).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+    ],
+)
+def test_punctuation_before_an_unpaired_parenthesis_is_trimmed(text: str, address: str) -> None:
+    assert [text[a:b] for a, b in find_urls(text)] == [address]

@@ -20,14 +20,19 @@ _FAR = 1 << 62
 
 def trim_url(text: str, start: int, end: int) -> int:
     """The end of a web address at ``text[start:end]`` without trailing punctuation or unpaired ``)``."""
-    while end > start and text[end - 1] in ".,;:!?'\"”“’»«*_":
-        end -= 1
-    if end > start and text[end - 1] == ")":
+    while True:
+        while end > start and text[end - 1] in ".,;:!?'\"”“’»«*_":
+            end -= 1
+        if end <= start or text[end - 1] != ")":
+            return end
         surplus = text.count(")", start, end) - text.count("(", start, end)
+        if surplus <= 0:
+            return end
+        # an unpaired ")" ends the sentence around the address: what stands before it is trimmed
+        # too ("(see https://example.com/docs.)" ends at "docs")
         while surplus > 0 and end > start and text[end - 1] == ")":
             end -= 1
             surplus -= 1
-    return end
 
 
 #: ``URL_CHARS`` for the stdlib ``re`` (``regex``'s ``\s`` is Unicode's White_Space, ``re``'s is

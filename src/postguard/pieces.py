@@ -105,12 +105,9 @@ def _cut(text: str, *, blobs: bool = False) -> tuple[list[int], list[int], list[
     ``blobs``: cut the text as :func:`blanked_blobs` would leave it.
     """
     if text.isascii():
-        words, gaps, starts, ends = _ascii_cut(text)
-        if blobs and len(text) >= BLOB_MIN:
-            blanked = blanked_blobs(text)
-            if blanked is not text:
-                return _cut(blanked)
-        return _camel_cut(text, starts, ends, words, gaps)
+        if blobs and len(text) >= BLOB_MIN and (blanked := blanked_blobs(text)) is not text:
+            return _cut(blanked)  # (looked for before the cut: a text with a blob is cut once)
+        return _camel_cut(text, *_ascii_cut(text))
     # Python's own ``re`` finds runs of letters and digits faster than ``regex``; its ``[^\W_]`` is
     # \p{L} and \p{N} (Unicode as of this Python), without the combining marks of decomposed text.
     # Without an underscore, ``\w`` is the same and cheaper to match.
@@ -131,13 +128,17 @@ def _cut(text: str, *, blobs: bool = False) -> tuple[list[int], list[int], list[
         blanked = blanked_blobs(text)
         if blanked is not text:
             return _cut(blanked)
+    return _camel_cut(text, *_split_parts(parts))
+
+
+def _split_parts(parts: list[str]) -> tuple[list[int], list[int], list[str], list[str]]:
+    """The starts, ends, words and gaps of a split's parts (gap, word, gap, ..., word, gap)."""
     offsets = list(accumulate(map(len, parts)))
-    starts, ends, words, gaps = offsets[0:-1:2], offsets[1::2], parts[1::2], parts[2:-1:2]
-    return _camel_cut(text, starts, ends, words, gaps)
+    return offsets[0:-1:2], offsets[1::2], parts[1::2], parts[2:-1:2]
 
 
-def _ascii_cut(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
-    """The words, gaps, starts and ends of an ASCII text, as ``_cut``'s split gives them.
+def _ascii_cut(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+    """The starts, ends, words and gaps of an ASCII text, as ``_cut``'s split gives them.
 
     Two ``translate`` calls and two ``split`` calls, all in C: a regex split costs about five times
     as much (400 instructions per character of minified HTML, most of it trying the pattern at
@@ -150,9 +151,7 @@ def _ascii_cut(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
     if len(text) >= 8 * len(words):
         # long words (a 1 MB "word"): few parts, which the regex split finds at little cost per
         # letter, where the split below makes an empty string per letter
-        parts = _ASCII_SPLIT.split(text)
-        offsets = list(accumulate(map(len, parts)))
-        return parts[1::2], parts[2:-1:2], offsets[0:-1:2], offsets[1::2]
+        return _split_parts(_ASCII_SPLIT.split(text))
     lengths = [0] * (2 * len(words) - 1)  # word, gap, word, ..., word
     lengths[0::2] = map(len, words)
     # every word character read as "a": the rest of the text falls apart into the gaps (and empty
@@ -163,7 +162,7 @@ def _ascii_cut(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
     gaps = runs[first : first + len(words) - 1]
     lengths[1::2] = map(len, gaps)
     offsets = list(accumulate(lengths, initial=lead))
-    return words, gaps, offsets[0::2], offsets[1::2]
+    return offsets[0::2], offsets[1::2], words, gaps
 
 
 _ASCII_NON_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
@@ -299,8 +298,7 @@ class Pieces:
         # distinct words (with digits, with a lemma, short ones)
         self._distinct = distinct = set(norms)
         read = {w: d for w in distinct if not w.isalpha() and (d := _deobfuscate(w)) is not None}
-        self.deobs = cast(list[str | None], list(map(read.get, norms)) if read else [None] * n)
-        deobs = self.deobs
+        self.deobs = deobs = cast(list[str | None], list(map(read.get, norms)) if read else [None] * n)
         self._words, self._gaps = words, gaps
         self.lemmas: list[str | None] = [None] * n
         #: The first four letters of the distinct lemmas (an index asks :attr:`lemma_heads` only
